@@ -1,0 +1,146 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/ltvgo/ltv/internal/optim"
+)
+
+// mlProblem is a likelihood to maximise over parameters θ_j = lower_j + e^φ_j
+// (lower_j is 0 for a positive parameter, 1 for the Gamma-Gamma q > 1
+// constraint). Every Fit… function of this package runs through maximize.
+type mlProblem struct {
+	fn     string      // the public function, for errors
+	starts [][]float64 // natural-scale starting points, tried in order
+	lower  []float64   // nil: all 0
+	n      float64     // Σ w, for scaling and the Fit report
+	// negLL returns the total −LL(θ); when grad is not nil it also writes
+	// ∂(−LL)/∂θ into it. When gradient is false, negLL ignores grad and the
+	// gradient comes from central differences.
+	negLL    func(theta, grad []float64) float64
+	gradient bool
+}
+
+// gradTol is the ‖∇_φ J‖∞ threshold on the per-customer objective
+// J/Σw (MODELS.md §9).
+const gradTol = 1e-7
+
+// maximize fits p and returns θ̂ with its Fit report. A search that stops
+// early returns its best estimate and an error wrapping ErrNotConverged; so
+// does a Hessian that is not positive definite (StdErr is then nil).
+func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
+	var o FitOptions
+	if opt != nil {
+		o = *opt
+	}
+	if o.Penalty < 0 || math.IsNaN(o.Penalty) {
+		return nil, Fit{}, invalid(p.fn, -1, "FitOptions.Penalty", "is %v, want ≥ 0", o.Penalty)
+	}
+	k := len(p.starts[0])
+	lower := p.lower
+	if lower == nil {
+		lower = make([]float64, k)
+	}
+	starts := p.starts
+	if o.Start != nil {
+		if len(o.Start) != k {
+			return nil, Fit{}, invalid(p.fn, -1, "FitOptions.Start", "has %d values, want %d", len(o.Start), k)
+		}
+		starts = [][]float64{o.Start}
+	}
+	toTheta := func(phi, theta []float64) {
+		for j, f := range phi {
+			theta[j] = lower[j] + math.Exp(f)
+		}
+	}
+	var phiStarts [][]float64
+	for _, s := range starts {
+		phi := make([]float64, k)
+		for j, v := range s {
+			if !(v > lower[j]) || math.IsInf(v, 1) {
+				return nil, Fit{}, invalid(p.fn, -1, "FitOptions.Start", "value %d is %v, want > %v", j, v, lower[j])
+			}
+			phi[j] = math.Log(v - lower[j])
+		}
+		phiStarts = append(phiStarts, phi)
+	}
+
+	theta := make([]float64, k)
+	gTheta := make([]float64, k)
+	// objective J(φ)/N, with or without the penalty.
+	objective := func(penalty float64) optim.Func {
+		value := func(phi []float64) float64 {
+			toTheta(phi, theta)
+			v := p.negLL(theta, nil)
+			for _, t := range theta {
+				v += penalty * t * t
+			}
+			return v / p.n
+		}
+		return func(phi, grad []float64) float64 {
+			if grad == nil {
+				return value(phi)
+			}
+			if !p.gradient {
+				return centralGradient(value, phi, grad)
+			}
+			toTheta(phi, theta)
+			v := p.negLL(theta, gTheta)
+			for j, t := range theta {
+				v += penalty * t * t
+				grad[j] = (gTheta[j] + 2*penalty*t) * (t - lower[j]) / p.n
+			}
+			return v / p.n
+		}
+	}
+
+	res, searchErr := optim.Minimize(objective(o.Penalty), phiStarts, o.MaxIterations, gradTol)
+	est := make([]float64, k)
+	toTheta(res.Phi, est)
+	fit := Fit{
+		LogLikelihood: -p.negLL(est, nil),
+		Iterations:    res.Iterations,
+		Converged:     res.Converged,
+		NumParams:     k,
+		N:             p.n,
+		Penalized:     o.Penalty > 0,
+	}
+	unpenalized := objective(0)
+	var h = optim.HessianFromGradient(unpenalized, res.Phi)
+	if !p.gradient {
+		h = optim.HessianFromValue(func(phi []float64) float64 { return unpenalized(phi, nil) }, res.Phi, 0.02)
+	}
+	h.ScaleSym(p.n, h) // back to the total −LL
+	dTheta := make([]float64, k)
+	for j := range est {
+		dTheta[j] = est[j] - lower[j]
+	}
+	cov, se, covErr := optim.DeltaCov(h, dTheta)
+	fit.Cov, fit.StdErr = cov, se
+
+	switch {
+	case searchErr != nil:
+		return est, fit, fmt.Errorf("%s: %w after %d iterations (‖∇‖ above %g)", p.fn, ErrNotConverged, res.Iterations, gradTol)
+	case covErr != nil:
+		fit.Converged = false
+		return est, fit, fmt.Errorf("%s: %w: %v", p.fn, ErrNotConverged, covErr)
+	}
+	return est, fit, nil
+}
+
+// centralGradient writes the central-difference gradient of f at x into
+// grad (step 1e-5·max(1, |x_j|); MODELS.md §4) and returns f(x).
+func centralGradient(f func([]float64) float64, x, grad []float64) float64 {
+	xs := append([]float64(nil), x...)
+	for j := range xs {
+		h := 1e-5 * math.Max(1, math.Abs(x[j]))
+		xs[j] = x[j] + h
+		fp := f(xs)
+		xs[j] = x[j] - h
+		fm := f(xs)
+		xs[j] = x[j]
+		grad[j] = (fp - fm) / (2 * h)
+	}
+	return f(x)
+}

@@ -1,0 +1,94 @@
+package clv
+
+import (
+	"math"
+	"time"
+)
+
+// Transaction is one purchase: who bought, when, and for how much. It is the
+// event type every workflow package of ltv takes.
+type Transaction struct {
+	CustomerID string
+	At         time.Time
+	Amount     float64 // currency units; may be 0 for a free order
+}
+
+// Customer is one row of a BTYD summary, in the model's time unit (the
+// Period the summary was made with). Frequency, Recency and T are the
+// (x, t_x, T) of Fader, Hardie & Lee (2005).
+//
+// Recency here is the BTYD recency: the time from the first to the last
+// purchase. It is not the RFM recency (time since the last purchase), which
+// is T − Recency.
+type Customer struct {
+	ID        string
+	Frequency float64 // x: repeat purchase periods (occasions − 1), a whole number
+	Recency   float64 // t_x: first to last purchase, in periods; 0 when Frequency == 0
+	T         float64 // age: first purchase to end of observation, in periods
+	Monetary  float64 // mean spend of the repeat purchases; 0 when Frequency == 0
+	Weight    float64 // how many identical customers the row stands for; 0 means 1
+}
+
+// weight returns the row's case weight, reading 0 as 1.
+func (c Customer) weight() float64 {
+	if c.Weight == 0 {
+		return 1
+	}
+	return c.Weight
+}
+
+// Fit reports how a maximum-likelihood fit went. LogLikelihood is the total
+// (weighted) log-likelihood Σ w_i·ℓ_i, never a mean, and never includes a
+// penalty. StdErr and Cov are on the natural parameter scale, in the order
+// of the model's fields, from the delta method on the log-parameter Hessian
+// (MODELS.md §9); they are nil when the Hessian is not positive definite.
+type Fit struct {
+	LogLikelihood float64
+	StdErr        []float64
+	Iterations    int
+	Converged     bool
+
+	Cov       [][]float64 // covariance of the natural-scale parameters
+	NumParams int         // free parameters k
+	N         float64     // Σ w: customers (or cohort members), not distinct rows
+	Penalized bool        // an L2 penalty was used: StdErr is not valid for inference
+}
+
+// AIC returns Akaike's information criterion 2k − 2·LL.
+func (f Fit) AIC() float64 { return 2*float64(f.NumParams) - 2*f.LogLikelihood }
+
+// BIC returns the Bayesian information criterion k·ln N − 2·LL, with N the
+// number of customers (Σ w), not the number of distinct rows.
+func (f Fit) BIC() float64 { return float64(f.NumParams)*math.Log(f.N) - 2*f.LogLikelihood }
+
+// FitOptions tune a maximum-likelihood fit. A nil *FitOptions means the
+// defaults.
+type FitOptions struct {
+	// Penalty is an L2 penalty λ ≥ 0 on the natural-scale parameters: the fit
+	// minimises −LL + λ·Σθ_j² (lifetimes' penalizer_coef, but on the total
+	// log-likelihood and unscaled time; MODELS.md §9).
+	Penalty float64
+	// Start, when set, is the one starting point of the search, in natural
+	// parameter order (e.g. r, α, a, b). Otherwise each model tries its own
+	// set of starts and keeps the best.
+	Start []float64
+	// MaxIterations caps the optimiser's major iterations per start
+	// (default 1000).
+	MaxIterations int
+}
+
+// PurchaseModel is what every repeat-purchase model in this package offers,
+// so value, evaluation and plotting code can take any of them. t is in the
+// model's time unit.
+type PurchaseModel interface {
+	// LogLikelihood returns ℓ(x, t_x, T) of one customer (unweighted).
+	LogLikelihood(c Customer) float64
+	// PAlive returns the probability that the customer is still active at T.
+	PAlive(c Customer) float64
+	// ExpectedPurchases returns E[X(t)], the expected repeat purchases in
+	// (0, t] of a customer who made a first purchase at 0.
+	ExpectedPurchases(t float64) float64
+	// ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected
+	// purchases in (T, T+t].
+	ConditionalExpectedPurchases(c Customer, t float64) float64
+}

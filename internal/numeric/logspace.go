@@ -1,0 +1,79 @@
+package numeric
+
+import "math"
+
+// LogSumExp returns log(e^u + e^v) without overflow (MODELS.md N1).
+// LogSumExp(u, −Inf) is u.
+func LogSumExp(u, v float64) float64 {
+	if math.IsInf(v, -1) {
+		return u
+	}
+	if math.IsInf(u, -1) {
+		return v
+	}
+	m := math.Max(u, v)
+	return m + math.Log1p(math.Exp(-math.Abs(u-v)))
+}
+
+// Log1mExp returns log(1 − e^d) for d ≤ 0, accurate for d near 0 and for
+// large −d (Mächler 2012). It returns −Inf at d = 0 and NaN for d > 0.
+func Log1mExp(d float64) float64 {
+	switch {
+	case d > 0:
+		return math.NaN()
+	case d > -math.Ln2:
+		return math.Log(-math.Expm1(d))
+	default:
+		return math.Log1p(-math.Exp(d))
+	}
+}
+
+// InvLogit1p returns 1/(1 + e^lo) without overflow: the probability whose
+// log-odds against it are lo.
+func InvLogit1p(lo float64) float64 {
+	if lo < 0 {
+		return 1 / (1 + math.Exp(lo))
+	}
+	e := math.Exp(-lo)
+	return e / (1 + e)
+}
+
+// ExpRel returns (1 − e^(−εL))/ε, with its limit L at ε = 0.
+func ExpRel(eps, l float64) float64 {
+	if eps == 0 {
+		return l
+	}
+	return -math.Expm1(-eps*l) / eps
+}
+
+// LnBeta returns ln B(a, b) = lgamma(a) + lgamma(b) − lgamma(a+b) for a, b > 0.
+func LnBeta(a, b float64) float64 {
+	la, _ := math.Lgamma(a)
+	lb, _ := math.Lgamma(b)
+	lab, _ := math.Lgamma(a + b)
+	return la + lb - lab
+}
+
+// Lgamma returns ln Γ(x) for x > 0.
+func Lgamma(x float64) float64 {
+	v, _ := math.Lgamma(x)
+	return v
+}
+
+// KahanSum accumulates a sum with Neumaier's compensation, for totals whose
+// rounding noise matters (finite-difference Hessians of a log-likelihood).
+type KahanSum struct{ sum, c float64 }
+
+// Add adds v to the sum.
+func (k *KahanSum) Add(v float64) {
+	t := k.sum + v
+	if math.Abs(k.sum) >= math.Abs(v) {
+		k.c += (k.sum - t) + v
+	} else {
+		k.c += (v - t) + k.sum
+	}
+	k.sum = t
+}
+
+// Sum returns the compensated total.
+func (k *KahanSum) Sum() float64 { return k.sum + k.c }

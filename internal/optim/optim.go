@@ -1,0 +1,238 @@
+// Package optim is the fitting machinery shared by the ltv models: a
+// quasi-Newton search over log-parameters from several starts, a Newton
+// polish, finite-difference Hessians and delta-method standard errors
+// (MODELS.md §9).
+package optim
+
+import (
+	"errors"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+)
+
+// Func returns the objective J(φ) to minimise and, when grad is not nil,
+// writes ∂J/∂φ into it. A NaN value is read as +Inf so line searches back
+// off. Func must not keep φ or grad.
+type Func func(phi, grad []float64) float64
+
+// Result is the best point a search found.
+type Result struct {
+	Phi        []float64
+	Value      float64
+	Iterations int  // major iterations of the search that produced Phi, plus Newton steps
+	Converged  bool // the gradient test passed at Phi
+}
+
+// ErrNotConverged is returned with the best point when no start met the
+// gradient tolerance.
+var ErrNotConverged = errors.New("optim: no start converged")
+
+// Minimize searches from each start in turn with BFGS and a Newton polish,
+// and stops at the first start that converges (‖∇J‖∞ ≤ gradTol). If none
+// does, it returns the best point found and ErrNotConverged. maxIter caps
+// the BFGS iterations per start (0 means 1000). Callers should scale J so
+// that gradTol is meaningful (the models divide a total by Σw).
+func Minimize(f Func, starts [][]float64, maxIter int, gradTol float64) (Result, error) {
+	if maxIter <= 0 {
+		maxIter = 1000
+	}
+	best := Result{Value: math.Inf(1)}
+	for _, x0 := range starts {
+		res := searchFrom(f, x0, maxIter, gradTol)
+		if res.Converged {
+			return res, nil
+		}
+		if res.Value < best.Value || best.Phi == nil {
+			best = res
+		}
+	}
+	return best, ErrNotConverged
+}
+
+func searchFrom(f Func, x0 []float64, maxIter int, gradTol float64) Result {
+	n := len(x0)
+	safe := func(x, g []float64) float64 {
+		v := f(x, g)
+		if math.IsNaN(v) {
+			return math.Inf(1)
+		}
+		return v
+	}
+	p := optimize.Problem{
+		Func: func(x []float64) float64 { return safe(x, nil) },
+		Grad: func(g, x []float64) { safe(x, g) },
+	}
+	settings := &optimize.Settings{
+		GradientThreshold: gradTol,
+		MajorIterations:   maxIter,
+		Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 50},
+	}
+	start := append([]float64(nil), x0...)
+	res, err := optimize.Minimize(p, start, settings, &optimize.BFGS{})
+	out := Result{Phi: start, Value: safe(start, nil)}
+	if res != nil && (err == nil || res.F < out.Value) && !math.IsInf(res.F, 0) {
+		out = Result{Phi: res.X, Value: res.F, Iterations: res.Stats.MajorIterations}
+	}
+	g := make([]float64, n)
+	out.Value = safe(out.Phi, g)
+	steps := polish(safe, &out, g)
+	out.Iterations += steps
+	out.Converged = infNorm(g) <= gradTol && !math.IsInf(out.Value, 0)
+	return out
+}
+
+// polish takes Newton steps with a finite-difference Hessian while they
+// lower J and the gradient is above round-off, updating r and g in place.
+// It returns the number of steps taken.
+func polish(f Func, r *Result, g []float64) int {
+	n := len(r.Phi)
+	trial := make([]float64, n)
+	tg := make([]float64, n)
+	steps := 0
+	for ; steps < 20; steps++ {
+		if infNorm(g) < 1e-11 {
+			break
+		}
+		h := HessianFromGradient(f, r.Phi)
+		var chol mat.Cholesky
+		if !chol.Factorize(h) {
+			break
+		}
+		var s mat.VecDense
+		if err := chol.SolveVecTo(&s, mat.NewVecDense(n, append([]float64(nil), g...))); err != nil {
+			break
+		}
+		improved := false
+		for t := 1.0; t > 1e-3; t /= 2 {
+			for j := range trial {
+				trial[j] = r.Phi[j] - t*s.AtVec(j)
+			}
+			v := f(trial, tg)
+			if v <= r.Value && infNorm(tg) < infNorm(g) {
+				r.Phi = append(r.Phi[:0], trial...)
+				r.Value = v
+				copy(g, tg)
+				improved = true
+				break
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+	return steps
+}
+
+// HessianFromGradient returns the symmetrised central-difference Hessian
+// of J from its analytic gradient, with step 1e-5·max(1, |φ_j|).
+func HessianFromGradient(f Func, phi []float64) *mat.SymDense {
+	n := len(phi)
+	x := append([]float64(nil), phi...)
+	gp := make([]float64, n)
+	gm := make([]float64, n)
+	cols := make([][]float64, n)
+	for j := range n {
+		h := 1e-5 * math.Max(1, math.Abs(phi[j]))
+		x[j] = phi[j] + h
+		f(x, gp)
+		x[j] = phi[j] - h
+		f(x, gm)
+		x[j] = phi[j]
+		cols[j] = make([]float64, n)
+		for i := range n {
+			cols[j][i] = (gp[i] - gm[i]) / (2 * h)
+		}
+	}
+	hs := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			hs.SetSym(i, j, (cols[i][j]+cols[j][i])/2)
+		}
+	}
+	return hs
+}
+
+// HessianFromValue returns the Hessian of a value-only J by second central
+// differences at steps h, h/2 and h/4 combined by Richardson extrapolation,
+// for models without an analytic gradient (MODELS.md §9). J should be
+// summed with compensation; the steps are relative to max(1, |φ_j|).
+func HessianFromValue(f func(phi []float64) float64, phi []float64, h float64) *mat.SymDense {
+	n := len(phi)
+	at := func(step float64) *mat.Dense {
+		x := append([]float64(nil), phi...)
+		out := mat.NewDense(n, n, nil)
+		f0 := f(x)
+		hs := make([]float64, n)
+		for j := range n {
+			hs[j] = step * math.Max(1, math.Abs(phi[j]))
+		}
+		eval := func(i int, di float64, j int, dj float64) float64 {
+			x[i] += di
+			x[j] += dj
+			v := f(x)
+			x[i] -= di
+			x[j] -= dj
+			return v
+		}
+		for i := range n {
+			out.Set(i, i, (eval(i, hs[i], i, 0)-2*f0+eval(i, -hs[i], i, 0))/(hs[i]*hs[i]))
+			for j := i + 1; j < n; j++ {
+				v := (eval(i, hs[i], j, hs[j]) - eval(i, hs[i], j, -hs[j]) -
+					eval(i, -hs[i], j, hs[j]) + eval(i, -hs[i], j, -hs[j])) / (4 * hs[i] * hs[j])
+				out.Set(i, j, v)
+				out.Set(j, i, v)
+			}
+		}
+		return out
+	}
+	d1, d2, d4 := at(h), at(h/2), at(h/4)
+	// Error O(h²): two Richardson rounds remove the h² and h⁴ terms.
+	hs := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			r1 := (4*d2.At(i, j) - d1.At(i, j)) / 3
+			r2 := (4*d4.At(i, j) - d2.At(i, j)) / 3
+			hs.SetSym(i, j, (16*r2-r1)/15)
+		}
+	}
+	return hs
+}
+
+// ErrNotPositiveDefinite is returned when the Hessian at an optimum is not
+// positive definite, so no standard errors exist.
+var ErrNotPositiveDefinite = errors.New("optim: Hessian is not positive definite")
+
+// DeltaCov converts a Hessian of −LL in φ into the covariance of the
+// natural parameters θ = θ(φ) by the delta method, Cov(θ) = D·H⁻¹·D with
+// D = diag(dθ_j/dφ_j), and returns it with the standard errors.
+func DeltaCov(h *mat.SymDense, dtheta []float64) (cov [][]float64, se []float64, err error) {
+	n := h.SymmetricDim()
+	var chol mat.Cholesky
+	if !chol.Factorize(h) {
+		return nil, nil, ErrNotPositiveDefinite
+	}
+	var inv mat.SymDense
+	if err := chol.InverseTo(&inv); err != nil {
+		return nil, nil, ErrNotPositiveDefinite
+	}
+	cov = make([][]float64, n)
+	se = make([]float64, n)
+	for i := range n {
+		cov[i] = make([]float64, n)
+		for j := range n {
+			cov[i][j] = dtheta[i] * inv.At(i, j) * dtheta[j]
+		}
+		se[i] = math.Sqrt(cov[i][i])
+	}
+	return cov, se, nil
+}
+
+func infNorm(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
+}
