@@ -12,6 +12,7 @@ require (
 	github.com/montanaflynn/stats v0.14.0 // indirect
 	github.com/sajari/regression v1.0.1 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/image v0.30.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 	golang.org/x/tools v0.36.0 // indirect

@@ -75,6 +75,9 @@ type FitOptions struct {
 	// MaxIterations caps the optimiser's major iterations per start
 	// (default 1000).
 	MaxIterations int
+	// ConstrainQ applies to FitGammaGamma only: it fits q = 1 + e^φ so that
+	// the mean spend p·γ/(q−1) exists (lifetimes' q_constraint).
+	ConstrainQ bool
 }
 
 // PurchaseModel is what every repeat-purchase model in this package offers,

@@ -1,0 +1,136 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"time"
+)
+
+// Calendar lengths for cash-flow periods and rate conversion.
+const (
+	// Month is the average calendar month, 365.25/12 days = 30.4375 days
+	// (4.3482143 weeks).
+	Month time.Duration = 2_629_800 * time.Second
+	// Year is the average calendar year, 365.25 days.
+	Year time.Duration = 31_557_600 * time.Second
+)
+
+// RatePer converts an effective annual discount rate into the equivalent
+// effective rate per period: (1 + annual)^(period/Year) − 1. For example
+// RatePer(0.1268, Month) ≈ 0.01.
+func RatePer(annual float64, period time.Duration) float64 {
+	return math.Expm1(float64(period) / float64(Year) * math.Log1p(annual))
+}
+
+// ValueOptions say what Value computes. Every time is explicit: the model
+// unit and the cash-flow period are Durations, so a horizon in months can
+// never be read as months of weeks or days.
+type ValueOptions struct {
+	// Period is the model's time unit u: the SummaryOptions.Period the
+	// customers were summarised with and the model was fitted on. Required.
+	Period time.Duration
+	// CashFlow is the discounting period Δ (default Month). The model's
+	// predictions are read at multiples of f = Δ/u.
+	CashFlow time.Duration
+	// Horizon is the number K of cash-flow periods to value (e.g. 12
+	// months). Required, ≥ 1.
+	Horizon int
+	// Discount is the effective discount rate d ≥ 0 per cash-flow period
+	// (use RatePer to convert an annual rate).
+	Discount float64
+	// Margin is the contribution per unit of revenue, in (0, 1]. Required:
+	// Gamma-Gamma predicts revenue; use 1 only if the amounts are profits.
+	Margin float64
+}
+
+// Value returns each customer's discounted expected residual value over
+// the horizon (MODELS.md §8): the purchases after T, valued at the
+// customer's expected spend per transaction times the margin, with each
+// period's cash flow at its end:
+//
+//	CLV_i = Σ_{k=1}^{K} m·E[Z | x_i, m̄_i]·(E[Y(k·f)] − E[Y((k−1)·f)]) / (1+d)^k,   f = Δ/u
+//
+// E[Y] comes from model's ConditionalExpectedPurchases and E[Z] from
+// spend's ConditionalExpectedSpend. Predictions are computed once per
+// distinct (x, t_x, T), so a large base with repeated summaries is cheap.
+// cs is not modified; the result has one value per customer, in order.
+//
+// Errors: a *DataError wrapping ErrInvalid for a bad option or a bad
+// customer (naming the row and field), or wrapping ErrUndefined when the
+// models give no finite value for a customer (e.g. a Gamma-Gamma with
+// q ≤ 1 and a customer without repeat purchases).
+func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]float64, error) {
+	const fn = "clv.Value"
+	if opt.CashFlow == 0 {
+		opt.CashFlow = Month
+	}
+	switch {
+	case opt.Period <= 0:
+		return nil, invalid(fn, -1, "ValueOptions.Period", "is %v, want the model's time unit (> 0)", opt.Period)
+	case opt.CashFlow < 0:
+		return nil, invalid(fn, -1, "ValueOptions.CashFlow", "is %v, want > 0", opt.CashFlow)
+	case opt.Horizon < 1:
+		return nil, invalid(fn, -1, "ValueOptions.Horizon", "is %d, want ≥ 1 cash-flow periods", opt.Horizon)
+	case !(opt.Discount >= 0) || math.IsInf(opt.Discount, 1):
+		return nil, invalid(fn, -1, "ValueOptions.Discount", "is %v, want ≥ 0", opt.Discount)
+	case !(opt.Margin > 0 && opt.Margin <= 1):
+		return nil, invalid(fn, -1, "ValueOptions.Margin", "is %v, want in (0, 1] (1 if amounts are profits)", opt.Margin)
+	}
+	if len(cs) == 0 {
+		return nil, &DataError{Func: fn, Row: -1, Reason: "no customers", Err: ErrEmpty}
+	}
+	var table rowTable
+	rowOf := make([]int32, len(cs))
+	for i, c := range cs {
+		if err := checkCustomer(fn, i, c, false); err != nil {
+			return nil, err
+		}
+		if err := checkSpend(fn, i, c); err != nil {
+			return nil, err
+		}
+		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}))
+	}
+	f := float64(opt.CashFlow) / float64(opt.Period)
+	purchases := discountedPurchases(model, table.rows, f, opt.Horizon, opt.Discount)
+
+	out := make([]float64, len(cs))
+	for i, c := range cs {
+		v := opt.Margin * spend.ConditionalExpectedSpend(c) * purchases[rowOf[i]]
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, &DataError{Func: fn, Row: i, Reason: fmt.Sprintf("has no finite value under %+v and %+v", model, spend), Err: ErrUndefined}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// discountedPurchases returns, per row, Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k,
+// split over two goroutines for large inputs.
+func discountedPurchases(model PurchaseModel, rows []row, f float64, horizon int, d float64) []float64 {
+	out := make([]float64, len(rows))
+	work := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := Customer{Frequency: rows[i].x, Recency: rows[i].tx, T: rows[i].t}
+			prev, disc, sum := 0.0, 1.0, 0.0
+			for k := 1; k <= horizon; k++ {
+				cur := model.ConditionalExpectedPurchases(c, float64(k)*f)
+				disc /= 1 + d
+				sum += (cur - prev) * disc
+				prev = cur
+			}
+			out[i] = sum
+		}
+	}
+	if len(rows) < 2000 {
+		work(0, len(rows))
+		return out
+	}
+	half := len(rows) / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { work(half, len(rows)); wg.Done() }()
+	work(0, half)
+	wg.Wait()
+	return out
+}
