@@ -145,6 +145,7 @@ func fitBGFamily(fn string, shift float64, cs []Customer, opt *FitOptions) ([]fl
 		n:        n,
 		negLL:    d.negLL,
 		gradient: true,
+		hessian:  d.eval,
 	}
 	return maximize(p, opt)
 }
@@ -204,16 +205,46 @@ type bgScratch struct {
 	part                   [2]bgPartial
 }
 
-// bgPartial is one chunk's share of −LL and its gradient pieces.
+// bgPartial is one chunk's share of ℓ and its derivatives. Sums over rows
+// that the a and b derivatives need are kept per distinct x.
 type bgPartial struct {
-	ll, gr, galpha float64
-	omega          []float64 // Σ w·ω per distinct x
+	ll, gr, galpha     float64
+	hrr, hra, haa      float64 // r and α second derivatives of LSE
+	omega, q, qd0, qd1 []float64
 }
 
+// bgMode says how much of ℓ a pass computes.
+type bgMode int
+
+const (
+	bgValue bgMode = iota
+	bgGradient
+	bgHessian
+)
+
 // negLL returns −LL(θ) and, when grad is not nil, ∂(−LL)/∂θ for
-// θ = (r, α, a, b), using MODELS.md §2's gradient with ω = P(dropped out).
-func (d *bgData) negLL(theta, grad []float64) float64 {
+// θ = (r, α, a, b).
+func (d *bgData) negLL(theta, grad []float64) float64 { return d.eval(theta, grad, nil) }
+
+// eval returns −LL(θ) and, when grad (and hess) are not nil, its gradient
+// (and row-major 4×4 Hessian). With ω = P(dropped out | row), each row's
+// LSE(u, v) has
+//
+//	∂LSE  = (1−ω)·∂u + ω·∂v
+//	∂²LSE = (1−ω)·∂²u + ω·∂²v + ω(1−ω)·D·Dᵀ,   D = ∂v − ∂u
+//	D     = (ln(α+T) − ln(α+t_x), (r+x)(1/(α+T) − 1/(α+t_x)), 1/a, −1/(b+x+s−1))
+//
+// (MODELS.md §2 gives the gradient); the last two entries of D depend on
+// x only, so their sums are kept per distinct x.
+func (d *bgData) eval(theta, grad, hess []float64) float64 {
 	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
+	mode := bgValue
+	switch {
+	case hess != nil:
+		mode = bgHessian
+	case grad != nil:
+		mode = bgGradient
+	}
 	sc, _ := d.pool.Get().(*bgScratch)
 	if sc == nil {
 		sc = &bgScratch{
@@ -222,7 +253,9 @@ func (d *bgData) negLL(theta, grad []float64) float64 {
 			cx: make([]float64, len(d.xs)), rx: make([]float64, len(d.xs)),
 		}
 		for i := range sc.part {
-			sc.part[i].omega = make([]float64, len(d.xs))
+			nx := len(d.xs)
+			sc.part[i].omega, sc.part[i].q = make([]float64, nx), make([]float64, nx)
+			sc.part[i].qd0, sc.part[i].qd1 = make([]float64, nx), make([]float64, nx)
 		}
 	}
 	defer d.pool.Put(sc)
@@ -242,76 +275,117 @@ func (d *bgData) negLL(theta, grad []float64) float64 {
 	}
 
 	nrows := len(d.w)
+	p0, p1 := &sc.part[0], &sc.part[1]
 	if nrows > d.chunkRows {
 		half := nrows / 2
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
-			d.pass(sc, &sc.part[1], half, nrows)
+			d.pass(sc, p1, mode, half, nrows)
 			wg.Done()
 		}()
-		d.pass(sc, &sc.part[0], 0, half)
+		d.pass(sc, p0, mode, 0, half)
 		wg.Wait()
 	} else {
-		d.pass(sc, &sc.part[0], 0, nrows)
-		sc.part[1].ll, sc.part[1].gr, sc.part[1].galpha = 0, 0, 0
-		clear(sc.part[1].omega)
+		d.pass(sc, p0, mode, 0, nrows)
+		d.pass(sc, p1, mode, 0, 0) // clears p1
 	}
-	p0, p1 := &sc.part[0], &sc.part[1]
 
 	// Terms that depend on x only, weighted by Σw per x.
 	lnAlpha, lgR := math.Log(alpha), numeric.Lgamma(r)
 	lnBab := numeric.LnBeta(a, b)
 	ll := p0.ll + p1.ll
-	var gr, galpha, ga, gb float64
-	if grad != nil {
-		gr, galpha = p0.gr+p1.gr, p0.galpha+p1.galpha
+	for k, x := range d.xs {
+		ll += d.wx[k] * (numeric.Lgamma(r+x) - lgR + r*lnAlpha + numeric.LnBeta(a, b+x+d.shift) - lnBab)
 	}
-	psiR, psiB, psiAB := 0.0, 0.0, 0.0
-	if grad != nil {
-		psiR, psiB, psiAB = mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
+	if mode == bgValue {
+		return -ll
+	}
+	// g and h are the derivatives of +LL in θ = (r, α, a, b).
+	var g [4]float64
+	var h [4][4]float64
+	g[0], g[1] = p0.gr+p1.gr, p0.galpha+p1.galpha
+	h[0][0], h[0][1], h[1][1] = p0.hrr+p1.hrr, p0.hra+p1.hra, p0.haa+p1.haa
+	psiR, psiB, psiAB := mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
+	var triR, triB, triAB float64
+	if mode == bgHessian {
+		triR, triB, triAB = numeric.Trigamma(r), numeric.Trigamma(b), numeric.Trigamma(a+b)
 	}
 	for k, x := range d.xs {
 		wx := d.wx[k]
 		bx := b + x + d.shift
-		ll += wx * (numeric.Lgamma(r+x) - lgR + r*lnAlpha + numeric.LnBeta(a, bx) - lnBab)
-		if grad == nil {
-			continue
-		}
 		psiABX := mathext.Digamma(a + bx)
 		om := p0.omega[k] + p1.omega[k]
-		gr += wx * (mathext.Digamma(r+x) - psiR + lnAlpha)
-		galpha += wx * r / alpha
-		ga += wx*(psiAB-psiABX) + om/a
-		gb += wx * (mathext.Digamma(bx) - psiB + psiAB - psiABX)
+		g[0] += wx * (mathext.Digamma(r+x) - psiR + lnAlpha)
+		g[1] += wx * r / alpha
+		g[2] += wx*(psiAB-psiABX) + om/a
+		g[3] += wx * (mathext.Digamma(bx) - psiB + psiAB - psiABX)
 		if om != 0 {
-			gb -= om / (bx - 1)
+			g[3] -= om / (bx - 1)
 		}
+		if mode != bgHessian {
+			continue
+		}
+		triABX := numeric.Trigamma(a + bx)
+		h[0][0] += wx * (numeric.Trigamma(r+x) - triR)
+		h[0][1] += wx / alpha
+		h[1][1] -= wx * r / (alpha * alpha)
+		h[2][2] += wx * (triAB - triABX)
+		h[2][3] += wx * (triAB - triABX)
+		h[3][3] += wx * (numeric.Trigamma(bx) - triB + triAB - triABX)
+		if x+d.shift == 0 {
+			continue
+		}
+		// ω·∂²v for a and b, and the per-x part of ω(1−ω)·D·Dᵀ.
+		q, qd0, qd1 := p0.q[k]+p1.q[k], p0.qd0[k]+p1.qd0[k], p0.qd1[k]+p1.qd1[k]
+		ib := 1 / (bx - 1)
+		h[2][2] += -om/(a*a) + q/(a*a)
+		h[3][3] += om*ib*ib + q*ib*ib
+		h[2][3] -= q * ib / a
+		h[0][2] += qd0 / a
+		h[0][3] -= qd0 * ib
+		h[1][2] += qd1 / a
+		h[1][3] -= qd1 * ib
 	}
-	if grad != nil {
-		grad[0], grad[1], grad[2], grad[3] = -gr, -galpha, -ga, -gb
+	for j := range 4 {
+		grad[j] = -g[j]
+	}
+	if mode == bgHessian {
+		for i := range 4 {
+			for j := i; j < 4; j++ {
+				hess[i*4+j], hess[j*4+i] = -h[i][j], -h[i][j]
+			}
+		}
 	}
 	return -ll
 }
 
 // pass accumulates rows [lo, hi) into part: the row-dependent part of ℓ,
-// LSE(u, v) with u = −(r+x)·ln(α+T) and v − u = δ, and with the gradient
-// weights ω = sigmoid(δ).
-func (d *bgData) pass(sc *bgScratch, part *bgPartial, lo, hi int) {
-	var ll, gr, galpha float64
-	omega := part.omega
+// LSE(u, v) with u = −(r+x)·ln(α+T) and δ = v − u, and, by mode, the
+// gradient weights ω = sigmoid(δ) and the Hessian sums.
+func (d *bgData) pass(sc *bgScratch, part *bgPartial, mode bgMode, lo, hi int) {
+	var ll, gr, galpha, hrr, hra, haa float64
+	omega, qs, qd0s, qd1s := part.omega, part.q, part.qd0, part.qd1
 	clear(omega)
+	clear(qs)
+	clear(qd0s)
+	clear(qd1s)
 	for i := lo; i < hi; i++ {
-		k, ti, txi, w := d.xi[i], d.ti[i], d.txi[i], d.w[i]
-		rx, lnT := sc.rx[k], sc.lnT[ti]
+		k, ti, w := d.xi[i], d.ti[i], d.w[i]
+		rx, lnT, invT := sc.rx[k], sc.lnT[ti], sc.invT[ti]
 		u := -rx * lnT
 		cx := sc.cx[k]
-		if math.IsInf(cx, -1) {
+		if math.IsInf(cx, -1) { // no dropout possible: LSE = u
 			ll += w * u
-			gr -= w * lnT
-			galpha -= w * rx * sc.invT[ti]
+			if mode != bgValue {
+				gr -= w * lnT
+				galpha -= w * rx * invT
+				hra -= w * invT
+				haa += w * rx * invT * invT
+			}
 			continue
 		}
+		txi := d.txi[i]
 		lnTx := sc.lnTx[txi]
 		delta := cx + rx*(lnT-lnTx) // v − u
 		e := math.Exp(-math.Abs(delta))
@@ -323,9 +397,27 @@ func (d *bgData) pass(sc *bgScratch, part *bgPartial, lo, hi int) {
 			om = e * om
 		}
 		ll += w * lse
+		if mode == bgValue {
+			continue
+		}
+		invTx := sc.invTx[txi]
 		gr -= w * ((1-om)*lnT + om*lnTx)
-		galpha -= w * rx * ((1-om)*sc.invT[ti] + om*sc.invTx[txi])
+		galpha -= w * rx * ((1-om)*invT + om*invTx)
 		omega[k] += w * om
+		if mode != bgHessian {
+			continue
+		}
+		hra -= w * ((1-om)*invT + om*invTx)
+		haa += w * rx * ((1-om)*invT*invT + om*invTx*invTx)
+		wq := w * om * (1 - om)
+		d0, d1 := lnT-lnTx, rx*(invT-invTx)
+		hrr += wq * d0 * d0
+		hra += wq * d0 * d1
+		haa += wq * d1 * d1
+		qs[k] += wq
+		qd0s[k] += wq * d0
+		qd1s[k] += wq * d1
 	}
 	part.ll, part.gr, part.galpha = ll, gr, galpha
+	part.hrr, part.hra, part.haa = hrr, hra, haa
 }

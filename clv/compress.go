@@ -132,11 +132,17 @@ func (t *rowTable) grow() {
 	}
 }
 
-// hashRow mixes the bits of (x, t_x, T) (a multiply-xorshift hash).
+// hashRow hashes (x, t_x, T). Float bits of small whole numbers end in
+// long runs of zeros, so each part goes through a full 64-bit finaliser
+// (MurmurHash3's fmix64) before they are combined.
 func hashRow(r row) uint64 {
-	h := math.Float64bits(r.x)*0x9e3779b97f4a7c15 ^ math.Float64bits(r.tx)*0xc2b2ae3d27d4eb4f ^
-		math.Float64bits(r.t)*0x165667b19e3779f9
-	h ^= h >> 32
-	h *= 0xd6e8feb86659fd93
-	return h ^ h>>32
+	return fmix64(math.Float64bits(r.x) ^ fmix64(math.Float64bits(r.tx)^fmix64(math.Float64bits(r.t))))
+}
+
+func fmix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	return h ^ h>>33
 }

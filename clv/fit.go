@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/ltvgo/ltv/internal/optim"
 )
 
@@ -20,6 +22,11 @@ type mlProblem struct {
 	// gradient comes from central differences.
 	negLL    func(theta, grad []float64) float64
 	gradient bool
+	// hessian, when set, returns −LL and writes its gradient and row-major
+	// Hessian in θ when grad and hess are not nil (value only when both
+	// are nil). The fit then runs damped Newton, and the standard errors
+	// use the exact Hessian.
+	hessian func(theta, grad, hess []float64) float64
 }
 
 // gradTol is the ‖∇_φ J‖∞ threshold on the per-customer objective
@@ -95,7 +102,25 @@ func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 		}
 	}
 
-	res, searchErr := optim.Minimize(objective(o.Penalty), phiStarts, o.MaxIterations, gradTol)
+	var res optim.Result
+	searchErr := optim.ErrNotConverged
+	if p.hessian != nil {
+		newton := newtonObjective(p, o.Penalty, lower)
+		iters := 100
+		if o.MaxIterations > 0 {
+			iters = o.MaxIterations
+		}
+		for _, x0 := range phiStarts {
+			r := optim.Newton(newton, x0, iters, gradTol)
+			if r.Converged {
+				res, searchErr = r, nil
+				break
+			}
+		}
+	}
+	if searchErr != nil {
+		res, searchErr = optim.Minimize(objective(o.Penalty), phiStarts, o.MaxIterations, gradTol)
+	}
 	est := make([]float64, k)
 	toTheta(res.Phi, est)
 	fit := Fit{
@@ -106,9 +131,15 @@ func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 		N:             p.n,
 		Penalized:     o.Penalty > 0,
 	}
-	unpenalized := objective(0)
-	var h = optim.HessianFromGradient(unpenalized, res.Phi)
-	if !p.gradient {
+	var h *mat.SymDense
+	switch unpenalized := objective(0); {
+	case p.hessian != nil:
+		hs := make([]float64, k*k)
+		newtonObjective(p, 0, lower)(res.Phi, make([]float64, k), hs)
+		h = mat.NewSymDense(k, hs)
+	case p.gradient:
+		h = optim.HessianFromGradient(unpenalized, res.Phi)
+	default:
 		h = optim.HessianFromValue(func(phi []float64) float64 { return unpenalized(phi, nil) }, res.Phi, 0.02)
 	}
 	h.ScaleSym(p.n, h) // back to the total −LL
@@ -127,6 +158,49 @@ func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 		return est, fit, fmt.Errorf("%s: %w: %v", p.fn, ErrNotConverged, covErr)
 	}
 	return est, fit, nil
+}
+
+// newtonObjective returns J(φ)/N = (−LL(θ) + λ·Σθ²)/N with its gradient
+// and Hessian in φ, from p.hessian's derivatives in θ by the chain rule
+// for θ_j = lower_j + e^φ_j (e_j = θ_j − lower_j):
+//
+//	∂J/∂φ_j = F_j·e_j,   ∂²J/∂φ_j∂φ_k = F_jk·e_j·e_k + [j = k]·F_j·e_j
+func newtonObjective(p mlProblem, penalty float64, lower []float64) optim.FuncHess {
+	k := len(lower)
+	theta := make([]float64, k)
+	gTheta := make([]float64, k)
+	hTheta := make([]float64, k*k)
+	return func(phi, grad, hess []float64) float64 {
+		for j, f := range phi {
+			theta[j] = lower[j] + math.Exp(f)
+		}
+		var v float64
+		if grad == nil {
+			v = p.hessian(theta, nil, nil)
+		} else {
+			v = p.hessian(theta, gTheta, hTheta)
+		}
+		for _, t := range theta {
+			v += penalty * t * t
+		}
+		if grad == nil {
+			return v / p.n
+		}
+		for j := range k {
+			ej := theta[j] - lower[j]
+			fj := gTheta[j] + 2*penalty*theta[j]
+			grad[j] = fj * ej / p.n
+			for l := range k {
+				fjl := hTheta[j*k+l]
+				if l == j {
+					fjl += 2 * penalty
+				}
+				hess[j*k+l] = fjl * ej * (theta[l] - lower[l]) / p.n
+			}
+			hess[j*k+j] += fj * ej / p.n
+		}
+		return v / p.n
+	}
 }
 
 // centralGradient writes the central-difference gradient of f at x into
