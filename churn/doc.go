@@ -1,0 +1,100 @@
+// Package churn turns a transaction log into churn features and labels,
+// fits a logistic churn score, and evaluates and validates scores.
+//
+// # Features and labels
+//
+// Build computes, for every customer with a purchase on or before an as-of
+// day A, features from the transactions on days ≤ A only (recency, tenure,
+// occasion counts and spend in trailing windows, mean inter-purchase gap,
+// recency/gap ratio, trend, and optionally P(alive) and expected purchases
+// from any clv.PurchaseModel). Days are calendar days in a caller-given
+// time.Location (default UTC); purchases on the same day are one occasion
+// whose value is their sum (MODELS.md §1). The label is
+//
+//	churned(A) = no purchase on days A+1 … A+H        (H = Horizon, days)
+//
+// and is only defined when A + H is on or before the last day of the data;
+// other rows are dropped or kept as censored, never labelled. Several as-of
+// dates stack into a panel that keeps the customer ID and the date of every
+// row, for grouped (StratifiedGroupKFold) or out-of-time (TimeSplit)
+// validation.
+//
+// # Logistic regression
+//
+// With A = [1 | X], η = Aβ, p = 1/(1 + e^(−η)) and case weights w, FitLogistic
+// maximises (MODELS.md §11)
+//
+//	ℓ_λ(β) = Σ_i w_i·[y_i·η_i − log(1 + e^(η_i))] − (λ/2)·Σ_{j≥1} β_j²
+//
+// by Newton's method (IRLS): start at β_0 = logit(ȳ_w), solve H·s = g by
+// Cholesky, halve the step while ℓ_λ decreases, and stop when
+// |Δℓ_λ|/(|ℓ_λ| + 0.1) < 1e-10 and max|Δb| < 1e-8 (b the coefficients of
+// the standardised features). The features are
+// standardised (weighted mean, population SD) for conditioning and the
+// result is transformed back, β = J·b and Cov_β = J·H⁻¹·Jᵀ with
+// J = [[1, −μ/σ], [0, diag(1/σ)]]. Without a penalty this is exactly the
+// raw-scale fit. With λ > 0 the penalty is by default put on the raw
+// coefficients (the penalty weight of the standardised b_j is λ/σ_j²), so
+// the result is the raw-scale ridge solution; PenalizeStandardized puts it
+// on the standardised coefficients instead, as glmnet and scikit-learn
+// behind a StandardScaler do, and the back-transformed β is then not the
+// raw-scale ridge solution. With λ > 0 the standard errors come from the
+// penalised Hessian (a ridge, posterior-style covariance) and no z or
+// p-values are reported.
+//
+// Inference at λ = 0: SE_j = sqrt((H⁻¹)_jj), z = β/SE, p = erfc(|z|/√2),
+// ℓ_0 = N·[ȳ ln ȳ + (1−ȳ) ln(1−ȳ)] with N = Σw, LR = 2(ℓ − ℓ_0) ~ χ²_k,
+// McFadden R² = 1 − ℓ/ℓ_0, AIC = 2(k+1) − 2ℓ, BIC = (k+1)·ln N − 2ℓ. These
+// agree with statsmodels' Logit; R's glm reports the same estimates with
+// deviance −2ℓ.
+//
+// A constant column, or one that is (numerically) a linear combination of
+// others, is reported as ErrCollinear naming the columns (R instead
+// reports NA coefficients): the check is a diagonally pivoted Cholesky
+// factorisation of the information matrix of the standardised design,
+// equivalent to a column-pivoted QR of sqrt(W)·A with R's tolerance
+// |R_jj| ≤ 1e-7·|R_11|. Complete or quasi-complete separation
+// (Albert & Anderson 1984), where the unpenalised estimate does not exist,
+// is reported as ErrSeparation together with the last estimate. It is
+// suspected from Newton's symptoms (no convergence, probabilities at 0 or
+// 1) and, for up to 300 rows, confirmed by the linear program of Konis
+// (2007): max Σ s_i·a_iᵀβ subject to s_i·a_iᵀβ ≥ 0, −1 ≤ β ≤ 1, with
+// s_i = 2y_i − 1, is positive exactly when the data are separated. R only
+// warns ("fitted probabilities numerically 0 or 1 occurred").
+//
+// Reasons gives per-customer reason codes: β_j·(x_j − x̄_j), each feature's
+// push on the log-odds relative to the average training customer.
+//
+// # Evaluation
+//
+// Scores are "higher means more likely to churn". With P and N the
+// (weighted) numbers of churners and non-churners (MODELS.md §12):
+//
+//	AUC  = Σ_{pos i, neg j} w_i·w_j·(1[s_i > s_j] + ½·1[s_i = s_j]) / (P·N)
+//	AP   = Σ_g (R_g − R_{g−1})·Prec_g      over tie groups g, descending (scikit-learn; not trapezoidal)
+//	KS   = max_g (TPR_g − FPR_g)
+//	LogLoss = −Σ w·[y ln p + (1−y) ln(1−p)]/Σw,  p clipped to [ε, 1−ε], ε = 2^−52 (scikit-learn ≥ 1.5)
+//	Brier   = Σ w·(p − y)²/Σw
+//
+// Calibration follows scikit-learn's calibration_curve (bins closed on the
+// right except the first, type-7 quantile edges). Gains sorts by score with
+// ties in input order and puts the i-th row in group ⌈K·i/n⌉; tools such as
+// kds, blorr and H2O define lift tables differently. ConfusionAt flags
+// score ≥ threshold (statsmodels' pred_table uses >, which differs only on
+// exact ties), and BudgetThreshold finds the threshold for a top-k%
+// budget without letting a tie push it over.
+//
+// # References
+//
+//   - Albert, A. & Anderson, J. A. (1984). On the existence of maximum
+//     likelihood estimates in logistic regression models. Biometrika 71(1).
+//   - Konis, K. (2007). Linear programming algorithms for detecting
+//     separated data in binary logistic regression models. DPhil thesis,
+//     Oxford.
+//   - McCullagh, P. & Nelder, J. A. (1989). Generalized Linear Models, 2nd
+//     ed. (IRLS).
+//   - Spector, L. C. & Mazzeo, M. (1980). Probit analysis and economic
+//     education. Journal of Economic Education 11(2) (the test data).
+//
+// Library functions do no I/O. Inputs are never modified or retained.
+package churn

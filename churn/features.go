@@ -1,0 +1,472 @@
+package churn
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/ltvgo/ltv/clv"
+)
+
+// CensorPolicy says what Build does with a customer whose label horizon
+// runs past the end of the data, so that the label is not known.
+type CensorPolicy int
+
+const (
+	// ExcludeCensored drops such rows (the default).
+	ExcludeCensored CensorPolicy = iota
+	// KeepCensored keeps them with Censored = true and Churned = false;
+	// their features are valid but they must not be used as labelled rows.
+	KeepCensored
+)
+
+// FeatureOptions tune Build. A nil *FeatureOptions means the defaults.
+type FeatureOptions struct {
+	// Location defines the calendar days (default UTC). Every day count
+	// below is in whole calendar days of this location.
+	Location *time.Location
+	// Windows are the trailing windows, in days, over which purchase
+	// occasions and spend are counted (default 30, 90, 365). The first
+	// window also defines the trend feature.
+	Windows []int
+	// Horizon is the label horizon in days (default 90): a customer has
+	// churned at as-of day A when they make no purchase on days
+	// A+1 … A+Horizon.
+	Horizon int
+	// End is the last day of the data (inclusive). Zero means the day of
+	// the latest transaction. Transactions after End are ignored.
+	End time.Time
+	// Censored chooses what happens to rows whose horizon runs past End.
+	Censored CensorPolicy
+	// Model, when not nil, adds two BTYD scores at each as-of date:
+	// "p_alive" (Model.PAlive) and "expected_purchases"
+	// (Model.ConditionalExpectedPurchases over ModelHorizon).
+	Model clv.PurchaseModel
+	// ModelPeriod is the model's time unit (e.g. 7*24*time.Hour for a
+	// model fitted in weeks); required with Model.
+	ModelPeriod time.Duration
+	// ModelHorizon is the horizon of "expected_purchases" in model
+	// periods; default Horizon days expressed in ModelPeriod.
+	ModelHorizon float64
+}
+
+// Dataset is a feature matrix with its labels. Row i describes customer
+// IDs[i] at the as-of date AsOf[i] using only the transactions on or before
+// that day; Churned[i] is its label. Names[j] names column j of X.
+type Dataset struct {
+	Names    []string
+	IDs      []string
+	AsOf     []time.Time
+	X        [][]float64
+	Churned  []bool
+	Censored []bool // only with KeepCensored: the label is unknown
+}
+
+// Subset returns the rows idx of d (in that order), sharing the feature
+// rows with d.
+func (d *Dataset) Subset(idx []int) *Dataset {
+	out := &Dataset{Names: d.Names}
+	for _, i := range idx {
+		out.IDs = append(out.IDs, d.IDs[i])
+		out.AsOf = append(out.AsOf, d.AsOf[i])
+		out.X = append(out.X, d.X[i])
+		out.Churned = append(out.Churned, d.Churned[i])
+		if d.Censored != nil {
+			out.Censored = append(out.Censored, d.Censored[i])
+		}
+	}
+	return out
+}
+
+// history is the purchase occasions of all customers, grouped by customer
+// and sorted by day; same-day purchases are one occasion whose value is
+// their sum (MODELS.md §1).
+type history struct {
+	ids    []string  // customers in order of first appearance
+	start  []int     // occasions of customer c are start[c]:start[c+1]
+	day    []int64   // occasion day numbers
+	cumAmt []float64 // cumAmt[o] = spend of the customer's occasions before o (per customer, starting at 0)
+	amt    []float64 // occasion value
+	end    int64     // last day of the data
+}
+
+// Build computes churn features and labels for every customer with a
+// purchase on or before each as-of date, stacking the dates into one panel
+// (rows by as-of date in the given order, then customers in order of first
+// appearance in txns). Features at date A use only transactions on days
+// ≤ A, so adding or removing later transactions changes labels but never
+// features. The columns are, with W the windows and W₁ the first:
+//
+//	days_since_last       A − last purchase day (RFM recency)
+//	tenure_days           A − first purchase day
+//	occasions             purchase days so far (same-day purchases are one occasion)
+//	spend                 total spend so far
+//	occasions_<W>d        purchase days in (A−W, A]
+//	spend_<W>d            spend in (A−W, A]
+//	mean_gap_days         (last − first)/(occasions − 1); 0 for one-time buyers
+//	recency_gap_ratio     days_since_last / mean_gap_days; 0 for one-time buyers
+//	one_time              1 for a single purchase day so far, else 0
+//	trend_<W₁>d           occasions in (A−W₁, A] minus occasions in (A−2W₁, A−W₁]
+//	p_alive               with a Model: P(alive) at A
+//	expected_purchases    with a Model: expected purchases in the next ModelHorizon
+//
+// The BTYD customer at A has x = occasions − 1, t_x = last − first and
+// T = A − first, in model periods. Labels: churned when there is no
+// purchase on days A+1 … A+Horizon; rows with A+Horizon after the end of
+// the data follow FeatureOptions.Censored. txns and asOf are only read.
+//
+// Errors (*clv.DataError): no transactions or no as-of dates (clv.ErrEmpty);
+// an empty CustomerID, a NaN or infinite Amount, an as-of date after the
+// end of the data, a model score that is NaN (clv.ErrInvalid). It panics
+// for options outside their domain (a window or horizon < 1, a Model
+// without a positive ModelPeriod, a negative ModelHorizon).
+func Build(txns []clv.Transaction, asOf []time.Time, opt *FeatureOptions) (*Dataset, error) {
+	const fn = "churn.Build"
+	o := featureDefaults(opt)
+	if len(txns) == 0 {
+		return nil, dataError(fn, -1, "txns", clv.ErrEmpty, "has no transactions")
+	}
+	if len(asOf) == 0 {
+		return nil, dataError(fn, -1, "asOf", clv.ErrEmpty, "has no dates")
+	}
+	h, err := newHistory(fn, txns, o)
+	if err != nil {
+		return nil, err
+	}
+	days := newDayCounter(o.Location)
+	asOfDays := make([]int64, len(asOf))
+	for i, a := range asOf {
+		asOfDays[i] = days.day(a)
+		if asOfDays[i] > h.end {
+			return nil, dataError(fn, i, "asOf", clv.ErrInvalid, "%v is after the end of the data", a)
+		}
+	}
+	names := featureColumns(o)
+	ds := &Dataset{Names: names}
+	p := len(names)
+	nc := len(h.ids)
+	feats := make([]float64, 0, nc*p) // all rows back to back; X is sliced from it at the end
+	ds.IDs = make([]string, 0, nc)
+	ds.AsOf = make([]time.Time, 0, nc)
+	ds.Churned = make([]bool, 0, nc)
+	for ai, a := range asOfDays {
+		labelled := a+int64(o.Horizon) <= h.end
+		if !labelled && o.Censored == ExcludeCensored {
+			continue
+		}
+		for c := range h.ids {
+			occ := h.day[h.start[c]:h.start[c+1]]
+			n := upperBound(occ, a)
+			if n == 0 {
+				continue
+			}
+			feats = h.features(feats, c, n, a, o)
+			if o.Model != nil {
+				if feats, err = btydScores(fn, feats, h, c, n, a, o); err != nil {
+					return nil, err
+				}
+			}
+			ds.IDs = append(ds.IDs, h.ids[c])
+			ds.AsOf = append(ds.AsOf, asOf[ai])
+			ds.Churned = append(ds.Churned, labelled && (n == len(occ) || occ[n] > a+int64(o.Horizon)))
+			if o.Censored == KeepCensored {
+				ds.Censored = append(ds.Censored, !labelled)
+			}
+		}
+	}
+	ds.X = make([][]float64, len(ds.IDs))
+	for i := range ds.X {
+		ds.X[i] = feats[i*p : (i+1)*p : (i+1)*p]
+	}
+	return ds, nil
+}
+
+// featureDefaults fills in and checks the options.
+func featureDefaults(opt *FeatureOptions) FeatureOptions {
+	var o FeatureOptions
+	if opt != nil {
+		o = *opt
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.Windows == nil {
+		o.Windows = []int{30, 90, 365}
+	}
+	if o.Horizon == 0 {
+		o.Horizon = 90
+	}
+	switch {
+	case o.Horizon < 1:
+		panic("churn: FeatureOptions.Horizon < 1")
+	case len(o.Windows) == 0 || slices.Min(o.Windows) < 1:
+		panic("churn: FeatureOptions.Windows must be ≥ 1 day each")
+	case o.Model != nil && o.ModelPeriod <= 0:
+		panic("churn: FeatureOptions.Model needs a positive ModelPeriod")
+	case o.ModelHorizon < 0 || math.IsNaN(o.ModelHorizon):
+		panic("churn: FeatureOptions.ModelHorizon < 0")
+	}
+	if o.Model != nil && o.ModelHorizon == 0 {
+		o.ModelHorizon = float64(o.Horizon) / (float64(o.ModelPeriod) / float64(24*time.Hour))
+	}
+	return o
+}
+
+// featureColumns returns the column names for the options.
+func featureColumns(o FeatureOptions) []string {
+	names := []string{"days_since_last", "tenure_days", "occasions", "spend"}
+	for _, w := range o.Windows {
+		names = append(names, "occasions_"+strconv.Itoa(w)+"d", "spend_"+strconv.Itoa(w)+"d")
+	}
+	names = append(names, "mean_gap_days", "recency_gap_ratio", "one_time", "trend_"+strconv.Itoa(o.Windows[0])+"d")
+	if o.Model != nil {
+		names = append(names, "p_alive", "expected_purchases")
+	}
+	return names
+}
+
+// features appends customer c's features at day a to dst, given that its
+// first n occasions are on or before a.
+func (h *history) features(dst []float64, c, n int, a int64, o FeatureOptions) []float64 {
+	s := h.start[c]
+	occ := h.day[s : s+n]
+	first, last := occ[0], occ[n-1]
+	spendTo := func(k int) float64 { // spend of the first k occasions
+		if k == n {
+			return h.cumAmt[s+n-1] + h.amt[s+n-1]
+		}
+		return h.cumAmt[s+k]
+	}
+	countSince := func(d int64) int { return n - upperBound(occ, d) } // occasions in (d, a]
+	dst = append(dst, float64(a-last), float64(a-first), float64(n), spendTo(n))
+	for _, w := range o.Windows {
+		k := countSince(a - int64(w))
+		dst = append(dst, float64(k), spendTo(n)-spendTo(n-k))
+	}
+	var gap, ratio, oneTime float64 = 0, 0, 1
+	if n > 1 {
+		gap = float64(last-first) / float64(n-1)
+		ratio = float64(a-last) / gap
+		oneTime = 0
+	}
+	w1 := int64(o.Windows[0])
+	trend := 2*countSince(a-w1) - countSince(a-2*w1)
+	return append(dst, gap, ratio, oneTime, float64(trend))
+}
+
+// btydScores appends P(alive) and the expected purchases of customer c at
+// day a (its first n occasions), from o.Model.
+func btydScores(fn string, dst []float64, h *history, c, n int, a int64, o FeatureOptions) ([]float64, error) {
+	s := h.start[c]
+	daysPerPeriod := float64(o.ModelPeriod) / float64(24*time.Hour)
+	cust := clv.Customer{
+		ID:        h.ids[c],
+		Frequency: float64(n - 1),
+		Recency:   float64(h.day[s+n-1]-h.day[s]) / daysPerPeriod,
+		T:         float64(a-h.day[s]) / daysPerPeriod,
+	}
+	if n > 1 {
+		cust.Monetary = (h.cumAmt[s+n-1] + h.amt[s+n-1] - h.amt[s]) / float64(n-1)
+	}
+	pa := o.Model.PAlive(cust)
+	ep := o.Model.ConditionalExpectedPurchases(cust, o.ModelHorizon)
+	if math.IsNaN(pa) || math.IsNaN(ep) {
+		return dst, dataError(fn, -1, "Model", clv.ErrInvalid,
+			"returned NaN for customer %q (x=%v, t_x=%v, T=%v)", cust.ID, cust.Frequency, cust.Recency, cust.T)
+	}
+	return append(dst, pa, ep), nil
+}
+
+// upperBound returns the number of days ≤ d in the sorted slice.
+func upperBound(days []int64, d int64) int {
+	lo, hi := 0, len(days)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if days[mid] <= d {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// newHistory validates txns and groups them into per-customer occasions:
+// customers get dense indices through a map, transactions are placed by a
+// counting sort on that index, and each customer's few rows are then
+// sorted by day and collapsed.
+func newHistory(fn string, txns []clv.Transaction, o FeatureOptions) (*history, error) {
+	cust := make([]int32, len(txns))
+	txDay := make([]int64, len(txns))
+	h := &history{}
+	// The two halves of txns are indexed concurrently, each with its own
+	// map; the second half's customers are then renumbered after the
+	// first's, which keeps the order of first appearance.
+	halves := [2]customerIndex{}
+	mid := len(txns) / 2
+	if len(txns) < parallelRows {
+		mid = len(txns)
+	}
+	var wg sync.WaitGroup
+	for k, part := range [2][2]int{{0, mid}, {mid, len(txns)}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			halves[k] = indexCustomers(fn, txns, part[0], part[1], cust, txDay, o.Location)
+		}()
+	}
+	wg.Wait()
+	for _, half := range halves {
+		if half.err != nil {
+			return nil, half.err // the first half's error has the lower row
+		}
+	}
+	h.ids, h.end = halves[0].ids, max(halves[0].end, halves[1].end)
+	global := halves[0].index
+	remap := make([]int32, len(halves[1].ids))
+	for local, id := range halves[1].ids {
+		c, ok := global[id]
+		if !ok {
+			c = int32(len(h.ids))
+			global[id] = c
+			h.ids = append(h.ids, id)
+		}
+		remap[local] = c
+	}
+	for i := mid; i < len(txns); i++ {
+		cust[i] = remap[cust[i]]
+	}
+	days := newDayCounter(o.Location)
+	if !o.End.IsZero() {
+		h.end = days.day(o.End)
+	}
+	nc := len(h.ids)
+	h.start = make([]int, nc+1)
+	for i, c := range cust {
+		if txDay[i] <= h.end {
+			h.start[c+1]++
+		}
+	}
+	for c := range nc {
+		h.start[c+1] += h.start[c]
+	}
+	type row struct {
+		day int64
+		amt float64
+	}
+	rows := make([]row, h.start[nc])
+	next := slices.Clone(h.start[:nc])
+	for i, c := range cust {
+		if txDay[i] <= h.end {
+			rows[next[c]] = row{txDay[i], txns[i].Amount}
+			next[c]++
+		}
+	}
+	// Collapse in place: occasions never outnumber rows.
+	h.day = make([]int64, 0, len(rows))
+	h.amt = make([]float64, 0, len(rows))
+	h.cumAmt = make([]float64, 0, len(rows))
+	out := 0
+	for c := range nc {
+		seg := rows[h.start[c]:h.start[c+1]]
+		if !slices.IsSortedFunc(seg, func(a, b row) int { return int(a.day - b.day) }) {
+			slices.SortStableFunc(seg, func(a, b row) int { return int(a.day - b.day) })
+		}
+		h.start[c] = out
+		var cum float64
+		for k, r := range seg {
+			if k > 0 && r.day == h.day[out-1] {
+				h.amt[out-1] += r.amt
+				cum += r.amt
+				continue
+			}
+			h.day = append(h.day, r.day)
+			h.amt = append(h.amt, r.amt)
+			h.cumAmt = append(h.cumAmt, cum)
+			cum += r.amt
+			out++
+		}
+	}
+	h.start[nc] = out
+	return h, nil
+}
+
+// customerIndex numbers the customers of one block of transactions.
+type customerIndex struct {
+	index map[string]int32
+	ids   []string // by number, in order of first appearance
+	end   int64    // latest day in the block
+	err   error
+}
+
+// indexCustomers validates txns[lo:hi], writes each row's customer number
+// (local to the block) into cust and its day into txDay.
+func indexCustomers(fn string, txns []clv.Transaction, lo, hi int, cust []int32, txDay []int64, loc *time.Location) customerIndex {
+	days := newDayCounter(loc)
+	ci := customerIndex{index: make(map[string]int32), end: math.MinInt64}
+	prev, prevC := "", int32(-1)
+	for i := lo; i < hi; i++ {
+		t := txns[i]
+		if t.CustomerID == "" {
+			ci.err = dataError(fn, i, "CustomerID", clv.ErrInvalid, "is empty")
+			return ci
+		}
+		if math.IsNaN(t.Amount) || math.IsInf(t.Amount, 0) {
+			ci.err = dataError(fn, i, "Amount", clv.ErrInvalid, "is %v", t.Amount)
+			return ci
+		}
+		c := prevC
+		if t.CustomerID != prev { // logs sorted by customer skip the map
+			var ok bool
+			if c, ok = ci.index[t.CustomerID]; !ok {
+				c = int32(len(ci.ids))
+				ci.index[t.CustomerID] = c
+				ci.ids = append(ci.ids, t.CustomerID)
+			}
+			prev, prevC = t.CustomerID, c
+		}
+		cust[i] = c
+		txDay[i] = days.day(t.At)
+		ci.end = max(ci.end, txDay[i])
+	}
+	return ci
+}
+
+// dayCounter maps instants to calendar-day numbers in a location (days
+// since 1970-01-01 there), caching the UTC offset of the zone period last
+// used so that most calls need no time-zone lookup.
+type dayCounter struct {
+	loc        *time.Location
+	lo, hi     int64 // the cached period [lo, hi) in Unix seconds
+	offset     int64 // its UTC offset in seconds
+	cacheValid bool
+}
+
+func newDayCounter(loc *time.Location) *dayCounter { return &dayCounter{loc: loc} }
+
+// day returns the calendar day of t in the location.
+func (d *dayCounter) day(t time.Time) int64 {
+	u := t.Unix()
+	if !d.cacheValid || u < d.lo || u >= d.hi {
+		lt := t.In(d.loc)
+		_, off := lt.Zone()
+		start, end := lt.ZoneBounds()
+		d.offset = int64(off)
+		d.lo, d.hi = math.MinInt64, math.MaxInt64
+		if !start.IsZero() {
+			d.lo = start.Unix()
+		}
+		if !end.IsZero() {
+			d.hi = end.Unix()
+		}
+		d.cacheValid = true
+	}
+	s := u + d.offset
+	q := s / 86400
+	if s%86400 < 0 {
+		q--
+	}
+	return q
+}

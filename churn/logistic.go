@@ -1,0 +1,570 @@
+package churn
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/ltvgo/ltv/clv"
+)
+
+// LogisticOptions tune FitLogistic. A nil *LogisticOptions means the
+// defaults: no penalty, unit weights, 50 iterations.
+type LogisticOptions struct {
+	// L2 is the ridge penalty λ ≥ 0: the fit maximises
+	// ℓ(β) − (λ/2)·Σ_{j≥1} β_j². The intercept is never penalised.
+	// λ = 1/C of scikit-learn's LogisticRegression.
+	L2 float64
+	// PenalizeStandardized applies the penalty to the coefficients of the
+	// standardised features (z = (x − mean)/SD, population SD) instead of
+	// the raw ones, as glmnet and scikit-learn behind a StandardScaler do.
+	// The coefficients are still reported on the raw scale, but they are
+	// then not the raw-scale ridge solution. No effect when L2 = 0.
+	PenalizeStandardized bool
+	// Weights are optional case (frequency) weights ≥ 0, one per row; nil
+	// means 1. A row of weight w fits like w copies of it.
+	Weights []float64
+	// BalanceClasses multiplies each row's weight by Σw/(2·Σ_{its class} w),
+	// so both classes carry the same total weight (scikit-learn's
+	// class_weight="balanced", computed from the weighted counts).
+	BalanceClasses bool
+	// Names optionally name the feature columns (len = columns) in errors,
+	// summaries and reason codes. Default: "x0", "x1", ….
+	Names []string
+	// MaxIterations caps the Newton iterations (default 50).
+	MaxIterations int
+}
+
+// Logistic is a fitted logistic regression P(churn | x) = 1/(1 + e^(−η)),
+// η = Intercept + Σ_j Coef[j]·x_j, with every coefficient on the scale of
+// the raw features. It is an immutable value, safe for concurrent use.
+type Logistic struct {
+	Intercept       float64
+	Coef            []float64
+	InterceptStdErr float64
+	StdErr          []float64 // standard errors of Coef; see Penalized
+	LogLikelihood   float64   // total weighted ℓ(β̂), without the penalty
+
+	// NullLogLikelihood is ℓ of the intercept-only model,
+	// N·[ȳ ln ȳ + (1−ȳ) ln(1−ȳ)] with N = Σw and ȳ the weighted churn rate.
+	NullLogLikelihood float64
+	// Cov is the (1+k)×(1+k) covariance of (Intercept, Coef...), the
+	// inverse of the (penalised) Hessian of −ℓ_λ. With L2 > 0 it is a
+	// ridge (posterior-style) covariance, not a sampling covariance.
+	Cov   [][]float64
+	Names []string  // feature names, len k
+	Mean  []float64 // weighted training mean of each feature (the "average customer")
+	N     float64   // Σ w over the rows fitted (the sample size in BIC)
+	// L2 and PenalizeStandardized record the penalty of the fit.
+	L2                   float64
+	PenalizeStandardized bool
+	Iterations           int  // Newton iterations
+	Converged            bool // the MODELS.md §11 convergence rule was met
+}
+
+// Prob returns the fitted churn probability at x (raw feature scale).
+// It panics if len(x) differs from len(l.Coef). A NaN in x gives NaN.
+func (l *Logistic) Prob(x []float64) float64 { return expit(l.LogOdds(x)) }
+
+// LogOdds returns η = Intercept + Σ Coef[j]·x[j]. It panics if len(x)
+// differs from len(l.Coef).
+func (l *Logistic) LogOdds(x []float64) float64 {
+	if len(x) != len(l.Coef) {
+		panic(fmt.Sprintf("churn: Logistic has %d features, x has %d", len(l.Coef), len(x)))
+	}
+	eta := l.Intercept
+	for j, c := range l.Coef {
+		eta += c * x[j]
+	}
+	return eta
+}
+
+// Penalized reports whether the fit used an L2 penalty, in which case the
+// standard errors come from the penalised Hessian and Summary gives no z or
+// p-values (MODELS.md §11).
+func (l *Logistic) Penalized() bool { return l.L2 > 0 }
+
+// FitLogistic fits a logistic regression of y (true = churned) on the rows
+// of X by Newton's method (IRLS) with Cholesky solves and step halving
+// (MODELS.md §11). The features are standardised internally for
+// conditioning; the result is on the raw scale (with L2 > 0 see
+// LogisticOptions.PenalizeStandardized).
+//
+// X and y are only read: FitLogistic neither modifies nor keeps them.
+//
+// Errors (all *clv.DataError):
+//   - no rows, or all weights 0: clv.ErrEmpty;
+//   - a row of a different length than row 0, a NaN or ±Inf feature, a
+//     negative or non-finite weight, only one class: clv.ErrInvalid;
+//   - a constant column, or a column that is (nearly) a linear combination
+//     of others (pivoted Cholesky of ZᵀWZ, tolerance R_jj ≤ 1e-7·R_11):
+//     ErrCollinear, naming the columns;
+//   - without a penalty, complete or quasi-complete separation:
+//     ErrSeparation, naming the features involved, returned together with
+//     the last estimate;
+//   - no convergence within MaxIterations: clv.ErrNotConverged, with the
+//     last estimate.
+//
+// It panics (programmer errors) if len(y), len(opt.Weights) or len(opt.Names)
+// do not match X, or if L2 is negative or not finite or MaxIterations < 0.
+func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, error) {
+	const fn = "churn.FitLogistic"
+	var o LogisticOptions
+	if opt != nil {
+		o = *opt
+	}
+	n := len(X)
+	switch {
+	case len(y) != n:
+		panic(fmt.Sprintf("churn: FitLogistic: X has %d rows, y has %d", n, len(y)))
+	case o.Weights != nil && len(o.Weights) != n:
+		panic(fmt.Sprintf("churn: FitLogistic: X has %d rows, Weights has %d", n, len(o.Weights)))
+	case o.L2 < 0 || math.IsNaN(o.L2) || math.IsInf(o.L2, 0):
+		panic(fmt.Sprintf("churn: FitLogistic: L2 is %v, want a finite λ ≥ 0", o.L2))
+	case o.MaxIterations < 0:
+		panic("churn: FitLogistic: MaxIterations < 0")
+	}
+	if n == 0 {
+		return nil, dataError(fn, -1, "X", clv.ErrEmpty, "has no rows")
+	}
+	k := len(X[0])
+	if o.Names != nil && len(o.Names) != k {
+		panic(fmt.Sprintf("churn: FitLogistic: %d names for %d columns", len(o.Names), k))
+	}
+	names := featureNames(o.Names, k)
+	w, err := fitWeights(fn, X, y, k, names, o)
+	if err != nil {
+		return nil, err
+	}
+	mu, invSD, err := standardisation(fn, X, w, names)
+	if err != nil {
+		return nil, err
+	}
+	d := newDesign(X, y, w, mu, invSD)
+	// pen[j] is the penalty weight of standardised coefficient b_j: the
+	// penalty (λ/2)·Σ pen_j·b_j² equals (λ/2)·Σ β_j² on the raw scale when
+	// pen_j = σ_j^(−2) (β_j = b_j/σ_j).
+	pen := make([]float64, d.m)
+	if o.L2 > 0 {
+		for j := 1; j < d.m; j++ {
+			pen[j] = o.L2
+			if !o.PenalizeStandardized {
+				pen[j] = o.L2 * invSD[j-1] * invSD[j-1]
+			}
+		}
+	}
+	maxIter := o.MaxIterations
+	if maxIter == 0 {
+		maxIter = 50
+	}
+
+	var sumW, sumWY float64
+	for i, wi := range w {
+		sumW += wi
+		if y[i] {
+			sumWY += wi
+		}
+	}
+	ybar := sumWY / sumW
+	nt := newton{d: d, pen: pen}
+	nt.start(math.Log(ybar / (1 - ybar)))
+	if o.L2 == 0 {
+		if err := rankCheck(fn, nt.hess, d.m, names); err != nil {
+			return nil, err
+		}
+	}
+	status := nt.iterate(maxIter)
+
+	fit := nt.result(names, mu, invSD, sumW, o)
+	fit.Converged = status == converged
+	fit.NullLogLikelihood = sumW * (ybar*math.Log(ybar) + (1-ybar)*math.Log1p(-ybar))
+	if o.L2 == 0 && (status != converged || nt.extreme > 0) {
+		if err := separation(fn, d, &nt, status, names); err != nil {
+			return fit, err
+		}
+	}
+	if status != converged {
+		return fit, dataError(fn, -1, "", clv.ErrNotConverged,
+			"Newton stopped after %d iterations (%s)", nt.iter, status)
+	}
+	return fit, nil
+}
+
+// featureNames returns names, or x0, x1, … when names is nil.
+func featureNames(names []string, k int) []string {
+	out := make([]string, k)
+	for j := range out {
+		if names != nil {
+			out[j] = names[j]
+		} else {
+			out[j] = fmt.Sprintf("x%d", j)
+		}
+	}
+	return out
+}
+
+// fitWeights validates X, y and the weights and returns the case weights of
+// the fit (user weights times balanced class weights).
+func fitWeights(fn string, X [][]float64, y []bool, k int, names []string, o LogisticOptions) ([]float64, error) {
+	w := make([]float64, len(X))
+	var sum [2]float64 // Σw of class 0 and class 1
+	for i, row := range X {
+		if len(row) != k {
+			return nil, dataError(fn, i, "", clv.ErrInvalid, "has %d features, row 0 has %d", len(row), k)
+		}
+		for j, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, dataError(fn, i, names[j], clv.ErrInvalid, "is %v", v)
+			}
+		}
+		w[i] = 1
+		if o.Weights != nil {
+			w[i] = o.Weights[i]
+			if !(w[i] >= 0) || math.IsInf(w[i], 1) {
+				return nil, dataError(fn, i, "Weights", clv.ErrInvalid, "is %v, want a finite value ≥ 0", w[i])
+			}
+		}
+		sum[b2i(y[i])] += w[i]
+	}
+	switch {
+	case sum[0]+sum[1] == 0:
+		return nil, dataError(fn, -1, "Weights", clv.ErrEmpty, "are all 0")
+	case sum[0] == 0 || sum[1] == 0:
+		return nil, dataError(fn, -1, "y", clv.ErrInvalid, "has only one class (all %v)", sum[1] > 0)
+	}
+	if o.BalanceClasses {
+		scale := [2]float64{(sum[0] + sum[1]) / (2 * sum[0]), (sum[0] + sum[1]) / (2 * sum[1])}
+		for i := range w {
+			w[i] *= scale[b2i(y[i])]
+		}
+	}
+	return w, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// standardisation returns the weighted column means and inverse population
+// SDs (two-pass), or ErrCollinear for a constant column.
+func standardisation(fn string, X [][]float64, w []float64, names []string) (mu, invSD []float64, err error) {
+	k := len(names)
+	mu = make([]float64, k)
+	invSD = make([]float64, k)
+	var sumW float64
+	for i, row := range X {
+		sumW += w[i]
+		for j, v := range row {
+			mu[j] += w[i] * v
+		}
+	}
+	for j := range mu {
+		mu[j] /= sumW
+	}
+	for i, row := range X {
+		for j, v := range row {
+			dv := v - mu[j]
+			invSD[j] += w[i] * dv * dv
+		}
+	}
+	for j := range invSD {
+		sd := math.Sqrt(invSD[j] / sumW)
+		if math.IsInf(sd, 0) || math.IsInf(mu[j], 0) {
+			return nil, nil, dataError(fn, -1, names[j], clv.ErrInvalid,
+				"column %d (%s) is too large to standardise (its mean or SD overflows)", j, names[j])
+		}
+		if sd == 0 || sd <= 1e-12*math.Abs(mu[j]) {
+			return nil, nil, dataError(fn, -1, "X", ErrCollinear,
+				"column %d (%s) is constant, so it is collinear with the intercept", j, names[j])
+		}
+		invSD[j] = 1 / sd
+	}
+	return mu, invSD, nil
+}
+
+// stopReason says why the Newton loop ended.
+type stopReason int
+
+const (
+	converged stopReason = iota
+	iterationCap
+	notPositiveDefinite
+	noAscent
+)
+
+func (s stopReason) String() string {
+	return [...]string{"converged", "iteration cap reached", "Hessian not positive definite", "no step increases the likelihood"}[s]
+}
+
+// newton holds the state of the Newton/IRLS iteration on the standardised
+// coefficients b.
+type newton struct {
+	d       *design
+	pen     []float64 // per-coefficient λ (0 for the intercept)
+	b       []float64
+	ll      float64 // unpenalised ℓ at b
+	grad    []float64
+	hess    []float64 // penalised Hessian of −ℓ_λ (upper triangle), row-major m×m
+	chol    mat.Cholesky
+	cholOK  bool
+	extreme int // rows fitted at p ≤ 10·eps or ≥ 1 − 10·eps
+	iter    int
+}
+
+// start evaluates the starting point b = (logit ȳ, 0, …, 0).
+func (nt *newton) start(b0 float64) {
+	m := nt.d.m
+	nt.b = make([]float64, m)
+	nt.b[0] = b0
+	nt.grad = make([]float64, m)
+	nt.hess = make([]float64, m*m)
+	nt.evaluate(nt.b, nt.grad, nt.hess)
+}
+
+// evaluate runs a full pass at b and adds the penalty to grad and hess. It
+// returns the penalised ℓ_λ and stores ℓ and the extreme count.
+func (nt *newton) evaluate(b, grad, hess []float64) float64 {
+	m := nt.d.m
+	ll, extreme := nt.d.pass(b, true, grad, hess)
+	nt.ll, nt.extreme = ll, extreme
+	pl := ll
+	for j, l := range nt.pen {
+		pl -= 0.5 * l * b[j] * b[j]
+		grad[j] -= l * b[j]
+		hess[j*m+j] += l
+	}
+	return pl
+}
+
+// iterate takes Newton steps until the MODELS.md §11 rule is met:
+// |Δℓ_λ|/(|ℓ_λ| + 0.1) < 1e-10 and max|t·s| < 1e-8.
+func (nt *newton) iterate(maxIter int) stopReason {
+	m := nt.d.m
+	pl := nt.ll
+	for j, l := range nt.pen {
+		pl -= 0.5 * l * nt.b[j] * nt.b[j]
+	}
+	trial := make([]float64, m)
+	tGrad := make([]float64, m)
+	tHess := make([]float64, m*m)
+	step := mat.NewVecDense(m, nil)
+	for nt.iter = 0; nt.iter < maxIter; nt.iter++ {
+		if !nt.factorize() {
+			return notPositiveDefinite
+		}
+		if err := nt.chol.SolveVecTo(step, mat.NewVecDense(m, nt.grad)); err != nil {
+			return notPositiveDefinite
+		}
+		t := 1.0
+		var newPL float64
+		var maxStep float64
+		for halvings := 0; ; halvings++ {
+			maxStep = 0
+			for j := range trial {
+				trial[j] = nt.b[j] + t*step.AtVec(j)
+				maxStep = math.Max(maxStep, math.Abs(t*step.AtVec(j)))
+			}
+			newPL = nt.evaluate(trial, tGrad, tHess)
+			if newPL >= pl {
+				break
+			}
+			if halvings == 50 {
+				// Back to b so the stored state is consistent.
+				nt.evaluate(nt.b, nt.grad, nt.hess)
+				return noAscent
+			}
+			t /= 2
+		}
+		copy(nt.b, trial)
+		nt.grad, tGrad = tGrad, nt.grad
+		nt.hess, tHess = tHess, nt.hess
+		change := math.Abs(newPL-pl) / (math.Abs(newPL) + 0.1)
+		pl = newPL
+		if change < 1e-10 && maxStep < 1e-8 {
+			nt.iter++
+			if !nt.factorize() {
+				return notPositiveDefinite
+			}
+			return converged
+		}
+	}
+	nt.factorize()
+	return iterationCap
+}
+
+// factorize computes the Cholesky factor of the current Hessian.
+func (nt *newton) factorize() bool {
+	m := nt.d.m
+	h := mat.NewSymDense(m, nil)
+	for i := range m {
+		for j := i; j < m; j++ {
+			h.SetSym(i, j, nt.hess[i*m+j])
+		}
+	}
+	nt.cholOK = nt.chol.Factorize(h)
+	return nt.cholOK
+}
+
+// result back-transforms b and its covariance to the raw scale:
+// β = J·b, Cov_β = J·H⁻¹·Jᵀ, J = [[1, −μ/σ], [0, diag(1/σ)]].
+func (nt *newton) result(names []string, mu, invSD []float64, sumW float64, o LogisticOptions) *Logistic {
+	m := nt.d.m
+	k := m - 1
+	J := mat.NewDense(m, m, nil)
+	J.Set(0, 0, 1)
+	for j := 1; j < m; j++ {
+		J.Set(0, j, -mu[j-1]*invSD[j-1])
+		J.Set(j, j, invSD[j-1])
+	}
+	beta := mat.NewVecDense(m, nil)
+	beta.MulVec(J, mat.NewVecDense(m, slices.Clone(nt.b)))
+	fit := &Logistic{
+		Intercept:            beta.AtVec(0),
+		Coef:                 make([]float64, k),
+		StdErr:               make([]float64, k),
+		LogLikelihood:        nt.ll,
+		Names:                names,
+		Mean:                 slices.Clone(mu),
+		N:                    sumW,
+		L2:                   o.L2,
+		PenalizeStandardized: o.PenalizeStandardized && o.L2 > 0,
+		Iterations:           nt.iter,
+		Cov:                  make([][]float64, m),
+	}
+	for j := range k {
+		fit.Coef[j] = beta.AtVec(j + 1)
+	}
+	var cov mat.Dense
+	if nt.cholOK {
+		var inv mat.SymDense
+		if err := nt.chol.InverseTo(&inv); err == nil {
+			cov.Product(J, &inv, J.T())
+		}
+	}
+	for i := range m {
+		fit.Cov[i] = make([]float64, m)
+		for j := range m {
+			fit.Cov[i][j] = math.NaN()
+			if !cov.IsEmpty() {
+				fit.Cov[i][j] = cov.At(i, j)
+			}
+		}
+	}
+	fit.InterceptStdErr = math.Sqrt(fit.Cov[0][0])
+	for j := range k {
+		fit.StdErr[j] = math.Sqrt(fit.Cov[j+1][j+1])
+	}
+	return fit
+}
+
+// rankCheck runs a Cholesky factorisation with diagonal pivoting on the
+// information matrix h (m×m, upper triangle) of the standardised design,
+// the Gram-matrix equivalent of a pivoted QR of sqrt(W)·A: a column is
+// aliased when its pivot d_j ≤ (1e-7)²·d_1 (R_jj ≤ 1e-7·R_11). It returns
+// ErrCollinear naming each aliased column and the columns it depends on.
+func rankCheck(fn string, h []float64, m int, names []string) error {
+	full := func(i, j int) float64 {
+		if i > j {
+			i, j = j, i
+		}
+		return h[i*m+j]
+	}
+	s := make([]float64, m*m) // Schur complement in pivoted order
+	perm := make([]int, m)
+	for i := range m {
+		perm[i] = i
+		for j := range m {
+			s[i*m+j] = full(i, j)
+		}
+	}
+	rank := m
+	var d1 float64
+	for r := range m {
+		p := r
+		for i := r + 1; i < m; i++ {
+			if s[i*m+i] > s[p*m+p] {
+				p = i
+			}
+		}
+		if r == 0 {
+			d1 = s[p*m+p]
+		}
+		if s[p*m+p] <= 1e-14*d1 {
+			rank = r
+			break
+		}
+		if p != r { // symmetric swap of rows and columns r and p
+			perm[r], perm[p] = perm[p], perm[r]
+			for j := range m {
+				s[r*m+j], s[p*m+j] = s[p*m+j], s[r*m+j]
+			}
+			for i := range m {
+				s[i*m+r], s[i*m+p] = s[i*m+p], s[i*m+r]
+			}
+		}
+		piv := s[r*m+r]
+		for i := r + 1; i < m; i++ {
+			for j := r + 1; j < m; j++ {
+				s[i*m+j] -= s[i*m+r] * s[r*m+j] / piv
+			}
+		}
+	}
+	if rank == m {
+		return nil
+	}
+	// Express each aliased column through the kept ones: solve
+	// H_kk·c = H_k,a on the kept block.
+	kept := slices.Clone(perm[:rank])
+	slices.Sort(kept)
+	hk := mat.NewSymDense(rank, nil)
+	for i, a := range kept {
+		for j := i; j < rank; j++ {
+			hk.SetSym(i, j, full(a, kept[j]))
+		}
+	}
+	var chol mat.Cholesky
+	chol.Factorize(hk)
+	aliased := slices.Clone(perm[rank:])
+	slices.Sort(aliased)
+	var msgs []string
+	for _, a := range aliased {
+		rhs := mat.NewVecDense(rank, nil)
+		for i, c := range kept {
+			rhs.SetVec(i, full(c, a))
+		}
+		var c mat.VecDense
+		var partners []string
+		if err := chol.SolveVecTo(&c, rhs); err == nil {
+			var maxC float64
+			for i := range rank {
+				maxC = math.Max(maxC, math.Abs(c.AtVec(i)))
+			}
+			for i, col := range kept {
+				if col > 0 && math.Abs(c.AtVec(i)) > 1e-6*maxC {
+					partners = append(partners, columnLabel(col-1, names))
+				}
+			}
+		}
+		label := "the intercept"
+		if a > 0 {
+			label = columnLabel(a-1, names)
+		}
+		if len(partners) == 0 {
+			msgs = append(msgs, label+" is numerically constant")
+		} else {
+			msgs = append(msgs, label+" is collinear with "+strings.Join(partners, ", "))
+		}
+	}
+	return dataError(fn, -1, "X", ErrCollinear, "%s", strings.Join(msgs, "; "))
+}
+
+// columnLabel names feature column j for messages.
+func columnLabel(j int, names []string) string {
+	return fmt.Sprintf("column %d (%s)", j, names[j])
+}

@@ -1,0 +1,433 @@
+package churn
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ltvgo/ltv/clv"
+)
+
+// LogLossEpsilon is the clipping bound of LogLoss: probabilities are
+// clipped to [ε, 1−ε] with ε the float64 machine epsilon 2^−52, as
+// scikit-learn ≥ 1.5 does (earlier versions used 1e-15).
+const LogLossEpsilon = 0x1p-52
+
+// tieGroup is one set of equal scores with its weighted positives (tp) and
+// negatives (fp).
+type tieGroup struct {
+	score, tp, fp float64
+}
+
+// tieGroups returns the tie groups of scores in descending order of score
+// and the weighted totals P and N. ok is false when a score is NaN, a
+// weight is negative or not finite, or a class has no weight.
+func tieGroups(scores []float64, positive []bool, weights []float64) (groups []tieGroup, P, N float64, ok bool) {
+	checkLengths(len(scores), positive, weights)
+	order := make([]int, len(scores))
+	for i, s := range scores {
+		if math.IsNaN(s) {
+			return nil, 0, 0, false
+		}
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+	for _, i := range order {
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+			if !(w >= 0) || math.IsInf(w, 1) {
+				return nil, 0, 0, false
+			}
+		}
+		if len(groups) == 0 || groups[len(groups)-1].score != scores[i] {
+			groups = append(groups, tieGroup{score: scores[i]})
+		}
+		g := &groups[len(groups)-1]
+		if positive[i] {
+			g.tp += w
+			P += w
+		} else {
+			g.fp += w
+			N += w
+		}
+	}
+	return groups, P, N, P > 0 && N > 0
+}
+
+// checkLengths panics when the label or weight slices do not match n.
+func checkLengths(n int, positive []bool, weights []float64) {
+	if len(positive) != n {
+		panic(fmt.Sprintf("churn: %d scores but %d labels", n, len(positive)))
+	}
+	if weights != nil && len(weights) != n {
+		panic(fmt.Sprintf("churn: %d scores but %d weights", n, len(weights)))
+	}
+}
+
+// AUC returns the area under the ROC curve of scores (higher = more likely
+// churn) against positive (true = churned): the probability that a random
+// churner scores above a random non-churner, ties counting ½
+// (Mann–Whitney). It is WeightedAUC with unit weights.
+func AUC(scores []float64, positive []bool) float64 { return WeightedAUC(scores, positive, nil) }
+
+// WeightedAUC returns the ROC AUC with case weights (nil means 1):
+// Σ_{pos i, neg j} w_i·w_j·(1[s_i > s_j] + ½·1[s_i = s_j]) / (P·N).
+//
+// Special cases are: NaN when a score is NaN, a weight is negative or
+// not finite, or one class has no weight. It panics if the slice lengths
+// differ. The inputs are only read.
+func WeightedAUC(scores []float64, positive []bool, weights []float64) float64 {
+	groups, P, N, ok := tieGroups(scores, positive, weights)
+	if !ok {
+		return math.NaN()
+	}
+	var area, negAbove float64
+	for _, g := range groups {
+		negBelow := N - negAbove - g.fp
+		area += g.tp*negBelow + 0.5*g.tp*g.fp
+		negAbove += g.fp
+	}
+	return area / (P * N)
+}
+
+// ROCPoint is one point of a ROC curve: flagging every row with score ≥
+// Threshold gives false and true positive rates FPR and TPR.
+type ROCPoint struct {
+	Threshold, FPR, TPR float64
+}
+
+// ROC returns the ROC curve with one point per distinct score, in
+// decreasing threshold order, after a first point (+Inf, 0, 0). Unlike
+// scikit-learn's roc_curve, collinear points are kept. Weights may be nil.
+// It returns nil in the special cases of WeightedAUC.
+func ROC(scores []float64, positive []bool, weights []float64) []ROCPoint {
+	groups, P, N, ok := tieGroups(scores, positive, weights)
+	if !ok {
+		return nil
+	}
+	out := make([]ROCPoint, 0, len(groups)+1)
+	out = append(out, ROCPoint{Threshold: math.Inf(1)})
+	var tp, fp float64
+	for _, g := range groups {
+		tp += g.tp
+		fp += g.fp
+		out = append(out, ROCPoint{Threshold: g.score, FPR: fp / N, TPR: tp / P})
+	}
+	return out
+}
+
+// AveragePrecision returns the step-wise average precision of
+// scikit-learn, AP = Σ_g (R_g − R_{g−1})·Prec_g over tie groups g in
+// decreasing score order (not the trapezoidal area). Weights may be nil.
+// Special cases as WeightedAUC.
+func AveragePrecision(scores []float64, positive []bool, weights []float64) float64 {
+	groups, P, _, ok := tieGroups(scores, positive, weights)
+	if !ok {
+		return math.NaN()
+	}
+	var ap, tp, fp float64
+	for _, g := range groups {
+		tp += g.tp
+		fp += g.fp
+		if g.tp > 0 {
+			ap += g.tp / P * tp / (tp + fp)
+		}
+	}
+	return ap
+}
+
+// KS returns the Kolmogorov–Smirnov statistic max(TPR − FPR) over the tie
+// group boundaries. Weights may be nil. Special cases as WeightedAUC.
+func KS(scores []float64, positive []bool, weights []float64) float64 {
+	groups, P, N, ok := tieGroups(scores, positive, weights)
+	if !ok {
+		return math.NaN()
+	}
+	var ks, tp, fp float64
+	for _, g := range groups {
+		tp += g.tp
+		fp += g.fp
+		ks = math.Max(ks, tp/P-fp/N)
+	}
+	return ks
+}
+
+// probLoss returns the weighted mean of loss(p_i, y_i), or NaN when a
+// probability is outside [0, 1] or NaN, a weight is negative or not
+// finite, or the weights sum to 0.
+func probLoss(probs []float64, positive []bool, weights []float64, loss func(p float64, y bool) float64) float64 {
+	checkLengths(len(probs), positive, weights)
+	var sum, sumW float64
+	for i, p := range probs {
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+		}
+		if !(p >= 0 && p <= 1) || !(w >= 0) || math.IsInf(w, 1) {
+			return math.NaN()
+		}
+		sum += w * loss(p, positive[i])
+		sumW += w
+	}
+	if sumW == 0 {
+		return math.NaN()
+	}
+	return sum / sumW
+}
+
+// LogLoss returns the weighted mean negative log-likelihood
+// −Σ w·[y·ln p + (1−y)·ln(1−p)]/Σw, with p clipped to [ε, 1−ε],
+// ε = LogLossEpsilon. Weights may be nil. Special cases are: NaN when a
+// probability is outside [0, 1] or NaN, a weight is negative or not
+// finite, or the weights sum to 0 (including no rows).
+func LogLoss(probs []float64, positive []bool, weights []float64) float64 {
+	return probLoss(probs, positive, weights, func(p float64, y bool) float64 {
+		p = min(max(p, LogLossEpsilon), 1-LogLossEpsilon)
+		if y {
+			return -math.Log(p)
+		}
+		return -math.Log1p(-p)
+	})
+}
+
+// Brier returns the weighted mean squared error Σ w·(p − y)²/Σw of the
+// probabilities. Weights may be nil. Special cases as LogLoss.
+func Brier(probs []float64, positive []bool, weights []float64) float64 {
+	return probLoss(probs, positive, weights, func(p float64, y bool) float64 {
+		d := p - float64(b2i(y))
+		return d * d
+	})
+}
+
+// Binning chooses the bin edges of Calibration.
+type Binning int
+
+const (
+	// UniformBins: edges b/B, b = 0..B.
+	UniformBins Binning = iota
+	// QuantileBins: edges at the type-7 (linear) quantiles of the
+	// probabilities at b/B, as scikit-learn's strategy="quantile".
+	QuantileBins
+)
+
+// CalibrationBin is one non-empty bin of a calibration curve.
+type CalibrationBin struct {
+	FractionPositive float64 // mean label
+	MeanPredicted    float64 // mean probability
+	Count            int
+}
+
+// Calibration returns the calibration (reliability) curve of scikit-learn's
+// calibration_curve: with edges e_0..e_B, a probability p falls in the bin
+// numbered #{inner edges e_1..e_{B−1} strictly below p}, so the bins are
+// [e_0,e_1], (e_1,e_2], …, (e_{B−1},e_B]. Only non-empty bins are returned,
+// in increasing order. The inputs are only read.
+//
+// It returns an error wrapping clv.ErrEmpty for no rows and clv.ErrInvalid
+// for a probability outside [0, 1] or NaN. It panics if bins < 1 or the
+// slice lengths differ.
+func Calibration(probs []float64, positive []bool, bins int, binning Binning) ([]CalibrationBin, error) {
+	const fn = "churn.Calibration"
+	checkLengths(len(probs), positive, nil)
+	if bins < 1 {
+		panic("churn: Calibration needs bins ≥ 1")
+	}
+	if len(probs) == 0 {
+		return nil, dataError(fn, -1, "probs", clv.ErrEmpty, "has no rows")
+	}
+	for i, p := range probs {
+		if !(p >= 0 && p <= 1) {
+			return nil, dataError(fn, i, "probs", clv.ErrInvalid, "is %v, want a probability in [0, 1]", p)
+		}
+	}
+	inner := make([]float64, bins-1)
+	var sorted []float64
+	if binning == QuantileBins {
+		sorted = slices.Clone(probs)
+		slices.Sort(sorted)
+	}
+	for b := range inner {
+		f := float64(b+1) / float64(bins)
+		if binning == QuantileBins {
+			inner[b] = quantile7(sorted, f)
+		} else {
+			inner[b] = f
+		}
+	}
+	type acc struct{ y, p float64 }
+	sums := make([]acc, bins)
+	counts := make([]int, bins)
+	for i, p := range probs {
+		b, _ := slices.BinarySearch(inner, p) // first inner edge ≥ p = #edges strictly below p
+		sums[b].y += float64(b2i(positive[i]))
+		sums[b].p += p
+		counts[b]++
+	}
+	var out []CalibrationBin
+	for b, c := range counts {
+		if c > 0 {
+			out = append(out, CalibrationBin{FractionPositive: sums[b].y / float64(c), MeanPredicted: sums[b].p / float64(c), Count: c})
+		}
+	}
+	return out, nil
+}
+
+// quantile7 returns the type-7 (linear interpolation) quantile of sorted
+// data at f ∈ [0, 1]: with h = (n−1)·f, x_⌊h⌋ + (h − ⌊h⌋)·(x_⌊h⌋+1 − x_⌊h⌋).
+func quantile7(sorted []float64, f float64) float64 {
+	h := float64(len(sorted)-1) * f
+	lo := int(math.Floor(h))
+	if lo >= len(sorted)-1 {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
+}
+
+// GainsGroup is one row of a lift / gains table.
+type GainsGroup struct {
+	Count     int     // rows in the group
+	Positives int     // churners in the group
+	MinScore  float64 // lowest and highest score in the group
+	MaxScore  float64
+	Rate      float64 // Positives/Count
+	Lift      float64 // Rate / overall churn rate
+	Gain      float64 // cumulative capture: churners in groups 1..g / all churners
+	CumLift   float64 // churn rate of groups 1..g / overall churn rate
+	KS        float64 // cumulative TPR − FPR after group g
+}
+
+// Gains returns the lift and gains table for groups equal-count groups
+// (10 for deciles). Rows are sorted by score, highest first, ties in input
+// order (stable), and the i-th row (1-based) goes to group ⌈groups·i/n⌉, so
+// a tie straddling a boundary is split between groups (a choice: kds,
+// blorr and H2O each define these tables differently).
+//
+// It returns an error wrapping clv.ErrEmpty when there are fewer rows than
+// groups and clv.ErrInvalid for a NaN score or a single class. It panics if
+// groups < 1 or the slice lengths differ. The inputs are only read.
+func Gains(scores []float64, positive []bool, groups int) ([]GainsGroup, error) {
+	const fn = "churn.Gains"
+	checkLengths(len(scores), positive, nil)
+	if groups < 1 {
+		panic("churn: Gains needs groups ≥ 1")
+	}
+	n := len(scores)
+	if n < groups {
+		return nil, dataError(fn, -1, "scores", clv.ErrEmpty, "has %d rows for %d groups", n, groups)
+	}
+	P := 0
+	for i, s := range scores {
+		if math.IsNaN(s) {
+			return nil, dataError(fn, i, "scores", clv.ErrInvalid, "is NaN")
+		}
+		P += b2i(positive[i])
+	}
+	if P == 0 || P == n {
+		return nil, dataError(fn, -1, "positive", clv.ErrInvalid, "has only one class")
+	}
+	order := descendingOrder(scores)
+	out := make([]GainsGroup, groups)
+	base := float64(P) / float64(n)
+	var cumN, cumP int
+	for r, i := range order {
+		g := &out[(groups*(r+1)+n-1)/n-1] // ⌈groups·(r+1)/n⌉, 1-based
+		if g.Count == 0 {
+			g.MaxScore = scores[i]
+		}
+		g.MinScore = scores[i]
+		g.Count++
+		g.Positives += b2i(positive[i])
+	}
+	for gi := range out {
+		g := &out[gi]
+		cumN += g.Count
+		cumP += g.Positives
+		g.Rate = float64(g.Positives) / float64(g.Count)
+		g.Lift = g.Rate / base
+		g.Gain = float64(cumP) / float64(P)
+		g.CumLift = float64(cumP) / float64(cumN) / base
+		g.KS = g.Gain - float64(cumN-cumP)/float64(n-P)
+	}
+	return out, nil
+}
+
+// descendingOrder returns the row indices sorted by score, highest first,
+// ties in input order.
+func descendingOrder(scores []float64) []int {
+	order := make([]int, len(scores))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) })
+	return order
+}
+
+// Confusion is a (weighted) confusion matrix. Rows flagged as churners are
+// those with score ≥ the threshold.
+type Confusion struct {
+	TP, FP, TN, FN float64
+}
+
+// ConfusionAt returns the confusion matrix of flagging score ≥ threshold
+// as churn. Weights may be nil (1 each). A NaN score is never flagged. It
+// panics if the slice lengths differ.
+func ConfusionAt(scores []float64, positive []bool, weights []float64, threshold float64) Confusion {
+	checkLengths(len(scores), positive, weights)
+	var c Confusion
+	for i, s := range scores {
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+		}
+		switch flagged := s >= threshold; {
+		case flagged && positive[i]:
+			c.TP += w
+		case flagged:
+			c.FP += w
+		case positive[i]:
+			c.FN += w
+		default:
+			c.TN += w
+		}
+	}
+	return c
+}
+
+// Accuracy returns (TP+TN)/total.
+func (c Confusion) Accuracy() float64 { return (c.TP + c.TN) / (c.TP + c.FP + c.TN + c.FN) }
+
+// Precision returns TP/(TP+FP), NaN when nothing is flagged.
+func (c Confusion) Precision() float64 { return c.TP / (c.TP + c.FP) }
+
+// Recall returns TP/(TP+FN), the true positive rate.
+func (c Confusion) Recall() float64 { return c.TP / (c.TP + c.FN) }
+
+// BudgetThreshold returns the threshold that flags (score ≥ threshold) as
+// many of the highest-scoring customers as a budget of fraction·n allows
+// (rounded down), and how many it flags. When a tie straddles the budget
+// boundary the whole tie is left out, so flagged never exceeds the budget;
+// when nothing fits the threshold is +Inf. NaN scores are never flagged.
+// It panics unless 0 ≤ fraction ≤ 1. scores is only read.
+func BudgetThreshold(scores []float64, fraction float64) (threshold float64, flagged int) {
+	if !(fraction >= 0 && fraction <= 1) {
+		panic(fmt.Sprintf("churn: BudgetThreshold fraction %v outside [0, 1]", fraction))
+	}
+	sorted := make([]float64, 0, len(scores))
+	for _, s := range scores {
+		if !math.IsNaN(s) {
+			sorted = append(sorted, s)
+		}
+	}
+	slices.SortFunc(sorted, func(a, b float64) int { return cmp.Compare(b, a) })
+	budget := min(int(math.Floor(fraction*float64(len(scores))+1e-9)), len(sorted))
+	flagged = budget
+	for flagged > 0 && flagged < len(sorted) && sorted[flagged] == sorted[flagged-1] {
+		flagged-- // the tie at the boundary does not fit
+	}
+	if flagged == 0 {
+		return math.Inf(1), 0
+	}
+	return sorted[flagged-1], flagged
+}
