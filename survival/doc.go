@@ -1,0 +1,148 @@
+// Package survival estimates survival curves and compares them: the
+// Kaplan–Meier product-limit estimator with Greenwood variances and
+// pointwise confidence bands, quantiles and restricted means read off the
+// curve, the Nelson–Aalen cumulative hazard, and the weighted log-rank
+// family of k-sample tests. Its numbers follow R's survival package 3.5-3
+// (survfit, quantile.survfit, print.survfit, survdiff); where lifelines or
+// scikit-survival choose differently the option or the documentation says
+// so. It imports nothing of clv. In ltv it serves customer retention:
+// "survival" is staying a customer, the "event" is churn, censoring is
+// still being a customer when observation ends.
+//
+// # Data
+//
+// An Observation is a subject followed on (Entry, Time] (on [0, Time] when
+// Entry is 0), with Event telling whether Time is an event or a censoring,
+// and a case weight (0 means 1; integer and fractional weights are both
+// allowed). Times are in one unit of the caller's choosing (days, weeks …);
+// every output time is in that unit. No function modifies or keeps the
+// caller's slices. Invalid values (NaN, ±Inf, negative times or weights, an
+// Entry not before its Time) give a *DataError naming the row and field,
+// wrapping ErrInvalid; empty input gives ErrEmpty. Nothing panics on bad
+// data; bad options panic with a "survival: …" message.
+//
+// # Risk sets and ties
+//
+// With t_(j) the distinct exit times, w_i the weights and e_i the entries,
+//
+//	n_j = Σ_i w_i·[e_i < t_(j) ≤ t_i]          (at risk)
+//	d_j = Σ_i w_i·[t_i = t_(j), event]         (events; D_j = their number of rows)
+//	c_j = Σ_i w_i·[t_i = t_(j), censored]      (censored)
+//
+// so at a tied time events come before censorings, which come before
+// entries: a subject censored at t is at risk at t, one entering at t is
+// not (R's convention). Every distinct exit time is a row, including times
+// with censorings only, as R lists them.
+//
+// Near-equal times. By default times are merged as R's aeqSurv does: the
+// distinct times (exits and entries together) are sorted, a consecutive
+// pair closer than tol = 1.49e-8 (√ε) absolutely or relative to the mean of
+// the distinct times is tied, and each run of tied times becomes its first
+// value. So 0.1+0.2 and 0.3 are one time, as in R. An entry that merges with
+// its own exit is an error (R stops there too). Options.ExactTimes (and
+// LogRankOptions.ExactTimes) groups by exact float equality instead, as
+// lifelines and scikit-survival do. The merge is done on the data passed to
+// one call: R merges before splitting by groups or strata, so on data with
+// near-ties the per-group curves of R may differ from per-group calls here.
+//
+// # Kaplan–Meier and Greenwood
+//
+//	S(t) = Π_{t_(j) ≤ t} (1 − d_j/n_j)
+//	V(t) = Σ_{t_(j) ≤ t, d_j > 0} d_j / (n_j (n_j − d_j))     (Var log S; +∞ once d_j = n_j)
+//	SE(S) = S·√V
+//
+// S is accumulated as a product, not as exp(Σ log): with events at 9, 19,
+// 32, 34 and censorings at 48, 50, S(32) is then exactly 0.5 and the
+// median is read as R reads it. Curve.LogStdErr is √V (R's std.err field);
+// Curve.StdErr is S·√V (what summary.survfit prints). With weighted counts
+// V is R's robust = FALSE variance; for fractional weights R's default
+// switches to an infinitesimal-jackknife variance, which this package does
+// not compute, and lifelines truncates the weighted n to an integer inside
+// Greenwood's sum.
+//
+// # Confidence bands
+//
+// With z = Φ⁻¹(1 − (1−level)/2):
+//
+//	log     (R default): S·exp(∓z√V), upper limit capped at 1
+//	log-log (lifelines, sksurv): exp(−exp(log(−log S) ∓ z√V/log S))
+//	plain:   S ∓ z·S·√V, clipped to [0, 1]
+//	logit:   1/(1 + exp(−(log(S/(1−S)) ∓ z√V/(1−S))))
+//	arcsin:  sin²(asin√S ∓ ½z√V·√(S/(1−S))), clipped to [0, π/2]
+//
+// The limits are NaN where S = 0 (R gives NA); where V = 0, before the
+// first event, both limits are S. R gives NA for log-log where S = 1, and
+// lifelines fills it with 1.
+//
+// # Quantiles, median and restricted mean
+//
+// Curve.Quantile follows R's quantile.survfit: the first time at which
+// 1 − S reaches p within tol = 1.49e-8, or, when S equals 1 − p on a
+// stretch, the midpoint of the stretch (with the last time of the curve
+// when S stays there); its confidence limits are the same quantile of the
+// lower and upper band curves. Curve.Median follows print.survfit, which
+// differs from quantile(0.5) when S stays at 0.5 to the end and when a band
+// is not monotone (see Curve.Median). QuantileFirstBelow gives lifelines'
+// rule, the first time with S ≤ 1 − p. Not reached means NaN.
+//
+// The restricted mean is μ(τ) = ∫_0^τ S(t) dt with R's (survmean)
+// standard error
+//
+//	se² = Σ_{t_(j) ≤ τ, d_j > 0, n_j > d_j} A_j²·d_j/(n_j(n_j − d_j)),   A_j = ∫_{t_(j)}^τ S(t) dt.
+//
+// lifelines reports Var(min(T, τ)) instead, which is a different quantity.
+//
+// # Nelson–Aalen
+//
+//	H(t) = Σ_{t_(j) ≤ t} d_j/n_j,   Var H = Σ d_j/n_j²                          (R's default, ctype 1)
+//	H(t) = Σ_j Σ_{k<D_j} (d_j/D_j)/(n_j − k·d_j/D_j),  Var = Σ_j Σ_k (d_j/D_j)/(n_j − k·d_j/D_j)²
+//	                                                  (Fleming–Harrington ties, ctype 2; lifelines' default)
+//
+// with bands H·exp(∓z·SE/H) (lifelines) and exp(−H) as the
+// Fleming–Harrington survival estimate (R's stype 2).
+//
+// # Log-rank family
+//
+// At each distinct event time t_j of the pooled data (within a stratum),
+// with weight w_j:
+//
+//	O_g = Σ_j w_j d_gj,    E_g = Σ_j w_j d_j n_gj/n_j
+//	V_gk = Σ_{j: n_j > 1} w_j² d_j (n_j − d_j)/(n_j − 1) · (n_gj/n_j)(δ_gk − n_kj/n_j)
+//	χ² = (O − E)ᵀ V⁻¹ (O − E) over the groups with E_g > 0 but the first,  df = their number
+//
+// summed over strata when stratified. The weights: 1 (log-rank), Ŝ(t_j−)^ρ
+// (1 − Ŝ(t_j−))^γ with the pooled left-continuous Kaplan–Meier Ŝ
+// (Fleming–Harrington; R's survdiff rho, ρ = 1 being the Peto–Peto test),
+// n_j (Gehan) and √n_j (Tarone–Ware). With late entry the (entry, exit] risk
+// sets make the log-rank statistic the score test of
+// coxph(ties = "exact").
+//
+// # Cost
+//
+// Exit and entry times are sorted as IEEE bit patterns with an LSD radix
+// sort that skips digits shared by all keys, so 1e7 whole-day times take a
+// few linear passes, and the curve is built in one backward sweep whose
+// reverse cumulative sums make n_j at the last time exactly the weight
+// exiting there, as in R. Memory is about 11 float64 columns per distinct
+// time plus 16 bytes per observation while sorting.
+//
+// # References
+//
+//   - Kaplan, E. L. and Meier, P. (1958). Nonparametric estimation from
+//     incomplete observations. JASA 53, 457–481.
+//   - Greenwood, M. (1926). The natural duration of cancer. Reports on
+//     Public Health and Medical Subjects 33.
+//   - Nelson, W. (1972), Technometrics 14, 945–966; Aalen, O. (1978),
+//     Annals of Statistics 6, 701–726.
+//   - Fleming, T. R. and Harrington, D. P. (1991). Counting Processes and
+//     Survival Analysis. Wiley. (Tie-corrected hazard; G(ρ, γ) weights.)
+//   - Harrington, D. P. and Fleming, T. R. (1982). A class of rank test
+//     procedures for censored survival data. Biometrika 69, 553–566.
+//   - Mantel, N. (1966); Peto, R. and Peto, J. (1972), JRSS A 135, 185–207;
+//     Gehan, E. A. (1965), Biometrika 52, 203–223; Tarone, R. E. and
+//     Ware, J. (1977), Biometrika 64, 156–160.
+//   - Therneau, T. M. and Grambsch, P. M. (2000). Modeling Survival Data.
+//     Springer. And the survival package's vignettes (methods.Rnw), whose
+//     tie order and quantile rules this package follows.
+//   - ltv's MODELS.md §10 holds every formula above with check values.
+package survival

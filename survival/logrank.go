@@ -1,0 +1,252 @@
+package survival
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Test is the result of a chi-square test.
+type Test struct {
+	ChiSquare float64 // the statistic
+	DF        int     // degrees of freedom
+	P         float64 // P(χ²_DF > ChiSquare)
+}
+
+// LogRankWeight chooses the weight w_j given to each event time.
+type LogRankWeight int
+
+const (
+	// WeightSurvival is the Fleming–Harrington family
+	// w_j = Ŝ(t_j−)^Rho·(1 − Ŝ(t_j−))^Gamma, with Ŝ the pooled Kaplan–Meier
+	// curve of the stratum, left-continuous. Rho = Gamma = 0 is the
+	// log-rank test; Rho = 1, Gamma = 0 is R's survdiff(rho = 1)
+	// (Peto–Peto / Prentice modification of the Wilcoxon test).
+	WeightSurvival LogRankWeight = iota
+	// WeightAtRisk is w_j = n_j (Gehan–Breslow generalised Wilcoxon).
+	WeightAtRisk
+	// WeightSqrtAtRisk is w_j = √n_j (Tarone–Ware).
+	WeightSqrtAtRisk
+)
+
+// LogRankOptions are the settings of LogRankTest. The zero value (or a nil
+// *LogRankOptions) is the unstratified log-rank test of R's survdiff.
+type LogRankOptions struct {
+	Weight     LogRankWeight
+	Rho, Gamma float64 // exponents of WeightSurvival; finite, and 0 with the other weights
+	// Strata, when not nil, has the shape of groups: Strata[g][i] labels
+	// the stratum of groups[g][i]. O, E and V are then summed over strata,
+	// each with its own risk sets (and its own Ŝ).
+	Strata [][]int
+	// ExactTimes groups times by exact equality instead of R's near-equality
+	// merge (done within each stratum).
+	ExactTimes bool
+}
+
+// LogRankResult is a k-sample test with its ingredients. Observed and
+// Expected are weighted by the test weight (R prints them so when ρ ≠ 0).
+type LogRankResult struct {
+	Test
+	Observed []float64   // O_g = Σ_j w_j·d_gj
+	Expected []float64   // E_g = Σ_j w_j·d_j·n_gj/n_j
+	Variance [][]float64 // V_gk = Σ_j w_j²·d_j(n_j − d_j)/(n_j − 1)·(n_gj/n_j)(δ_gk − n_kj/n_j), over n_j > 1
+}
+
+// LogRank is the log-rank test that the groups share one survival
+// function: LogRankTest with default options.
+func LogRank(groups [][]Observation) (Test, error) {
+	r, err := LogRankTest(groups, nil)
+	if err != nil {
+		return Test{ChiSquare: math.NaN(), P: math.NaN()}, err
+	}
+	return r.Test, nil
+}
+
+// LogRankTest compares the survival of k groups with a weighted log-rank
+// statistic computed at each distinct event time of the pooled data (late
+// entry uses (Entry, Time] risk sets, which makes it the score test of
+// coxph(ties = "exact")). Groups with E_g = 0 are left out; of the rest the
+// first is dropped and
+//
+//	χ² = (O − E)ᵀ V⁻¹ (O − E),   df = (groups with E_g > 0) − 1,
+//
+// solved by a Cholesky factorisation. Conventions follow R's survdiff.
+//
+// LogRankTest neither modifies nor keeps groups. Errors: a *DataError
+// wrapping ErrInvalid for an invalid observation (Group and Row name it),
+// ErrEmpty when fewer than two groups have expected events, ErrSingular
+// when V is not numerically positive definite (condition number > 1e12).
+// It panics if opt.Strata does not have the shape of groups, or if Rho or
+// Gamma is not finite or set with another weight.
+func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, error) {
+	const fn = "survival.LogRankTest"
+	var o LogRankOptions
+	if opt != nil {
+		o = *opt
+	}
+	o.check(groups)
+	k := len(groups)
+	obsd, expd, v := make([]float64, k), make([]float64, k), make([]float64, k*k)
+	labels := []int{0}
+	if o.Strata != nil {
+		labels = distinctLabels(o.Strata)
+	}
+	gd := make([]groupData, k)
+	for _, label := range labels {
+		for g := range groups {
+			var lab []int
+			if o.Strata != nil {
+				lab = o.Strata[g]
+			}
+			var err error
+			if gd[g], err = prepare(fn, g, groups[g], lab, label); err != nil {
+				return nil, err
+			}
+		}
+		s := newSweep(gd, o.ExactTimes)
+		if err := checkIntervals(fn, s, groups, o.Strata, label, true); err != nil {
+			return nil, err
+		}
+		o.accumulate(s, obsd, expd, v)
+	}
+	r := &LogRankResult{Observed: obsd, Expected: expd, Variance: make([][]float64, k)}
+	for g := range r.Variance {
+		r.Variance[g] = v[g*k : (g+1)*k : (g+1)*k]
+	}
+	var kept []int
+	for g, e := range expd {
+		if e > 0 {
+			kept = append(kept, g)
+		}
+	}
+	if len(kept) < 2 {
+		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "fewer than two groups have expected events", Err: ErrEmpty}
+	}
+	kept = kept[1:]
+	df := len(kept)
+	u := mat.NewVecDense(df, nil)
+	sym := mat.NewSymDense(df, nil)
+	for a, g := range kept {
+		u.SetVec(a, obsd[g]-expd[g])
+		for b, h := range kept[a:] {
+			sym.SetSym(a, a+b, v[g*k+h])
+		}
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(sym) || ch.Cond() > 1e12 {
+		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "the variance of O − E is singular", Err: ErrSingular}
+	}
+	x := mat.NewVecDense(df, nil)
+	if err := ch.SolveVecTo(x, u); err != nil {
+		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "the variance of O − E is singular", Err: ErrSingular}
+	}
+	chi := mat.Dot(u, x)
+	r.Test = Test{ChiSquare: chi, DF: df, P: distuv.ChiSquared{K: float64(df)}.Survival(chi)}
+	return r, nil
+}
+
+// check panics on options outside their domain.
+func (o *LogRankOptions) check(groups [][]Observation) {
+	if o.Weight < WeightSurvival || o.Weight > WeightSqrtAtRisk {
+		panic("survival: unknown LogRankOptions.Weight")
+	}
+	if math.IsNaN(o.Rho) || math.IsInf(o.Rho, 0) || math.IsNaN(o.Gamma) || math.IsInf(o.Gamma, 0) {
+		panic("survival: LogRankOptions.Rho and Gamma must be finite")
+	}
+	if o.Weight != WeightSurvival && (o.Rho != 0 || o.Gamma != 0) {
+		panic("survival: LogRankOptions.Rho and Gamma apply to WeightSurvival only")
+	}
+	if o.Strata == nil {
+		return
+	}
+	if len(o.Strata) != len(groups) {
+		panic("survival: LogRankOptions.Strata must have one slice per group")
+	}
+	for g := range groups {
+		if len(o.Strata[g]) != len(groups[g]) {
+			panic("survival: LogRankOptions.Strata[g] must label every row of groups[g]")
+		}
+	}
+}
+
+// distinctLabels returns the stratum labels in ascending order.
+func distinctLabels(strata [][]int) []int {
+	seen := map[int]bool{}
+	var labels []int
+	for _, s := range strata {
+		for _, l := range s {
+			if !seen[l] {
+				seen[l] = true
+				labels = append(labels, l)
+			}
+		}
+	}
+	slices.Sort(labels)
+	return labels
+}
+
+// accumulate adds one stratum's O, E and V (k×k, row-major) for the
+// groups of the sweep sw.
+func (o *LogRankOptions) accumulate(sw *sweep, obsd, expd, v []float64) {
+	k := len(sw.groups)
+	// survBefore[j] = Ŝ(t_j−) of the pooled stratum, by exit row, when the weight needs it.
+	var survBefore []float64
+	if o.Weight == WeightSurvival && (o.Rho != 0 || o.Gamma != 0) {
+		t := tabulate(sw)
+		survBefore = make([]float64, len(t.time))
+		s := 1.0
+		for j := range t.time {
+			survBefore[j] = s
+			if d := t.events[j]; d > 0 {
+				s *= (t.atRisk[j] - d) / t.atRisk[j]
+			}
+		}
+	}
+	row := len(survBefore) // exit rows, counted down
+	for sw.next() {
+		if !sw.hasExit {
+			continue
+		}
+		row--
+		n, d := 0.0, 0.0
+		for g := range sw.row {
+			n += sw.row[g].atRisk
+			d += sw.row[g].events
+		}
+		if d == 0 {
+			continue
+		}
+		w := 1.0
+		switch {
+		case o.Weight == WeightAtRisk:
+			w = n
+		case o.Weight == WeightSqrtAtRisk:
+			w = math.Sqrt(n)
+		case survBefore != nil:
+			s := survBefore[row]
+			w = math.Pow(s, o.Rho) * math.Pow(1-s, o.Gamma)
+		}
+		invN := 1 / n
+		for g := range sw.row {
+			r := &sw.row[g]
+			obsd[g] += w * r.events
+			expd[g] += w * d * r.atRisk * invN
+		}
+		if n <= 1 {
+			continue
+		}
+		f := w * w * d * (n - d) / (n - 1) * invN
+		for g := range sw.row {
+			a := f * sw.row[g].atRisk
+			for h := range sw.row {
+				share := -sw.row[h].atRisk * invN
+				if g == h {
+					share++
+				}
+				v[g*k+h] += a * share
+			}
+		}
+	}
+}

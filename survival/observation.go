@@ -1,0 +1,152 @@
+package survival
+
+import (
+	"fmt"
+	"math"
+)
+
+// Observation is one subject (or, with Weight, a bundle of identical
+// subjects) followed from Entry to Time.
+//
+// Time is the exit time: the event time when Event is true, otherwise the
+// censoring time. It must be finite and ≥ 0. Entry is the late-entry
+// (left-truncation) time: the subject is at risk on (Entry, Time]. Entry 0
+// means "from the start": the subject is at risk on [0, Time], which also
+// allows Time = 0 (R's plain Surv(time, status)). An Entry > 0 must be
+// finite and less than Time. Weight is a case weight (any value ≥ 0 that is
+// finite, fractional allowed); 0 means 1, so a zero-value Weight counts once.
+// All times are in one unit of the caller's choosing.
+type Observation struct {
+	Time   float64
+	Event  bool
+	Entry  float64
+	Weight float64
+}
+
+// weight returns the case weight, reading 0 as 1.
+func (o Observation) weight() float64 {
+	if o.Weight == 0 {
+		return 1
+	}
+	return o.Weight
+}
+
+// check returns the field and reason of the first invalid value of o, or
+// "" when o is valid.
+func (o Observation) check() (field, reason string) {
+	switch {
+	case math.IsNaN(o.Time):
+		return "Time", "is NaN"
+	case math.IsInf(o.Time, 0):
+		return "Time", "is infinite"
+	case o.Time < 0:
+		return "Time", fmt.Sprintf("is negative (%g)", o.Time)
+	case math.IsNaN(o.Entry):
+		return "Entry", "is NaN"
+	case math.IsInf(o.Entry, 0):
+		return "Entry", "is infinite"
+	case o.Entry < 0:
+		return "Entry", fmt.Sprintf("is negative (%g)", o.Entry)
+	case o.Entry > 0 && o.Entry >= o.Time:
+		return "Entry", fmt.Sprintf("(%g) is not before Time (%g)", o.Entry, o.Time)
+	case math.IsNaN(o.Weight):
+		return "Weight", "is NaN"
+	case math.IsInf(o.Weight, 0):
+		return "Weight", "is infinite"
+	case o.Weight < 0:
+		return "Weight", fmt.Sprintf("is negative (%g)", o.Weight)
+	}
+	return "", ""
+}
+
+// Streams of one group: the exit times of events, the exit times of
+// censorings and the late-entry times, each sorted ascending.
+const (
+	eventStream = iota
+	censorStream
+	entryStream
+	numStreams
+)
+
+// stream is one sorted list of non-negative times, held as their IEEE bits
+// (which order like the values for x ≥ +0), with optional case weights.
+type stream struct {
+	keys []uint64
+	w    []float64 // weights in key order; nil when every weight is 1
+}
+
+// groupData is one group's observations, split into sorted streams.
+type groupData struct {
+	streams   [numStreams]stream
+	lateEntry bool // some row has Entry > 0
+	zeroEntry bool // some row has Entry == 0
+}
+
+// timeKey returns the sort key of a time t ≥ 0 (−0 is read as +0).
+func timeKey(t float64) uint64 {
+	if t == 0 {
+		return 0
+	}
+	return math.Float64bits(t)
+}
+
+// prepare validates obs and splits it into sorted streams, without
+// modifying obs. When labels is non-nil only the rows with labels[i] ==
+// label are used. fn and group go into error messages (group −1: none).
+// It reads obs once: events fill one buffer from the front and censorings
+// from the back.
+func prepare(fn string, group int, obs []Observation, labels []int, label int) (groupData, error) {
+	var g groupData
+	weighted := false
+	for _, o := range obs {
+		if o.Weight != 0 && o.Weight != 1 {
+			weighted = true
+			break
+		}
+	}
+	n := len(obs)
+	exits := make([]uint64, n)
+	var exitW, entryW []float64
+	if weighted {
+		exitW = make([]float64, n)
+	}
+	var entries []uint64
+	ev, cens := 0, n
+	for i, o := range obs {
+		if labels != nil && labels[i] != label {
+			continue
+		}
+		if field, reason := o.check(); field != "" {
+			return groupData{}, &DataError{Func: fn, Group: group, Row: i, Field: field, Reason: reason, Err: ErrInvalid}
+		}
+		slot := ev
+		if o.Event {
+			ev++
+		} else {
+			cens--
+			slot = cens
+		}
+		exits[slot] = timeKey(o.Time)
+		if weighted {
+			exitW[slot] = o.weight()
+		}
+		if o.Entry > 0 {
+			g.lateEntry = true
+			entries = append(entries, timeKey(o.Entry))
+			if weighted {
+				entryW = append(entryW, o.weight())
+			}
+		} else {
+			g.zeroEntry = true
+		}
+	}
+	g.streams[eventStream] = stream{keys: exits[:ev:ev]}
+	g.streams[censorStream] = stream{keys: exits[cens:]}
+	g.streams[entryStream] = stream{keys: entries, w: entryW}
+	if weighted {
+		g.streams[eventStream].w = exitW[:ev:ev]
+		g.streams[censorStream].w = exitW[cens:]
+	}
+	sortStreams(&g)
+	return g, nil
+}
