@@ -13,6 +13,12 @@ type row struct {
 // x = 0, and a weight ≥ 0 (0 means 1). With whole set, t_x and T must be
 // whole numbers too (the BG/BB's discrete opportunities).
 func checkCustomer(fn string, i int, c Customer, whole bool) error {
+	// Fast path for the usual valid row (NaN fails every comparison).
+	if c.Frequency >= 0 && c.Frequency <= maxWhole && c.Frequency == math.Trunc(c.Frequency) &&
+		c.Recency >= 0 && c.Recency <= c.T && c.T <= math.MaxFloat64 &&
+		c.Weight >= 0 && c.Weight <= math.MaxFloat64 && (c.Frequency > 0 || c.Recency == 0) && !whole {
+		return nil
+	}
 	for _, f := range [...]struct {
 		name string
 		v    float64
@@ -41,23 +47,29 @@ func checkCustomer(fn string, i int, c Customer, whole bool) error {
 	return nil
 }
 
+// maxWhole bounds Frequency: above 2^53 floats are no longer distinct
+// whole numbers.
+const maxWhole = 1 << 53
+
 // compress validates cs and returns its distinct (x, t_x, T) rows, each
-// with the summed weight of the customers it stands for, in order of first
-// appearance, and the total weight N = Σ w. Exact float equality is safe:
-// summaries are whole periods × a fixed ratio (MODELS.md §9). Large inputs
-// are split over two goroutines.
+// with the summed weight of the customers it stands for, and the total
+// weight N = Σ w. Exact float equality is safe: summaries are whole periods
+// × a fixed ratio (MODELS.md §9). The row order is deterministic. Large
+// inputs are split over two goroutines.
 func compress(fn string, cs []Customer, whole bool) ([]row, float64, error) {
 	if len(cs) == 0 {
 		return nil, 0, &DataError{Func: fn, Row: -1, Reason: "no customers", Err: ErrEmpty}
 	}
 	const parallelAbove = 200_000
+	var a partitionedTable
 	if len(cs) < parallelAbove {
-		var t rowTable
-		err := t.addAll(fn, cs, 0, whole)
-		return t.rows, t.n, err
+		if err := a.addAll(fn, cs, 0, whole); err != nil {
+			return nil, 0, err
+		}
+		return a.rows(), a.n, nil
 	}
 	half := len(cs) / 2
-	var a, b rowTable
+	var b partitionedTable
 	var errB error
 	done := make(chan struct{})
 	go func() {
@@ -72,40 +84,106 @@ func compress(fn string, cs []Customer, whole bool) ([]row, float64, error) {
 	case errB != nil:
 		return nil, 0, errB
 	}
-	for _, r := range b.rows {
-		a.add(r)
+	for _, r := range b.zero.rows {
+		a.zero.add(r)
+	}
+	for p := range a.parts {
+		for _, r := range b.parts[p].rows {
+			a.parts[p].add(r)
+		}
 	}
 	a.n += b.n
-	return a.rows, a.n, nil
+	return a.rows(), a.n, nil
 }
 
-// rowTable groups rows by (x, t_x, T) in an open-addressing hash table:
-// several times faster than a Go map or a sort on 1e7 customers.
-type rowTable struct {
-	rows  []row
-	slots []int32 // index into rows + 1; 0 marks an empty slot
+// partitionedTable groups rows by (x, t_x, T) in 64 hash tables chosen by
+// the top bits of the row's hash (partitioned aggregation). Rows are
+// staged chunk by chunk into their partitions and then added partition by
+// partition, so each table is hot in cache while it is filled: on 1e7
+// customers with ~2.5e5 distinct rows this halves the time of one big
+// table, whose lookups are cache misses. Customers without a repeat
+// purchase, usually the majority, share one small table keyed in effect by
+// T alone, which stays hot without staging.
+type partitionedTable struct {
+	zero  rowTable
+	parts [partitions]rowTable
 	n     float64
 }
 
-func (t *rowTable) addAll(fn string, cs []Customer, offset int, whole bool) error {
-	for i, c := range cs {
-		if err := checkCustomer(fn, offset+i, c, whole); err != nil {
-			return err
+const (
+	partitionBits = 6
+	partitions    = 1 << partitionBits
+	chunkRows     = 1 << 16
+)
+
+// staged is a validated row waiting to be added, with its hash.
+type staged struct {
+	r    row
+	hash uint64
+}
+
+// addAll validates cs (row numbers counted from offset) and adds its rows.
+func (t *partitionedTable) addAll(fn string, cs []Customer, offset int, whole bool) error {
+	var stage [partitions][]staged
+	for lo := 0; lo < len(cs); lo += chunkRows {
+		for p := range stage {
+			stage[p] = stage[p][:0]
 		}
-		t.n += c.weight()
-		t.add(row{c.Frequency, c.Recency, c.T, c.weight()})
+		for i, c := range cs[lo:min(lo+chunkRows, len(cs))] {
+			if err := checkCustomer(fn, offset+lo+i, c, whole); err != nil {
+				return err
+			}
+			r := row{c.Frequency, c.Recency, c.T, c.weight()}
+			t.n += r.w
+			h := hashRow(r)
+			if r.x == 0 {
+				t.zero.addHashed(r, h)
+				continue
+			}
+			p := h >> (64 - partitionBits)
+			stage[p] = append(stage[p], staged{r, h})
+		}
+		for p := range stage {
+			for _, s := range stage[p] {
+				t.parts[p].addHashed(s.r, s.hash)
+			}
+		}
 	}
 	return nil
 }
 
+// rows returns the distinct rows: those with x = 0, then partition by
+// partition.
+func (t *partitionedTable) rows() []row {
+	n := len(t.zero.rows)
+	for p := range t.parts {
+		n += len(t.parts[p].rows)
+	}
+	out := append(make([]row, 0, n), t.zero.rows...)
+	for p := range t.parts {
+		out = append(out, t.parts[p].rows...)
+	}
+	return out
+}
+
+// rowTable groups rows by (x, t_x, T) in an open-addressing hash table,
+// faster than a Go map with a struct key.
+type rowTable struct {
+	rows  []row
+	slots []int32 // index into rows + 1; 0 marks an empty slot
+}
+
 // add adds r's weight to its row, creating the row if needed, and
 // returns the row's index.
-func (t *rowTable) add(r row) int {
+func (t *rowTable) add(r row) int { return t.addHashed(r, hashRow(r)) }
+
+// addHashed is add with r's hash already computed.
+func (t *rowTable) addHashed(r row, hash uint64) int {
 	if 2*(len(t.rows)+1) > len(t.slots) {
 		t.grow()
 	}
 	mask := uint64(len(t.slots) - 1)
-	for h := hashRow(r) & mask; ; h = (h + 1) & mask {
+	for h := hash & mask; ; h = (h + 1) & mask {
 		k := t.slots[h]
 		if k == 0 {
 			t.rows = append(t.rows, r)
@@ -120,7 +198,7 @@ func (t *rowTable) add(r row) int {
 }
 
 func (t *rowTable) grow() {
-	size := max(1024, 2*len(t.slots))
+	size := max(64, 2*len(t.slots))
 	t.slots = make([]int32, size)
 	mask := uint64(size - 1)
 	for i, r := range t.rows {

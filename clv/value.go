@@ -44,6 +44,15 @@ type ValueOptions struct {
 	Margin float64
 }
 
+// CustomerScore is what Score predicts for one customer over the horizon
+// of its ValueOptions.
+type CustomerScore struct {
+	PAlive    float64 // P(alive) at T
+	Purchases float64 // E[Y(K·f)]: expected purchases over the whole horizon
+	Spend     float64 // E[Z | x, m̄]: expected revenue per purchase
+	Value     float64 // discounted value over the horizon, as Value computes it
+}
+
 // Value returns each customer's discounted expected residual value over
 // the horizon (MODELS.md §8): the purchases after T, valued at the
 // customer's expected spend per transaction times the margin, with each
@@ -52,16 +61,32 @@ type ValueOptions struct {
 //	CLV_i = Σ_{k=1}^{K} m·E[Z | x_i, m̄_i]·(E[Y(k·f)] − E[Y((k−1)·f)]) / (1+d)^k,   f = Δ/u
 //
 // E[Y] comes from model's ConditionalExpectedPurchases and E[Z] from
-// spend's ConditionalExpectedSpend. Predictions are computed once per
-// distinct (x, t_x, T), so a large base with repeated summaries is cheap.
-// cs is not modified; the result has one value per customer, in order.
+// spend's ConditionalExpectedSpend. It is Score reduced to the values;
+// errors are Score's.
+func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]float64, error) {
+	scores, err := Score(model, spend, cs, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(scores))
+	for i, s := range scores {
+		out[i] = s.Value
+	}
+	return out, nil
+}
+
+// Score returns, for every customer in order, P(alive), the expected
+// purchases over the horizon, the expected spend per purchase and the
+// discounted value (see Value). Purchase predictions are computed once per
+// distinct (x, t_x, T), on two goroutines for large inputs, so scoring a
+// large base with repeated summaries is cheap. cs is not modified.
 //
 // Errors: a *DataError wrapping ErrInvalid for a bad option or a bad
-// customer (naming the row and field), or wrapping ErrUndefined when the
-// models give no finite value for a customer (e.g. a Gamma-Gamma with
-// q ≤ 1 and a customer without repeat purchases).
-func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]float64, error) {
-	const fn = "clv.Value"
+// customer (naming the row and field), ErrEmpty for no customers, or
+// ErrUndefined when the models give no finite value for a customer (e.g.
+// a Gamma-Gamma with q ≤ 1 and a customer without repeat purchases).
+func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
+	const fn = "clv.Score"
 	if opt.CashFlow == 0 {
 		opt.CashFlow = Month
 	}
@@ -92,23 +117,26 @@ func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}))
 	}
 	f := float64(opt.CashFlow) / float64(opt.Period)
-	purchases := discountedPurchases(model, table.rows, f, opt.Horizon, opt.Discount)
+	perRow := scoreRows(model, table.rows, f, opt.Horizon, opt.Discount)
 
-	out := make([]float64, len(cs))
+	out := make([]CustomerScore, len(cs))
 	for i, c := range cs {
-		v := opt.Margin * spend.ConditionalExpectedSpend(c) * purchases[rowOf[i]]
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		s := perRow[rowOf[i]] // Value holds the discounted purchases here
+		s.Spend = spend.ConditionalExpectedSpend(c)
+		s.Value *= opt.Margin * s.Spend
+		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
 			return nil, &DataError{Func: fn, Row: i, Reason: fmt.Sprintf("has no finite value under %+v and %+v", model, spend), Err: ErrUndefined}
 		}
-		out[i] = v
+		out[i] = s
 	}
 	return out, nil
 }
 
-// discountedPurchases returns, per row, Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k,
-// split over two goroutines for large inputs.
-func discountedPurchases(model PurchaseModel, rows []row, f float64, horizon int, d float64) []float64 {
-	out := make([]float64, len(rows))
+// scoreRows returns, per row, P(alive), E[Y(K·f)] and, in Value, the
+// discounted purchases Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k, split over
+// two goroutines for large inputs.
+func scoreRows(model PurchaseModel, rows []row, f float64, horizon int, d float64) []CustomerScore {
+	out := make([]CustomerScore, len(rows))
 	work := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			c := Customer{Frequency: rows[i].x, Recency: rows[i].tx, T: rows[i].t}
@@ -119,7 +147,7 @@ func discountedPurchases(model PurchaseModel, rows []row, f float64, horizon int
 				sum += (cur - prev) * disc
 				prev = cur
 			}
-			out[i] = sum
+			out[i] = CustomerScore{PAlive: model.PAlive(c), Purchases: prev, Value: sum}
 		}
 	}
 	if len(rows) < 2000 {

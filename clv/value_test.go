@@ -141,3 +141,22 @@ func TestValueBadInput(t *testing.T) {
 	_, err := clv.Value(bgPub, clv.GammaGamma{P: 1, Q: 0.8, Gamma: 1}, []clv.Customer{{T: 3}}, good)
 	assert.ErrorIs(t, err, clv.ErrUndefined)
 }
+
+func TestScoreMatchesPerCustomerMethods(t *testing.T) {
+	cs := cdnowCSV(t)[:200]
+	opt := clv.ValueOptions{Period: week, Horizon: 6, Discount: 0.01, Margin: 0.5}
+	scores, err := clv.Score(bgPub, ggPub, cs, opt)
+	require.NoError(t, err)
+	values, err := clv.Value(bgPub, ggPub, cs, opt)
+	require.NoError(t, err)
+	require.Len(t, scores, len(cs))
+	f := float64(clv.Month) / float64(week)
+	for i, c := range cs {
+		assert.Equal(t, bgPub.PAlive(c), scores[i].PAlive)
+		assert.Equal(t, bgPub.ConditionalExpectedPurchases(c, 6*f), scores[i].Purchases)
+		assert.Equal(t, ggPub.ConditionalExpectedSpend(c), scores[i].Spend)
+		assert.Equal(t, values[i], scores[i].Value)
+		// Undiscounted, the value would be margin·spend·purchases.
+		assert.Less(t, scores[i].Value, 0.5*scores[i].Spend*scores[i].Purchases+1e-12)
+	}
+}
