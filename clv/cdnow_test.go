@@ -49,10 +49,18 @@ type cdnowExpected struct {
 		MeanZ    float64            `json:"population_mean_spend_p_v_over_q_minus_1"`
 		LLAtPubl float64            `json:"loglik_at_published_params"`
 	} `json:"gamma_gamma"`
+	Pareto struct {
+		Params    map[string]float64 `json:"params"`
+		SE        map[string]float64 `json:"se"`
+		LogLik    float64            `json:"loglik"`
+		LogLikPp  float64            `json:"loglik_at_params_0.553_10.578_0.606_11.669"`
+		ExpectedX map[string]float64 `json:"unconditional_expected_X_t"`
+	} `json:"pareto_nbd"`
 	Fitted []map[string]float64 `json:"customers_fitted_params"`
 	Fixed  struct {
 		BGNBD []float64             `json:"bgnbd_params"`
 		GG    []float64             `json:"gg_params"`
+		PNBD  []float64             `json:"pnbd_params"`
 		Rows  []map[string]*float64 `json:"rows"`
 	} `json:"customers_at_fixed_params"`
 	Totals map[string]float64 `json:"population_totals_fitted_params"`

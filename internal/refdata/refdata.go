@@ -4,7 +4,7 @@
 // test is skipped with a clear message, unless LTV_REQUIRE_REFDATA=1 (as in
 // CI), when it fails instead.
 //
-// It is test support: no library package imports it.
+// It is test and example support: no library package imports it.
 package refdata
 
 import (
@@ -15,14 +15,20 @@ import (
 	"testing"
 )
 
+// Dir returns the reference-data folder: LTV_REFDATA, or else
+// ../shared/refdata beside the module root above the working directory.
+func Dir() string {
+	if dir := os.Getenv("LTV_REFDATA"); dir != "" {
+		return dir
+	}
+	return filepath.Join(moduleRoot(), "..", "shared", "refdata")
+}
+
 // Path returns the absolute path of rel inside the reference-data folder,
 // or skips (or fails) t when the file is not there.
 func Path(t testing.TB, rel string) string {
 	t.Helper()
-	dir := os.Getenv("LTV_REFDATA")
-	if dir == "" {
-		dir = filepath.Join(moduleRoot(), "..", "shared", "refdata")
-	}
+	dir := Dir()
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	if _, err := os.Stat(p); err != nil {
 		msg := "reference data " + rel + " not found under " + dir + " (set LTV_REFDATA)"

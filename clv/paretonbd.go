@@ -1,0 +1,456 @@
+package clv
+
+import (
+	"math"
+	"sync"
+
+	"gonum.org/v1/gonum/mathext"
+
+	"github.com/ltvgo/ltv/internal/numeric"
+)
+
+// ParetoNBD is the Pareto/NBD repeat-purchase model of Schmittlein,
+// Morrison & Colombo (1987), in the likelihood of Fader & Hardie (2005,
+// note 009). While alive a customer buys as a Poisson process with rate
+// λ ~ Gamma(R, rate Alpha); the lifetime after the first purchase is
+// exponential with rate μ ~ Gamma(S, rate Beta). Alpha and Beta are in the
+// model's time unit, R and S have no unit; E[X(∞)] = R·Beta/(Alpha·(S−1))
+// is finite only when S > 1. A ParetoNBD built from published parameters
+// is as good as a fitted one; the value is safe for concurrent use.
+//
+// The likelihood of (x, t_x, T) is (MODELS.md §4)
+//
+//	ℓ  = lnΓ(r+x) − lnΓ(r) + r·ln α + s·ln β + LSE(ℓ1, ℓ2)
+//	ℓ1 = −(r+x)·ln(α+T) − s·ln(β+T)                   (alive at T)
+//	ℓ2 = ln s − ln(r+s+x) + ln(F(t_x) − F(T))         (died in (t_x, T])
+//	F(y) = (r+s+x)·∫_y^∞ (α+u)^(−(r+x))·(β+u)^(−(s+1)) du
+//	     = (a+y)^(−p)·(b+y)^(−(q−1))·2F1(1, p; p+q; (a−b)/(a+y))
+//
+// with (a, p, b, q) = (α, r+x, β, s+1) when α ≥ β and (β, s+1, α, r+x)
+// otherwise, so that z = (a−b)/(a+y) lies in [0, 1). These are the Euler
+// transforms of note 009's eqs. 18–20: they never form (α+y)^(r+s+x),
+// which overflows for x ≳ 300 (lifetimes#25), the 2F1 series has positive
+// terms bounded by z^n, and α = β needs no special case (z = 0).
+// ln(F(t_x) − F(T)) is a signed log-difference taken with log1mexp.
+//
+// CLVTools and BTYD maximise the same likelihood; lifetimes reports the
+// mean negative log-likelihood instead of the total, and penalises
+// time-rescaled parameters. β is weakly identified on samples of CDNOW's
+// size (SE 6.2 for β̂ = 11.7, corr(s, β) = 0.97), so compare fits by
+// log-likelihood and predictions rather than by β.
+type ParetoNBD struct{ R, Alpha, S, Beta float64 }
+
+var _ PurchaseModel = ParetoNBD{}
+
+// FitParetoNBD returns the maximum-likelihood Pareto/NBD for cs. Identical
+// (x, t_x, T) rows are compressed first, and the 2F1 series of the
+// likelihood are evaluated once per distinct (x, t_x) and (x, T), so the
+// cost grows with distinct values, not customers; Customer.Weight counts
+// repeated rows. The search runs on log-parameters with an analytic
+// gradient (forward-mode derivatives through the series) from the CLVTools
+// start (0.5, 15, 0.5, 10), then all-1, then a start scaled to the data's
+// time unit, keeping the first that converges. Standard errors come from
+// the Hessian (central differences of that gradient) by the delta method
+// (MODELS.md §9). cs is not modified.
+//
+// A sample in which hardly anyone seems to drop out pushes s and β towards
+// infinity (the NBD limit, s/β fixed): the fit then stops with
+// ErrNotConverged.
+//
+// Errors: a *DataError wrapping ErrEmpty or ErrInvalid names the bad row
+// and field; a sample without any repeat purchase is ErrInvalid; a search
+// that stops early returns its best estimate with an error wrapping
+// ErrNotConverged.
+func FitParetoNBD(cs []Customer, opt *FitOptions) (ParetoNBD, Fit, error) {
+	const fn = "clv.FitParetoNBD"
+	rows, n, err := compress(fn, cs, false)
+	if err != nil {
+		return ParetoNBD{}, Fit{}, err
+	}
+	d := newParetoData(rows)
+	if d.sumX == 0 {
+		return ParetoNBD{}, Fit{}, &DataError{Func: fn, Row: -1, Field: "Frequency",
+			Reason: "no customer has a repeat purchase, so the purchase rate is not identified", Err: ErrInvalid}
+	}
+	meanT := d.sumT / n
+	p := mlProblem{
+		fn:       fn,
+		starts:   [][]float64{{0.5, 15, 0.5, 10}, {1, 1, 1, 1}, {1, d.sumT / d.sumX, 1, meanT}},
+		n:        n,
+		negLL:    d.negLL,
+		gradient: true,
+	}
+	th, fit, err := maximize(p, opt)
+	if th == nil {
+		return ParetoNBD{}, fit, err
+	}
+	return ParetoNBD{th[0], th[1], th[2], th[3]}, fit, err
+}
+
+// LogLikelihood returns ℓ(x, t_x, T) of one customer (note 009 eqs. 18–20
+// in the overflow-free form above). Weight is ignored. It stays finite for
+// heavy buyers (x = 1e4) and long histories.
+//
+// Special cases are:
+//
+//	LogLikelihood(c) = NaN for an invalid c or invalid parameters
+func (m ParetoNBD) LogLikelihood(c Customer) float64 {
+	l1, l2, ok := m.terms(c)
+	if !ok {
+		return math.NaN()
+	}
+	x := c.Frequency
+	return numeric.Lgamma(m.R+x) - numeric.Lgamma(m.R) + m.R*math.Log(m.Alpha) + m.S*math.Log(m.Beta) +
+		numeric.LogSumExp(l1, l2)
+}
+
+// PAlive returns the probability that the customer is still alive at T
+// (note 009 eqs. 36–37), 1/(1 + e^(ℓ2−ℓ1)), which underflows cleanly to 0
+// for heavy buyers who stopped long ago.
+//
+// Special cases are:
+//
+//	PAlive(c) = 1 if c.Recency == c.T (a purchase at T)
+//	PAlive(c) = NaN for an invalid c or invalid parameters
+func (m ParetoNBD) PAlive(c Customer) float64 {
+	l1, l2, ok := m.terms(c)
+	if !ok {
+		return math.NaN()
+	}
+	return numeric.InvLogit1p(l2 - l1)
+}
+
+// ExpectedPurchases returns E[X(t)], the expected repeat purchases in
+// (0, t] of a customer whose first purchase was at 0 (note 009 eq. 27):
+//
+//	E[X(t)] = r·β/(α·(s−1))·[1 − (β/(β+t))^(s−1)],
+//
+// evaluated without the division by s−1, so that s = 1 gives its limit
+// (r·β/α)·ln(1 + t/β).
+//
+// Special cases are:
+//
+//	ExpectedPurchases(0) = 0
+//	ExpectedPurchases(+Inf) = r·β/(α·(s−1)) if s > 1, +Inf otherwise
+//	ExpectedPurchases(t) = NaN for t < 0, NaN or invalid parameters
+func (m ParetoNBD) ExpectedPurchases(t float64) float64 {
+	if !m.valid() || !(t >= 0) {
+		return math.NaN()
+	}
+	return m.R * m.Beta / m.Alpha * numeric.ExpRel(m.S-1, math.Log1p(t/m.Beta))
+}
+
+// ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected
+// purchases in (T, T+t] (note 009 eq. 41):
+//
+//	E[Y(t)] = (r+x)·(β+T)/((α+T)·(s−1))·[1 − ((β+T)/(β+T+t))^(s−1)]·P(alive),
+//
+// in the same division-free form as ExpectedPurchases.
+//
+// Special cases are:
+//
+//	ConditionalExpectedPurchases(c, 0) = 0
+//	ConditionalExpectedPurchases(c, +Inf) = (r+x)·(β+T)/((α+T)·(s−1))·P(alive) if s > 1, +Inf otherwise (0 if P(alive) = 0)
+//	ConditionalExpectedPurchases(c, t) = NaN for an invalid c, t < 0, NaN or invalid parameters
+func (m ParetoNBD) ConditionalExpectedPurchases(c Customer, t float64) float64 {
+	p := m.PAlive(c)
+	switch {
+	case math.IsNaN(p) || !(t >= 0):
+		return math.NaN()
+	case p == 0:
+		return 0
+	}
+	bt := m.Beta + c.T
+	return p * (m.R + c.Frequency) * bt / (m.Alpha + c.T) * numeric.ExpRel(m.S-1, math.Log1p(t/bt))
+}
+
+// DERT returns the discounted expected residual transactions of the
+// customer after T, with continuous discounting at rate delta per model
+// time unit (Fader, Hardie & Lee 2005, "RFM and CLV", JMR 42(4), eq. 2):
+//
+//	DERT = P(alive)·(r+x)·(β+T)/(α+T)·S(s, δ·(β+T)),   S(s, z) = ∫_0^∞ e^(−z·v)·(1+v)^(−s) dv,
+//
+// the expected purchase rate of a live customer times the discounted
+// survival ∫_0^∞ e^(−δt)·((β+T)/(β+T+t))^s dt. Multiplied by the margin on
+// a transaction it is the customer's residual lifetime value (MODELS.md
+// §8); it has an infinite horizon, so it is not comparable with a sum over
+// a finite number of periods.
+//
+// delta is continuously compounded: an effective annual rate d becomes
+// δ = ln(1+d)/(units per year), e.g. ln(1.15)/52.178571 for weekly data
+// (52.178571 = 365.25/7 weeks per year; math.Log1p(d) *
+// float64(period)/float64(Year) in code). CLVTools' default
+// continuous.discount.factor, ln(1.1), is applied per model unit, i.e.
+// 10% a week on weekly data. As δ → 0 DERT grows without bound when
+// s ≤ 1, so δ must be positive. S(s, z) = e^z·E_s(z) is the scaled
+// generalised exponential integral (MODELS.md N5).
+//
+// Special cases are:
+//
+//	DERT(c, delta) = NaN for an invalid c, delta ≤ 0, NaN or +Inf, or invalid parameters
+func (m ParetoNBD) DERT(c Customer, delta float64) float64 {
+	p := m.PAlive(c)
+	switch {
+	case math.IsNaN(p) || !(delta > 0) || math.IsInf(delta, 1):
+		return math.NaN()
+	case p == 0:
+		return 0
+	}
+	bt := m.Beta + c.T
+	return p * (m.R + c.Frequency) * bt / (m.Alpha + c.T) * numeric.ScaledExpInt(m.S, delta*bt)
+}
+
+// valid reports whether every parameter is finite and > 0.
+func (m ParetoNBD) valid() bool {
+	for _, v := range [...]float64{m.R, m.Alpha, m.S, m.Beta} {
+		if !(v > 0) || math.IsInf(v, 1) {
+			return false
+		}
+	}
+	return true
+}
+
+// terms returns ℓ1 and ℓ2 of one customer, or ok = false when the customer
+// or the parameters are invalid.
+func (m ParetoNBD) terms(c Customer) (l1, l2 float64, ok bool) {
+	if !m.valid() || checkCustomer("", 0, c, false) != nil {
+		return 0, 0, false
+	}
+	x := c.Frequency
+	var atTx, atT paretoPoint
+	m.point(x, c.Recency, false, &atTx)
+	m.point(x, c.T, false, &atT)
+	return atT.alive, math.Log(m.S) - math.Log(m.R+m.S+x) + lnDiff(atTx.lnF, atT.lnF), true
+}
+
+// lnDiff returns ln(e^u − e^v) for v ≤ u, −Inf when v = u (t_x = T). v > u
+// is read as rounding of v = u.
+func lnDiff(u, v float64) float64 {
+	return u + numeric.Log1mExp(math.Min(0, v-u))
+}
+
+// paretoPoint holds the parts of ℓ that depend on x and one time y only,
+// and their partial derivatives in (r, α, s, β) when asked for.
+type paretoPoint struct {
+	lnF    float64    // ln F(y)
+	alive  float64    // ℓ1 at T = y: −(r+x)·ln(α+y) − s·ln(β+y)
+	dLnF   [4]float64 // ∂ ln F(y)
+	dAlive [4]float64 // ∂ℓ1
+}
+
+// point fills pt for x repeat purchases and time y, with derivatives when
+// grad is set. With the larger rate a (power p) and the smaller b (power q),
+//
+//	ln F(y) = −p·ln(a+y) − (q−1)·ln(b+y) + ln h(p, p+q, z),   z = (a−b)/(a+y),
+//
+// and the partials of ln h come from numeric.Hyp2F1A1Deriv.
+func (m ParetoNBD) point(x, y float64, grad bool, pt *paretoPoint) {
+	lnAy, lnBy := math.Log(m.Alpha+y), math.Log(m.Beta+y)
+	pt.alive = -(m.R+x)*lnAy - m.S*lnBy
+	// Indices into (r, α, s, β) of p and a, and of q and b.
+	ip, ia, iq, ib := 0, 1, 2, 3
+	p, q, a, b := m.R+x, m.S+1, m.Alpha, m.Beta
+	lnA, lnB := lnAy, lnBy
+	if m.Alpha < m.Beta {
+		ip, ia, iq, ib = 2, 3, 0, 1
+		p, q, a, b = q, p, b, a
+		lnA, lnB = lnBy, lnAy
+	}
+	ay, by := a+y, b+y
+	h, hp, hc, hz := numeric.Hyp2F1A1Deriv(p, p+q, (a-b)/ay)
+	pt.lnF = -p*lnA - (q-1)*lnB + math.Log(h)
+	if !grad {
+		return
+	}
+	hp, hc, hz = hp/h, hc/h, hz/h // partials of ln h
+	pt.dLnF[ip] = -lnA + hp + hc
+	pt.dLnF[iq] = -lnB + hc
+	pt.dLnF[ia] = -p/ay + hz*by/(ay*ay)
+	pt.dLnF[ib] = -(q-1)/by - hz/ay
+	pt.dAlive = [4]float64{-lnAy, -(m.R + x) / (m.Alpha + y), -lnBy, -m.S / (m.Beta + y)}
+}
+
+// paretoData is a compressed sample laid out for fast likelihood passes.
+// F(y) and ℓ1 depend on the row only through (x, y), so they are computed
+// once per distinct (x, t_x) and (x, T) "knot"; each row then costs a few
+// exp and log calls. It serves one fit at a time (it keeps scratch space).
+type paretoData struct {
+	xs     []float64     // distinct x
+	wx     []float64     // Σ w per distinct x
+	knotX  []int32       // per knot: index into xs
+	knotY  []float64     // per knot: the time y
+	rowTx  []int32       // per row: knot of (x, t_x)
+	rowT   []int32       // per row: knot of (x, T)
+	rowX   []int32       // per row: index into xs
+	w      []float64     // per row weight
+	sumX   float64       // Σ w·x
+	sumT   float64       // Σ w·T
+	points []paretoPoint // per knot, at the current θ
+	// Per distinct x at the current θ: ln s − ln(r+s+x) and 1/(r+s+x).
+	xDied, xInv []float64
+
+	// The last evaluation: gonum asks for the value and the gradient at
+	// the same point in two calls.
+	lastTheta [4]float64
+	lastValue float64
+	lastGrad  [4]float64
+}
+
+func newParetoData(rows []row) *paretoData {
+	d := &paretoData{lastTheta: [4]float64{math.NaN()}}
+	xIdx := map[float64]int32{}
+	type knot struct{ x, y float64 }
+	knotIdx := map[knot]int32{}
+	index := func(x, y float64) int32 {
+		k, ok := knotIdx[knot{x, y}]
+		if !ok {
+			k = int32(len(d.knotY))
+			knotIdx[knot{x, y}] = k
+			d.knotX = append(d.knotX, xIdx[x])
+			d.knotY = append(d.knotY, y)
+		}
+		return k
+	}
+	d.rowTx = make([]int32, len(rows))
+	d.rowT = make([]int32, len(rows))
+	d.rowX = make([]int32, len(rows))
+	d.w = make([]float64, len(rows))
+	for i, r := range rows {
+		xi, ok := xIdx[r.x]
+		if !ok {
+			xi = int32(len(d.xs))
+			xIdx[r.x] = xi
+			d.xs = append(d.xs, r.x)
+			d.wx = append(d.wx, 0)
+		}
+		d.rowX[i] = xi
+		d.rowTx[i] = index(r.x, r.tx)
+		d.rowT[i] = index(r.x, r.t)
+		d.w[i] = r.w
+		d.wx[xi] += r.w
+		d.sumX += r.w * r.x
+		d.sumT += r.w * r.t
+	}
+	d.points = make([]paretoPoint, len(d.knotY))
+	d.xDied = make([]float64, len(d.xs))
+	d.xInv = make([]float64, len(d.xs))
+	return d
+}
+
+// negLL returns −LL(θ) and, when grad is not nil, ∂(−LL)/∂θ for
+// θ = (r, α, s, β). With π = P(alive) = e^(ℓ1−LSE) and
+// ∂ln A0 = (∂ln F(t_x) − e^Δ·∂ln F(T))/(1 − e^Δ), Δ = ln F(T) − ln F(t_x):
+//
+//	∂ℓ = ∂(lnΓ(r+x) − lnΓ(r) + r·ln α + s·ln β) + π·∂ℓ1 + (1−π)·(∂(ln s − ln(r+s+x)) + ∂ln A0).
+func (d *paretoData) negLL(theta, grad []float64) float64 {
+	th := [4]float64(theta)
+	if th != d.lastTheta {
+		d.lastValue = d.eval(th, &d.lastGrad)
+		d.lastTheta = th
+	}
+	if grad != nil {
+		copy(grad, d.lastGrad[:])
+	}
+	return d.lastValue
+}
+
+// eval computes −LL and its gradient at θ.
+func (d *paretoData) eval(th [4]float64, grad *[4]float64) float64 {
+	m := ParetoNBD{th[0], th[1], th[2], th[3]}
+	r, alpha, s, beta := th[0], th[1], th[2], th[3]
+	if !m.valid() {
+		*grad = [4]float64{}
+		return math.NaN()
+	}
+	d.parallel(len(d.points), func(lo, hi int) [5]float64 {
+		for k := lo; k < hi; k++ {
+			m.point(d.xs[d.knotX[k]], d.knotY[k], true, &d.points[k])
+		}
+		return [5]float64{}
+	})
+	lnS := math.Log(s)
+	for k, x := range d.xs {
+		d.xDied[k] = lnS - math.Log(r+s+x)
+		d.xInv[k] = 1 / (r + s + x)
+	}
+	sums := d.parallel(len(d.w), func(lo, hi int) [5]float64 {
+		var acc [5]float64 // ℓ part, then its gradient
+		for i := lo; i < hi; i++ {
+			xi := d.rowX[i]
+			p1, p2 := &d.points[d.rowTx[i]], &d.points[d.rowT[i]]
+			w := d.w[i]
+			l1 := p2.alive
+			delta := math.Min(0, p2.lnF-p1.lnF)
+			l2 := d.xDied[xi] + p1.lnF + numeric.Log1mExp(delta)
+			// LSE(ℓ1, ℓ2) and the weights π = e^(ℓ1−LSE), 1−π = e^(ℓ2−LSE)
+			// from one exp.
+			e := math.Exp(-math.Abs(l1 - l2))
+			lse := math.Max(l1, l2) + math.Log1p(e)
+			alive, dead := 1/(1+e), e/(1+e)
+			if l2 > l1 {
+				alive, dead = dead, alive
+			}
+			acc[0] += w * lse
+			for j := range 4 {
+				acc[1+j] += w * alive * p2.dAlive[j]
+			}
+			if dead == 0 {
+				continue
+			}
+			ed := math.Exp(delta)
+			oneMinus := 1 - ed // 1 − e^Δ, accurate below −ln 2
+			if delta > -math.Ln2 {
+				oneMinus = -math.Expm1(delta)
+			}
+			inv := d.xInv[xi]
+			acc[1] -= w * dead * inv
+			acc[3] += w * dead * (1/s - inv)
+			for j := range 4 {
+				acc[1+j] += w * dead * (p1.dLnF[j] - ed*p2.dLnF[j]) / oneMinus
+			}
+		}
+		return acc
+	})
+
+	// Terms that depend on x only, weighted by Σw per x.
+	lnAlpha, lnBeta := math.Log(alpha), math.Log(beta)
+	lgR, psiR := numeric.Lgamma(r), mathext.Digamma(r)
+	ll, g := sums[0], [4]float64{sums[1], sums[2], sums[3], sums[4]}
+	for k, x := range d.xs {
+		wx := d.wx[k]
+		ll += wx * (numeric.Lgamma(r+x) - lgR + r*lnAlpha + s*lnBeta)
+		g[0] += wx * (mathext.Digamma(r+x) - psiR + lnAlpha)
+		g[1] += wx * r / alpha
+		g[2] += wx * lnBeta
+		g[3] += wx * s / beta
+	}
+	for j := range g {
+		grad[j] = -g[j]
+	}
+	return -ll
+}
+
+// paretoParallelAbove is the loop length from which eval splits a loop
+// between two goroutines.
+const paretoParallelAbove = 4096
+
+// parallel runs f over [0, n), split in two halves on two goroutines when
+// n is large, and returns the sum of the results.
+func (d *paretoData) parallel(n int, f func(lo, hi int) [5]float64) [5]float64 {
+	if n < paretoParallelAbove {
+		return f(0, n)
+	}
+	var other [5]float64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		other = f(n/2, n)
+	}()
+	acc := f(0, n/2)
+	wg.Wait()
+	for j := range acc {
+		acc[j] += other[j]
+	}
+	return acc
+}
