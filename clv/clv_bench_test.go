@@ -1,0 +1,117 @@
+package clv_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ltvgo/ltv/clv"
+)
+
+// benchSizes returns the benchmark tiers; those above 1e6 only with
+// LTV_BENCH_LARGE=1.
+func benchSizes() []int {
+	sizes := []int{1e3, 1e4, 1e5, 1e6}
+	if os.Getenv("LTV_BENCH_LARGE") == "1" {
+		sizes = append(sizes, 1e7)
+	}
+	return sizes
+}
+
+// simulatedBase is a CDNOW-like base: T whole weeks 1..78, t_x whole days
+// (issue 2's benchmark population), at the published BG/NBD parameters.
+func simulatedBase(n int, seed uint64) []clv.Customer {
+	return clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
+		Customers: n, Weeks: 78, Period: week, Spend: ggPub, Seed: seed,
+	})
+}
+
+func TestFitBGNBDRecovery(t *testing.T) {
+	// Seeded simulation at the published parameters, with exact
+	// (continuous) times: every estimate within 3 standard errors of the
+	// truth. (Day-rounded summaries drop same-day repeat purchases, which
+	// biases α by ~5% at this size: not a sample of the model.)
+	cs := clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
+		Customers: 100_000, Period: week, Seed: 1, Continuous: true,
+	})
+	m, fit, err := clv.FitBGNBD(cs, nil)
+	require.NoError(t, err)
+	truth := []float64{bgPub.R, bgPub.Alpha, bgPub.A, bgPub.B}
+	got := []float64{m.R, m.Alpha, m.A, m.B}
+	for j := range truth {
+		assert.InDelta(t, truth[j], got[j], 3*fit.StdErr[j], "param %d (se %v)", j, fit.StdErr[j])
+	}
+}
+
+func TestFitMBGNBDRecovery(t *testing.T) {
+	truth := clv.MBGNBD{R: 0.52484, Alpha: 6.18299, A: 0.89136, B: 1.61400}
+	cs := clv.SimulateMBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 100_000, Period: week, Seed: 2, Continuous: true})
+	m, fit, err := clv.FitMBGNBD(cs, nil)
+	require.NoError(t, err)
+	want := []float64{truth.R, truth.Alpha, truth.A, truth.B}
+	got := []float64{m.R, m.Alpha, m.A, m.B}
+	for j := range want {
+		assert.InDelta(t, want[j], got[j], 3*fit.StdErr[j], "param %d", j)
+	}
+}
+
+func TestFitGammaGammaRecovery(t *testing.T) {
+	cs := clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
+		Customers: 50_000, Period: week, Spend: ggPub, Seed: 3, Continuous: true,
+	})
+	m, fit, err := clv.FitGammaGamma(cs, nil)
+	require.NoError(t, err)
+	want := []float64{ggPub.P, ggPub.Q, ggPub.Gamma}
+	got := []float64{m.P, m.Q, m.Gamma}
+	for j := range want {
+		assert.InDelta(t, want[j], got[j], 3*fit.StdErr[j], "param %d", j)
+	}
+}
+
+func BenchmarkFitBGNBD(b *testing.B) {
+	for _, n := range benchSizes() {
+		cs := simulatedBase(n, 7)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := clv.FitBGNBD(cs, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkFitGammaGamma(b *testing.B) {
+	for _, n := range []int{1e3, 1e5} {
+		cs := simulatedBase(n, 8)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := clv.FitGammaGamma(cs, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkScore is issue 2's scoring target: P(alive), expected
+// purchases and 12-month value for every customer.
+func BenchmarkScore(b *testing.B) {
+	for _, n := range []int{1e3, 1e5, 1e6} {
+		cs := simulatedBase(n, 9)
+		opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 1}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := clv.Score(bgPub, ggPub, cs, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

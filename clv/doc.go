@@ -1,0 +1,95 @@
+// Package clv models repeat purchases, spend and customer value: it turns
+// a transaction log into per-customer summaries, fits the "buy till you
+// die" (BTYD) models to them, and values customers.
+//
+// # Summaries and time units
+//
+// Summarize collapses a log of Transaction values into one Customer row
+// per customer, in the BTYD form of Fader, Hardie & Lee (2005):
+//
+//	x   = Frequency = purchase occasions − 1 (all purchases on one calendar day are one occasion)
+//	t_x = Recency   = first → last occasion (BTYD recency)
+//	T   = T         = first occasion → the day of End
+//	m̄   = Monetary  = mean value of the x repeat occasions (the first is excluded)
+//
+// All three times are in the summary's Period (a time.Duration such as a
+// day or a week), and every model parameter with a time unit (α, β) and
+// every horizon passed to a model is in that same unit. BTYD recency is
+// not RFM recency: the time since the last purchase is T − t_x.
+//
+// # Purchase models
+//
+// Every purchase model is an immutable value with exported parameters
+// (BGNBD{R, Alpha, A, B}, like gonum's distuv types), safe for concurrent
+// use, and satisfies PurchaseModel: LogLikelihood, PAlive,
+// ExpectedPurchases (a new customer, in (0, t]) and
+// ConditionalExpectedPurchases (in (T, T+t]). A model built from published
+// parameters is as good as a fitted one.
+//
+// BG/NBD (Fader, Hardie & Lee 2005, Marketing Science 24(2)): while
+// active a customer buys as a Poisson process with rate λ ~ Gamma(r, α);
+// after each repeat purchase they drop out with probability p ~ Beta(a, b).
+//
+//	ℓ      = ln Γ(r+x) − ln Γ(r) + r·ln α + ln B(a, b+x) − ln B(a, b) + LSE(u, v)        (eq. 6)
+//	u      = −(r+x)·ln(α+T),   v = ln a − ln(b+x−1) − (r+x)·ln(α+t_x)  (v = −∞ when x = 0)
+//	E[X(t)] = M(a, b, r, t/α)                                                       (eq. 9)
+//	E[Y(t) | x, t_x, T] = M(a, b+x, r+x, t/(α+T))·P(alive)                          (eq. 10)
+//	M(a, b', k, τ) = E[(1 − (1+pτ)^(−k))/p],  p ~ Beta(a, b')
+//
+// M is evaluated by a series that stays finite for every a > 0 (including
+// a = 1) and for heavy buyers and long horizons, where the textbook
+// (α+T)^(r+x)·₂F₁ form overflows (MODELS.md N3). P(alive) (note 021) comes
+// from log-odds, so it underflows cleanly to 0.
+//
+// MBG/NBD (Batislam, Denizel & Filiztekin 2007, IJRM 24(3)) also tosses
+// the dropout coin right after the first purchase, so one-time buyers can
+// be inactive: B(a, b+x) becomes B(a, b+x+1) and ln(b+x−1) becomes ln(b+x).
+//
+// Pareto/NBD (Schmittlein, Morrison & Colombo 1987; Fader & Hardie note
+// 009): exponential lifetimes with rate μ ~ Gamma(s, β), in the
+// overflow-free form of the likelihood, with DERT, the discounted expected
+// residual transactions under continuous discounting (FHL 2005, JMR 42(4)).
+//
+// BG/BB (Fader, Hardie & Shang 2010, Marketing Science 29(6)) is the
+// discrete-time model for fixed transaction opportunities (Frequency,
+// Recency and T are whole opportunities), and ShiftedBetaGeometric (Fader
+// & Hardie 2007, J. Interactive Marketing 21(1)) the contractual retention
+// model fitted to a cohort's survivor counts, with DERL.
+//
+// # Spend and value
+//
+// GammaGamma (Colombo & Jiang 1999; Fader & Hardie note 025) models spend
+// per transaction; ConditionalExpectedSpend is
+//
+//	E[Z | x, m̄] = p(γ + x·m̄)/(px + q − 1)
+//
+// a weighted average of the population mean pγ/(q−1) and the customer's
+// own mean. It assumes spend and frequency are independent: check with
+// SpendFrequencyCorrelation.
+//
+// Value discounts the expected purchases after T over a horizon of
+// cash-flow periods, valued at E[Z] times a margin:
+//
+//	CLV = Σ_{k=1..K} m·E[Z]·(E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k,   f = Δ/u
+//
+// with the model unit u and the cash-flow period Δ both Durations, so a
+// month can never be read as 30 weeks (the lifetimes default that turns a
+// 12-month value on weekly data into a 360-week one).
+//
+// # Fitting
+//
+// Fit… functions maximise the total (weighted) log-likelihood on
+// log-parameters, with analytic gradients (and, for BG/NBD and MBG/NBD, an
+// analytic Hessian and damped Newton steps), from several starts. They
+// first compress identical summary rows, adding their Weight, so the cost
+// grows with distinct rows rather than customers: the same compressed
+// histogram is what one GROUP BY in a distributed engine produces, which
+// is how a fit scales past one machine. Standard errors come from the
+// Hessian by the delta method (MODELS.md §9) and the Fit report carries
+// the log-likelihood, AIC and BIC. A fit that stops early returns its best
+// estimate and an error wrapping ErrNotConverged.
+//
+// Bad input is a *DataError naming the row and field; per-customer model
+// methods return NaN for an invalid customer. No function modifies or
+// keeps its input slices.
+package clv

@@ -1,0 +1,93 @@
+package clv
+
+import (
+	"math"
+)
+
+// HoldoutGroup is one row of the calibration-versus-holdout table (FHL
+// 2005, Figure 4): the customers with one calibration frequency, their
+// mean actual purchases in the holdout and the mean the model predicted.
+type HoldoutGroup struct {
+	Frequency int     // calibration repeat purchases; the last group holds this many or more
+	Customers float64 // Σ weights
+	Actual    float64 // mean holdout purchases
+	Predicted float64 // mean E[Y(HoldoutT) | x, t_x, T]
+}
+
+// HoldoutEvaluation compares a model's holdout predictions with what the
+// customers did. Per-customer measures are weighted by Customer.Weight.
+type HoldoutEvaluation struct {
+	Groups []HoldoutGroup // by calibration frequency 0, 1, …, maxFrequency+
+
+	MAE         float64 // mean |actual − predicted| per customer
+	RMSE        float64 // root mean squared error per customer
+	Correlation float64 // Pearson correlation of actual and predicted per customer
+
+	Actual    float64 // total holdout purchases
+	Predicted float64 // total predicted holdout purchases
+	// TrackingError is (Predicted − Actual)/Actual: the aggregate bias
+	// over the holdout.
+	TrackingError float64
+}
+
+// EvaluateHoldout predicts each customer's holdout purchases,
+// E[Y(HoldoutT) | x, t_x, T], and compares them with the actual ones,
+// grouped by calibration frequency (frequencies above maxFrequency share
+// the last group). cs is not modified.
+//
+// Errors: a *DataError wrapping ErrEmpty for no customers, or ErrInvalid
+// naming the row and field of a bad summary, a negative or NaN holdout
+// count or length, or maxFrequency < 0.
+func EvaluateHoldout(m PurchaseModel, cs []HoldoutCustomer, maxFrequency int) (HoldoutEvaluation, error) {
+	const fn = "clv.EvaluateHoldout"
+	if maxFrequency < 0 {
+		return HoldoutEvaluation{}, invalid(fn, -1, "maxFrequency", "is %d, want ≥ 0", maxFrequency)
+	}
+	if len(cs) == 0 {
+		return HoldoutEvaluation{}, &DataError{Func: fn, Row: -1, Reason: "no customers", Err: ErrEmpty}
+	}
+	groups := make([]HoldoutGroup, maxFrequency+1)
+	for i := range groups {
+		groups[i].Frequency = i
+	}
+	var ev HoldoutEvaluation
+	var n, sa, sp, saa, spp, sap, sabs float64
+	for i, h := range cs {
+		if err := checkCustomer(fn, i, h.Customer, false); err != nil {
+			return HoldoutEvaluation{}, err
+		}
+		switch {
+		case !(h.HoldoutPurchases >= 0) || math.IsInf(h.HoldoutPurchases, 1):
+			return HoldoutEvaluation{}, invalid(fn, i, "HoldoutPurchases", "is %v, want ≥ 0", h.HoldoutPurchases)
+		case !(h.HoldoutT >= 0) || math.IsInf(h.HoldoutT, 1):
+			return HoldoutEvaluation{}, invalid(fn, i, "HoldoutT", "is %v, want ≥ 0", h.HoldoutT)
+		}
+		pred := m.ConditionalExpectedPurchases(h.Customer, h.HoldoutT)
+		w, act := h.weight(), h.HoldoutPurchases
+		g := &groups[min(int(h.Frequency), maxFrequency)]
+		g.Customers += w
+		g.Actual += w * act
+		g.Predicted += w * pred
+		n += w
+		sa += w * act
+		sp += w * pred
+		saa += w * act * act
+		spp += w * pred * pred
+		sap += w * act * pred
+		sabs += w * math.Abs(act-pred)
+	}
+	for i := range groups {
+		if c := groups[i].Customers; c > 0 {
+			groups[i].Actual /= c
+			groups[i].Predicted /= c
+		}
+	}
+	ev.Groups = groups
+	ev.Actual, ev.Predicted = sa, sp
+	ev.TrackingError = (sp - sa) / sa
+	ev.MAE = sabs / n
+	ev.RMSE = math.Sqrt((saa - 2*sap + spp) / n)
+	ma, mp := sa/n, sp/n
+	ev.Correlation = (sap/n - ma*mp) / math.Sqrt((saa/n-ma*ma)*(spp/n-mp*mp))
+	return ev, nil
+}
