@@ -1,0 +1,370 @@
+package segment
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/ltvgo/ltv/clv"
+)
+
+// RFM is one customer's recency, frequency and monetary values with their
+// scores.
+//
+// SinceLast is the RFM recency: calendar days from the last purchase to the
+// analysis date. It is not the BTYD recency clv.Customer.Recency (first to
+// last purchase); at the same end date SinceLast = T − Recency in days.
+type RFM struct {
+	CustomerID string
+	SinceLast  int     // days from the last purchase to the analysis date, ≥ 0
+	Frequency  int     // purchase occasions (distinct days) or orders (rows), ≥ 1; see FrequencyBasis
+	Monetary   float64 // total or mean spend, currency; see MonetaryBasis
+	Revenue    float64 // total spend, currency, whatever MonetaryBasis says
+	R, F, M    int     // scores 1..n; R is reversed so that n is the most recent
+}
+
+// FM returns the combined frequency-monetary score ⌊(F + M)/2⌋, the mean of
+// F and M rounded down, which ElevenSegments uses.
+func (c RFM) FM() int { return (c.F + c.M) / 2 }
+
+// FrequencyBasis says what RFM frequency counts.
+type FrequencyBasis int
+
+const (
+	// Occasions counts purchase occasions: all of a customer's rows on one
+	// calendar day are one occasion (MODELS.md §1; BTYD, lifetimes).
+	Occasions FrequencyBasis = iota
+	// Orders counts rows: two orders on one day count twice.
+	Orders
+)
+
+// MonetaryBasis says what RFM monetary measures.
+type MonetaryBasis int
+
+const (
+	// TotalSpend is the sum of all amounts up to the analysis date.
+	TotalSpend MonetaryBasis = iota
+	// MeanSpend is TotalSpend / Frequency: the mean per occasion or per
+	// order, as FrequencyBasis counts. The first purchase is included
+	// (unlike the Gamma-Gamma mean repeat spend of clv.Customer).
+	MeanSpend
+)
+
+// Binning is the rule that turns values into scores 1..n.
+type Binning int
+
+const (
+	// Quantile scores against the type-7 quantiles of the customers'
+	// values at k/n, k = 1..n−1 (numpy/pandas "linear", R quantile type 7).
+	// Tied values always share a score; tied edges leave scores empty.
+	Quantile Binning = iota
+	// EqualCount ranks the customers (ties broken by CustomerID, ascending)
+	// and cuts the ranking into n groups whose sizes differ by at most one,
+	// the larger groups first (SQL NTILE). Tied values may get different
+	// scores; the result does not depend on the order of the input.
+	EqualCount
+	// CustomEdges scores against caller-given edges
+	// (Options.RecencyEdges, FrequencyEdges, MonetaryEdges).
+	CustomEdges
+)
+
+// Options tune Compute and Score. A nil *Options means the defaults.
+type Options struct {
+	// Location is the calendar in which days are counted (default UTC): a
+	// purchase belongs to the civil date of its time in Location.
+	Location *time.Location
+	// Frequency: Occasions (default) or Orders.
+	Frequency FrequencyBasis
+	// Monetary: TotalSpend (default) or MeanSpend.
+	Monetary MonetaryBasis
+	// Scores is n, the number of score levels (default 5). With CustomEdges
+	// each edge list must hold n−1 values.
+	Scores int
+	// Binning: Quantile (default), EqualCount or CustomEdges.
+	Binning Binning
+	// RecencyEdges, FrequencyEdges and MonetaryEdges are the n−1
+	// non-decreasing, finite edges of CustomEdges, in days, purchases and
+	// currency. They are read, never kept or modified.
+	RecencyEdges, FrequencyEdges, MonetaryEdges []float64
+}
+
+// Scale records how one measure was scored.
+type Scale struct {
+	// Edges are the n−1 non-decreasing edges e_1..e_{n−1} in the measure's
+	// units (for recency, days since the last purchase) under Quantile and
+	// CustomEdges; nil under EqualCount. A value v gets the score
+	//   1 + #{k : e_k < v}   for frequency and monetary,
+	//   n − #{k : e_k < d}   for recency d,
+	// so a value equal to an edge goes to the lower bin of that measure:
+	// v ≤ e_1 scores 1 (recency: n), e_{k−1} < v ≤ e_k scores k.
+	Edges []float64
+	// Bins has one entry per score 1..n, in order.
+	Bins []Bin
+}
+
+// Bin describes the customers who got one score.
+type Bin struct {
+	Score     int
+	Customers int
+	Min, Max  float64 // smallest and largest value in the bin; NaN when the bin is empty
+}
+
+// Result is what Compute and Score return.
+type Result struct {
+	Customers                    []RFM // one row per customer
+	Recency, Frequency, Monetary Scale
+}
+
+// Compute aggregates txns into one RFM row per customer at the analysis
+// date at, and scores the rows as Score does.
+//
+// Days are civil dates in opt.Location (default UTC), the date of at too.
+// A transaction dated after the date of at is ignored; the whole date of at
+// is included. SinceLast is the number of days from the last purchase date
+// to the date of at. Customers appear in the order of their first transaction in txns that
+// is not ignored.
+//
+// Every transaction is checked, also the ignored ones. Compute returns a
+// *clv.DataError wrapping clv.ErrInvalid for an empty CustomerID, a NaN,
+// infinite or negative Amount, a zero at, or options out of their domain;
+// and one wrapping clv.ErrEmpty when txns is empty or at is before every
+// transaction. txns is not modified or kept.
+func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error) {
+	const fn = "segment.Compute"
+	o, err := resolve(fn, opt)
+	if err != nil {
+		return nil, err
+	}
+	if len(txns) == 0 {
+		return nil, &clv.DataError{Func: fn, Row: -1, Reason: "no transactions", Err: clv.ErrEmpty}
+	}
+	if at.IsZero() {
+		return nil, invalid(fn, -1, "at", "is the zero time")
+	}
+	atDay := civilDay(at, o.Location)
+
+	// One flat record per customer, indexed through the map: one cache line
+	// per row to update, and appends that amortise, so there is no
+	// allocation per customer.
+	index := make(map[string]int32)
+	var (
+		ids       []string
+		aggs      []aggregate
+		anyUnsort bool
+	)
+	cust := make([]int32, len(txns)) // customer of each row, −1 when ignored
+	// Rows go in blocks: first the map look-ups of a block, then the
+	// updates of the records. The updates do not depend on one another, so
+	// the processor overlaps their cache misses.
+	const block = 2048
+	var days [block]int64
+	for lo := 0; lo < len(txns); lo += block {
+		hi := min(lo+block, len(txns))
+		for i := lo; i < hi; i++ {
+			t := &txns[i]
+			if t.CustomerID == "" {
+				return nil, invalid(fn, i, "CustomerID", "is empty")
+			}
+			if a := t.Amount; math.IsNaN(a) || math.IsInf(a, 0) || a < 0 {
+				return nil, invalid(fn, i, "Amount", "is %v, want finite and ≥ 0", a)
+			}
+			d := civilDay(t.At, o.Location)
+			days[i-lo] = d
+			if d > atDay {
+				cust[i] = -1
+				continue
+			}
+			c, ok := index[t.CustomerID]
+			if !ok {
+				c = int32(len(ids))
+				index[t.CustomerID] = c
+				ids = append(ids, t.CustomerID)
+				aggs = append(aggs, aggregate{lastDay: d})
+			}
+			cust[i] = c
+		}
+		for i := lo; i < hi; i++ {
+			c := cust[i]
+			if c < 0 {
+				continue
+			}
+			a, d := &aggs[c], days[i-lo]
+			a.orders++
+			a.revenue += txns[i].Amount
+			// Occasions counted on the fly are right while a customer's
+			// rows come in date order; otherwise they are recounted below.
+			switch {
+			case a.orders == 1 || d > a.lastDay:
+				a.lastDay = d
+				a.occasions++
+			case d < a.lastDay:
+				a.unsorted = true
+				anyUnsort = true
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, &clv.DataError{Func: fn, Row: -1, Field: "at",
+			Reason: fmt.Sprintf("(%s) is before every transaction", at.In(o.Location).Format(time.DateOnly)), Err: clv.ErrEmpty}
+	}
+	if anyUnsort && o.Frequency == Occasions {
+		recountOccasions(txns, cust, aggs, o.Location)
+	}
+
+	rows := make([]RFM, len(ids))
+	for c := range rows {
+		a := &aggs[c]
+		f := int(a.occasions)
+		if o.Frequency == Orders {
+			f = int(a.orders)
+		}
+		m := a.revenue
+		if o.Monetary == MeanSpend {
+			m /= float64(f)
+		}
+		rows[c] = RFM{CustomerID: ids[c], SinceLast: int(atDay - a.lastDay), Frequency: f, Monetary: m, Revenue: a.revenue}
+	}
+	res := &Result{Customers: rows}
+	scoreAll(res, o)
+	return res, nil
+}
+
+// aggregate is what Compute accumulates per customer.
+type aggregate struct {
+	lastDay   int64 // civil day of the last purchase so far
+	revenue   float64
+	orders    int32
+	occasions int32
+	unsorted  bool // rows of this customer arrived out of date order
+}
+
+// recountOccasions counts the distinct days of every customer flagged
+// unsorted: a counting sort puts each such customer's days side by side in
+// one buffer, then each run is sorted and its distinct values counted.
+func recountOccasions(txns []clv.Transaction, cust []int32, aggs []aggregate, loc *time.Location) {
+	end := make([]int, len(aggs)) // write position, then end, of each run
+	n := 0
+	for c := range aggs {
+		if aggs[c].unsorted {
+			end[c] = n
+			n += int(aggs[c].orders)
+		}
+	}
+	days := make([]int64, n)
+	for i, c := range cust {
+		if c >= 0 && aggs[c].unsorted {
+			days[end[c]] = civilDay(txns[i].At, loc)
+			end[c]++
+		}
+	}
+	for c := range aggs {
+		a := &aggs[c]
+		if !a.unsorted {
+			continue
+		}
+		run := days[end[c]-int(a.orders) : end[c]]
+		slices.Sort(run)
+		a.occasions = int32(len(slices.Compact(run)))
+	}
+}
+
+// civilDay returns the number of the civil date of t in loc, counted from
+// 1970-01-01 (negative before it).
+func civilDay(t time.Time, loc *time.Location) int64 {
+	sec := t.Unix()
+	if loc != time.UTC {
+		_, off := t.In(loc).Zone()
+		sec += int64(off)
+	}
+	d := sec / 86400
+	if sec%86400 < 0 {
+		d--
+	}
+	return d
+}
+
+// Score scores rows that already hold SinceLast, Frequency and Monetary
+// (from a database, say), by the rules of opt; opt.Location, Frequency and
+// Monetary are not used. It returns scored copies: rows is not modified or
+// kept.
+//
+// Score returns a *clv.DataError wrapping clv.ErrEmpty for no rows, and one
+// wrapping clv.ErrInvalid for an empty CustomerID, a negative SinceLast, a
+// Frequency below 1, a NaN, infinite or negative Monetary or Revenue, or
+// options out of their domain.
+func Score(rows []RFM, opt *Options) (*Result, error) {
+	const fn = "segment.Score"
+	o, err := resolve(fn, opt)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, &clv.DataError{Func: fn, Row: -1, Reason: "no customers", Err: clv.ErrEmpty}
+	}
+	for i, r := range rows {
+		switch {
+		case r.CustomerID == "":
+			return nil, invalid(fn, i, "CustomerID", "is empty")
+		case r.SinceLast < 0:
+			return nil, invalid(fn, i, "SinceLast", "is %d, want ≥ 0", r.SinceLast)
+		case r.Frequency < 1:
+			return nil, invalid(fn, i, "Frequency", "is %d, want ≥ 1", r.Frequency)
+		case !finiteNonNegative(r.Monetary):
+			return nil, invalid(fn, i, "Monetary", "is %v, want finite and ≥ 0", r.Monetary)
+		case !finiteNonNegative(r.Revenue):
+			return nil, invalid(fn, i, "Revenue", "is %v, want finite and ≥ 0", r.Revenue)
+		}
+	}
+	res := &Result{Customers: slices.Clone(rows)}
+	scoreAll(res, o)
+	return res, nil
+}
+
+func finiteNonNegative(v float64) bool { return v >= 0 && !math.IsInf(v, 1) }
+
+// resolve returns the options with defaults filled in, or an error for an
+// option out of its domain.
+func resolve(fn string, opt *Options) (Options, error) {
+	var o Options
+	if opt != nil {
+		o = *opt
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.Scores == 0 {
+		o.Scores = 5
+	}
+	switch {
+	case o.Scores < 1:
+		return o, invalid(fn, -1, "Options.Scores", "is %d, want ≥ 1", o.Scores)
+	case o.Frequency != Occasions && o.Frequency != Orders:
+		return o, invalid(fn, -1, "Options.Frequency", "is %d, not a FrequencyBasis", o.Frequency)
+	case o.Monetary != TotalSpend && o.Monetary != MeanSpend:
+		return o, invalid(fn, -1, "Options.Monetary", "is %d, not a MonetaryBasis", o.Monetary)
+	case o.Binning < Quantile || o.Binning > CustomEdges:
+		return o, invalid(fn, -1, "Options.Binning", "is %d, not a Binning", o.Binning)
+	}
+	if o.Binning == CustomEdges {
+		for _, e := range []struct {
+			name  string
+			edges []float64
+		}{{"Options.RecencyEdges", o.RecencyEdges}, {"Options.FrequencyEdges", o.FrequencyEdges}, {"Options.MonetaryEdges", o.MonetaryEdges}} {
+			if len(e.edges) != o.Scores-1 {
+				return o, invalid(fn, -1, e.name, "has %d values, want Scores−1 = %d", len(e.edges), o.Scores-1)
+			}
+			for k, v := range e.edges {
+				if math.IsNaN(v) || math.IsInf(v, 0) || (k > 0 && v < e.edges[k-1]) {
+					return o, invalid(fn, -1, e.name, "value %d is %v, want finite and non-decreasing", k, v)
+				}
+			}
+		}
+	}
+	return o, nil
+}
+
+// invalid returns a *clv.DataError for row and field wrapping clv.ErrInvalid.
+func invalid(fn string, row int, field, format string, args ...any) error {
+	return &clv.DataError{Func: fn, Row: row, Field: field, Reason: fmt.Sprintf(format, args...), Err: clv.ErrInvalid}
+}

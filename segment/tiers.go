@@ -1,0 +1,160 @@
+package segment
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ltvgo/ltv/clv"
+)
+
+// ByCount puts each value into a tier by the share of customers ranked
+// strictly above it. Customer i goes to names[k] for the first k with
+//
+//	#{j : values[j] > values[i]} / len(values) < cuts[k]
+//
+// and to the last name when there is no such k. So the top tier holds the
+// largest values up to a cuts[0] share of the customers, and tied values
+// always share a tier: a tie at a boundary joins the higher tier whole, so a
+// tier may hold more than its share. cuts must be strictly increasing in
+// [0, 1] and len(names) == len(cuts)+1; otherwise ByCount panics.
+//
+// It returns a *clv.DataError wrapping clv.ErrEmpty for no values and one
+// wrapping clv.ErrInvalid for a NaN or infinite value. values is not
+// modified or kept.
+func ByCount(values, cuts []float64, names []string) ([]string, error) {
+	return tiers("segment.ByCount", values, cuts, names, false)
+}
+
+// ByRevenue puts each value into a tier by the cumulative share of the
+// total held by the customers ranked strictly above it (ABC analysis).
+// Customer i goes to names[k] for the first k with
+//
+//	Σ{values[j] : values[j] > values[i]} / Σ values < cuts[k]
+//
+// and to the last name when there is no such k. So the customer whose value
+// carries the cumulative share across cuts[k] still belongs to tier k: tier
+// k is the fewest top customers that reach the share cuts[k]. Tied values
+// always share a tier. cuts and names are as for ByCount.
+//
+// It returns a *clv.DataError wrapping clv.ErrEmpty for no values, and one
+// wrapping clv.ErrInvalid for a NaN, infinite or negative value or a zero
+// total. values is not modified or kept.
+func ByRevenue(values, cuts []float64, names []string) ([]string, error) {
+	return tiers("segment.ByRevenue", values, cuts, names, true)
+}
+
+// ABC is ByRevenue with the tiers "A" up to a share a of the revenue, "B" up
+// to b, and "C" for the rest; a = 0.8, b = 0.95 is the usual choice. It
+// panics unless 0 ≤ a < b ≤ 1.
+func ABC(values []float64, a, b float64) ([]string, error) {
+	return ByRevenue(values, []float64{a, b}, []string{"A", "B", "C"})
+}
+
+// HeavyMediumLight is ByCount with the tiers "Heavy" for the top heavy
+// share of customers, "Medium" up to the share medium, and "Light" for the
+// rest; heavy = 0.2, medium = 0.5 is a common choice. It panics unless
+// 0 ≤ heavy < medium ≤ 1.
+func HeavyMediumLight(values []float64, heavy, medium float64) ([]string, error) {
+	return ByCount(values, []float64{heavy, medium}, []string{"Heavy", "Medium", "Light"})
+}
+
+// Top reports which values are in the top share of customers, share in
+// [0, 1]: those with #{j : values[j] > values[i]} / len(values) < share,
+// so ties at the boundary are all in. Top(v, 0) marks none, Top(v, 1) all.
+// Errors are as for ByCount; it panics when share is outside [0, 1].
+func Top(values []float64, share float64) ([]bool, error) {
+	if !(share >= 0 && share <= 1) {
+		panic(fmt.Sprintf("segment: Top share %v outside [0, 1]", share))
+	}
+	names, err := tiers("segment.Top", values, []float64{share}, []string{"top", ""}, false)
+	if err != nil {
+		return nil, err
+	}
+	top := make([]bool, len(values))
+	for i, n := range names {
+		top[i] = n == "top"
+	}
+	return top, nil
+}
+
+// tiers walks a sorted copy of values from the top, one group of tied
+// values at a time, finds the tier of each group from the share ranked
+// above it (a count share, or a revenue share when byRevenue), and keeps
+// the lowest value of each tier; a customer then gets the first tier whose
+// lowest value it reaches. Tiers fall with the value, so this is exact.
+func tiers(fn string, values, cuts []float64, names []string, byRevenue bool) ([]string, error) {
+	if len(names) != len(cuts)+1 {
+		panic(fmt.Sprintf("segment: %d tier names for %d cuts, want %d", len(names), len(cuts), len(cuts)+1))
+	}
+	for k, c := range cuts {
+		if !(c >= 0 && c <= 1) || (k > 0 && c <= cuts[k-1]) {
+			panic(fmt.Sprintf("segment: tier cut %d is %v, want strictly increasing in [0, 1]", k, c))
+		}
+	}
+	if err := checkValues(fn, values, byRevenue); err != nil {
+		return nil, err
+	}
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	total := float64(len(sorted))
+	if byRevenue {
+		total = 0
+		for i := len(sorted) - 1; i >= 0; i-- { // the order the shares are summed in below
+			total += sorted[i]
+		}
+		if total == 0 {
+			return nil, invalid(fn, -1, "values", "sum to 0, so there are no revenue shares")
+		}
+	}
+	lowest := make([]float64, len(names)) // lowest value of each tier; +Inf when empty
+	for k := range lowest {
+		lowest[k] = math.Inf(1)
+	}
+	above := 0.0 // count or revenue of the customers ranked strictly above
+	for g := len(sorted) - 1; g >= 0; {
+		v := sorted[g]
+		tier := len(cuts)
+		for k, c := range cuts {
+			if above/total < c {
+				tier = k
+				break
+			}
+		}
+		lowest[tier] = v
+		for ; g >= 0 && sorted[g] == v; g-- {
+			if byRevenue {
+				above += v
+			} else {
+				above++
+			}
+		}
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		k := 0
+		for v < lowest[k] {
+			k++
+		}
+		out[i] = names[k]
+	}
+	return out, nil
+}
+
+// checkValues rejects no values, NaN and ±Inf, and negative values when
+// nonNegative.
+func checkValues(fn string, values []float64, nonNegative bool) error {
+	if len(values) == 0 {
+		return &clv.DataError{Func: fn, Row: -1, Reason: "no values", Err: clv.ErrEmpty}
+	}
+	for i, v := range values {
+		if math.IsNaN(v) || math.IsInf(v, 0) || (nonNegative && v < 0) {
+			want := "finite"
+			if nonNegative {
+				want = "finite and ≥ 0"
+			}
+			return invalid(fn, i, "", "value is %v, want %s", v, want)
+		}
+	}
+	return nil
+}
