@@ -1,0 +1,84 @@
+package cohort
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+	_ "time/tzdata" // the zone tests must not depend on the host's zoneinfo
+
+	"github.com/stretchr/testify/require"
+)
+
+// The calendar arithmetic is checked against the time package, which is an
+// independent implementation of the proleptic Gregorian calendar.
+func TestCivilAgainstTimePackage(t *testing.T) {
+	for d := int64(-800_000); d <= 800_000; d += 7 { // about 1780..4160, every weekday in turn
+		want := time.Unix(d*secondsPerDay, 0).UTC()
+		y, m, day := civil(d)
+		require.Equal(t, want.Year(), int(y), "day %d", d)
+		require.Equal(t, want.Month(), time.Month(m), "day %d", d)
+		require.Equal(t, want.Day(), day, "day %d", d)
+		require.Equal(t, d, dayNumber(y, m, day))
+
+		// Month and quarter numbers and their first days.
+		require.Equal(t, int64(12*want.Year()+int(want.Month())-1), Month.periodOf(d))
+		require.Equal(t, int64(4*want.Year()+(int(want.Month())-1)/3), Quarter.periodOf(d))
+		first := time.Unix(Month.firstDay(Month.periodOf(d))*secondsPerDay, 0).UTC()
+		require.Equal(t, 1, first.Day())
+		require.Equal(t, want.Month(), first.Month())
+
+		// Weeks start on Monday and contain d.
+		w := Week.periodOf(d)
+		monday := Week.firstDay(w)
+		require.Equal(t, time.Monday, time.Unix(monday*secondsPerDay, 0).UTC().Weekday())
+		require.True(t, monday <= d && d < monday+7)
+	}
+	for _, d := range []int64{minUnix / secondsPerDay, maxUnix / secondsPerDay} { // the supported extremes
+		want := time.Unix(d*secondsPerDay, 0).UTC()
+		y, m, day := civil(d)
+		require.Equal(t, []int{want.Year(), int(want.Month()), want.Day()}, []int{int(y), m, day})
+	}
+}
+
+func TestLabels(t *testing.T) {
+	// Expected labels by hand: 2024-12-30 is the Monday of ISO week 1 of
+	// 2025; 2021-01-03 is a Sunday in ISO week 53 of 2020.
+	cases := []struct {
+		period Period
+		date   string
+		want   string
+	}{
+		{Day, "2024-02-29", "2024-02-29"},
+		{Week, "2024-12-31", "2025-W01"},
+		{Week, "2021-01-03", "2020-W53"},
+		{Week, "2024-03-04", "2024-W10"},
+		{Month, "2023-12-31", "2023-12"},
+		{Quarter, "2024-05-01", "2024-Q2"},
+		{Quarter, "2023-12-31", "2023-Q4"},
+	}
+	for _, c := range cases {
+		tm, err := time.Parse(time.DateOnly, c.date)
+		require.NoError(t, err)
+		d := tm.Unix() / secondsPerDay
+		require.Equal(t, c.want, c.period.label(c.period.periodOf(d)), "%v %s", c.period, c.date)
+	}
+}
+
+// The zone cache must agree with t.In(loc) for instants in any order,
+// including the hours around DST changes and zones with half-hour offsets.
+func TestClockAgainstTimeIn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, name := range []string{"Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe", "Pacific/Apia", "UTC"} {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		clk := newClock(loc)
+		lo := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+		hi := time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+		for range 20000 {
+			tm := time.Unix(lo+rng.Int64N(hi-lo), 0)
+			local := tm.In(loc)
+			want := dayNumber(int64(local.Year()), int(local.Month()), local.Day())
+			require.Equal(t, want, clk.day(tm), "%s %v", name, local)
+		}
+	}
+}

@@ -1,0 +1,85 @@
+// Package cohort analyses customers by acquisition cohort: retention and
+// revenue tables from a transaction log, subscription revenue movements
+// and net/gross revenue retention from monthly recurring revenue, lifetimes
+// by inactivity for survival curves, and retention projection for young
+// cohorts.
+//
+// # Cohorts, not averages
+//
+// A customer's cohort is the calendar period (day, ISO week, month or
+// quarter, in a stated *time.Location, UTC by default) of their first
+// purchase. The period index k of a later purchase counts calendar periods
+// since that one (0-based): in monthly cohorts a customer acquired on
+// 31 March who buys on 1 April is active at k = 1.
+//
+// Build returns the tables of a log (Table, one row per cohort, one column
+// per k): cohort sizes, active customers and retention ("active in period
+// k"), customers active in k or later and their share (Survival), revenue,
+// revenue retention and cumulative revenue per acquired customer (the
+// empirical value curve).
+//
+// A cell (c, k) is observed when every day of period k of cohort c lies on
+// or before the end day (Options.End, or the day of the latest
+// transaction). The current, partial period is therefore not observed, and
+// a cohort acquired in it has a row of NaN. Unobserved cells are NaN, never
+// 0: spreadsheet and BI cohort charts fill them with 0, and every average
+// over cohorts is then biased towards 0 by the cohorts too young to have
+// reached period k. Table.Average weights cohorts by size and uses only the
+// cohorts that observed the period:
+//
+//	avg[k] = Σ_c n_c·x_ck / Σ_c n_c     over cohorts c that observed k
+//
+// which for retention is the pooled rate Σ active / Σ acquired.
+//
+// # Subscription revenue
+//
+// BuildRecurring reads monthly recurring revenue (MRR) per customer and
+// month. Movements splits each month's change into new, expansion,
+// contraction, churn and reactivation MRR, so that
+//
+//	MRR(m) = MRR(m−1) + new + reactivation + expansion − contraction − churn
+//
+// Retention(w) gives, for the customers paying at the start of a window of
+// w months (S their MRR then),
+//
+//	NRR = (S + expansion − contraction − churn) / S
+//	GRR = (S − contraction − churn) / S
+//
+// measured between the window's two end months per customer (so
+// NRR = Σ MRR at the end / S and GRR = Σ min(start, end MRR) / S), and
+// CohortRetention the same from each acquisition month to month k.
+//
+// # Lifetimes
+//
+// BuildLifetimes declares a customer churned once an inactivity gap of a
+// given time.Duration has elapsed and censors customers still inside a gap
+// (or buying) at the end of data. The result carries
+// []survival.Observation with the customer IDs and cohorts alongside, so
+// survival.KaplanMeier per cohort and survival.LogRank between cohorts are
+// one call away. Time runs from the first purchase to the moment churn is
+// known (the last purchase before the gap plus the gap), which is censored
+// exactly at the end of data; tools that measure churners to their last
+// purchase but censored customers to the end of data mix two clocks.
+//
+// # Projection
+//
+// ProjectRetention fits to a cohort's survival counts the shifted-beta-
+// geometric model (clv.FitShiftedBetaGeometric; Fader & Hardie 2007, "How
+// to project customer retention", J. Interactive Marketing 21(1); MODELS.md
+// §6) and the four curve-fitting baselines that paper contrasts it
+// with, ordinary least squares of S(t) (linear, quadratic), ln S(t) on t
+// (exponential) and ln S(t) on ln t (power), t = 1..k. On the paper's data
+// the regressions fit the observed years with R² up to 0.997 and still
+// miss years 8–12 by 5–130 % while the sBG misses by 1.4–2.8 %. The
+// regressions run through github.com/sajari/regression behind FitTrend,
+// which copies its inputs, refuses rank-deficient designs (ErrSingular;
+// the library returns arbitrary coefficients there) and computes R² from
+// the residuals.
+//
+// # Conventions
+//
+// Inputs are never modified or kept. Bad data returns a *clv.DataError
+// wrapping clv.ErrInvalid, clv.ErrEmpty or ErrSingular, naming the row and
+// field; only programmer mistakes documented on a function panic. Amounts
+// are in the caller's currency; negative transaction amounts are refunds.
+package cohort
