@@ -1,0 +1,344 @@
+// Package plots draws the examples' pictures with gonum.org/v1/plot: line
+// and step charts with confidence bands, reference lines and a numbers table
+// under the x axis (for Kaplan-Meier at-risk counts), and annotated heat maps
+// with a colour bar. Every plot has a title, axis labels and a legend, and is
+// saved as a PNG.
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// Width and Height are the size of a saved chart (at 96 dpi: 864 × 528 px).
+const (
+	Width  = 9 * vg.Inch
+	Height = 5.5 * vg.Inch
+)
+
+// Style is how a series is drawn.
+type Style int
+
+const (
+	Line       Style = iota // solid line
+	Dashed                  // dashed line
+	Points                  // markers only
+	LinePoints              // solid line with markers
+	Steps                   // right-continuous step function (survival curves)
+)
+
+// Series is one named curve. Lower and Upper, when set, are a confidence
+// band drawn as a translucent area in the series' colour.
+type Series struct {
+	Name         string
+	X, Y         []float64
+	Style        Style
+	Lower, Upper []float64
+}
+
+// Marker is a labelled vertical reference line at X.
+type Marker struct {
+	X     float64
+	Label string
+}
+
+// NumbersTable is a table of numbers printed under the x axis, aligned with
+// it: Rows[i][j] is shown at X[j] in the row named Names[i] (the at-risk table
+// of a survival plot).
+type NumbersTable struct {
+	Title string
+	X     []float64
+	Names []string
+	Rows  [][]string
+}
+
+// Chart is a line chart.
+type Chart struct {
+	Title, XLabel, YLabel string
+	Series                []Series
+	Markers               []Marker
+	Diagonal              bool    // draw the y = x reference line and put both axes on [0, 1] (calibration plots)
+	YMin, YMax            float64 // fixed y range when YMin < YMax
+	ZeroY                 bool    // extend the y range down to 0
+	Legend                Corner  // where the legend goes
+	Table                 *NumbersTable
+}
+
+// Corner places a legend inside the data area.
+type Corner int
+
+const (
+	TopRight Corner = iota
+	TopLeft
+	BottomLeft
+	BottomRight
+)
+
+// colors is Dark2 of ColorBrewer with black in front: distinct in print and
+// for most colour-blind readers.
+var colors = []color.RGBA{
+	{0, 0, 0, 255},
+	{27, 158, 119, 255},
+	{217, 95, 2, 255},
+	{117, 112, 179, 255},
+	{231, 41, 138, 255},
+	{102, 166, 30, 255},
+	{230, 171, 2, 255},
+	{166, 118, 29, 255},
+}
+
+// Color returns the i-th colour of the examples' palette.
+func Color(i int) color.RGBA { return colors[i%len(colors)] }
+
+// Save draws c and writes it as a PNG to path.
+func (c Chart) Save(path string) error {
+	p, err := c.plot()
+	if err != nil {
+		return fmt.Errorf("plot %q: %w", c.Title, err)
+	}
+	img := vgimg.New(Width, Height)
+	dc := draw.New(img)
+	if c.Table == nil {
+		p.Draw(dc)
+	} else {
+		c.drawWithTable(p, dc)
+	}
+	return writePNG(img, path)
+}
+
+func (c Chart) plot() (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = c.Title
+	p.Title.TextStyle.Font.Size = vg.Points(14)
+	p.X.Label.Text = c.XLabel
+	p.Y.Label.Text = c.YLabel
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = c.Legend == TopRight || c.Legend == TopLeft
+	p.Legend.Left = c.Legend == TopLeft || c.Legend == BottomLeft
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), -vg.Points(6)
+	if p.Legend.Left {
+		p.Legend.XOffs = vg.Points(8)
+	}
+	if !p.Legend.Top {
+		p.Legend.YOffs = vg.Points(8)
+	}
+	if c.Diagonal {
+		if err := addDiagonal(p); err != nil {
+			return nil, err
+		}
+	}
+	for i, s := range c.Series {
+		if err := addSeries(p, s, Color(i)); err != nil {
+			return nil, fmt.Errorf("series %q: %w", s.Name, err)
+		}
+	}
+	for _, m := range c.Markers {
+		p.Add(vline{m})
+	}
+	if c.YMin < c.YMax {
+		p.Y.Min, p.Y.Max = c.YMin, c.YMax
+	}
+	if c.ZeroY {
+		p.Y.Min = math.Min(p.Y.Min, 0)
+	}
+	return p, nil
+}
+
+func addDiagonal(p *plot.Plot) error {
+	l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+	if err != nil {
+		return err
+	}
+	l.Color = color.Gray{Y: 150}
+	l.Dashes = []vg.Length{vg.Points(2), vg.Points(3)}
+	p.Add(l)
+	p.Legend.Add("perfect calibration", l)
+	return nil
+}
+
+func addSeries(p *plot.Plot, s Series, col color.RGBA) error {
+	xys, err := points(s.X, s.Y)
+	if err != nil {
+		return err
+	}
+	if s.Lower != nil {
+		if err := addBand(p, s, col); err != nil {
+			return err
+		}
+	}
+	switch s.Style {
+	case Points:
+		sc, err := plotter.NewScatter(xys)
+		if err != nil {
+			return err
+		}
+		sc.Color = col
+		sc.Shape = draw.CircleGlyph{}
+		sc.Radius = vg.Points(3)
+		p.Add(sc)
+		p.Legend.Add(s.Name, sc)
+		return nil
+	case LinePoints:
+		l, sc, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return err
+		}
+		l.Color, l.Width = col, vg.Points(1.5)
+		sc.Color, sc.Shape, sc.Radius = col, draw.CircleGlyph{}, vg.Points(3)
+		p.Add(l, sc)
+		p.Legend.Add(s.Name, l, sc)
+		return nil
+	}
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return err
+	}
+	l.Color, l.Width = col, vg.Points(1.5)
+	switch s.Style {
+	case Dashed:
+		l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+	case Steps:
+		l.StepStyle = plotter.PostStep
+	}
+	p.Add(l)
+	p.Legend.Add(s.Name, l)
+	return nil
+}
+
+// addBand fills the area between Lower and Upper, as steps for a step
+// series. Points where either limit is NaN end the band.
+func addBand(p *plot.Plot, s Series, col color.RGBA) error {
+	if len(s.Lower) != len(s.X) || len(s.Upper) != len(s.X) {
+		return errors.New("band limits and X differ in length")
+	}
+	var lower, upper plotter.XYs
+	for i, x := range s.X {
+		lo, hi := s.Lower[i], s.Upper[i]
+		if math.IsNaN(lo) || math.IsNaN(hi) {
+			break
+		}
+		if s.Style == Steps && i > 0 {
+			lower = append(lower, plotter.XY{X: x, Y: lower[len(lower)-1].Y})
+			upper = append(upper, plotter.XY{X: x, Y: upper[len(upper)-1].Y})
+		}
+		lower = append(lower, plotter.XY{X: x, Y: lo})
+		upper = append(upper, plotter.XY{X: x, Y: hi})
+	}
+	if len(lower) < 2 {
+		return nil
+	}
+	ring := append(lower, reversed(upper)...)
+	poly, err := plotter.NewPolygon(ring)
+	if err != nil {
+		return err
+	}
+	poly.Color = color.NRGBA{R: col.R, G: col.G, B: col.B, A: 45}
+	poly.LineStyle = draw.LineStyle{} // no outline
+	p.Add(poly)
+	return nil
+}
+
+// vline draws a vertical reference line across the whole data area with its
+// label at the top.
+type vline struct{ Marker }
+
+func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
+	x, _ := p.Transforms(&c)
+	xc := x(v.X)
+	sty := draw.LineStyle{Color: color.Gray{Y: 110}, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+	c.StrokeLine2(sty, xc, c.Min.Y, xc, c.Max.Y)
+	ts := p.X.Tick.Label
+	ts.XAlign = draw.XLeft
+	ts.YAlign = draw.YTop
+	c.FillText(ts, vg.Point{X: xc + vg.Points(3), Y: c.Max.Y - vg.Points(3)}, v.Label)
+}
+
+// DataRange covers the line's x only: the empty y range (+Inf, −Inf)
+// leaves the plot's y range to the data.
+func (v vline) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return v.X, v.X, math.Inf(1), math.Inf(-1)
+}
+
+// drawWithTable draws the plot above a numbers table whose columns sit under
+// the x positions of the data area.
+func (c Chart) drawWithTable(p *plot.Plot, dc draw.Canvas) {
+	ts := p.X.Tick.Label
+	lineH := ts.Rectangle("0").Size().Y * 1.5
+	tableH := lineH*vg.Length(len(c.Table.Rows)+1) + vg.Points(12)
+	nameW := vg.Length(0)
+	for _, name := range c.Table.Names {
+		nameW = max(nameW, ts.Rectangle(name).Size().X)
+	}
+	top := draw.Crop(dc, nameW+vg.Points(8), -vg.Points(12), tableH, 0)
+	p.Draw(top)
+	data := p.DataCanvas(top)
+	x, _ := p.Transforms(&data)
+
+	title := ts
+	title.XAlign = draw.XLeft
+	title.Font.Weight = xfont.WeightBold
+	y := dc.Min.Y + tableH - vg.Points(6) - lineH/2
+	title.YAlign = draw.YCenter
+	dc.FillText(title, vg.Point{X: dc.Min.X + vg.Points(8), Y: y}, c.Table.Title)
+	for i, row := range c.Table.Rows {
+		y -= lineH
+		name := ts
+		name.XAlign, name.YAlign = draw.XLeft, draw.YCenter
+		name.Color = Color(i)
+		dc.FillText(name, vg.Point{X: dc.Min.X + vg.Points(8), Y: y}, c.Table.Names[i])
+		cell := ts
+		cell.XAlign, cell.YAlign = draw.XCenter, draw.YCenter
+		cell.Color = Color(i)
+		for j, v := range row {
+			dc.FillText(cell, vg.Point{X: x(c.Table.X[j]), Y: y}, v)
+		}
+	}
+}
+
+func points(x, y []float64) (plotter.XYs, error) {
+	if len(x) != len(y) {
+		return nil, fmt.Errorf("%d x values but %d y values", len(x), len(y))
+	}
+	xys := make(plotter.XYs, 0, len(x))
+	for i := range x {
+		if math.IsNaN(x[i]) || math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
+			continue
+		}
+		xys = append(xys, plotter.XY{X: x[i], Y: y[i]})
+	}
+	if len(xys) == 0 {
+		return nil, errors.New("no finite points")
+	}
+	return xys, nil
+}
+
+func reversed(xys plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, len(xys))
+	for i, v := range xys {
+		out[len(xys)-1-i] = v
+	}
+	return out
+}
+
+func writePNG(img *vgimg.Canvas, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
