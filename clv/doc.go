@@ -12,10 +12,23 @@
 //	T   = T         = first occasion → the day of End
 //	m̄   = Monetary  = mean value of the x repeat occasions (the first is excluded)
 //
-// All three times are in the summary's Period (a time.Duration such as a
-// day or a week), and every model parameter with a time unit (α, β) and
-// every horizon passed to a model is in that same unit. BTYD recency is
-// not RFM recency: the time since the last purchase is T − t_x.
+// Days are civil days in SummaryOptions.Location (a DST day is one day),
+// and T runs to the start of End's day, so a first purchase on End gives
+// T = 0 (as the published CDNOW summaries do). All three times are in the
+// summary's Period (a time.Duration such as a day or a week), and every
+// model parameter with a time unit (α, β) and every horizon passed to a
+// model is in that same unit. BTYD recency is not RFM recency: the time
+// since the last purchase is T − t_x.
+//
+// SummarizeHoldout adds each customer's purchase days and spend in a
+// holdout that follows End; its per-customer mean is per purchase day
+// (lifetimes averages over raw rows, lifetimes#431). EvaluateHoldout
+// compares a model's predictions with it.
+//
+// The simulators (SimulateBGNBD and its siblings) draw transaction logs or
+// summaries from the models, seeded. Their day-level summaries drop
+// same-day repeat purchases as real data do, which biases estimates at
+// large N; CustomerSimulationOptions.Continuous gives exact model samples.
 //
 // # Purchase models
 //
