@@ -3,8 +3,9 @@ package clv
 import (
 	"math"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/ltvgo/ltv/internal/custid"
 )
 
 // SummaryOptions say how a transaction log becomes BTYD summaries.
@@ -100,8 +101,8 @@ type dayAmount struct {
 // SummarizeHoldout. A zero holdoutEnd means no holdout: hold is then nil.
 //
 // It makes three passes and no per-customer allocations: (1) validate
-// each row and number the customers in order of first appearance, with a
-// map unless the log is sorted by ID; (2) counting-sort the rows into one
+// each row and number the customers in order of first appearance
+// (internal/custid); (2) counting-sort the rows into one
 // flat slice grouped by customer, keeping input order inside a group;
 // (3) walk each group in ID order, sorting it by day only when it is not
 // already in order.
@@ -130,41 +131,16 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 	}
 	dayLength := float64(opt.Period) / float64(24*time.Hour) // in days; exact for whole days
 
-	// Pass 1: validate and number the customers. While the log is sorted by
-	// ID, a new ID is a new customer and no map is needed.
-	custOf := make([]int32, len(txns))
-	var index map[string]int32 // built at the first ID out of order
-	var ids []string
-	var counts []int32
-	prevID, prev := "", int32(0) // an empty ID fails checkTransaction
+	// Pass 1: validate, then number the customers (custid.Index: no hashing
+	// while the log is sorted by ID) and count their rows.
 	for i := range txns {
-		t := &txns[i]
-		if err := checkTransaction(fn, i, t); err != nil {
+		if err := checkTransaction(fn, i, &txns[i]); err != nil {
 			return nil, nil, 0, err
 		}
-		c := prev
-		if t.CustomerID != prevID {
-			if index == nil && t.CustomerID < prevID {
-				index = make(map[string]int32, max(2*len(ids), len(txns)/8))
-				for k, id := range ids {
-					index[id] = int32(k)
-				}
-			}
-			var seen bool
-			if index != nil {
-				c, seen = index[t.CustomerID]
-			}
-			if !seen {
-				c = int32(len(ids))
-				ids = append(ids, t.CustomerID)
-				counts = append(counts, 0)
-				if index != nil {
-					index[t.CustomerID] = c
-				}
-			}
-			prevID, prev = t.CustomerID, c
-		}
-		custOf[i] = c
+	}
+	custOf, ids := custid.Index(len(txns), func(i int) string { return txns[i].CustomerID })
+	counts := make([]int32, len(ids))
+	for _, c := range custOf {
 		counts[c]++
 	}
 
@@ -188,7 +164,7 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 	if withHoldout {
 		hold = make([]holdoutStats, 0, nc)
 	}
-	for _, c := range idOrder(ids) {
+	for _, c := range custid.ByID(ids) {
 		g := grouped[start[c]:start[c+1]]
 		if !slices.IsSortedFunc(g, byDay) {
 			slices.SortStableFunc(g, byDay)
@@ -261,23 +237,6 @@ func byDay(a, b dayAmount) int {
 		return 1
 	}
 	return 0
-}
-
-// idOrder returns the customer numbers sorted by ID, skipping the sort
-// when the IDs first appeared in order (a log grouped by customer).
-func idOrder(ids []string) []int32 {
-	order := make([]int32, len(ids))
-	sorted := true
-	for c := range ids {
-		order[c] = int32(c)
-		if c > 0 && ids[c-1] > ids[c] {
-			sorted = false
-		}
-	}
-	if !sorted {
-		slices.SortFunc(order, func(a, b int32) int { return strings.Compare(ids[a], ids[b]) })
-	}
-	return order
 }
 
 // dayCounter numbers the civil days of a time zone: day 0 is 1970-01-01.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/ltvgo/ltv/internal/custid"
 )
 
 // MRR is one customer's monthly recurring revenue in one calendar month.
@@ -49,8 +51,6 @@ func BuildRecurring(recs []MRR) (*Recurring, error) {
 		month  int64
 		amount float64
 	}
-	index := make(map[string]int32)
-	rows := make([]rec, 0, len(recs))
 	r := &Recurring{first: math.MaxInt64, last: math.MinInt64}
 	for i, m := range recs {
 		switch {
@@ -63,20 +63,25 @@ func BuildRecurring(recs []MRR) (*Recurring, error) {
 		}
 		month := monthNumber(m.Month)
 		r.first, r.last = min(r.first, month), max(r.last, month)
-		if m.Amount == 0 {
-			continue
+	}
+	// Customers are numbered over the positive amounts only: a zero is no
+	// payment.
+	cust, ids := custid.Index(len(recs), func(i int) string {
+		if recs[i].Amount == 0 {
+			return ""
 		}
-		c, ok := index[m.CustomerID]
-		if !ok {
-			c = int32(len(index))
-			index[m.CustomerID] = c
+		return recs[i].CustomerID
+	})
+	rows := make([]rec, 0, len(recs))
+	for i, c := range cust {
+		if c >= 0 {
+			rows = append(rows, rec{c, monthNumber(recs[i].Month), recs[i].Amount})
 		}
-		rows = append(rows, rec{c, month, m.Amount})
 	}
 	slices.SortFunc(rows, func(a, b rec) int {
 		return cmp.Or(cmp.Compare(a.cust, b.cust), cmp.Compare(a.month, b.month))
 	})
-	r.starts = make([]int, 0, len(index)+1)
+	r.starts = make([]int, 0, len(ids)+1)
 	for i, x := range rows {
 		switch {
 		case i > 0 && x.cust == rows[i-1].cust && x.month == rows[i-1].month:

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/custid"
 )
 
 // Options set the calendar of a cohort analysis. A nil *Options means
@@ -48,20 +49,24 @@ func (o *Options) resolve(fn string) (Options, error) {
 // order of first appearance, and period numbers.
 type scanned struct {
 	cust   []int32  // per transaction: customer index, or −1 for a row after the end day
-	period []int32  // per transaction: period number of its civil day
+	period []int32  // per transaction: period number of its civil day (afterEnd after the end day)
 	ids    []string // per customer: CustomerID
 	first  []int32  // per customer: period number of the first purchase (the cohort)
 	endDay int64    // day number of the last day of data
 	kept   int      // transactions on or before the end day
 }
 
-// parallelScan is the log size from which scan splits the rows between
-// two goroutines; below it the merge costs more than it saves.
+// parallelScan is the log size from which scan validates and dates the
+// rows on two goroutines.
 const parallelScan = 1 << 16
 
-// scan validates txns and indexes them: one map lookup per row and integer
-// calendar arithmetic on a cached zone offset. Large logs are scanned in
-// two halves concurrently, each with its own map, then merged.
+// afterEnd is the period number scan gives a row after the end day while it
+// numbers the customers; such rows end with cust −1.
+const afterEnd = math.MinInt32
+
+// scan validates txns and indexes them: integer calendar arithmetic on a
+// cached zone offset (two halves concurrently for large logs), then one
+// customer numbering (internal/custid).
 func scan(fn string, txns []clv.Transaction, o Options) (*scanned, error) {
 	if len(txns) == 0 {
 		return nil, empty(fn, "no transactions")
@@ -71,74 +76,61 @@ func scan(fn string, txns []clv.Transaction, o Options) (*scanned, error) {
 	if hasEnd {
 		endDay = newClock(o.Location).day(o.End)
 	}
-	cust := make([]int32, len(txns))
 	period := make([]int32, len(txns))
-	half := len(txns)
+	mid := len(txns)
 	if len(txns) >= parallelScan {
-		half = len(txns) / 2
+		mid = len(txns) / 2
 	}
-	parts := make([]part, 2)
-	if half < len(txns) {
-		done := make(chan struct{})
-		go func() {
-			parts[1] = scanRange(fn, txns, half, len(txns), o, hasEnd, endDay, cust, period)
-			close(done)
-		}()
-		parts[0] = scanRange(fn, txns, 0, half, o, hasEnd, endDay, cust, period)
-		<-done
-	} else {
-		parts[0] = scanRange(fn, txns, 0, half, o, hasEnd, endDay, cust, period)
-		parts[1] = scanRange(fn, txns, half, half, o, hasEnd, endDay, cust, period)
-	}
+	var parts [2]part
+	done := make(chan struct{})
+	go func() {
+		parts[1] = dateRange(fn, txns, mid, len(txns), o, hasEnd, endDay, period)
+		close(done)
+	}()
+	parts[0] = dateRange(fn, txns, 0, mid, o, hasEnd, endDay, period)
+	<-done
 	for _, p := range parts {
 		if p.err != nil {
 			return nil, p.err
 		}
 	}
-	a, b := &parts[0], &parts[1]
-	// Merge b into a: b's customers get a's indices, or new ones after a's.
-	remap := make([]int32, len(b.ids))
-	for j, id := range b.ids {
-		c, ok := a.index[id]
-		if !ok {
-			c = int32(len(a.ids))
-			a.index[id] = c
-			a.ids = append(a.ids, id)
-			a.first = append(a.first, b.first[j])
-		}
-		a.first[c] = min(a.first[c], b.first[j])
-		remap[j] = c
-	}
-	for i := half; i < len(txns); i++ {
-		if c := cust[i]; c >= 0 {
-			cust[i] = remap[c]
-		}
-	}
-	s := &scanned{cust: cust, period: period, ids: a.ids, first: a.first, endDay: endDay, kept: a.kept + b.kept}
+	s := &scanned{period: period, endDay: endDay, kept: parts[0].kept + parts[1].kept}
 	if s.kept == 0 {
 		return nil, empty(fn, "no transaction on or before the end day")
 	}
 	if !hasEnd {
-		s.endDay = max(a.maxDay, b.maxDay)
+		s.endDay = max(parts[0].maxDay, parts[1].maxDay)
+	}
+	s.cust, s.ids = custid.Index(len(txns), func(i int) string {
+		if period[i] == afterEnd {
+			return ""
+		}
+		return txns[i].CustomerID
+	})
+	s.first = make([]int32, len(s.ids))
+	for c := range s.first {
+		s.first[c] = math.MaxInt32
+	}
+	for i, c := range s.cust {
+		if c >= 0 {
+			s.first[c] = min(s.first[c], period[i])
+		}
 	}
 	return s, nil
 }
 
-// part is what scanRange finds in its rows.
+// part is what dateRange finds in its rows.
 type part struct {
-	index  map[string]int32
-	ids    []string
-	first  []int32
 	maxDay int64
 	kept   int
 	err    error // for the first bad row of the range
 }
 
-// scanRange validates rows lo..hi−1 and writes their local customer index
-// (−1 after the end day) and period number into cust and period.
-func scanRange(fn string, txns []clv.Transaction, lo, hi int, o Options, hasEnd bool, endDay int64, cust, period []int32) part {
+// dateRange validates rows lo..hi−1 and writes their period numbers into
+// period (afterEnd for a row after the end day).
+func dateRange(fn string, txns []clv.Transaction, lo, hi int, o Options, hasEnd bool, endDay int64, period []int32) part {
 	clk := newClock(o.Location)
-	p := part{index: make(map[string]int32, min((hi-lo)/4+1, 1<<20)), maxDay: math.MinInt64}
+	p := part{maxDay: math.MinInt64}
 	for i := lo; i < hi; i++ {
 		tx := &txns[i]
 		if tx.CustomerID == "" {
@@ -155,22 +147,11 @@ func scanRange(fn string, txns []clv.Transaction, lo, hi int, o Options, hasEnd 
 		}
 		d := clk.day(tx.At)
 		if hasEnd && d > endDay {
-			cust[i] = -1
+			period[i] = afterEnd
 			continue
 		}
 		p.maxDay = max(p.maxDay, d)
-		pn := int32(o.Period.periodOf(d))
-		c, ok := p.index[tx.CustomerID]
-		if !ok {
-			c = int32(len(p.ids))
-			p.index[tx.CustomerID] = c
-			p.ids = append(p.ids, tx.CustomerID)
-			p.first = append(p.first, pn)
-		} else if pn < p.first[c] {
-			p.first[c] = pn
-		}
-		cust[i] = c
-		period[i] = pn
+		period[i] = int32(o.Period.periodOf(d))
 		p.kept++
 	}
 	return p

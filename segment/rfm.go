@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/custid"
 )
 
 // RFM is one customer's recency, frequency and monetary values with their
@@ -144,64 +145,43 @@ func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error
 	}
 	atDay := civilDay(at, o.Location)
 
-	// One flat record per customer, indexed through the map: one cache line
-	// per row to update, and appends that amortise, so there is no
-	// allocation per customer.
-	index := make(map[string]int32)
-	var (
-		ids       []string
-		aggs      []aggregate
-		anyUnsort bool
-	)
-	cust := make([]int32, len(txns)) // customer of each row, −1 when ignored
-	// Rows go in blocks: first the map look-ups of a block, then the
-	// updates of the records. The updates do not depend on one another, so
-	// the processor overlaps their cache misses.
-	const block = 2048
-	var days [block]int64
-	for lo := 0; lo < len(txns); lo += block {
-		hi := min(lo+block, len(txns))
-		for i := lo; i < hi; i++ {
-			t := &txns[i]
-			if t.CustomerID == "" {
-				return nil, invalid(fn, i, "CustomerID", "is empty")
-			}
-			if a := t.Amount; math.IsNaN(a) || math.IsInf(a, 0) || a < 0 {
-				return nil, invalid(fn, i, "Amount", "is %v, want finite and ≥ 0", a)
-			}
-			d := civilDay(t.At, o.Location)
-			days[i-lo] = d
-			if d > atDay {
-				cust[i] = -1
-				continue
-			}
-			c, ok := index[t.CustomerID]
-			if !ok {
-				c = int32(len(ids))
-				index[t.CustomerID] = c
-				ids = append(ids, t.CustomerID)
-				aggs = append(aggs, aggregate{lastDay: d})
-			}
-			cust[i] = c
+	// Validate and date every row, number the customers of the rows kept
+	// (internal/custid), then accumulate one flat record per customer.
+	days := make([]int64, len(txns))
+	for i := range txns {
+		t := &txns[i]
+		if t.CustomerID == "" {
+			return nil, invalid(fn, i, "CustomerID", "is empty")
 		}
-		for i := lo; i < hi; i++ {
-			c := cust[i]
-			if c < 0 {
-				continue
-			}
-			a, d := &aggs[c], days[i-lo]
-			a.orders++
-			a.revenue += txns[i].Amount
-			// Occasions counted on the fly are right while a customer's
-			// rows come in date order; otherwise they are recounted below.
-			switch {
-			case a.orders == 1 || d > a.lastDay:
-				a.lastDay = d
-				a.occasions++
-			case d < a.lastDay:
-				a.unsorted = true
-				anyUnsort = true
-			}
+		if a := t.Amount; math.IsNaN(a) || math.IsInf(a, 0) || a < 0 {
+			return nil, invalid(fn, i, "Amount", "is %v, want finite and ≥ 0", a)
+		}
+		days[i] = civilDay(t.At, o.Location)
+	}
+	cust, ids := custid.Index(len(txns), func(i int) string {
+		if days[i] > atDay {
+			return "" // ignored: cust[i] = −1
+		}
+		return txns[i].CustomerID
+	})
+	aggs := make([]aggregate, len(ids))
+	anyUnsort := false
+	for i, c := range cust {
+		if c < 0 {
+			continue
+		}
+		a, d := &aggs[c], days[i]
+		a.orders++
+		a.revenue += txns[i].Amount
+		// Occasions counted on the fly are right while a customer's rows
+		// come in date order; otherwise they are recounted below.
+		switch {
+		case a.orders == 1 || d > a.lastDay:
+			a.lastDay = d
+			a.occasions++
+		case d < a.lastDay:
+			a.unsorted = true
+			anyUnsort = true
 		}
 	}
 	if len(ids) == 0 {
@@ -209,7 +189,7 @@ func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error
 			Reason: fmt.Sprintf("(%s) is before every transaction", at.In(o.Location).Format(time.DateOnly)), Err: clv.ErrEmpty}
 	}
 	if anyUnsort && o.Frequency == Occasions {
-		recountOccasions(txns, cust, aggs, o.Location)
+		recountOccasions(days, cust, aggs)
 	}
 
 	rows := make([]RFM, len(ids))
@@ -242,7 +222,7 @@ type aggregate struct {
 // recountOccasions counts the distinct days of every customer flagged
 // unsorted: a counting sort puts each such customer's days side by side in
 // one buffer, then each run is sorted and its distinct values counted.
-func recountOccasions(txns []clv.Transaction, cust []int32, aggs []aggregate, loc *time.Location) {
+func recountOccasions(txDays []int64, cust []int32, aggs []aggregate) {
 	end := make([]int, len(aggs)) // write position, then end, of each run
 	n := 0
 	for c := range aggs {
@@ -254,7 +234,7 @@ func recountOccasions(txns []clv.Transaction, cust []int32, aggs []aggregate, lo
 	days := make([]int64, n)
 	for i, c := range cust {
 		if c >= 0 && aggs[c].unsorted {
-			days[end[c]] = civilDay(txns[i].At, loc)
+			days[end[c]] = txDays[i]
 			end[c]++
 		}
 	}
