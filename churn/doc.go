@@ -29,7 +29,11 @@
 // by Newton's method (IRLS): start at β_0 = logit(ȳ_w), solve H·s = g by
 // Cholesky, halve the step while ℓ_λ decreases, and stop when
 // |Δℓ_λ|/(|ℓ_λ| + 0.1) < 1e-10 and max|Δb| < 1e-8 (b the coefficients of
-// the standardised features). The features are
+// the standardised features). One exception to the halving: a full step
+// whose predicted gain ½·gᵀs is below 1e-12·(|ℓ_λ| + 0.1) is taken without
+// comparing ℓ_λ, whose summation noise is larger than such a gain; halving
+// on noise would stop the fit up to 1e-8 short of the estimate (weighted
+// rows would then not reproduce duplicated ones). The features are
 // standardised (weighted mean, population SD) for conditioning and the
 // result is transformed back, β = J·b and Cov_β = J·H⁻¹·Jᵀ with
 // J = [[1, −μ/σ], [0, diag(1/σ)]]. Without a penalty this is exactly the

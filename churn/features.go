@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/custid"
 )
 
 // CensorPolicy says what Build does with a customer whose label horizon
@@ -294,17 +295,14 @@ func upperBound(days []int64, d int64) int {
 }
 
 // newHistory validates txns and groups them into per-customer occasions:
-// customers get dense indices through a map, transactions are placed by a
-// counting sort on that index, and each customer's few rows are then
+// customers get dense indices (internal/custid), transactions are placed
+// by a counting sort on that index, and each customer's few rows are then
 // sorted by day and collapsed.
 func newHistory(fn string, txns []clv.Transaction, o FeatureOptions) (*history, error) {
-	cust := make([]int32, len(txns))
 	txDay := make([]int64, len(txns))
 	h := &history{}
-	// The two halves of txns are indexed concurrently, each with its own
-	// map; the second half's customers are then renumbered after the
-	// first's, which keeps the order of first appearance.
-	halves := [2]customerIndex{}
+	// The two halves of txns are validated and dated concurrently.
+	var halves [2]datedRows
 	mid := len(txns) / 2
 	if len(txns) < parallelRows {
 		mid = len(txns)
@@ -314,7 +312,7 @@ func newHistory(fn string, txns []clv.Transaction, o FeatureOptions) (*history, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			halves[k] = indexCustomers(fn, txns, part[0], part[1], cust, txDay, o.Location)
+			halves[k] = dateRows(fn, txns, part[0], part[1], txDay, o.Location)
 		}()
 	}
 	wg.Wait()
@@ -323,21 +321,9 @@ func newHistory(fn string, txns []clv.Transaction, o FeatureOptions) (*history, 
 			return nil, half.err // the first half's error has the lower row
 		}
 	}
-	h.ids, h.end = halves[0].ids, max(halves[0].end, halves[1].end)
-	global := halves[0].index
-	remap := make([]int32, len(halves[1].ids))
-	for local, id := range halves[1].ids {
-		c, ok := global[id]
-		if !ok {
-			c = int32(len(h.ids))
-			global[id] = c
-			h.ids = append(h.ids, id)
-		}
-		remap[local] = c
-	}
-	for i := mid; i < len(txns); i++ {
-		cust[i] = remap[cust[i]]
-	}
+	h.end = max(halves[0].end, halves[1].end)
+	cust, ids := custid.Index(len(txns), func(i int) string { return txns[i].CustomerID })
+	h.ids = ids
 	days := newDayCounter(o.Location)
 	if !o.End.IsZero() {
 		h.end = days.day(o.End)
@@ -393,45 +379,30 @@ func newHistory(fn string, txns []clv.Transaction, o FeatureOptions) (*history, 
 	return h, nil
 }
 
-// customerIndex numbers the customers of one block of transactions.
-type customerIndex struct {
-	index map[string]int32
-	ids   []string // by number, in order of first appearance
-	end   int64    // latest day in the block
-	err   error
+// datedRows is what dateRows finds in a block of transactions.
+type datedRows struct {
+	end int64 // latest day in the block
+	err error // for the first bad row of the block
 }
 
-// indexCustomers validates txns[lo:hi], writes each row's customer number
-// (local to the block) into cust and its day into txDay.
-func indexCustomers(fn string, txns []clv.Transaction, lo, hi int, cust []int32, txDay []int64, loc *time.Location) customerIndex {
+// dateRows validates txns[lo:hi] and writes each row's day into txDay.
+func dateRows(fn string, txns []clv.Transaction, lo, hi int, txDay []int64, loc *time.Location) datedRows {
 	days := newDayCounter(loc)
-	ci := customerIndex{index: make(map[string]int32), end: math.MinInt64}
-	prev, prevC := "", int32(-1)
+	r := datedRows{end: math.MinInt64}
 	for i := lo; i < hi; i++ {
-		t := txns[i]
+		t := &txns[i]
 		if t.CustomerID == "" {
-			ci.err = dataError(fn, i, "CustomerID", clv.ErrInvalid, "is empty")
-			return ci
+			r.err = dataError(fn, i, "CustomerID", clv.ErrInvalid, "is empty")
+			return r
 		}
 		if math.IsNaN(t.Amount) || math.IsInf(t.Amount, 0) {
-			ci.err = dataError(fn, i, "Amount", clv.ErrInvalid, "is %v", t.Amount)
-			return ci
+			r.err = dataError(fn, i, "Amount", clv.ErrInvalid, "is %v", t.Amount)
+			return r
 		}
-		c := prevC
-		if t.CustomerID != prev { // logs sorted by customer skip the map
-			var ok bool
-			if c, ok = ci.index[t.CustomerID]; !ok {
-				c = int32(len(ci.ids))
-				ci.index[t.CustomerID] = c
-				ci.ids = append(ci.ids, t.CustomerID)
-			}
-			prev, prevC = t.CustomerID, c
-		}
-		cust[i] = c
 		txDay[i] = days.day(t.At)
-		ci.end = max(ci.end, txDay[i])
+		r.end = max(r.end, txDay[i])
 	}
-	return ci
+	return r
 }
 
 // dayCounter maps instants to calendar-day numbers in a location (days

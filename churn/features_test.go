@@ -253,8 +253,9 @@ func FuzzBuild(f *testing.F) {
 }
 
 func TestBuildLargeMatchesPerCustomer(t *testing.T) {
-	// Above parallelRows the log is indexed in two halves and merged; each
-	// customer's row must equal the one built from that customer alone.
+	// Above parallelRows the log is validated in two halves and numbered on
+	// two goroutines (internal/custid); each customer's row must equal the
+	// one built from that customer alone.
 	txns := randomLog(9, 3*parallelRows, 500)
 	asOf := []time.Time{date(2024, 6, 30)}
 	opt := &FeatureOptions{End: date(2024, 12, 31)}

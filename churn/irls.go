@@ -8,13 +8,49 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
-// chunkRows is how many rows one worker standardises into its buffer before
-// it adds the buffer's cross-product to the Hessian with one Dsyrk call.
+// chunkRows is how many rows a worker loads into its buffer at a time; the
+// chunk's cross-product enters the Hessian with one Dsyrk call. Timings
+// at 256, 512 and 1024 rows differ by less than the noise.
 const chunkRows = 512
+
+// bufStride is the distance between two rows of a worker's buffer (one per
+// design column). The padding keeps the columns written for one data row
+// off a single L1 cache set, which a stride of exactly 4 KiB would not.
+const bufStride = chunkRows + 8
 
 // parallelRows is the row count from which a pass is split over two
 // goroutines.
 const parallelRows = 20000
+
+// splitRows calls body(part, lo, hi) for [0, n) as one block or, from
+// parallelRows rows on, as numParts(n) = 2 halves run concurrently (part 0
+// on the calling goroutine).
+func splitRows(n int, body func(part, lo, hi int)) {
+	if numParts(n) == 1 {
+		body(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		body(1, n/2, n)
+	}()
+	body(0, 0, n/2)
+	wg.Wait()
+}
+
+// numParts is the number of blocks splitRows uses for n rows.
+func numParts(n int) int {
+	if n < parallelRows {
+		return 1
+	}
+	return 2
+}
+
+// tinyProb is R's glm threshold for a fitted probability "numerically 0
+// or 1": rows with min(p, 1 − p) ≤ 10·eps count as extreme.
+const tinyProb = 10 * 0x1p-52
 
 // design is the standardised logistic problem: rows z_i = [1, (x_i − μ)/σ]
 // are formed on the fly from the caller's X, which is only read.
@@ -23,67 +59,59 @@ type design struct {
 	y     []bool
 	w     []float64 // case weights (user × class), owned by the fit
 	mu    []float64 // weighted column means
-	invSD []float64 // 1/σ_j, population (ddof 0) weighted SD
+	invSD []float64 // 1/σ_j, population (ddof 0) weighted SD, from the moments
 	m     int       // parameters: 1 + columns
 	parts []*worker
 }
 
-// worker accumulates one contiguous block of rows of a pass.
+// worker accumulates one block of rows (as split by splitRows) of a pass.
+// It works in chunks of up to chunkRows rows: load standardises them into
+// the columns of buf, a loop over the chunk computes the per-row
+// probabilities (independent iterations, so exp and log1p overlap), and
+// accumulate adds the chunk's gradient and Hessian terms.
 type worker struct {
-	lo, hi  int
-	buf     []float64 // m × chunkRows, row r of the chunk is column r of buf
+	buf     []float64 // m × bufStride: row r of the chunk is column r
+	rows    []int     // chunkRows: the data row of each column
+	eta     []float64 // chunkRows: linear predictor of each column
+	res     []float64 // chunkRows: weight of each column in the gradient
+	scale   []float64 // chunkRows: factor of each column in the Hessian
 	ll      float64
 	grad    []float64 // m
 	hess    []float64 // m × m, upper triangle used
-	extreme int       // rows fitted at p ≤ 10·eps or p ≥ 1 − 10·eps
+	extreme int       // rows fitted at p ≤ tinyProb or p ≥ 1 − tinyProb
 }
 
-func newDesign(x [][]float64, y []bool, w, mu, invSD []float64) *design {
-	d := &design{x: x, y: y, w: w, mu: mu, invSD: invSD, m: len(mu) + 1}
-	n := len(x)
-	parts := 1
-	if n >= parallelRows {
-		parts = 2
-	}
-	for p := range parts {
+func newDesign(x [][]float64, y []bool, w, mu []float64) *design {
+	d := &design{x: x, y: y, w: w, mu: mu, m: len(mu) + 1}
+	for range numParts(len(x)) {
 		d.parts = append(d.parts, &worker{
-			lo:   p * n / parts,
-			hi:   (p + 1) * n / parts,
-			buf:  make([]float64, d.m*chunkRows),
-			grad: make([]float64, d.m),
-			hess: make([]float64, d.m*d.m),
+			buf:   make([]float64, d.m*bufStride),
+			rows:  make([]int, chunkRows),
+			eta:   make([]float64, chunkRows),
+			res:   make([]float64, chunkRows),
+			scale: make([]float64, chunkRows),
+			grad:  make([]float64, d.m),
+			hess:  make([]float64, d.m*d.m),
 		})
 	}
 	return d
 }
 
-// pass evaluates at standardised coefficients b the unpenalised
-// log-likelihood ℓ, and, when full, its gradient and the Fisher information
-// ZᵀWZ (upper triangle) into grad and hess. It returns ℓ and the number of
-// rows fitted at probability 0 or 1 to within 10·eps (a symptom of
-// separation; R's glm warns on the same condition).
-func (d *design) pass(b []float64, full bool, grad, hess []float64) (ll float64, extreme int) {
-	if len(d.parts) == 1 {
-		d.parts[0].run(d, b, full)
-	} else {
-		var wg sync.WaitGroup
-		for _, p := range d.parts {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				p.run(d, b, full)
-			}()
-		}
-		wg.Wait()
-	}
-	if full {
-		clear(grad)
-		clear(hess)
-	}
+// each runs f on every worker and its block of rows [lo, hi),
+// concurrently when there are two.
+func (d *design) each(f func(p *worker, lo, hi int)) {
+	splitRows(len(d.x), func(part, lo, hi int) { f(d.parts[part], lo, hi) })
+}
+
+// collect sums the workers' results of a pass; grad and hess (nil when the
+// pass computed only ℓ) receive the summed gradient and Hessian.
+func (d *design) collect(grad, hess []float64) (ll float64, extreme int) {
+	clear(grad)
+	clear(hess)
 	for _, p := range d.parts {
 		ll += p.ll
 		extreme += p.extreme
-		if full {
+		if grad != nil {
 			for j, v := range p.grad {
 				grad[j] += v
 			}
@@ -95,76 +123,155 @@ func (d *design) pass(b []float64, full bool, grad, hess []float64) (ll float64,
 	return ll, extreme
 }
 
-// run accumulates the worker's rows. The Hessian is built from chunks of
-// sqrt(w·p·q)-scaled rows with Dsyrk, so the inner loop allocates nothing.
-func (p *worker) run(d *design, b []float64, full bool) {
-	m := d.m
-	p.ll, p.extreme = 0, 0
-	if full {
+// moments makes one pass over the rows with a_i = [1, x_i − μ] (centred,
+// not scaled) and returns G = Σ w·a·aᵀ (upper triangle, m×m) and
+// gy = Σ_{y_i} w·a. They give the column variances and, because every row
+// has the same η at the starting point, ℓ, gradient and Hessian there.
+func (d *design) moments() (G, gy []float64) {
+	ones, zeros := make([]float64, d.m), make([]float64, d.m)
+	for j := range ones {
+		ones[j] = 1
+	}
+	d.each(func(p *worker, lo, hi int) {
 		clear(p.grad)
 		clear(p.hess)
-	}
-	row := make([]float64, m) // one allocation per pass, not per row
-	row[0] = 1
-	filled := 0
-	flush := func() {
-		if filled == 0 {
-			return
+		for i := lo; i < hi; {
+			var n int
+			i, n = p.load(d, i, hi, ones, zeros)
+			for r, row := range p.rows[:n] {
+				wi := d.w[row]
+				p.scale[r] = math.Sqrt(wi)
+				p.res[r] = 0
+				if d.y[row] {
+					p.res[r] = wi
+				}
+			}
+			p.accumulate(n)
 		}
-		a := blas64.General{Rows: m, Cols: filled, Stride: chunkRows, Data: p.buf}
-		c := blas64.Symmetric{N: m, Stride: m, Uplo: blas.Upper, Data: p.hess}
-		blas64.Syrk(blas.NoTrans, 1, a, 1, c)
-		filled = 0
+	})
+	G, gy = make([]float64, d.m*d.m), make([]float64, d.m)
+	d.collect(gy, G)
+	return G, gy
+}
+
+// pass evaluates at standardised coefficients b the unpenalised
+// log-likelihood ℓ and, when grad is not nil, its gradient and the Fisher
+// information ZᵀWZ (upper triangle) into grad and hess. It returns ℓ and
+// the number of rows fitted at probability 0 or 1 to within tinyProb (a
+// symptom of separation; R's glm warns on the same condition).
+func (d *design) pass(b, grad, hess []float64) (ll float64, extreme int) {
+	full := grad != nil
+	d.each(func(p *worker, lo, hi int) { p.run(d, b, lo, hi, full) })
+	return d.collect(grad, hess)
+}
+
+// run accumulates rows [lo, hi) at b.
+func (p *worker) run(d *design, b []float64, lo, hi int, full bool) {
+	var ll float64
+	extreme := 0
+	clear(p.grad)
+	clear(p.hess)
+	for i := lo; i < hi; {
+		var n int
+		i, n = p.load(d, i, hi, d.invSD, b)
+		for r, row := range p.rows[:n] {
+			wi := d.w[row]
+			prob, q, spPos, spNeg := logistic(p.eta[r])
+			if d.y[row] {
+				ll -= wi * spNeg
+				p.res[r] = wi * q // w·(y − p)
+			} else {
+				ll -= wi * spPos
+				p.res[r] = -wi * prob
+			}
+			if min(prob, q) <= tinyProb {
+				extreme++
+			}
+			p.scale[r] = math.Sqrt(wi * prob * q)
+		}
+		if full {
+			p.accumulate(n)
+		}
 	}
-	const tiny = 10 * 0x1p-52
-	for i := p.lo; i < p.hi; i++ {
-		wi := d.w[i]
-		if wi == 0 {
+	p.ll, p.extreme = ll, extreme
+}
+
+// load fills the buffer with up to chunkRows rows of weight > 0 from row i
+// on (stopping at hi): column r becomes z = [1, (x − μ)·invSD] and eta[r]
+// = b·z. It returns the next row to load and the number of columns filled.
+func (p *worker) load(d *design, i, hi int, invSD, b []float64) (next, n int) {
+	k := d.m - 1
+	mu, invSD, slope := d.mu[:k], invSD[:k], b[1:k+1]
+	for ; i < hi && n < chunkRows; i++ {
+		if d.w[i] == 0 {
 			continue
 		}
-		eta := b[0]
-		for j, v := range d.x[i] {
-			z := (v - d.mu[j]) * d.invSD[j]
-			row[j+1] = z
-			eta += b[j+1] * z
+		x := d.x[i][:k]
+		p.buf[n] = 1
+		col := p.buf[bufStride+n:]
+		// Four partial sums shorten the dependency chain of b·z.
+		var s0, s1, s2, s3 float64
+		j := 0
+		for ; j+4 <= k; j += 4 {
+			z0 := (x[j] - mu[j]) * invSD[j]
+			z1 := (x[j+1] - mu[j+1]) * invSD[j+1]
+			z2 := (x[j+2] - mu[j+2]) * invSD[j+2]
+			z3 := (x[j+3] - mu[j+3]) * invSD[j+3]
+			col[j*bufStride] = z0
+			col[(j+1)*bufStride] = z1
+			col[(j+2)*bufStride] = z2
+			col[(j+3)*bufStride] = z3
+			s0 += slope[j] * z0
+			s1 += slope[j+1] * z1
+			s2 += slope[j+2] * z2
+			s3 += slope[j+3] * z3
 		}
-		// ℓ_i = y·η − softplus(η) = −softplus(−η) for y = 1, −softplus(η) for y = 0.
-		// One exp serves p, q = 1 − p and both softplus values.
-		e := math.Exp(-math.Abs(eta))
-		l1p := math.Log1p(e)
-		prob, q := 1/(1+e), e/(1+e)
-		spPos, spNeg := eta+l1p, l1p // softplus(η), softplus(−η) for η ≥ 0
-		if eta < 0 {
-			prob, q = q, prob
-			spPos, spNeg = l1p, l1p-eta
+		for ; j < k; j++ {
+			z := (x[j] - mu[j]) * invSD[j]
+			col[j*bufStride] = z
+			s0 += slope[j] * z
 		}
-		var r float64 // w·(y − p)
-		if d.y[i] {
-			p.ll -= wi * spNeg
-			r = wi * q
-		} else {
-			p.ll -= wi * spPos
-			r = -wi * prob
-		}
-		if min(prob, q) <= tiny {
-			p.extreme++
-		}
-		if !full {
-			continue
-		}
-		s := math.Sqrt(wi * prob * q)
-		for j, z := range row {
-			p.grad[j] += r * z
-			p.buf[j*chunkRows+filled] = s * z
-		}
-		filled++
-		if filled == chunkRows {
-			flush()
+		p.rows[n] = i
+		p.eta[n] = b[0] + ((s0 + s1) + (s2 + s3))
+		n++
+	}
+	return i, n
+}
+
+// accumulate adds the n buffered columns z_r to the gradient, Σ res_r·z_r,
+// and to the Hessian, Σ scale_r²·z_r·z_rᵀ (one Dsyrk call).
+func (p *worker) accumulate(n int) {
+	if n == 0 {
+		return
+	}
+	m := len(p.grad)
+	res, scale := p.res[:n], p.scale[:n]
+	resVec := blas64.Vector{N: n, Inc: 1, Data: res}
+	for j := range m {
+		col := p.buf[j*bufStride : j*bufStride+n]
+		p.grad[j] += blas64.Dot(resVec, blas64.Vector{N: n, Inc: 1, Data: col})
+		for r, v := range col {
+			col[r] = scale[r] * v
 		}
 	}
-	if full {
-		flush()
+	a := blas64.General{Rows: m, Cols: n, Stride: bufStride, Data: p.buf}
+	c := blas64.Symmetric{N: m, Stride: m, Uplo: blas.Upper, Data: p.hess}
+	blas64.Syrk(blas.NoTrans, 1, a, 1, c)
+}
+
+// logistic returns p = expit(η), q = 1 − p, softplus(η) and softplus(−η),
+// so that a row's ℓ is −softplus(−η) for y = 1 and −softplus(η) for y = 0.
+// One exp serves all four, without overflow.
+func logistic(eta float64) (prob, q, spPos, spNeg float64) {
+	e := math.Exp(-math.Abs(eta))
+	l1p := math.Log1p(e)
+	prob, q = 1/(1+e), e/(1+e)
+	spPos, spNeg = eta+l1p, l1p // for η ≥ 0
+	if eta < 0 {
+		prob, q = q, prob
+		spPos, spNeg = l1p, l1p-eta
 	}
+	return prob, q, spPos, spNeg
 }
 
 // expit returns 1/(1+e^(−η)) without overflow.

@@ -135,15 +135,15 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 		panic(fmt.Sprintf("churn: FitLogistic: %d names for %d columns", len(o.Names), k))
 	}
 	names := featureNames(o.Names, k)
-	w, err := fitWeights(fn, X, y, k, names, o)
+	smp, err := prepare(fn, X, y, k, names, o)
 	if err != nil {
 		return nil, err
 	}
-	mu, invSD, err := standardisation(fn, X, w, names)
-	if err != nil {
+	d := newDesign(X, y, smp.w, smp.mu)
+	G, gy := d.moments()
+	if d.invSD, err = inverseSDs(fn, G, smp, names); err != nil {
 		return nil, err
 	}
-	d := newDesign(X, y, w, mu, invSD)
 	// pen[j] is the penalty weight of standardised coefficient b_j: the
 	// penalty (λ/2)·Σ pen_j·b_j² equals (λ/2)·Σ β_j² on the raw scale when
 	// pen_j = σ_j^(−2) (β_j = b_j/σ_j).
@@ -152,7 +152,7 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 		for j := 1; j < d.m; j++ {
 			pen[j] = o.L2
 			if !o.PenalizeStandardized {
-				pen[j] = o.L2 * invSD[j-1] * invSD[j-1]
+				pen[j] = o.L2 * d.invSD[j-1] * d.invSD[j-1]
 			}
 		}
 	}
@@ -161,16 +161,8 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 		maxIter = 50
 	}
 
-	var sumW, sumWY float64
-	for i, wi := range w {
-		sumW += wi
-		if y[i] {
-			sumWY += wi
-		}
-	}
-	ybar := sumWY / sumW
 	nt := newton{d: d, pen: pen}
-	nt.start(math.Log(ybar / (1 - ybar)))
+	nt.start(G, gy, smp)
 	if o.L2 == 0 {
 		if err := rankCheck(fn, nt.hess, d.m, names); err != nil {
 			return nil, err
@@ -178,9 +170,10 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 	}
 	status := nt.iterate(maxIter)
 
-	fit := nt.result(names, mu, invSD, sumW, o)
+	fit := nt.result(names, smp.sumW, o)
 	fit.Converged = status == converged
-	fit.NullLogLikelihood = sumW * (ybar*math.Log(ybar) + (1-ybar)*math.Log1p(-ybar))
+	ybar := smp.sumWY / smp.sumW
+	fit.NullLogLikelihood = smp.sumW * (ybar*math.Log(ybar) + (1-ybar)*math.Log1p(-ybar))
 	if o.L2 == 0 && (status != converged || nt.extreme > 0) {
 		if err := separation(fn, d, &nt, status, names); err != nil {
 			return fit, err
@@ -206,42 +199,103 @@ func featureNames(names []string, k int) []string {
 	return out
 }
 
-// fitWeights validates X, y and the weights and returns the case weights of
-// the fit (user weights times balanced class weights).
-func fitWeights(fn string, X [][]float64, y []bool, k int, names []string, o LogisticOptions) ([]float64, error) {
+// sample is what the validation pass learns about the fitted rows.
+type sample struct {
+	w        []float64 // case weights of the fit (user × balanced class weight)
+	mu       []float64 // weighted column means
+	sumW     float64   // Σw
+	sumWY    float64   // Σw over churned rows
+	positive int       // rows with w > 0
+}
+
+// blockSums are the validation pass's sums over one block of rows, by
+// class (0 = retained, 1 = churned), of the user weights.
+type blockSums struct {
+	err      error // the block's first invalid row
+	w        [2]float64
+	wx       [2][]float64 // Σ w·x
+	positive int
+}
+
+// prepare validates X, y and the weights in one pass (two blocks in
+// parallel for large inputs) and returns the case weights and weighted
+// means of the fit. The first invalid row is reported.
+func prepare(fn string, X [][]float64, y []bool, k int, names []string, o LogisticOptions) (sample, error) {
 	w := make([]float64, len(X))
-	var sum [2]float64 // Σw of class 0 and class 1
-	for i, row := range X {
-		if len(row) != k {
-			return nil, dataError(fn, i, "", clv.ErrInvalid, "has %d features, row 0 has %d", len(row), k)
-		}
-		for j, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, dataError(fn, i, names[j], clv.ErrInvalid, "is %v", v)
+	blocks := make([]blockSums, numParts(len(X)))
+	splitRows(len(X), func(part, lo, hi int) {
+		bs := &blocks[part]
+		bs.wx = [2][]float64{make([]float64, k), make([]float64, k)}
+		for i := lo; i < hi; i++ {
+			row := X[i]
+			if len(row) != k {
+				bs.err = dataError(fn, i, "", clv.ErrInvalid, "has %d features, row 0 has %d", len(row), k)
+				return
+			}
+			for j, v := range row {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					bs.err = dataError(fn, i, names[j], clv.ErrInvalid, "is %v", v)
+					return
+				}
+			}
+			wi := 1.0
+			if o.Weights != nil {
+				wi = o.Weights[i]
+				if !(wi >= 0) || math.IsInf(wi, 1) {
+					bs.err = dataError(fn, i, "Weights", clv.ErrInvalid, "is %v, want a finite value ≥ 0", wi)
+					return
+				}
+			}
+			w[i] = wi
+			if wi == 0 {
+				continue
+			}
+			c := b2i(y[i])
+			bs.w[c] += wi
+			bs.positive++
+			wx := bs.wx[c][:k]
+			for j, v := range row {
+				wx[j] += wi * v
 			}
 		}
-		w[i] = 1
-		if o.Weights != nil {
-			w[i] = o.Weights[i]
-			if !(w[i] >= 0) || math.IsInf(w[i], 1) {
-				return nil, dataError(fn, i, "Weights", clv.ErrInvalid, "is %v, want a finite value ≥ 0", w[i])
-			}
+	})
+	var sum [2]float64
+	smp := sample{w: w, mu: make([]float64, k)}
+	for _, bs := range blocks {
+		if bs.err != nil {
+			return smp, bs.err
 		}
-		sum[b2i(y[i])] += w[i]
+		sum[0] += bs.w[0]
+		sum[1] += bs.w[1]
+		smp.positive += bs.positive
 	}
 	switch {
 	case sum[0]+sum[1] == 0:
-		return nil, dataError(fn, -1, "Weights", clv.ErrEmpty, "are all 0")
+		return smp, dataError(fn, -1, "Weights", clv.ErrEmpty, "are all 0")
 	case sum[0] == 0 || sum[1] == 0:
-		return nil, dataError(fn, -1, "y", clv.ErrInvalid, "has only one class (all %v)", sum[1] > 0)
+		return smp, dataError(fn, -1, "y", clv.ErrInvalid, "has only one class (all %v)", sum[1] > 0)
 	}
+	scale := [2]float64{1, 1}
 	if o.BalanceClasses {
-		scale := [2]float64{(sum[0] + sum[1]) / (2 * sum[0]), (sum[0] + sum[1]) / (2 * sum[1])}
+		scale = [2]float64{(sum[0] + sum[1]) / (2 * sum[0]), (sum[0] + sum[1]) / (2 * sum[1])}
 		for i := range w {
 			w[i] *= scale[b2i(y[i])]
 		}
 	}
-	return w, nil
+	smp.sumWY = scale[1] * sum[1]
+	smp.sumW = scale[0]*sum[0] + smp.sumWY
+	for _, bs := range blocks {
+		for j := range smp.mu {
+			smp.mu[j] += scale[0]*bs.wx[0][j] + scale[1]*bs.wx[1][j]
+		}
+	}
+	for j := range smp.mu {
+		smp.mu[j] /= smp.sumW
+		if math.IsInf(smp.mu[j], 0) || math.IsNaN(smp.mu[j]) {
+			return smp, tooLarge(fn, j, names)
+		}
+	}
+	return smp, nil
 }
 
 func b2i(b bool) int {
@@ -251,41 +305,29 @@ func b2i(b bool) int {
 	return 0
 }
 
-// standardisation returns the weighted column means and inverse population
-// SDs (two-pass), or ErrCollinear for a constant column.
-func standardisation(fn string, X [][]float64, w []float64, names []string) (mu, invSD []float64, err error) {
-	k := len(names)
-	mu = make([]float64, k)
-	invSD = make([]float64, k)
-	var sumW float64
-	for i, row := range X {
-		sumW += w[i]
-		for j, v := range row {
-			mu[j] += w[i] * v
-		}
-	}
-	for j := range mu {
-		mu[j] /= sumW
-	}
-	for i, row := range X {
-		for j, v := range row {
-			dv := v - mu[j]
-			invSD[j] += w[i] * dv * dv
-		}
-	}
+// inverseSDs returns 1/σ_j from the moments G of design.moments (σ the
+// weighted population SD), or ErrCollinear for a constant column.
+func inverseSDs(fn string, G []float64, smp sample, names []string) ([]float64, error) {
+	m := len(smp.mu) + 1
+	invSD := make([]float64, m-1)
 	for j := range invSD {
-		sd := math.Sqrt(invSD[j] / sumW)
-		if math.IsInf(sd, 0) || math.IsInf(mu[j], 0) {
-			return nil, nil, dataError(fn, -1, names[j], clv.ErrInvalid,
-				"column %d (%s) is too large to standardise (its mean or SD overflows)", j, names[j])
+		sd := math.Sqrt(G[(j+1)*m+j+1] / smp.sumW)
+		if math.IsInf(sd, 0) || math.IsNaN(sd) {
+			return nil, tooLarge(fn, j, names)
 		}
-		if sd == 0 || sd <= 1e-12*math.Abs(mu[j]) {
-			return nil, nil, dataError(fn, -1, "X", ErrCollinear,
+		if sd == 0 || sd <= 1e-12*math.Abs(smp.mu[j]) {
+			return nil, dataError(fn, -1, "X", ErrCollinear,
 				"column %d (%s) is constant, so it is collinear with the intercept", j, names[j])
 		}
 		invSD[j] = 1 / sd
 	}
-	return mu, invSD, nil
+	return invSD, nil
+}
+
+// tooLarge is the error for a column whose mean or SD overflows.
+func tooLarge(fn string, j int, names []string) error {
+	return dataError(fn, -1, names[j], clv.ErrInvalid,
+		"column %d (%s) is too large to standardise (its mean or SD overflows)", j, names[j])
 }
 
 // stopReason says why the Newton loop ended.
@@ -317,33 +359,66 @@ type newton struct {
 	iter    int
 }
 
-// start evaluates the starting point b = (logit ȳ, 0, …, 0).
-func (nt *newton) start(b0 float64) {
+// start sets b = (logit ȳ, 0, …, 0) and evaluates ℓ, the gradient and the
+// penalised Hessian there. Every row has η = b_0 at this point, so with the
+// moments G = Σ w·a·aᵀ and gy = Σ_{y_i} w·a of the centred rows
+// a = [1, x − μ] (design.moments), and D = diag(1, 1/σ):
+//
+//	g = D·(gy − p·G_0·),   H = p·(1 − p)·D·G·D + λ·P.
+func (nt *newton) start(G, gy []float64, smp sample) {
 	m := nt.d.m
 	nt.b = make([]float64, m)
-	nt.b[0] = b0
+	nt.b[0] = math.Log(smp.sumWY / (smp.sumW - smp.sumWY))
 	nt.grad = make([]float64, m)
 	nt.hess = make([]float64, m*m)
-	nt.evaluate(nt.b, nt.grad, nt.hess)
+	prob, q, spPos, spNeg := logistic(nt.b[0])
+	scale := func(j int) float64 {
+		if j == 0 {
+			return 1
+		}
+		return nt.d.invSD[j-1]
+	}
+	for i := range m {
+		si := scale(i)
+		nt.grad[i] = si * (gy[i] - prob*G[i])
+		for j := i; j < m; j++ {
+			nt.hess[i*m+j] = prob * q * G[i*m+j] * si * scale(j)
+		}
+		nt.hess[i*m+i] += nt.pen[i]
+	}
+	nt.ll = -(smp.sumWY*spNeg + (smp.sumW-smp.sumWY)*spPos)
+	if min(prob, q) <= tinyProb {
+		nt.extreme = smp.positive
+	}
 }
 
-// evaluate runs a full pass at b and adds the penalty to grad and hess. It
-// returns the penalised ℓ_λ and stores ℓ and the extreme count.
+// evaluate runs a pass at b and returns the penalised ℓ_λ, storing ℓ and
+// the extreme count. With grad and hess not nil it also computes the
+// penalised gradient and Hessian into them; with nil it computes ℓ only.
 func (nt *newton) evaluate(b, grad, hess []float64) float64 {
 	m := nt.d.m
-	ll, extreme := nt.d.pass(b, true, grad, hess)
+	ll, extreme := nt.d.pass(b, grad, hess)
 	nt.ll, nt.extreme = ll, extreme
 	pl := ll
 	for j, l := range nt.pen {
 		pl -= 0.5 * l * b[j] * b[j]
-		grad[j] -= l * b[j]
-		hess[j*m+j] += l
+		if grad != nil {
+			grad[j] -= l * b[j]
+			hess[j*m+j] += l
+		}
 	}
 	return pl
 }
 
-// iterate takes Newton steps until the MODELS.md §11 rule is met:
-// |Δℓ_λ|/(|ℓ_λ| + 0.1) < 1e-10 and max|t·s| < 1e-8.
+// iterate takes Newton steps, halving a step while it lowers ℓ_λ, until
+// the MODELS.md §11 rule is met: |Δℓ_λ|/(|ℓ_λ| + 0.1) < 1e-10 and
+// max|t·s| < 1e-8.
+//
+// A full Newton step s = H⁻¹g whose promised gain ½·gᵀs is below
+// 1e-12·(|ℓ_λ| + 0.1) is taken without that test. Such a step is within
+// the rounding noise of the summed ℓ, so comparing ℓ would only let the
+// noise halve it; a halved step that then passes the max|t·s| < 1e-8 rule
+// would stop the fit with half a step, up to 1e-8, still to go.
 func (nt *newton) iterate(maxIter int) stopReason {
 	m := nt.d.m
 	pl := nt.ll
@@ -361,9 +436,9 @@ func (nt *newton) iterate(maxIter int) stopReason {
 		if err := nt.chol.SolveVecTo(step, mat.NewVecDense(m, nt.grad)); err != nil {
 			return notPositiveDefinite
 		}
+		promised := 0.5 * mat.Dot(mat.NewVecDense(m, nt.grad), step)
 		t := 1.0
-		var newPL float64
-		var maxStep float64
+		var newPL, maxStep float64
 		for halvings := 0; ; halvings++ {
 			maxStep = 0
 			for j := range trial {
@@ -371,12 +446,13 @@ func (nt *newton) iterate(maxIter int) stopReason {
 				maxStep = math.Max(maxStep, math.Abs(t*step.AtVec(j)))
 			}
 			newPL = nt.evaluate(trial, tGrad, tHess)
-			if newPL >= pl {
+			if newPL >= pl || (halvings == 0 && promised < 1e-12*(math.Abs(pl)+0.1)) {
 				break
 			}
 			if halvings == 50 {
-				// Back to b so the stored state is consistent.
-				nt.evaluate(nt.b, nt.grad, nt.hess)
+				// Back to b so that ℓ and the extreme count match it
+				// (grad and hess still do).
+				nt.evaluate(nt.b, nil, nil)
 				return noAscent
 			}
 			t /= 2
@@ -413,8 +489,9 @@ func (nt *newton) factorize() bool {
 
 // result back-transforms b and its covariance to the raw scale:
 // β = J·b, Cov_β = J·H⁻¹·Jᵀ, J = [[1, −μ/σ], [0, diag(1/σ)]].
-func (nt *newton) result(names []string, mu, invSD []float64, sumW float64, o LogisticOptions) *Logistic {
+func (nt *newton) result(names []string, sumW float64, o LogisticOptions) *Logistic {
 	m := nt.d.m
+	mu, invSD := nt.d.mu, nt.d.invSD
 	k := m - 1
 	J := mat.NewDense(m, m, nil)
 	J.Set(0, 0, 1)
