@@ -74,7 +74,6 @@ func FitBGBB(cs []Customer, opt *FitOptions) (BGBB, Fit, error) {
 		negLL: func(theta, grad []float64) float64 {
 			return BGBB{theta[0], theta[1], theta[2], theta[3]}.negLogLikelihood(rows, grad)
 		},
-		gradient: true,
 	}, opt)
 	if est == nil {
 		return BGBB{}, fit, err

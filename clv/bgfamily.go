@@ -147,12 +147,11 @@ func fitBGFamily(fn string, shift float64, cs []Customer, opt *FitOptions) ([]fl
 		}
 	}
 	p := mlProblem{
-		fn:       fn,
-		starts:   starts,
-		n:        n,
-		negLL:    d.negLL,
-		gradient: true,
-		hessian:  d.eval,
+		fn:      fn,
+		starts:  starts,
+		n:       n,
+		negLL:   d.negLL,
+		hessian: d.eval,
 	}
 	return maximize(p, opt)
 }
@@ -180,7 +179,7 @@ func warmStart(fn string, rows []row, shift float64, starts [][]float64) []float
 	if d.sumX == 0 {
 		return nil
 	}
-	est, _, _ := maximize(mlProblem{fn: fn, starts: starts, n: n, negLL: d.negLL, gradient: true, hessian: d.eval}, nil)
+	est, _, _ := maximize(mlProblem{fn: fn, starts: starts, n: n, negLL: d.negLL, hessian: d.eval}, nil)
 	return est // nil when the subsample fit failed outright
 }
 

@@ -18,10 +18,8 @@ type mlProblem struct {
 	lower  []float64   // nil: all 0
 	n      float64     // Σ w, for scaling and the Fit report
 	// negLL returns the total −LL(θ); when grad is not nil it also writes
-	// ∂(−LL)/∂θ into it. When gradient is false, negLL ignores grad and the
-	// gradient comes from central differences.
-	negLL    func(theta, grad []float64) float64
-	gradient bool
+	// the analytic ∂(−LL)/∂θ into it.
+	negLL func(theta, grad []float64) float64
 	// hessian, when set, returns −LL and writes its gradient and row-major
 	// Hessian in θ when grad and hess are not nil (value only when both
 	// are nil). The fit then runs damped Newton, and the standard errors
@@ -89,9 +87,6 @@ func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 			if grad == nil {
 				return value(phi)
 			}
-			if !p.gradient {
-				return centralGradient(value, phi, grad)
-			}
 			toTheta(phi, theta)
 			v := p.negLL(theta, gTheta)
 			for j, t := range theta {
@@ -137,10 +132,8 @@ func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 		hs := make([]float64, k*k)
 		newtonObjective(p, 0, lower)(res.Phi, make([]float64, k), hs)
 		h = mat.NewSymDense(k, hs)
-	case p.gradient:
-		h = optim.HessianFromGradient(unpenalized, res.Phi)
 	default:
-		h = optim.HessianFromValue(func(phi []float64) float64 { return unpenalized(phi, nil) }, res.Phi, 0.02)
+		h = optim.HessianFromGradient(unpenalized, res.Phi)
 	}
 	h.ScaleSym(p.n, h) // back to the total −LL
 	dTheta := make([]float64, k)
@@ -201,20 +194,4 @@ func newtonObjective(p mlProblem, penalty float64, lower []float64) optim.FuncHe
 		}
 		return v / p.n
 	}
-}
-
-// centralGradient writes the central-difference gradient of f at x into
-// grad (step 1e-5·max(1, |x_j|); MODELS.md §4) and returns f(x).
-func centralGradient(f func([]float64) float64, x, grad []float64) float64 {
-	xs := append([]float64(nil), x...)
-	for j := range xs {
-		h := 1e-5 * math.Max(1, math.Abs(x[j]))
-		xs[j] = x[j] + h
-		fp := f(xs)
-		xs[j] = x[j] - h
-		fm := f(xs)
-		xs[j] = x[j]
-		grad[j] = (fp - fm) / (2 * h)
-	}
-	return f(x)
 }

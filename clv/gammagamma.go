@@ -65,11 +65,10 @@ func FitGammaGamma(cs []Customer, opt *FitOptions) (GammaGamma, Fit, error) {
 	}
 	mean := sumM / n
 	p := mlProblem{
-		fn:       fn,
-		starts:   [][]float64{{1, 2, mean}, {1, 1, 1}, {5, 3, mean}},
-		n:        n,
-		negLL:    func(theta, grad []float64) float64 { return ggNegLL(rows, theta, grad) },
-		gradient: true,
+		fn:     fn,
+		starts: [][]float64{{1, 2, mean}, {1, 1, 1}, {5, 3, mean}},
+		n:      n,
+		negLL:  func(theta, grad []float64) float64 { return ggNegLL(rows, theta, grad) },
 	}
 	constrained := opt != nil && opt.ConstrainQ
 	if constrained {

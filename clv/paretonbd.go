@@ -74,11 +74,10 @@ func FitParetoNBD(cs []Customer, opt *FitOptions) (ParetoNBD, Fit, error) {
 	}
 	meanT := d.sumT / n
 	p := mlProblem{
-		fn:       fn,
-		starts:   [][]float64{{0.5, 15, 0.5, 10}, {1, 1, 1, 1}, {1, d.sumT / d.sumX, 1, meanT}},
-		n:        n,
-		negLL:    d.negLL,
-		gradient: true,
+		fn:     fn,
+		starts: [][]float64{{0.5, 15, 0.5, 10}, {1, 1, 1, 1}, {1, d.sumT / d.sumX, 1, meanT}},
+		n:      n,
+		negLL:  d.negLL,
 	}
 	th, fit, err := maximize(p, opt)
 	if th == nil {

@@ -111,7 +111,6 @@ func fitSBG(fn string, cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometr
 		negLL: func(theta, grad []float64) float64 {
 			return ShiftedBetaGeometric{theta[0], theta[1]}.negLogLikelihood(cohorts, grad)
 		},
-		gradient: true,
 	}, opt)
 	if est == nil {
 		return ShiftedBetaGeometric{}, fit, err

@@ -1,6 +1,7 @@
 // Package optim is the fitting machinery shared by the ltv models: a
 // quasi-Newton search over log-parameters from several starts, a Newton
-// polish, finite-difference Hessians and delta-method standard errors
+// polish, a Hessian from the analytic gradient, damped Newton with an
+// analytic Hessian, and delta-method standard errors
 // (MODELS.md §9).
 package optim
 
@@ -149,52 +150,6 @@ func HessianFromGradient(f Func, phi []float64) *mat.SymDense {
 	for i := range n {
 		for j := i; j < n; j++ {
 			hs.SetSym(i, j, (cols[i][j]+cols[j][i])/2)
-		}
-	}
-	return hs
-}
-
-// HessianFromValue returns the Hessian of a value-only J by second central
-// differences at steps h, h/2 and h/4 combined by Richardson extrapolation,
-// for models without an analytic gradient (MODELS.md §9). J should be
-// summed with compensation; the steps are relative to max(1, |φ_j|).
-func HessianFromValue(f func(phi []float64) float64, phi []float64, h float64) *mat.SymDense {
-	n := len(phi)
-	at := func(step float64) *mat.Dense {
-		x := append([]float64(nil), phi...)
-		out := mat.NewDense(n, n, nil)
-		f0 := f(x)
-		hs := make([]float64, n)
-		for j := range n {
-			hs[j] = step * math.Max(1, math.Abs(phi[j]))
-		}
-		eval := func(i int, di float64, j int, dj float64) float64 {
-			x[i] += di
-			x[j] += dj
-			v := f(x)
-			x[i] -= di
-			x[j] -= dj
-			return v
-		}
-		for i := range n {
-			out.Set(i, i, (eval(i, hs[i], i, 0)-2*f0+eval(i, -hs[i], i, 0))/(hs[i]*hs[i]))
-			for j := i + 1; j < n; j++ {
-				v := (eval(i, hs[i], j, hs[j]) - eval(i, hs[i], j, -hs[j]) -
-					eval(i, -hs[i], j, hs[j]) + eval(i, -hs[i], j, -hs[j])) / (4 * hs[i] * hs[j])
-				out.Set(i, j, v)
-				out.Set(j, i, v)
-			}
-		}
-		return out
-	}
-	d1, d2, d4 := at(h), at(h/2), at(h/4)
-	// Error O(h²): two Richardson rounds remove the h² and h⁴ terms.
-	hs := mat.NewSymDense(n, nil)
-	for i := range n {
-		for j := i; j < n; j++ {
-			r1 := (4*d2.At(i, j) - d1.At(i, j)) / 3
-			r2 := (4*d4.At(i, j) - d2.At(i, j)) / 3
-			hs.SetSym(i, j, (16*r2-r1)/15)
 		}
 	}
 	return hs
