@@ -287,16 +287,10 @@ type paretoData struct {
 	points []paretoPoint // per knot, at the current θ
 	// Per distinct x at the current θ: ln s − ln(r+s+x) and 1/(r+s+x).
 	xDied, xInv []float64
-
-	// The last evaluation: gonum asks for the value and the gradient at
-	// the same point in two calls.
-	lastTheta [4]float64
-	lastValue float64
-	lastGrad  [4]float64
 }
 
 func newParetoData(rows []row) *paretoData {
-	d := &paretoData{lastTheta: [4]float64{math.NaN()}}
+	d := &paretoData{}
 	xIdx := map[float64]int32{}
 	type knot struct{ x, y float64 }
 	knotIdx := map[knot]int32{}
@@ -342,15 +336,12 @@ func newParetoData(rows []row) *paretoData {
 //
 //	∂ℓ = ∂(lnΓ(r+x) − lnΓ(r) + r·ln α + s·ln β) + π·∂ℓ1 + (1−π)·(∂(ln s − ln(r+s+x)) + ∂ln A0).
 func (d *paretoData) negLL(theta, grad []float64) float64 {
-	th := [4]float64(theta)
-	if th != d.lastTheta {
-		d.lastValue = d.eval(th, &d.lastGrad)
-		d.lastTheta = th
-	}
+	var g [4]float64
+	v := d.eval([4]float64(theta), &g)
 	if grad != nil {
-		copy(grad, d.lastGrad[:])
+		copy(grad, g[:])
 	}
-	return d.lastValue
+	return v
 }
 
 // eval computes −LL and its gradient at θ.

@@ -8,6 +8,7 @@ package optim
 import (
 	"errors"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -61,9 +62,24 @@ func searchFrom(f Func, x0 []float64, maxIter int, gradTol float64) Result {
 		}
 		return v
 	}
+	// gonum asks for the value and the gradient at the same point in two
+	// calls; evaluate both once and serve the second from the cache.
+	var lastX []float64
+	var lastV float64
+	lastG := make([]float64, n)
+	eval := func(x []float64) float64 {
+		if lastX == nil || !slices.Equal(x, lastX) {
+			lastV = safe(x, lastG)
+			lastX = append(lastX[:0], x...)
+		}
+		return lastV
+	}
 	p := optimize.Problem{
-		Func: func(x []float64) float64 { return safe(x, nil) },
-		Grad: func(g, x []float64) { safe(x, g) },
+		Func: eval,
+		Grad: func(g, x []float64) {
+			eval(x)
+			copy(g, lastG)
+		},
 	}
 	settings := &optimize.Settings{
 		GradientThreshold: gradTol,
