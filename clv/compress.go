@@ -8,15 +8,16 @@ type row struct {
 	x, tx, t, w float64
 }
 
-// checkCustomer validates one summary row for a purchase model (MODELS.md
-// §1): finite values, x a whole number ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 when
-// x = 0, and a weight ≥ 0 (0 means 1). With whole set, t_x and T must be
+// checkCustomer validates one summary row for a purchase model (Fader,
+// Hardie & Lee 2005, §2): finite values, x a whole number ≥ 0, 0 ≤ t_x ≤ T,
+// t_x = 0 exactly when x = 0 (a repeat purchase comes after the first one,
+// so x > 0 with t_x = 0 is impossible), and a weight ≥ 0 (0 means 1). With whole set, t_x and T must be
 // whole numbers too (the BG/BB's discrete opportunities).
 func checkCustomer(fn string, i int, c Customer, whole bool) error {
 	// Fast path for the usual valid row (NaN fails every comparison).
 	if c.Frequency >= 0 && c.Frequency <= maxWhole && c.Frequency == math.Trunc(c.Frequency) &&
 		c.Recency >= 0 && c.Recency <= c.T && c.T <= math.MaxFloat64 &&
-		c.Weight >= 0 && c.Weight <= math.MaxFloat64 && (c.Frequency > 0 || c.Recency == 0) && !whole {
+		c.Weight >= 0 && c.Weight <= math.MaxFloat64 && (c.Frequency == 0) == (c.Recency == 0) && !whole {
 		return nil
 	}
 	for _, f := range [...]struct {
@@ -37,6 +38,8 @@ func checkCustomer(fn string, i int, c Customer, whole bool) error {
 		return invalid(fn, i, "Recency", "%v exceeds T (%v)", c.Recency, c.T)
 	case c.Frequency == 0 && c.Recency != 0:
 		return invalid(fn, i, "Recency", "is %v with Frequency 0, want 0", c.Recency)
+	case c.Frequency > 0 && c.Recency == 0:
+		return invalid(fn, i, "Recency", "is 0 with Frequency %v: repeat purchases take time, want > 0", c.Frequency)
 	case whole && c.Recency != math.Trunc(c.Recency):
 		return invalid(fn, i, "Recency", "is %v, want a whole number of periods", c.Recency)
 	case whole && c.T != math.Trunc(c.T):

@@ -11,7 +11,7 @@ import (
 // PAliveGrid returns P(alive) over a frequency × recency grid for
 // customers of age T: out[i][j] is for Frequency freqs[i] and Recency
 // recencies[j], the data of a heat map. Cells that are not valid
-// customers (recency > T, or x = 0 with recency > 0) are NaN. The inputs
+// customers (recency > T, or recency 0 and x not both 0) are NaN. The inputs
 // are not modified.
 func PAliveGrid(m PurchaseModel, T float64, freqs, recencies []float64) [][]float64 {
 	return grid(freqs, recencies, T, m.PAlive)

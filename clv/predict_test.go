@@ -20,7 +20,7 @@ func TestGrids(t *testing.T) {
 		require.Len(t, pa[i], 3)
 		for j, tx := range recs {
 			c := clv.Customer{Frequency: x, Recency: tx, T: 38}
-			valid := tx <= 38 && (x > 0 || tx == 0)
+			valid := tx <= 38 && (x > 0) == (tx > 0) // a repeat purchase takes time
 			if !valid {
 				assert.True(t, math.IsNaN(pa[i][j]) && math.IsNaN(ey[i][j]), "cell %d,%d", i, j)
 				continue

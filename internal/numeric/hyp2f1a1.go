@@ -100,7 +100,7 @@ func hyp2F1A1DerivSeries(b, c, z float64, maxTerms int) (h, db, dc, dz float64, 
 // panels are 20-point Gauss–Legendre of width min(¼, 4/κ), and the tail
 // after y is at most g(y)/κ(y).
 func hyp2F1A1DerivQuad(b, c, z float64) (h, db, dc, dz float64) {
-	const maxPanels = 100_000
+	const maxPanels = 10_000
 	q, eps := c-b, 1-z
 	kappa := func(y float64) float64 { return q - 1 + b*eps/(eps+(1-eps)*math.Exp(-y)) }
 	// logs returns l = ln(1 + ε·(e^y−1)) and e = (e^y−1)/(1 + ε·(e^y−1)),
@@ -114,7 +114,7 @@ func hyp2F1A1DerivQuad(b, c, z float64) (h, db, dc, dz float64) {
 		return y + math.Log(eps+(1-eps)*w), (1 - w) / (w + eps*(1-w))
 	}
 	var sum, sumL, sumY, sumE float64 // ∫g, ∫g·ln(1+ε(e^y−1)), ∫g·y, ∫g·(e^y−1)/(1+ε(e^y−1))
-	y := 0.0
+	y, done := 0.0, false
 	for range maxPanels {
 		width := 0.25
 		if k := kappa(y); k > 16 {
@@ -138,14 +138,33 @@ func hyp2F1A1DerivQuad(b, c, z float64) (h, db, dc, dz float64) {
 		y += width
 		// The tails of ∫g·y and ∫g·ln(…) are at most (1+y+1/κ) times that of ∫g.
 		l, _ := logs(y)
-		if k := kappa(y); k > 0 && math.Exp(-(q-1)*y-b*l)/k*(1+y+1/k) <= 1e-17*sum {
-			h = (c - 1) * sum
-			db = (c - 1) * (sumY - sumL)
-			dc = sum - (c-1)*sumY
-			dz = (c - 1) * b * sumE
-			return h, db, dc, dz
+		g := math.Exp(-(q-1)*y - b*l)
+		if k := kappa(y); k > 0 && g/k*(1+y+1/k) <= 1e-17*sum {
+			done = true
+			break
+		}
+		// Once (1−ε)·e^(−y) ≤ 1e-17·ε, ln(1+ε(e^u−1)) = u + ln ε for all
+		// u ≥ y, so g(u) = g(y)·e^(−(c−1)(u−y)) and the four tails are
+		// closed forms. This bounds the work when c−1 is tiny and g decays
+		// too slowly for its tail to become negligible.
+		if (1-eps)*math.Exp(-y) <= 1e-17*eps {
+			k := c - 1
+			tail := g / k
+			sum += tail
+			sumY += tail * (y + 1/k)
+			sumL += tail * (y + 1/k + math.Log(eps))
+			sumE += tail / eps
+			done = true
+			break
 		}
 	}
-	nan := math.NaN()
-	return nan, nan, nan, nan
+	if !done || !(sum > 0) || math.IsInf(sum, 1) {
+		nan := math.NaN()
+		return nan, nan, nan, nan
+	}
+	h = (c - 1) * sum
+	db = (c - 1) * (sumY - sumL)
+	dc = sum - (c-1)*sumY
+	dz = (c - 1) * b * sumE
+	return h, db, dc, dz
 }
