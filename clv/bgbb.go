@@ -68,9 +68,14 @@ func FitBGBB(cs []Customer, opt *FitOptions) (BGBB, Fit, error) {
 		return BGBB{}, Fit{}, err
 	}
 	est, fit, err := maximize(mlProblem{
-		fn:     fn,
+		fn: fn,
+		params: []param{
+			betaShape("Alpha", "Beta", "purchase probabilities", true), betaShape("Beta", "Alpha", "purchase probabilities", false),
+			betaShape("Gamma", "Delta", "dropout probabilities", true), betaShape("Delta", "Gamma", "dropout probabilities", false),
+		},
 		starts: [][]float64{{1, 1, 1, 1}, {1, 1, 1, 3}, {0.5, 0.5, 0.5, 0.5}},
 		n:      n,
+		rows:   len(rows),
 		negLL: func(theta, grad []float64) float64 {
 			return BGBB{theta[0], theta[1], theta[2], theta[3]}.negLogLikelihood(rows, grad)
 		},

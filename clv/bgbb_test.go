@@ -370,9 +370,18 @@ func TestFitBGBBBadInput(t *testing.T) {
 			assert.True(t, sameCustomers(before, tt.cs))
 		})
 	}
-	// Nobody ever transacts: α → 0 and the fit cannot converge.
+	// One distinct row cannot identify four parameters.
 	_, _, err := FitBGBB([]Customer{{T: 5, Weight: 100}}, nil)
-	assert.ErrorIs(t, err, ErrNotConverged)
+	assert.ErrorIs(t, err, ErrEmpty)
+	// Nobody ever transacts: the purchase probabilities pile up at 0 (α → 0
+	// or β → ∞, the same limit), which is reported.
+	m, _, err := FitBGBB([]Customer{{T: 5, Weight: 100}, {T: 3, Weight: 50}, {T: 6}, {T: 2, Weight: 7}}, nil)
+	require.ErrorIs(t, err, ErrBoundary)
+	var be *BoundaryError
+	require.ErrorAs(t, err, &be)
+	assert.NotEmpty(t, be.Params)
+	assert.Less(t, m.Alpha/(m.Alpha+m.Beta), 1e-3)
+	assert.True(t, m.valid(), "%+v", m)
 }
 
 func TestFitBGBBDoesNotModifyInput(t *testing.T) {

@@ -125,6 +125,12 @@ func (m bgFamily) probPurchases(n int, t float64) float64 {
 	return p
 }
 
+// bgParams are the parameters (r, α, a, b) of BG/NBD and MBG/NBD.
+var bgParams = []param{
+	gammaShape("R", "Alpha", "purchase rates"), {name: "Alpha"},
+	betaShape("A", "B", "dropout probabilities", true), betaShape("B", "A", "dropout probabilities", false),
+}
+
 // fit maximises the likelihood of cs for the family member with this
 // shift and returns (r, α, a, b).
 func fitBGFamily(fn string, shift float64, cs []Customer, opt *FitOptions) ([]float64, Fit, error) {
@@ -148,8 +154,10 @@ func fitBGFamily(fn string, shift float64, cs []Customer, opt *FitOptions) ([]fl
 	}
 	p := mlProblem{
 		fn:      fn,
+		params:  bgParams,
 		starts:  starts,
 		n:       n,
+		rows:    len(rows),
 		negLL:   d.negLL,
 		hessian: d.eval,
 	}
@@ -179,7 +187,7 @@ func warmStart(fn string, rows []row, shift float64, starts [][]float64) []float
 	if d.sumX == 0 {
 		return nil
 	}
-	est, _, _ := maximize(mlProblem{fn: fn, starts: starts, n: n, negLL: d.negLL, hessian: d.eval}, nil)
+	est, _, _ := search(mlProblem{fn: fn, params: bgParams, starts: starts, n: n, negLL: d.negLL, hessian: d.eval}, nil)
 	return est // nil when the subsample fit failed outright
 }
 

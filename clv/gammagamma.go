@@ -40,7 +40,7 @@ func FitGammaGamma(cs []Customer, opt *FitOptions) (GammaGamma, Fit, error) {
 	type key struct{ x, m float64 }
 	idx := map[key]int{}
 	var rows []row // x, tx = m̄, w
-	var n, sumM float64
+	var n, sumLnM float64
 	for i, c := range cs {
 		if err := checkSpend(fn, i, c); err != nil {
 			return GammaGamma{}, Fit{}, err
@@ -50,7 +50,7 @@ func FitGammaGamma(cs []Customer, opt *FitOptions) (GammaGamma, Fit, error) {
 		}
 		w := c.weight()
 		n += w
-		sumM += w * c.Monetary
+		sumLnM += w * math.Log(c.Monetary)
 		k := key{c.Frequency, c.Monetary}
 		if j, ok := idx[k]; ok {
 			rows[j].w += w
@@ -63,21 +63,53 @@ func FitGammaGamma(cs []Customer, opt *FitOptions) (GammaGamma, Fit, error) {
 		return GammaGamma{}, Fit{}, &DataError{Func: fn, Row: -1, Field: "Frequency",
 			Reason: "no customer has a repeat purchase", Err: ErrEmpty}
 	}
-	mean := sumM / n
+	// Spend is scale-equivariant: m̄ → m̄/u gives γ → γ/u and ℓ → ℓ + ln u.
+	// The fit runs with u the power of two nearest the geometric mean spend
+	// (an exact rescaling), so amounts in cents, dollars or 1e300 behave
+	// alike.
+	u := math.Exp2(math.Round(sumLnM / n / math.Ln2))
+	var mean float64
+	for i := range rows {
+		rows[i].tx /= u
+		mean += rows[i].w / n * rows[i].tx
+	}
 	p := mlProblem{
-		fn:     fn,
-		starts: [][]float64{{1, 2, mean}, {1, 1, 1}, {5, 3, mean}},
-		n:      n,
-		negLL:  func(theta, grad []float64) float64 { return ggNegLL(rows, theta, grad) },
+		fn: fn,
+		params: []param{
+			{name: "P", shape: true,
+				high: "P → ∞: every transaction of a customer is worth the same",
+				low:  "P → 0: transaction values pile up at 0"},
+			gammaShape("Q", "Gamma", "customers' spend rates ν"), {name: "Gamma"},
+		},
+		starts:      [][]float64{{1, 2, mean}, {1, 1, 1}, {5, 3, mean}},
+		n:           n,
+		rows:        len(rows),
+		penaltyUnit: []float64{1, 1, u},
+		negLL:       func(theta, grad []float64) float64 { return ggNegLL(rows, theta, grad) },
 	}
 	constrained := opt != nil && opt.ConstrainQ
 	if constrained {
 		p.lower = []float64{0, 1, 0}
+		p.params[1].low = "Q → 1: the constraint binds, and the mean spend P·Gamma/(Q−1) grows without bound"
 		p.starts = [][]float64{{1, 2, mean}, {1, 1.5, 1}, {5, 3, mean}}
+	}
+	if opt != nil && opt.Start != nil && len(opt.Start) == 3 {
+		o := *opt
+		o.Start = []float64{opt.Start[0], opt.Start[1], opt.Start[2] / u}
+		opt = &o
 	}
 	th, fit, err := maximize(p, opt)
 	if th == nil {
 		return GammaGamma{}, fit, err
+	}
+	th[2] *= u
+	fit.LogLikelihood -= n * math.Log(u)
+	if fit.StdErr != nil {
+		fit.StdErr[2] *= u
+		for j := range 3 {
+			fit.Cov[j][2] *= u
+			fit.Cov[2][j] *= u
+		}
 	}
 	m := GammaGamma{th[0], th[1], th[2]}
 	if err == nil && m.Q <= 1 {
@@ -95,6 +127,8 @@ func checkSpend(fn string, i int, c Customer) error {
 		return invalid(fn, i, "Weight", "is %v, want ≥ 0", c.Weight)
 	case x > 0 && !(c.Monetary > 0 && !math.IsInf(c.Monetary, 1)):
 		return invalid(fn, i, "Monetary", "is %v, want a spend > 0", c.Monetary)
+	case math.IsInf(x*c.Monetary, 1):
+		return invalid(fn, i, "Monetary", "%v × Frequency %v overflows: the total spend is not a finite number", c.Monetary, x)
 	}
 	return nil
 }

@@ -74,9 +74,14 @@ func FitParetoNBD(cs []Customer, opt *FitOptions) (ParetoNBD, Fit, error) {
 	}
 	meanT := d.sumT / n
 	p := mlProblem{
-		fn:     fn,
+		fn: fn,
+		params: []param{
+			gammaShape("R", "Alpha", "purchase rates"), {name: "Alpha"},
+			gammaShape("S", "Beta", "dropout rates"), {name: "Beta"},
+		},
 		starts: [][]float64{{0.5, 15, 0.5, 10}, {1, 1, 1, 1}, {1, d.sumT / d.sumX, 1, meanT}},
 		n:      n,
+		rows:   len(rows),
 		negLL:  d.negLL,
 	}
 	th, fit, err := maximize(p, opt)

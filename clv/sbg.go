@@ -101,13 +101,19 @@ func checkAlive(fn, field string, alive []float64) error {
 // fitSBG fits validated cohorts.
 func fitSBG(fn string, cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
 	var n float64
+	var periods int
 	for _, alive := range cohorts {
 		n += alive[0]
+		periods += len(alive) - 1
 	}
 	est, fit, err := maximize(mlProblem{
-		fn:     fn,
+		fn: fn,
+		params: []param{
+			betaShape("Alpha", "Beta", "churn probabilities", true), betaShape("Beta", "Alpha", "churn probabilities", false),
+		},
 		starts: [][]float64{{1, 1}, {0.5, 0.5}, {2, 2}},
 		n:      n,
+		rows:   periods,
 		negLL: func(theta, grad []float64) float64 {
 			return ShiftedBetaGeometric{theta[0], theta[1]}.negLogLikelihood(cohorts, grad)
 		},

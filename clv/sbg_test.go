@@ -294,11 +294,22 @@ func TestFitShiftedBetaGeometricBadInput(t *testing.T) {
 	}
 	_, _, err := FitShiftedBetaGeometricCohorts(nil, nil)
 	assert.ErrorIs(t, err, ErrEmpty)
-	// No finite MLE: nobody leaves (α → 0), or everybody leaves at once (β → 0).
-	for _, alive := range [][]float64{{100, 100, 100}, {100, 0}} {
-		_, _, err := FitShiftedBetaGeometric(alive, nil)
-		assert.ErrorIs(t, err, ErrNotConverged, "%v", alive)
+	// No finite MLE: nobody leaves (α → 0), or everybody leaves at once
+	// (β → 0): the limit is returned with a BoundaryError naming it.
+	for _, tt := range []struct {
+		alive []float64
+		param string
+	}{{[]float64{100, 100, 100}, "Alpha"}, {[]float64{100, 0, 0}, "Beta"}} {
+		m, _, err := FitShiftedBetaGeometric(tt.alive, nil)
+		require.ErrorIs(t, err, ErrBoundary, "%v", tt.alive)
+		var be *BoundaryError
+		require.ErrorAs(t, err, &be)
+		assert.Contains(t, be.Params, tt.param)
+		assert.True(t, m.valid(), "%+v", m)
 	}
+	// One period cannot identify two parameters.
+	_, _, err = FitShiftedBetaGeometric([]float64{100, 60}, nil)
+	assert.ErrorIs(t, err, ErrEmpty)
 }
 
 // sameBits reports bit-identical floats (NaN equals NaN).

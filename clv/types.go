@@ -73,7 +73,9 @@ type FitOptions struct {
 	// set of starts and keeps the best.
 	Start []float64
 	// MaxIterations caps the optimiser's major iterations per start
-	// (default 1000).
+	// (default 1000). A capped search that stops early is returned with
+	// ErrNotConverged as it is, without the search for a limit of the
+	// parameter space that an uncapped one gets (see BoundaryError).
 	MaxIterations int
 	// ConstrainQ applies to FitGammaGamma only: it fits q = 1 + e^φ so that
 	// the mean spend p·γ/(q−1) exists (lifetimes' q_constraint).
