@@ -12,15 +12,23 @@ import (
 	"github.com/ltvgo/ltv/clv"
 )
 
-
 // One customer cannot identify four parameters. Before the boundary rule
 // this fit reported Converged with r = 8e7, α = 8e8 and SE ≈ 3e11.
 func TestFitOneCustomerIsTooLittleData(t *testing.T) {
 	one := []clv.Customer{{Frequency: 3, Recency: 20, T: 30}}
 	for name, fit := range map[string]func([]clv.Customer, *clv.FitOptions) (clv.Fit, error){
-		"BGNBD":     func(cs []clv.Customer, o *clv.FitOptions) (clv.Fit, error) { _, f, err := clv.FitBGNBD(cs, o); return f, err },
-		"MBGNBD":    func(cs []clv.Customer, o *clv.FitOptions) (clv.Fit, error) { _, f, err := clv.FitMBGNBD(cs, o); return f, err },
-		"ParetoNBD": func(cs []clv.Customer, o *clv.FitOptions) (clv.Fit, error) { _, f, err := clv.FitParetoNBD(cs, o); return f, err },
+		"BGNBD": func(cs []clv.Customer, o *clv.FitOptions) (clv.Fit, error) {
+			_, f, err := clv.FitBGNBD(cs, o)
+			return f, err
+		},
+		"MBGNBD": func(cs []clv.Customer, o *clv.FitOptions) (clv.Fit, error) {
+			_, f, err := clv.FitMBGNBD(cs, o)
+			return f, err
+		},
+		"ParetoNBD": func(cs []clv.Customer, o *clv.FitOptions) (clv.Fit, error) {
+			_, f, err := clv.FitParetoNBD(cs, o)
+			return f, err
+		},
 	} {
 		_, err := fit(one, nil)
 		require.ErrorIs(t, err, clv.ErrEmpty, name)
