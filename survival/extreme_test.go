@@ -209,6 +209,18 @@ func TestLogRankExtremeWeights(t *testing.T) {
 	// n > 1 rule for frequency weights): singular.
 	_, err = survival.LogRankTest(scaledGroups(1e-300), nil)
 	require.ErrorIs(t, err, survival.ErrSingular)
+	// Only subnormal weights (a FuzzLogRank finding): the rescale factor
+	// for the Gehan weight, 2^1072, is itself beyond float64, which made O
+	// and E NaN. Two groups of one event each at the same time, and an
+	// empty third group: n = 1e-323 ≤ 1, so V = 0 and the test is singular
+	// — or no group has expected events, when E underflows (w·d·n_g/n with
+	// d = 5e-324) or, with γ > 0, every weight (1 − Ŝ(t−))^γ is 0.
+	tiny := [][]survival.Observation{{{Time: 24.125, Event: true, Weight: 5e-324}}, {{Time: 24.125, Event: true, Weight: 5e-324}}, nil}
+	for _, opt := range allLogRankOpts {
+		r, err := survival.LogRankTest(tiny, &opt)
+		require.NoError(t, checkLogRank(r, err), "%+v", opt)
+		require.True(t, errors.Is(err, survival.ErrSingular) || errors.Is(err, survival.ErrEmpty), "%+v: %v", opt, err)
+	}
 	// A negative ρ with a pooled Ŝ(t−) = 0 at an event time gives an
 	// infinite weight: the documented NaN statistic, not an error. The
 	// rows of group 0 all die by 2; group 1 enters at 3 and dies at 4.

@@ -43,8 +43,6 @@ type LogRankOptions struct {
 	// ExactTimes groups times by exact equality instead of R's near-equality
 	// merge (done within each stratum).
 	ExactTimes bool
-
-	wScale float64 // internal: the n_j and √n_j weights are multiplied by it
 }
 
 // LogRankResult is a k-sample test with its ingredients. Observed and
@@ -117,7 +115,7 @@ func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, e
 			scale = (scale + 1) / 2
 		}
 	}
-	o.wScale = math.Ldexp(1, -scale)
+
 	labels := []int{0}
 	if o.Strata != nil {
 		labels = distinctLabels(o.Strata)
@@ -139,7 +137,7 @@ func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, e
 		if err := checkIntervals(fn, s, groups, o.Strata, label, true); err != nil {
 			return nil, err
 		}
-		o.accumulate(s, obsd, expd, v)
+		o.accumulate(s, scale, obsd, expd, v)
 	}
 	r := &LogRankResult{Observed: make([]float64, k), Expected: make([]float64, k), Variance: make([][]float64, k)}
 	for g := range r.Variance {
@@ -255,8 +253,10 @@ func distinctLabels(strata [][]int) []int {
 }
 
 // accumulate adds one stratum's O, E and V (k×k, row-major) for the
-// groups of the sweep sw.
-func (o *LogRankOptions) accumulate(sw *sweep, obsd, expd, v []float64) {
+// groups of the sweep sw, with the n_j and √n_j test weights divided by
+// 2^scale (by Ldexp: the factor itself may be beyond float64 when the
+// weights are subnormal).
+func (o *LogRankOptions) accumulate(sw *sweep, scale int, obsd, expd, v []float64) {
 	k := len(sw.groups)
 	// survBefore[j] = Ŝ(t_j−) of the pooled stratum, by exit row, when the weight needs it.
 	var survBefore []float64
@@ -296,26 +296,26 @@ func (o *LogRankOptions) accumulate(sw *sweep, obsd, expd, v []float64) {
 		w := 1.0
 		switch {
 		case o.Weight == WeightAtRisk:
-			w = n * o.wScale
+			w = math.Ldexp(n, -scale)
 		case o.Weight == WeightSqrtAtRisk:
-			w = math.Sqrt(n) * o.wScale
+			w = math.Ldexp(math.Sqrt(n), -scale)
 		case survBefore != nil:
 			w = math.Pow(survBefore[row], o.Rho) * math.Pow(failBefore[row], o.Gamma)
 		}
-		invN := 1 / n
+		// Shares n_g/n by division: 1/n overflows for a subnormal n.
 		for g := range sw.row {
 			r := &sw.row[g]
 			obsd[g] += w * r.events
-			expd[g] += w * d * (r.atRisk * invN)
+			expd[g] += w * d * (r.atRisk / n)
 		}
 		if n <= 1 {
 			continue
 		}
-		f := w * w * (d * invN) * (surv / (n - 1))
+		f := w * w * (d / n) * (surv / (n - 1))
 		for g := range sw.row {
 			a := f * sw.row[g].atRisk
 			for h := range sw.row {
-				share := -sw.row[h].atRisk * invN
+				share := -sw.row[h].atRisk / n
 				if g == h {
 					share++
 				}
