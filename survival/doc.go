@@ -45,6 +45,33 @@
 // one call: R merges before splitting by groups or strata, so on data with
 // near-ties the per-group curves of R may differ from per-group calls here.
 //
+// # Rounding and extreme weights
+//
+// Weights may be anything from the smallest subnormal to about 1e307 in
+// total, mixed. Three rules keep every output honest:
+//
+//   - The at-risk weight is never formed by subtracting running sums. With
+//     late entry and case weights the risk set is an exact sum of the
+//     individual weights (a Shewchuk expansion, as Python's math.fsum),
+//     rounded once; otherwise sums only add non-negative weights (unit
+//     weights give exact integers). R builds n_j by adding exits and
+//     subtracting entries, so an entry of weight 0.7 taken off a sum that
+//     absorbed a weight 1e-17 leaves n_j = 0 where 1e-17 is at risk (R
+//     3.5-3: S = −Inf), or a residue that makes S = −1.1e-16.
+//   - n_j − d_j is summed from non-negative parts (censored weight plus the
+//     weight exiting later), so 0 ≤ n_j − d_j ≤ n_j in floating point, and
+//     d_j ≥ n_j happens exactly when everyone at risk has the event: S
+//     becomes 0 exactly, as in the formula.
+//   - Sums of ratios of counts (Greenwood's V, Var H, the restricted-mean
+//     variance) are held as mantissa·2^exponent, so that neither
+//     n·(n − d) underflowing (weights 1e-300: R gives std.err +Inf) nor
+//     overflowing (weights 1e300: R gives 0) spoils them; only their square
+//     roots are reported, and those are finite.
+//
+// Where a true value is beyond the float64 range it is reported as ±Inf (a
+// band limit H·exp(z·SE/H) of 1e400, say); where no value exists the result
+// is NaN and the method's "Special cases are:" list says so.
+//
 // # Kaplan–Meier and Greenwood
 //
 //	S(t) = Π_{t_(j) ≤ t} (1 − d_j/n_j)
@@ -72,7 +99,10 @@
 //
 // The limits are NaN where S = 0 (R gives NA); where V = 0, before the
 // first event, both limits are S. R gives NA for log-log where S = 1, and
-// lifelines fills it with 1.
+// lifelines fills it with 1. The transforms use 1 − S summed from its
+// increments, so an S that rounds to 1 (an event of weight 1e-17 among
+// weight 1) still gets its band, and the limits are clamped to bracket S
+// within [0, 1].
 //
 // # Quantiles, median and restricted mean
 //
@@ -123,7 +153,7 @@
 // sort that skips digits shared by all keys, so 1e7 whole-day times take a
 // few linear passes, and the curve is built in one backward sweep whose
 // reverse cumulative sums make n_j at the last time exactly the weight
-// exiting there, as in R. Memory is about 11 float64 columns per distinct
+// exiting there, as in R. Memory is about 12 float64 columns per distinct
 // time plus 16 bytes per observation while sorting.
 //
 // # References

@@ -105,7 +105,7 @@ type Curve struct {
 	Events   []float64 // d_j: event weight at t_j
 	Censored []float64 // c_j: censored weight at t_j
 	Survival []float64 // S(t_j) = Π_{i ≤ j} (1 − d_i/n_i)
-	StdErr   []float64 // Greenwood standard error of S(t_j): S·√V; NaN once S = 0
+	StdErr   []float64 // Greenwood standard error of S(t_j): S·√V; NaN once n_j = d_j makes S = 0
 	Lower    []float64 // lower band limit; NaN where S = 0
 	Upper    []float64 // upper band limit; NaN where S = 0
 
@@ -117,7 +117,10 @@ type Curve struct {
 	// +Inf once S = 0.
 	LogStdErr []float64
 
-	opt Options
+	// survivors is n_j − d_j summed without cancellation (see table); nil
+	// in a Curve not built by KaplanMeier.
+	survivors []float64
+	opt       Options
 }
 
 // KaplanMeier estimates the survival function of obs by the product-limit
@@ -132,11 +135,22 @@ type Curve struct {
 // fractional weights). Times closer than R's tolerance are merged unless
 // opt.ExactTimes is set.
 //
+// Extreme weights (see "Rounding" in the package documentation): n_j − d_j
+// is summed from non-negative parts, so every factor (n_j − d_j)/n_j is in
+// [0, 1] and is exactly 0 only when everyone at risk has the event; V is
+// summed in scaled form. R 3.5-3 gives S = −Inf or −1.1e-16 and std.err
+// ±Inf, NaN or 0 on such data; here:
+//
+//	0 ≤ S(t_j) ≤ S(t_{j−1}) ≤ 1
+//	StdErr and LogStdErr finite where S > 0 (StdErr is 0 only if S·√V underflows)
+//	0 ≤ Lower ≤ S ≤ Upper ≤ 1 where S > 0; NaN where S = 0
+//	StdErr = NaN and LogStdErr = +Inf once n_j = d_j (S = 0 exactly)
+//
 // KaplanMeier neither modifies nor keeps obs. It returns an error wrapping
 // ErrEmpty when obs is empty and a *DataError wrapping ErrInvalid naming the
-// row and field of the first invalid value. All-censored data are valid:
-// S stays 1 and the median is NaN. It panics if opt holds a setting outside
-// its domain.
+// row and field of the first invalid value (including the row whose weight
+// takes the total above 2^1020). All-censored data are valid: S stays 1 and
+// the median is NaN. It panics if opt holds a setting outside its domain.
 func KaplanMeier(obs []Observation, opt *Options) (*Curve, error) {
 	const fn = "survival.KaplanMeier"
 	o := opt.resolved()
@@ -149,23 +163,44 @@ func KaplanMeier(obs []Observation, opt *Options) (*Curve, error) {
 		Time: t.time, AtRisk: t.atRisk, Events: t.events, Censored: t.censored, Entered: t.entered,
 		Survival: make([]float64, m), StdErr: make([]float64, m), LogStdErr: make([]float64, m),
 		Lower: make([]float64, m), Upper: make([]float64, m),
-		opt: o,
+		survivors: t.survivors, opt: o,
 	}
 	z := normalQuantile(o.Level)
-	s, v := 1.0, 0.0
+	// q = 1 − S is summed from its increments S_{j−1}·d_j/n_j, so that the
+	// bands keep its digits when S rounds to (or near) 1. V is held scaled
+	// (see scaledSum): with weights near 1e-300 its terms are near 1e300.
+	s, q := 1.0, 0.0
+	var v scaledSum
+	dead := false // some n_j − d_j = 0: S = 0 and V = +∞ from there on
 	for j := range m {
-		if n, d := t.atRisk[j], t.events[j]; d > 0 {
-			s *= (n - d) / n
-			if n > d {
-				v += d / (n * (n - d))
+		if n, d, surv := t.atRisk[j], t.events[j], t.survivors[j]; d > 0 {
+			// 0 ≤ surv ≤ n and d ≤ n (see table), so the factor is in [0, 1].
+			q += s * (d / n)
+			s *= surv / n
+			if surv > 0 {
+				v.addRatio(d, n, surv)
 			} else {
-				v = math.Inf(1)
+				dead = true
+			}
+			if s == 0 || q > 1 {
+				q = 1
 			}
 		}
 		c.Survival[j] = s
-		c.LogStdErr[j] = math.Sqrt(v)
-		c.StdErr[j] = s * math.Sqrt(v)
-		c.Lower[j], c.Upper[j] = band(o.Conf, s, v, z)
+		if dead {
+			c.LogStdErr[j], c.StdErr[j] = math.Inf(1), math.NaN()
+			c.Lower[j], c.Upper[j] = math.NaN(), math.NaN()
+			continue
+		}
+		var lse, se float64
+		if v.e == 0 {
+			lse = math.Sqrt(v.m)
+			se = s * lse
+		} else {
+			lse, se = v.sqrtTimes(1), v.sqrtTimes(s)
+		}
+		c.LogStdErr[j], c.StdErr[j] = lse, se
+		c.Lower[j], c.Upper[j] = band(o.Conf, s, q, lse, z)
 	}
 	return c, nil
 }
@@ -175,7 +210,8 @@ func buildTable(fn string, obs []Observation, exact bool) (table, error) {
 	if len(obs) == 0 {
 		return table{}, &DataError{Func: fn, Group: -1, Row: -1, Reason: "no observations", Err: ErrEmpty}
 	}
-	g, err := prepare(fn, -1, obs, nil, 0)
+	total := 0.0
+	g, err := prepare(fn, -1, obs, nil, 0, &total)
 	if err != nil {
 		return table{}, err
 	}
@@ -186,36 +222,62 @@ func buildTable(fn string, obs []Observation, exact bool) (table, error) {
 	return tabulate(s), nil
 }
 
-// band returns the pointwise confidence limits of S given V = Var(log S)
-// and the critical value z. Special cases: NaN limits when S = 0 or V = ∞
-// (R gives NA); [S, S] when V = 0, including S = 1 before the first event,
-// where R gives NA for log-log.
-func band(conf ConfType, s, v, z float64) (lo, hi float64) {
+// band returns the pointwise confidence limits of S given q = 1 − S, the
+// Greenwood standard error se = √V of log S (finite) and the critical value z.
+// Special cases: NaN limits when S = 0 (R gives NA); [S, S] when V = 0 or
+// q = 0, as before the first event, where R gives NA for log-log. The
+// transforms are written so that a huge se or an S within rounding of 0
+// or 1 gives limits at 0 or 1 rather than NaN, and the result always
+// satisfies 0 ≤ lo ≤ S ≤ hi ≤ 1 (a limit an ulp on the wrong side of S is
+// moved to S).
+func band(conf ConfType, s, q, se, z float64) (lo, hi float64) {
 	switch {
-	case s == 0 || math.IsInf(v, 1):
+	case s == 0:
 		return math.NaN(), math.NaN()
-	case v == 0 || s == 1:
+	case se == 0 || q == 0:
 		return s, s
 	}
-	se := math.Sqrt(v)
 	switch conf {
 	case ConfLogLog:
-		ls := math.Log(s)
+		ls := logSurvival(s, q)
 		ll := math.Log(-ls)
-		return math.Exp(-math.Exp(ll - z*se/ls)), math.Exp(-math.Exp(ll + z*se/ls))
+		lo, hi = math.Exp(-math.Exp(ll-z*se/ls)), math.Exp(-math.Exp(ll+z*se/ls))
 	case ConfPlain:
 		h := z * s * se
-		return math.Max(0, s-h), math.Min(1, s+h)
+		lo, hi = s-h, s+h
 	case ConfLogit:
-		lg := math.Log(s / (1 - s))
-		h := z * se / (1 - s)
-		return 1 / (1 + math.Exp(-(lg - h))), 1 / (1 + math.Exp(-(lg + h)))
+		lg := logSurvival(s, q) - math.Log(q)
+		h := z * se / q
+		lo, hi = 1/(1+math.Exp(-(lg-h))), 1/(1+math.Exp(-(lg+h)))
 	case ConfArcsin:
 		a := math.Asin(math.Sqrt(s))
-		k := 0.5 * z * se * math.Sqrt(s/(1-s))
+		k := 0.5 * z * se * (math.Sqrt(s) / math.Sqrt(q))
 		l, u := math.Sin(math.Max(0, a-k)), math.Sin(math.Min(math.Pi/2, a+k))
-		return l * l, u * u
+		lo, hi = l*l, u*u
 	default: // ConfLog
-		return s * math.Exp(-z*se), math.Min(1, s*math.Exp(z*se))
+		lo, hi = s*math.Exp(-z*se), s*math.Exp(z*se)
 	}
+	// Plain comparisons: none of the limits above can be NaN.
+	if lo > s {
+		lo = s
+	}
+	if lo < 0 {
+		lo = 0
+	}
+	if hi < s {
+		hi = s
+	}
+	if hi > 1 {
+		hi = 1
+	}
+	return lo, hi
+}
+
+// logSurvival returns log S given S > 0 and q = 1 − S > 0, from q while S
+// is near 1 (where S itself has lost the digits of q).
+func logSurvival(s, q float64) float64 {
+	if q < 0.5 {
+		return math.Log1p(-q)
+	}
+	return math.Log(s)
 }

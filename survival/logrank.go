@@ -74,6 +74,20 @@ func LogRank(groups [][]Observation) (Test, error) {
 //
 // solved by a Cholesky factorisation. Conventions follow R's survdiff.
 //
+// Case weights are frequency weights (n_j − 1 in V; R's survdiff takes no
+// case weights). n_j − d_j is summed without cancellation (see
+// KaplanMeier), the n_j and √n_j test weights are rescaled by a power of two
+// internally (exactly, so ordinary data give the same bits), and χ² is the
+// squared norm of R⁻ᵀ(O − E) with V = RᵀR, so it is never negative.
+//
+// Special cases are:
+//
+//	ChiSquare = NaN, P = NaN (and a nil error) when a test weight is infinite
+//	  (ρ < 0 with Ŝ(t−) = 0, or γ < 0 with Ŝ(t−) = 1) or O − E or V overflows float64;
+//	Observed, Expected and Variance are +Inf where their value is beyond float64
+//	  (e.g. Gehan with weights of 1e200), while χ² comes from the rescaled sums;
+//	ErrSingular when no event time has n_j > 1 (all weights tiny, as 1e-300).
+//
 // LogRankTest neither modifies nor keeps groups. Errors: a *DataError
 // wrapping ErrInvalid for an invalid observation (Group and Row name it),
 // ErrEmpty when fewer than two groups have expected events, ErrSingular
@@ -89,11 +103,25 @@ func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, e
 	o.check(groups)
 	k := len(groups)
 	obsd, expd, v := make([]float64, k), make([]float64, k), make([]float64, k*k)
+	// O, E and V are accumulated with the test weight divided by 2^scale,
+	// a power of two near the total weight for the n_j and √n_j weights, so
+	// that w² cannot overflow (n_j = 1e200 would). The statistic does not
+	// change with the scale, and the reported O, E and V are scaled back
+	// exactly.
+	scale := 0
+	if o.Weight != WeightSurvival {
+		_, scale = math.Frexp(validWeight(groups))
+		if o.Weight == WeightSqrtAtRisk {
+			scale = (scale + 1) / 2
+		}
+	}
+
 	labels := []int{0}
 	if o.Strata != nil {
 		labels = distinctLabels(o.Strata)
 	}
 	gd := make([]groupData, k)
+	total := 0.0
 	for _, label := range labels {
 		for g := range groups {
 			var lab []int
@@ -101,7 +129,7 @@ func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, e
 				lab = o.Strata[g]
 			}
 			var err error
-			if gd[g], err = prepare(fn, g, groups[g], lab, label); err != nil {
+			if gd[g], err = prepare(fn, g, groups[g], lab, label, &total); err != nil {
 				return nil, err
 			}
 		}
@@ -109,11 +137,15 @@ func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, e
 		if err := checkIntervals(fn, s, groups, o.Strata, label, true); err != nil {
 			return nil, err
 		}
-		o.accumulate(s, obsd, expd, v)
+		o.accumulate(s, scale, obsd, expd, v)
 	}
-	r := &LogRankResult{Observed: obsd, Expected: expd, Variance: make([][]float64, k)}
+	r := &LogRankResult{Observed: make([]float64, k), Expected: make([]float64, k), Variance: make([][]float64, k)}
 	for g := range r.Variance {
-		r.Variance[g] = v[g*k : (g+1)*k : (g+1)*k]
+		r.Observed[g], r.Expected[g] = math.Ldexp(obsd[g], scale), math.Ldexp(expd[g], scale)
+		r.Variance[g] = make([]float64, k)
+		for h := range k {
+			r.Variance[g][h] = math.Ldexp(v[g*k+h], 2*scale)
+		}
 	}
 	var kept []int
 	for g, e := range expd {
@@ -126,25 +158,58 @@ func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, e
 	}
 	kept = kept[1:]
 	df := len(kept)
-	u := mat.NewVecDense(df, nil)
+	u := make([]float64, df)
 	sym := mat.NewSymDense(df, nil)
+	finite := true
 	for a, g := range kept {
-		u.SetVec(a, obsd[g]-expd[g])
+		u[a] = obsd[g] - expd[g]
+		finite = finite && !math.IsInf(u[a], 0) && !math.IsNaN(u[a])
 		for b, h := range kept[a:] {
-			sym.SetSym(a, a+b, v[g*k+h])
+			x := v[g*k+h]
+			finite = finite && !math.IsInf(x, 0) && !math.IsNaN(x)
+			sym.SetSym(a, a+b, x)
 		}
+	}
+	if !finite {
+		r.Test = Test{ChiSquare: math.NaN(), DF: df, P: math.NaN()}
+		return r, nil
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(sym) || ch.Cond() > 1e12 {
 		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "the variance of O − E is singular", Err: ErrSingular}
 	}
-	x := mat.NewVecDense(df, nil)
-	if err := ch.SolveVecTo(x, u); err != nil {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "the variance of O − E is singular", Err: ErrSingular}
+	// χ² = uᵀV⁻¹u = |y|² with Rᵀy = u, V = RᵀR: a sum of squares, never
+	// negative, where uᵀ(V⁻¹u) can round below 0 when u is near 0.
+	var rt mat.TriDense
+	ch.UTo(&rt)
+	chi := 0.0
+	for a := range df {
+		y := u[a]
+		for b := range a {
+			y -= rt.At(b, a) * u[b]
+		}
+		u[a] = y / rt.At(a, a)
+		chi += u[a] * u[a]
 	}
-	chi := mat.Dot(u, x)
+	if math.IsInf(chi, 0) || math.IsNaN(chi) {
+		chi = math.NaN()
+	}
 	r.Test = Test{ChiSquare: chi, DF: df, P: distuv.ChiSquared{K: float64(df)}.Survival(chi)}
 	return r, nil
+}
+
+// validWeight returns the total weight of the rows of groups that are
+// valid (the others are reported by prepare).
+func validWeight(groups [][]Observation) float64 {
+	total := 0.0
+	for _, obs := range groups {
+		for _, o := range obs {
+			if field, _ := o.check(); field == "" {
+				total += o.weight()
+			}
+		}
+	}
+	return math.Min(total, math.MaxFloat64)
 }
 
 // check panics on options outside their domain.
@@ -188,19 +253,27 @@ func distinctLabels(strata [][]int) []int {
 }
 
 // accumulate adds one stratum's O, E and V (k×k, row-major) for the
-// groups of the sweep sw.
-func (o *LogRankOptions) accumulate(sw *sweep, obsd, expd, v []float64) {
+// groups of the sweep sw, with the n_j and √n_j test weights divided by
+// 2^scale (by Ldexp: the factor itself may be beyond float64 when the
+// weights are subnormal).
+func (o *LogRankOptions) accumulate(sw *sweep, scale int, obsd, expd, v []float64) {
 	k := len(sw.groups)
 	// survBefore[j] = Ŝ(t_j−) of the pooled stratum, by exit row, when the weight needs it.
 	var survBefore []float64
+	var failBefore []float64 // 1 − Ŝ(t_j−), summed from its increments (see KaplanMeier)
 	if o.Weight == WeightSurvival && (o.Rho != 0 || o.Gamma != 0) {
 		t := tabulate(sw)
 		survBefore = make([]float64, len(t.time))
-		s := 1.0
+		failBefore = make([]float64, len(t.time))
+		s, q := 1.0, 0.0
 		for j := range t.time {
-			survBefore[j] = s
-			if d := t.events[j]; d > 0 {
-				s *= (t.atRisk[j] - d) / t.atRisk[j]
+			survBefore[j], failBefore[j] = s, q
+			if n, d := t.atRisk[j], t.events[j]; d > 0 {
+				q += s * (d / n)
+				s *= t.survivors[j] / n
+				if s == 0 || q > 1 {
+					q = 1
+				}
 			}
 		}
 	}
@@ -210,10 +283,12 @@ func (o *LogRankOptions) accumulate(sw *sweep, obsd, expd, v []float64) {
 			continue
 		}
 		row--
-		n, d := 0.0, 0.0
+		n, d, surv := 0.0, 0.0, 0.0
 		for g := range sw.row {
-			n += sw.row[g].atRisk
-			d += sw.row[g].events
+			r := &sw.row[g]
+			n += r.atRisk
+			d += r.events
+			surv += r.beyond + r.censored // n − d without cancellation
 		}
 		if d == 0 {
 			continue
@@ -221,27 +296,26 @@ func (o *LogRankOptions) accumulate(sw *sweep, obsd, expd, v []float64) {
 		w := 1.0
 		switch {
 		case o.Weight == WeightAtRisk:
-			w = n
+			w = math.Ldexp(n, -scale)
 		case o.Weight == WeightSqrtAtRisk:
-			w = math.Sqrt(n)
+			w = math.Ldexp(math.Sqrt(n), -scale)
 		case survBefore != nil:
-			s := survBefore[row]
-			w = math.Pow(s, o.Rho) * math.Pow(1-s, o.Gamma)
+			w = math.Pow(survBefore[row], o.Rho) * math.Pow(failBefore[row], o.Gamma)
 		}
-		invN := 1 / n
+		// Shares n_g/n by division: 1/n overflows for a subnormal n.
 		for g := range sw.row {
 			r := &sw.row[g]
 			obsd[g] += w * r.events
-			expd[g] += w * d * r.atRisk * invN
+			expd[g] += w * d * (r.atRisk / n)
 		}
 		if n <= 1 {
 			continue
 		}
-		f := w * w * d * (n - d) / (n - 1) * invN
+		f := w * w * (d / n) * (surv / (n - 1))
 		for g := range sw.row {
 			a := f * sw.row[g].atRisk
 			for h := range sw.row {
-				share := -sw.row[h].atRisk * invN
+				share := -sw.row[h].atRisk / n
 				if g == h {
 					share++
 				}

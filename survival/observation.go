@@ -15,7 +15,10 @@ import (
 // allows Time = 0 (R's plain Surv(time, status)). An Entry > 0 must be
 // finite and less than Time. Weight is a case weight (any value ≥ 0 that is
 // finite, fractional allowed); 0 means 1, so a zero-value Weight counts once.
-// All times are in one unit of the caller's choosing.
+// The weights passed to one call must sum to at most 2^1020 (about 1.1e307):
+// the row that takes the running sum (in the order the rows are read) above
+// it is reported as an invalid Weight. All times are in one unit of the
+// caller's choosing.
 type Observation struct {
 	Time   float64
 	Event  bool
@@ -80,7 +83,18 @@ type groupData struct {
 	streams   [numStreams]stream
 	lateEntry bool // some row has Entry > 0
 	zeroEntry bool // some row has Entry == 0
+	weighted  bool // some row has a weight other than 1
 }
+
+// exactRisk reports whether the sweep must sum g's risk set exactly: with
+// late entries and case weights, taking entries off a running sum of exits
+// would leave rounding residues.
+func (g *groupData) exactRisk() bool { return g.weighted && g.lateEntry }
+
+// maxTotalWeight bounds the sum of the weights passed to one call, 2^1020
+// (about 1.1e307): every count, partial sum and exact risk-set sum then
+// stays a finite float64 with room to spare.
+const maxTotalWeight = 0x1p1020
 
 // timeKey returns the sort key of a time t ≥ 0 (−0 is read as +0).
 func timeKey(t float64) uint64 {
@@ -93,9 +107,11 @@ func timeKey(t float64) uint64 {
 // prepare validates obs and splits it into sorted streams, without
 // modifying obs. When labels is non-nil only the rows with labels[i] ==
 // label are used. fn and group go into error messages (group −1: none).
+// total is the running sum of the weights of the call, to which prepare adds
+// those of obs; the row that takes it above maxTotalWeight is an error.
 // It reads obs once: events fill one buffer from the front and censorings
 // from the back.
-func prepare(fn string, group int, obs []Observation, labels []int, label int) (groupData, error) {
+func prepare(fn string, group int, obs []Observation, labels []int, label int, total *float64) (groupData, error) {
 	var g groupData
 	weighted := false
 	for _, o := range obs {
@@ -118,6 +134,12 @@ func prepare(fn string, group int, obs []Observation, labels []int, label int) (
 		}
 		if field, reason := o.check(); field != "" {
 			return groupData{}, &DataError{Func: fn, Group: group, Row: i, Field: field, Reason: reason, Err: ErrInvalid}
+		}
+		if weighted {
+			if *total += o.weight(); *total > maxTotalWeight {
+				return groupData{}, &DataError{Func: fn, Group: group, Row: i, Field: "Weight",
+					Reason: fmt.Sprintf("(%g) takes the total weight above %g", o.Weight, float64(maxTotalWeight)), Err: ErrInvalid}
+			}
 		}
 		slot := ev
 		if o.Event {
@@ -143,6 +165,10 @@ func prepare(fn string, group int, obs []Observation, labels []int, label int) (
 	g.streams[eventStream] = stream{keys: exits[:ev:ev]}
 	g.streams[censorStream] = stream{keys: exits[cens:]}
 	g.streams[entryStream] = stream{keys: entries, w: entryW}
+	g.weighted = weighted
+	if !weighted {
+		*total += float64(n - cens + ev) // unit weights: the row count, far below the limit
+	}
 	if weighted {
 		g.streams[eventStream].w = exitW[:ev:ev]
 		g.streams[censorStream].w = exitW[cens:]

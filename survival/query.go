@@ -159,24 +159,49 @@ func (c *Curve) quantileFirstBelow(y []float64, p float64) float64 {
 //	se² = Σ_{t_j ≤ τ, d_j > 0, n_j > d_j} A_j²·d_j/(n_j(n_j − d_j)),   A_j = ∫_{t_j}^τ S(t) dt
 //
 // S is 1 before the first time and flat after the last. lifelines'
-// restricted-mean "variance" is Var(min(T, τ)), a different quantity.
-// Special cases: τ < 0 or NaN gives NaN, NaN; τ = 0 gives 0, 0.
+// restricted-mean "variance" is Var(min(T, τ)), a different quantity. The
+// terms of se² are summed in scaled form, so se is finite whenever its true
+// value is (R 3.5-3's survmean squares A_j in plain floating point and
+// gives NaN for rmean = 1e300 where se is about 1e299), and n_j − d_j is
+// the cancellation-free count of KaplanMeier.
+//
+// Special cases are:
+//
+//	RestrictedMean(τ) = NaN, NaN  for τ < 0 or τ NaN
+//	RestrictedMean(0) = 0, 0
+//	RestrictedMean(+Inf) = the mean of the curve and its se when S reaches 0; +Inf, +Inf otherwise
+//	se = +Inf only when its true value is beyond the float64 range
+//	μ ≤ τ always (rounding cannot take it above τ)
 func (c *Curve) RestrictedMean(tau float64) (mean, se float64) {
 	if !(tau >= 0) {
 		return math.NaN(), math.NaN()
 	}
 	m := c.index(tau) // rows with t_j ≤ τ
 	// Walk back from τ: after row j the area to τ is A_j.
-	area, v := 0.0, 0.0
+	area := 0.0
 	right := tau
+	var v scaledSum
 	for j := m - 1; j >= 0; j-- {
-		area += c.Survival[j] * (right - c.Time[j])
+		if s := c.Survival[j]; s > 0 { // S = 0 adds nothing, even on an infinite stretch
+			area = math.Min(area+s*(right-c.Time[j]), tau)
+		}
 		right = c.Time[j]
-		if n, d := c.AtRisk[j], c.Events[j]; d > 0 && n > d {
-			v += area * area * d / (n * (n - d))
+		if math.IsInf(area, 1) {
+			continue
+		}
+		n, d := c.AtRisk[j], c.Events[j]
+		surv := n - d
+		if c.survivors != nil {
+			surv = c.survivors[j]
+		}
+		if d > 0 && surv > 0 && area > 0 {
+			v.addSquareRatio(area, d, n, surv)
 		}
 	}
-	return area + right, math.Sqrt(v) // S = 1 on [0, first time)
+	if math.IsInf(area, 1) {
+		return math.Inf(1), math.Inf(1)
+	}
+	return math.Min(area+right, tau), v.sqrtTimes(1) // S = 1 on [0, first time)
 }
 
 // RiskTable is the curve read at chosen times, e.g. the numbers-at-risk

@@ -12,7 +12,8 @@ const tieTolerance = 1.4901161193847656e-08
 
 // runCounts are one group's counts at one (merged) time.
 type runCounts struct {
-	atRisk    float64 // weight with entry < t ≤ exit, after this run
+	atRisk    float64 // weight with entry < t ≤ exit, after this run: beyond + (events + censored)
+	beyond    float64 // the part of atRisk that exits after this run, summed without cancellation
 	events    float64 // weight of events exiting in the run
 	eventRows float64 // number of event rows (unweighted) exiting in the run
 	censored  float64 // weight of censorings exiting in the run
@@ -29,6 +30,11 @@ type sweep struct {
 	gap      float64
 	cumExit  []float64
 	cumEntry []float64
+	// risk[g] holds group g's at-risk weight exactly when the group has
+	// both case weights and late entries (see next); runExit[g] collects
+	// the exits of the current run until the run's entries are taken off.
+	risk    []expansion
+	runExit []expansion
 
 	mayMerge bool   // some consecutive distinct times are within gap
 	head     uint64 // the largest unconsumed key, when hasHead
@@ -61,6 +67,13 @@ func newSweep(groups []groupData, exact bool) *sweep {
 		gap:      -1,
 	}
 	for g := range groups {
+		if groups[g].exactRisk() {
+			s.risk = make([]expansion, len(groups))
+			s.runExit = make([]expansion, len(groups))
+			break
+		}
+	}
+	for g := range groups {
 		for k := range numStreams {
 			if st := &groups[g].streams[k]; len(st.keys) > 0 {
 				s.parts = append(s.parts, part{s: st, group: g, kind: k})
@@ -84,6 +97,10 @@ func (s *sweep) rewind() {
 	}
 	clear(s.cumExit)
 	clear(s.cumEntry)
+	for g := range s.risk {
+		s.risk[g] = s.risk[g][:0]
+		s.runExit[g] = s.runExit[g][:0]
+	}
 	s.head, s.hasHead = s.peek()
 }
 
@@ -154,6 +171,21 @@ func (s *sweep) consume(key uint64) {
 		if e == p.end {
 			continue
 		}
+		if s.groups[p.group].exactRisk() {
+			// Every weight on its own, so that an exit and the matching
+			// entry cancel exactly however the run sums were rounded.
+			x := &s.risk[p.group]
+			if p.kind != entryStream {
+				x = &s.runExit[p.group]
+			}
+			for i := e; i < p.end; i++ {
+				if p.kind == entryStream {
+					x.add(-p.s.w[i])
+				} else {
+					x.add(p.s.w[i])
+				}
+			}
+		}
 		r := &s.row[p.group]
 		switch p.kind {
 		case eventStream:
@@ -192,11 +224,72 @@ func (s *sweep) next() bool {
 	s.time = t
 	for g := range s.row {
 		r := &s.row[g]
-		s.cumExit[g] += r.events + r.censored
-		s.cumEntry[g] += r.entries
-		r.atRisk = s.cumExit[g] - s.cumEntry[g]
+		exits := r.events + r.censored
+		switch {
+		case s.groups[g].exactRisk():
+			// Weighted late entry: running sums would leave residues
+			// (an entry of 1 taken off a sum that absorbed 1e-17 leaves
+			// −1e-17 or 0 where 1e-17 is at risk), so the risk set is an
+			// exact sum of the individual weights, rounded once.
+			r.beyond = s.risk[g].value()
+			for _, x := range s.runExit[g] {
+				s.risk[g].add(x)
+			}
+			s.runExit[g] = s.runExit[g][:0]
+		default:
+			// Without late entry cumEntry is 0 and beyond is a sum of
+			// positive weights; with unit weights the sums are exact
+			// integers.
+			s.cumEntry[g] += r.entries
+			r.beyond = s.cumExit[g] - s.cumEntry[g]
+		}
+		s.cumExit[g] += exits
+		r.atRisk = r.beyond + exits
 	}
 	return true
+}
+
+// expansion is an exact sum of float64 values held as non-overlapping
+// partials of increasing magnitude (Shewchuk 1997, "Adaptive precision
+// floating-point arithmetic and fast robust geometric predicates"; the
+// msum of Python's math.fsum). The partials stay finite while every partial
+// sum is below the float64 range, which the total-weight check guarantees.
+type expansion []float64
+
+// add adds x exactly.
+func (p *expansion) add(x float64) {
+	ps := *p
+	i := 0
+	for _, y := range ps {
+		if math.Abs(x) < math.Abs(y) {
+			x, y = y, x
+		}
+		hi := x + y
+		lo := y - (hi - x)
+		if lo != 0 {
+			ps[i] = lo
+			i++
+		}
+		x = hi
+	}
+	*p = append(ps[:i], x)
+}
+
+// value returns the sum rounded to float64 (faithfully: within one ulp, with
+// the exact sign, and exactly 0 when the sum is 0).
+func (p expansion) value() float64 {
+	if len(p) == 0 {
+		return 0
+	}
+	hi := p[len(p)-1]
+	for i := len(p) - 2; i >= 0; i-- {
+		x, y := hi, p[i]
+		hi = x + y
+		if y-(hi-x) != 0 {
+			break
+		}
+	}
+	return hi
 }
 
 // runTimes returns the (merged) times of all runs, ascending, and rewinds s.
@@ -242,8 +335,12 @@ func checkIntervals(fn string, s *sweep, obs [][]Observation, strata [][]int, la
 }
 
 // table is the pooled life table: one row per distinct exit time, ascending.
+// survivors[j] is n_j − d_j, the weight at risk at time[j] that does not
+// have the event there, summed from non-negative parts (the censored weight
+// and the weight exiting later) so that it is never negative, is 0 exactly
+// when everyone at risk has the event, and never exceeds atRisk[j].
 type table struct {
-	time, atRisk, events, eventRows, censored, entered []float64
+	time, atRisk, events, eventRows, censored, entered, survivors []float64
 }
 
 // tabulate pools the groups of s into a life table and rewinds s.
@@ -256,19 +353,23 @@ func tabulate(s *sweep) table {
 	for _, g := range s.groups {
 		m += distinctKeys(g.streams[eventStream].keys) + distinctKeys(g.streams[censorStream].keys)
 	}
-	cols := make([]float64, 6*m)
+	cols := make([]float64, 7*m)
 	col := func(k int) []float64 { return cols[k*m : (k+1)*m : (k+1)*m] }
-	t := table{time: col(0), atRisk: col(1), events: col(2), eventRows: col(3), censored: col(4), entered: col(5)}
+	t := table{time: col(0), atRisk: col(1), events: col(2), eventRows: col(3), censored: col(4), entered: col(5),
+		survivors: col(6)}
 	j := m
 	pending := 0.0 // entries since the last row, which belong to the row above it
 	for s.next() {
-		var n, d, dr, c, e float64
+		var n, d, dr, c, e, surv float64
 		for _, r := range s.row {
 			n += r.atRisk
 			d += r.events
 			dr += r.eventRows
 			c += r.censored
 			e += r.entries
+			// beyond + censored ≤ beyond + (events + censored) in
+			// floating point too, so survivors ≤ atRisk.
+			surv += r.beyond + r.censored
 		}
 		pending += e
 		if !s.hasExit {
@@ -280,10 +381,11 @@ func tabulate(s *sweep) table {
 		pending = 0
 		j--
 		t.time[j], t.atRisk[j], t.events[j], t.eventRows[j], t.censored[j] = s.time, n, d, dr, c
+		t.survivors[j] = surv
 	}
 	s.rewind()
 	t = table{time: t.time[j:], atRisk: t.atRisk[j:], events: t.events[j:], eventRows: t.eventRows[j:],
-		censored: t.censored[j:], entered: t.entered[j:]}
+		censored: t.censored[j:], entered: t.entered[j:], survivors: t.survivors[j:]}
 	if len(t.time) > 0 {
 		t.entered[0] = t.atRisk[0]
 	}
