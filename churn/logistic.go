@@ -95,10 +95,33 @@ func (l *Logistic) Penalized() bool { return l.L2 > 0 }
 //
 // X and y are only read: FitLogistic neither modifies nor keeps them.
 //
+// Special cases are:
+//   - rows of length 0 (every row empty or nil): the intercept-only (null)
+//     model, Intercept = logit(ȳ_w), InterceptStdErr = 1/sqrt(N·ȳ(1−ȳ)),
+//     LogLikelihood = NullLogLikelihood;
+//   - weights: only their ratios matter for Intercept and Coef. Internally
+//     they are scaled by a power of two so that the largest lies in [1, 2),
+//     which keeps every sum in range (and the stopping rule scale-free);
+//     LogLikelihood, NullLogLikelihood and N are reported on the caller's
+//     scale (multiplied by c when every weight is), Cov divided by c and
+//     the standard errors by √c. A weight below 2^−1074 of the largest one
+//     counts as 0. Cov entries can overflow to ±Inf, or underflow, for
+//     weights or features near the ends of the float64 range while the
+//     standard errors, computed apart, stay finite;
+//   - L2 is scaled with the weights; a penalty so large that its weight
+//     on a standardised coefficient overflows is taken as the largest
+//     float64, which holds that coefficient at 0;
+//   - features may have any magnitude from 2^−1022 to below 2^1023: the
+//     moments are formed on columns scaled by powers of two.
+//
 // Errors (all *clv.DataError):
 //   - no rows, or all weights 0: clv.ErrEmpty;
 //   - a row of a different length than row 0, a NaN or ±Inf feature, a
 //     negative or non-finite weight, only one class: clv.ErrInvalid;
+//   - weights whose sum overflows, or under which one class carries less
+//     than 1e-250 of the total weight (Field "Weights"); a column with a
+//     value of magnitude ≥ 2^1023, a weighted sum that overflows, or all
+//     values subnormal (Field its name): clv.ErrInvalid;
 //   - a constant column, or a column that is (nearly) a linear combination
 //     of others (pivoted Cholesky of ZᵀWZ, tolerance R_jj ≤ 1e-7·R_11):
 //     ErrCollinear, naming the columns;
