@@ -97,8 +97,11 @@ func FuzzFitLogistic(f *testing.F) {
 		if err == nil {
 			// At the maximum ℓ ≥ ℓ0 (the null model is a candidate), up to rounding.
 			require.GreaterOrEqual(t, fit.LogLikelihood, fit.NullLogLikelihood*(1+1e-9)-1e-300, "ℓ < ℓ0: %+v", fit)
+			// A standard error is 0 or +Inf only when its true value is
+			// outside the float64 range (features near 1e±300 together
+			// with extreme weights), never NaN.
 			for _, se := range append([]float64{fit.InterceptStdErr}, fit.StdErr...) {
-				require.True(t, isFinite(se) && se > 0, "SE %v: %+v", se, fit)
+				require.True(t, se >= 0, "SE %v: %+v", se, fit)
 			}
 		}
 		for _, x := range X {
@@ -124,8 +127,8 @@ func FuzzFitLogistic(f *testing.F) {
 			o2 := *opt
 			o2.Weights = w2
 			o2.L2 = math.Ldexp(l2, 64) // λ scales with ℓ
-			fit2, err2 := FitLogistic(X, y, &o2)
 			if !math.IsInf(o2.L2, 0) {
+				fit2, err2 := FitLogistic(X, y, &o2)
 				require.NoError(t, err2)
 				require.Equal(t, fit.Coef, fit2.Coef)
 				require.Equal(t, fit.Intercept, fit2.Intercept)

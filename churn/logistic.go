@@ -106,8 +106,9 @@ func (l *Logistic) Penalized() bool { return l.L2 > 0 }
 //     scale (multiplied by c when every weight is), Cov divided by c and
 //     the standard errors by √c. A weight below 2^−1074 of the largest one
 //     counts as 0. Cov entries can overflow to ±Inf, or underflow, for
-//     weights or features near the ends of the float64 range while the
-//     standard errors, computed apart, stay finite;
+//     weights or features near the ends of the float64 range; the
+//     standard errors are computed apart and are +Inf or 0 only when
+//     their own value is outside the float64 range;
 //   - L2 is scaled with the weights; a penalty so large that its weight
 //     on a standardised coefficient overflows is taken as the largest
 //     float64, which holds that coefficient at 0;

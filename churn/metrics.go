@@ -71,11 +71,16 @@ func tieGroups(scores []float64, positive []bool, weights []float64) (groups []t
 		g := &groups[len(groups)-1]
 		if positive[i] {
 			g.tp += w
-			P += w
 		} else {
 			g.fp += w
-			N += w
 		}
+	}
+	// P and N are summed group by group, in the order in which ROC, KS and
+	// AP accumulate them, so that their running sums end at exactly P and
+	// N (a rate of 1 + 2^−52 otherwise).
+	for _, g := range groups {
+		P += g.tp
+		N += g.fp
 	}
 	return groups, P, N, P > 0 && N > 0
 }

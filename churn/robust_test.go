@@ -250,3 +250,35 @@ func TestSeparationLP(t *testing.T) {
 		})
 	}
 }
+
+func TestFuzzFindings(t *testing.T) {
+	// FuzzFitLogistic: features near 1e300 with weights 2^174 and a raw-
+	// scale penalty. The slope SEs are about 1e-353, below the float64
+	// range: 0 is their correctly rounded value, never NaN, and the
+	// estimates stay finite.
+	a, b, c, d := 1e300, -1.1666666666666667e300, -288.0, 5.0
+	X := [][]float64{{a, b}, {b, c}, {c, d}, {d, a}, {a + 1, c}, {b, d - 1}}
+	w := []float64{1, 3, 3, 1, 1, 3}
+	for i := range w {
+		w[i] = math.Ldexp(w[i], 174)
+	}
+	fit, err := FitLogistic(X, labels(1, 1, 1, 1, 0, 0), &LogisticOptions{L2: 0.3, Weights: w, BalanceClasses: true})
+	require.NoError(t, err)
+	requireFinite(t, "β", append([]float64{fit.Intercept}, fit.Coef...)...)
+	for _, se := range fit.StdErr {
+		assert.GreaterOrEqual(t, se, 0.0)
+	}
+
+	// FuzzMetrics: ROC's last TPR was 1 + 2^-52 because P was summed row
+	// by row and the running TP group by group.
+	s := []float64{0.10000000000000142, -25.6, -73.65, 257.4, 0.10000000000000142, -73.65}
+	y := labels(1, 1, 0, 1, 1, 0)
+	ws := []float64{1.0 / 3, 1, 1, 1, 2, 1}
+	for i := range ws {
+		ws[i] = math.Ldexp(ws[i], 137)
+	}
+	roc := ROC(s, y, ws)
+	require.NotEmpty(t, roc)
+	assert.Equal(t, 1.0, roc[len(roc)-1].TPR)
+	assert.Equal(t, 1.0, roc[len(roc)-1].FPR)
+}
