@@ -64,7 +64,17 @@
 // 1) and, for up to 300 rows, confirmed by the linear program of Konis
 // (2007): max Σ s_i·a_iᵀβ subject to s_i·a_iᵀβ ≥ 0, −1 ≤ β ≤ 1, with
 // s_i = 2y_i − 1, is positive exactly when the data are separated. R only
-// warns ("fitted probabilities numerically 0 or 1 occurred").
+// warns ("fitted probabilities numerically 0 or 1 occurred"). The LP is
+// solved by a small simplex started at the feasible vertex β = 0 with
+// Bland's anti-cycling rule, so it needs no phase one and always ends.
+//
+// Scale: the fit depends only on the ratios of the weights and is
+// equivariant in the feature units. Internally the weights are scaled by a
+// power of two so that the largest lies in [1, 2), and the moments use
+// columns scaled by powers of two, so weights anywhere in the float64
+// range and features of magnitude 2^−1022 … 2^1023 fit without overflow;
+// ℓ, ℓ_0, N and the covariance are reported on the caller's weight scale.
+// With zero feature columns FitLogistic fits the null model.
 //
 // Reasons gives per-customer reason codes: β_j·(x_j − x̄_j), each feature's
 // push on the log-odds relative to the average training customer.

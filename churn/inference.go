@@ -27,14 +27,25 @@ type Term struct {
 
 // Summary returns the coefficient table, intercept first, with confidence
 // intervals at level (e.g. 0.95). It panics unless 0 < level < 1.
+//
+// It also serves a Logistic built by hand from published coefficients:
+// missing names default to x0, x1, …, and a missing standard error is NaN
+// (so are its z, p and interval).
 func (l *Logistic) Summary(level float64) []Term {
 	if !(level > 0 && level < 1) {
 		panic(fmt.Sprintf("churn: Summary level %v outside (0, 1)", level))
 	}
 	q := distuv.UnitNormal.Quantile(1 - (1-level)/2)
+	k := len(l.Coef)
 	est := append([]float64{l.Intercept}, l.Coef...)
-	se := append([]float64{l.InterceptStdErr}, l.StdErr...)
-	names := append([]string{"(Intercept)"}, l.Names...)
+	se := make([]float64, k+1)
+	for j := range se {
+		se[j] = math.NaN()
+	}
+	se[0] = l.InterceptStdErr
+	copy(se[1:], l.StdErr)
+	names := append([]string{"(Intercept)"}, featureNames(nil, k)...)
+	copy(names[1:], l.Names)
 	out := make([]Term, len(est))
 	for j := range est {
 		t := Term{Name: names[j], Estimate: est[j], StdErr: se[j], Z: math.NaN(), P: math.NaN()}
@@ -63,9 +74,21 @@ func (l *Logistic) McFaddenR2() float64 { return 1 - l.LogLikelihood/l.NullLogLi
 // LikelihoodRatio returns the statistic 2(ℓ − ℓ_0) of the test that every
 // slope is 0, its degrees of freedom k and its χ²_k p-value. It is only
 // meaningful for an unpenalised fit.
+//
+// Special cases are: with no features (df = 0) the statistic is 0 and
+// p = 1; a statistic below 0, which an unpenalised fit gives only by
+// rounding (ℓ ≥ ℓ_0 at the maximum), has p = 1; a NaN ℓ or ℓ_0 gives NaN.
 func (l *Logistic) LikelihoodRatio() (stat float64, df int, p float64) {
 	stat = 2 * (l.LogLikelihood - l.NullLogLikelihood)
 	df = len(l.Coef)
+	switch {
+	case math.IsNaN(stat):
+		return stat, df, math.NaN()
+	case df == 0:
+		return 0, 0, 1
+	case stat <= 0:
+		return stat, df, 1
+	}
 	return stat, df, distuv.ChiSquared{K: float64(df)}.Survival(stat)
 }
 
@@ -88,6 +111,9 @@ type Reason struct {
 func (l *Logistic) Reasons(x []float64) []Reason {
 	if len(x) != len(l.Coef) {
 		panic(fmt.Sprintf("churn: Logistic has %d features, x has %d", len(l.Coef), len(x)))
+	}
+	if len(l.Mean) != len(l.Coef) {
+		panic(fmt.Sprintf("churn: Reasons needs Mean (len %d) for %d features", len(l.Mean), len(l.Coef)))
 	}
 	out := make([]Reason, len(x))
 	for j, v := range x {

@@ -60,8 +60,12 @@ type design struct {
 	w     []float64 // case weights (user × class), owned by the fit
 	mu    []float64 // weighted column means
 	invSD []float64 // 1/σ_j, population (ddof 0) weighted SD, from the moments
-	m     int       // parameters: 1 + columns
-	parts []*worker
+	// colScale[j] is a power of two that brings max |x_j| into [0.5, 1):
+	// moments works on (x − μ)·colScale so that its squares neither
+	// overflow nor underflow.
+	colScale []float64
+	m        int // parameters: 1 + columns
+	parts    []*worker
 }
 
 // worker accumulates one block of rows (as split by splitRows) of a pass.
@@ -123,21 +127,18 @@ func (d *design) collect(grad, hess []float64) (ll float64, extreme int) {
 	return ll, extreme
 }
 
-// moments makes one pass over the rows with a_i = [1, x_i − μ] (centred,
-// not scaled) and returns G = Σ w·a·aᵀ (upper triangle, m×m) and
+// moments makes one pass over the rows with a_i = [1, (x_i − μ)·colScale]
+// (centred, scaled by powers of two only) and returns G = Σ w·a·aᵀ (upper triangle, m×m) and
 // gy = Σ_{y_i} w·a. They give the column variances and, because every row
 // has the same η at the starting point, ℓ, gradient and Hessian there.
 func (d *design) moments() (G, gy []float64) {
-	ones, zeros := make([]float64, d.m), make([]float64, d.m)
-	for j := range ones {
-		ones[j] = 1
-	}
+	zeros := make([]float64, d.m)
 	d.each(func(p *worker, lo, hi int) {
 		clear(p.grad)
 		clear(p.hess)
 		for i := lo; i < hi; {
 			var n int
-			i, n = p.load(d, i, hi, ones, zeros)
+			i, n = p.load(d, i, hi, d.colScale, zeros)
 			for r, row := range p.rows[:n] {
 				wi := d.w[row]
 				p.scale[r] = math.Sqrt(wi)
@@ -207,8 +208,11 @@ func (p *worker) load(d *design, i, hi int, invSD, b []float64) (next, n int) {
 			continue
 		}
 		x := d.x[i][:k]
-		p.buf[n] = 1
-		col := p.buf[bufStride+n:]
+		// col[(j+1)·bufStride] is feature j's row of the buffer. (Slicing
+		// from n rather than bufStride+n keeps the slice valid for an
+		// intercept-only design, whose buffer has one row.)
+		col := p.buf[n:]
+		col[0] = 1
 		// Four partial sums shorten the dependency chain of b·z.
 		var s0, s1, s2, s3 float64
 		j := 0
@@ -217,10 +221,10 @@ func (p *worker) load(d *design, i, hi int, invSD, b []float64) (next, n int) {
 			z1 := (x[j+1] - mu[j+1]) * invSD[j+1]
 			z2 := (x[j+2] - mu[j+2]) * invSD[j+2]
 			z3 := (x[j+3] - mu[j+3]) * invSD[j+3]
-			col[j*bufStride] = z0
-			col[(j+1)*bufStride] = z1
-			col[(j+2)*bufStride] = z2
-			col[(j+3)*bufStride] = z3
+			col[(j+1)*bufStride] = z0
+			col[(j+2)*bufStride] = z1
+			col[(j+3)*bufStride] = z2
+			col[(j+4)*bufStride] = z3
 			s0 += slope[j] * z0
 			s1 += slope[j+1] * z1
 			s2 += slope[j+2] * z2
@@ -228,7 +232,7 @@ func (p *worker) load(d *design, i, hi int, invSD, b []float64) (next, n int) {
 		}
 		for ; j < k; j++ {
 			z := (x[j] - mu[j]) * invSD[j]
-			col[j*bufStride] = z
+			col[(j+1)*bufStride] = z
 			s0 += slope[j] * z
 		}
 		p.rows[n] = i

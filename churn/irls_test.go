@@ -94,6 +94,7 @@ func TestNewtonStartMatchesPass(t *testing.T) {
 	smp, err := prepare("test", X, y, 3, names, o)
 	require.NoError(t, err)
 	d := newDesign(X, y, smp.w, smp.mu)
+	d.colScale = smp.colScale
 	G, gy := d.moments()
 	d.invSD, err = inverseSDs("test", G, smp, names)
 	require.NoError(t, err)

@@ -95,10 +95,34 @@ func (l *Logistic) Penalized() bool { return l.L2 > 0 }
 //
 // X and y are only read: FitLogistic neither modifies nor keeps them.
 //
+// Special cases are:
+//   - rows of length 0 (every row empty or nil): the intercept-only (null)
+//     model, Intercept = logit(ȳ_w), InterceptStdErr = 1/sqrt(N·ȳ(1−ȳ)),
+//     LogLikelihood = NullLogLikelihood;
+//   - weights: only their ratios matter for Intercept and Coef. Internally
+//     they are scaled by a power of two so that the largest lies in [1, 2),
+//     which keeps every sum in range (and the stopping rule scale-free);
+//     LogLikelihood, NullLogLikelihood and N are reported on the caller's
+//     scale (multiplied by c when every weight is), Cov divided by c and
+//     the standard errors by √c. A weight below 2^−1074 of the largest one
+//     counts as 0. Cov entries can overflow to ±Inf, or underflow, for
+//     weights or features near the ends of the float64 range; the
+//     standard errors are computed apart and are +Inf or 0 only when
+//     their own value is outside the float64 range;
+//   - L2 is scaled with the weights; a penalty so large that its weight
+//     on a standardised coefficient overflows is taken as the largest
+//     float64, which holds that coefficient at 0;
+//   - features may have any magnitude from 2^−1022 to below 2^1023: the
+//     moments are formed on columns scaled by powers of two.
+//
 // Errors (all *clv.DataError):
 //   - no rows, or all weights 0: clv.ErrEmpty;
 //   - a row of a different length than row 0, a NaN or ±Inf feature, a
 //     negative or non-finite weight, only one class: clv.ErrInvalid;
+//   - weights whose sum overflows, or under which one class carries less
+//     than 1e-250 of the total weight (Field "Weights"); a column with a
+//     value of magnitude ≥ 2^1023, a weighted sum that overflows, or all
+//     values subnormal (Field its name): clv.ErrInvalid;
 //   - a constant column, or a column that is (nearly) a linear combination
 //     of others (pivoted Cholesky of ZᵀWZ, tolerance R_jj ≤ 1e-7·R_11):
 //     ErrCollinear, naming the columns;
@@ -140,20 +164,26 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 		return nil, err
 	}
 	d := newDesign(X, y, smp.w, smp.mu)
+	d.colScale = smp.colScale
 	G, gy := d.moments()
 	if d.invSD, err = inverseSDs(fn, G, smp, names); err != nil {
 		return nil, err
 	}
 	// pen[j] is the penalty weight of standardised coefficient b_j: the
 	// penalty (λ/2)·Σ pen_j·b_j² equals (λ/2)·Σ β_j² on the raw scale when
-	// pen_j = σ_j^(−2) (β_j = b_j/σ_j).
+	// pen_j = σ_j^(−2) (β_j = b_j/σ_j). λ is scaled by 2^shift like the
+	// weights, so that it keeps its size relative to ℓ. A weight that
+	// overflows is capped at the largest float64: b_j is then 0 to working
+	// precision, as it is for any penalty that large.
 	pen := make([]float64, d.m)
 	if o.L2 > 0 {
+		l2 := math.Ldexp(o.L2, smp.shift)
 		for j := 1; j < d.m; j++ {
-			pen[j] = o.L2
+			pen[j] = l2
 			if !o.PenalizeStandardized {
-				pen[j] = o.L2 * d.invSD[j-1] * d.invSD[j-1]
+				pen[j] = l2 * d.invSD[j-1] * d.invSD[j-1]
 			}
+			pen[j] = min(pen[j], math.MaxFloat64)
 		}
 	}
 	maxIter := o.MaxIterations
@@ -172,8 +202,10 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 
 	fit := nt.result(names, smp.sumW, o)
 	fit.Converged = status == converged
-	ybar := smp.sumWY / smp.sumW
-	fit.NullLogLikelihood = smp.sumW * (ybar*math.Log(ybar) + (1-ybar)*math.Log1p(-ybar))
+	fit.NullLogLikelihood = smp.sumWY*math.Log(smp.sumWY/smp.sumW) + smp.sumWN*math.Log(smp.sumWN/smp.sumW)
+	// Back to the caller's weight scale: ℓ, ℓ_0 and N scale with the
+	// weights, the covariance with their inverse.
+	fit.rescale(smp.shift)
 	if o.L2 == 0 && (status != converged || nt.extreme > 0) {
 		if err := separation(fn, d, &nt, status, names); err != nil {
 			return fit, err
@@ -184,6 +216,37 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 			"Newton stopped after %d iterations (%s)", nt.iter, status)
 	}
 	return fit, nil
+}
+
+// rescale turns a fit computed with weights w·2^shift into the fit with
+// weights w: ℓ, ℓ_0 and N are divided by 2^shift and the covariance is
+// multiplied by it, the standard errors by its square root. They are
+// scaled separately so that a standard error stays finite whenever it is
+// representable, even where its variance is not.
+func (l *Logistic) rescale(shift int) {
+	if shift == 0 {
+		return
+	}
+	l.LogLikelihood = math.Ldexp(l.LogLikelihood, -shift)
+	l.NullLogLikelihood = math.Ldexp(l.NullLogLikelihood, -shift)
+	l.N = math.Ldexp(l.N, -shift)
+	odd := 1.0 // 2^(shift mod 2)
+	switch shift % 2 {
+	case 1:
+		odd = math.Sqrt2
+	case -1:
+		odd = 1 / math.Sqrt2
+	}
+	se := func(v float64) float64 { return math.Ldexp(v*odd, shift/2) } // v·2^(shift/2)
+	l.InterceptStdErr = se(l.InterceptStdErr)
+	for j := range l.StdErr {
+		l.StdErr[j] = se(l.StdErr[j])
+	}
+	for _, row := range l.Cov {
+		for j, v := range row {
+			row[j] = math.Ldexp(v, shift)
+		}
+	}
 }
 
 // featureNames returns names, or x0, x1, … when names is nil.
@@ -199,33 +262,68 @@ func featureNames(names []string, k int) []string {
 	return out
 }
 
-// sample is what the validation pass learns about the fitted rows.
+// sample is what the validation pass learns about the fitted rows. The
+// weights are the caller's times 2^shift (a power of two, so exact), chosen
+// so that the largest lies in [1, 2): sums over rows can then neither
+// overflow nor sink into the subnormal range, and every quantity of the fit
+// is the same for weights w and c·w (exactly so when c is a power of two).
 type sample struct {
-	w        []float64 // case weights of the fit (user × balanced class weight)
+	w        []float64 // case weights of the fit (user × balanced class weight × 2^shift)
 	mu       []float64 // weighted column means
+	colScale []float64 // 2^−e_j with e_j the binary exponent of max_i |x_ij| (1 for an all-zero column)
 	sumW     float64   // Σw
 	sumWY    float64   // Σw over churned rows
+	sumWN    float64   // Σw over retained rows (kept apart: Σw − Σ_churned w cancels when one class is tiny)
+	shift    int       // w = caller weight × 2^shift
 	positive int       // rows with w > 0
 }
 
 // blockSums are the validation pass's sums over one block of rows, by
-// class (0 = retained, 1 = churned), of the user weights.
+// class (0 = retained, 1 = churned), of the scaled user weights.
 type blockSums struct {
 	err      error // the block's first invalid row
 	w        [2]float64
+	maxW     [2]float64   // largest scaled weight of each class
 	wx       [2][]float64 // Σ w·x
+	maxAbs   []float64    // max |x_j|
 	positive int
 }
 
+// minClassShare is the smallest share of the total weight a class may carry.
+// The information matrix scales with p(1 − p) ≈ that share; below 1e-250
+// its products with the design moments come within reach of the subnormal
+// range, where a Cholesky factor keeps no significant digits.
+const minClassShare = 1e-250
+
+// weightShift returns the power of two that scales the largest valid
+// weight into [1, 2) (0 for nil weights). Invalid weights are skipped here;
+// the validation pass reports them in row order.
+func weightShift(weights []float64) int {
+	var maxW float64
+	for _, w := range weights {
+		if w > maxW && !math.IsInf(w, 1) {
+			maxW = w
+		}
+	}
+	if maxW == 0 {
+		return 0
+	}
+	_, e := math.Frexp(maxW) // maxW = f·2^e, f ∈ [0.5, 1)
+	return 1 - e
+}
+
 // prepare validates X, y and the weights in one pass (two blocks in
-// parallel for large inputs) and returns the case weights and weighted
-// means of the fit. The first invalid row is reported.
+// parallel for large inputs) and returns the case weights, weighted means
+// and column scales of the fit. The first invalid row is reported.
 func prepare(fn string, X [][]float64, y []bool, k int, names []string, o LogisticOptions) (sample, error) {
 	w := make([]float64, len(X))
+	shift := weightShift(o.Weights)
 	blocks := make([]blockSums, numParts(len(X)))
 	splitRows(len(X), func(part, lo, hi int) {
 		bs := &blocks[part]
 		bs.wx = [2][]float64{make([]float64, k), make([]float64, k)}
+		bs.maxAbs = make([]float64, k)
+		maxAbs := bs.maxAbs[:k]
 		for i := lo; i < hi; i++ {
 			row := X[i]
 			if len(row) != k {
@@ -245,6 +343,10 @@ func prepare(fn string, X [][]float64, y []bool, k int, names []string, o Logist
 					bs.err = dataError(fn, i, "Weights", clv.ErrInvalid, "is %v, want a finite value ≥ 0", wi)
 					return
 				}
+				// A weight below 2^−1074 of the largest one becomes 0: the
+				// row then counts as a zero-weight row, as its share of
+				// any sum is below float64 resolution.
+				wi = math.Ldexp(wi, shift)
 			}
 			w[i] = wi
 			if wi == 0 {
@@ -252,21 +354,29 @@ func prepare(fn string, X [][]float64, y []bool, k int, names []string, o Logist
 			}
 			c := b2i(y[i])
 			bs.w[c] += wi
+			bs.maxW[c] = max(bs.maxW[c], wi)
 			bs.positive++
 			wx := bs.wx[c][:k]
 			for j, v := range row {
 				wx[j] += wi * v
+				maxAbs[j] = max(maxAbs[j], math.Abs(v))
 			}
 		}
 	})
-	var sum [2]float64
-	smp := sample{w: w, mu: make([]float64, k)}
+	var sum, maxW [2]float64
+	smp := sample{w: w, mu: make([]float64, k), colScale: make([]float64, k), shift: shift}
+	maxAbs := make([]float64, k)
 	for _, bs := range blocks {
 		if bs.err != nil {
 			return smp, bs.err
 		}
-		sum[0] += bs.w[0]
-		sum[1] += bs.w[1]
+		for c := range 2 {
+			sum[c] += bs.w[c]
+			maxW[c] = max(maxW[c], bs.maxW[c])
+		}
+		for j, v := range bs.maxAbs {
+			maxAbs[j] = max(maxAbs[j], v)
+		}
 		smp.positive += bs.positive
 	}
 	switch {
@@ -274,16 +384,35 @@ func prepare(fn string, X [][]float64, y []bool, k int, names []string, o Logist
 		return smp, dataError(fn, -1, "Weights", clv.ErrEmpty, "are all 0")
 	case sum[0] == 0 || sum[1] == 0:
 		return smp, dataError(fn, -1, "y", clv.ErrInvalid, "has only one class (all %v)", sum[1] > 0)
+	case min(sum[0], sum[1]) < minClassShare*(sum[0]+sum[1]):
+		class := "retained"
+		if sum[1] < sum[0] {
+			class = "churned"
+		}
+		return smp, dataError(fn, -1, "Weights", clv.ErrInvalid,
+			"give the %s rows %.3g of the total weight, below the %g a fit can resolve",
+			class, min(sum[0], sum[1])/(sum[0]+sum[1]), minClassShare)
 	}
 	scale := [2]float64{1, 1}
 	if o.BalanceClasses {
+		// Each class gets half of Σw; the result is scaled again by a
+		// power of two so that the largest weight stays in [1, 2).
 		scale = [2]float64{(sum[0] + sum[1]) / (2 * sum[0]), (sum[0] + sum[1]) / (2 * sum[1])}
+		_, e := math.Frexp(max(maxW[0]*scale[0], maxW[1]*scale[1]))
+		for c := range scale {
+			scale[c] = math.Ldexp(scale[c], 1-e)
+		}
+		smp.shift += 1 - e
 		for i := range w {
 			w[i] *= scale[b2i(y[i])]
 		}
 	}
 	smp.sumWY = scale[1] * sum[1]
-	smp.sumW = scale[0]*sum[0] + smp.sumWY
+	smp.sumWN = scale[0] * sum[0]
+	smp.sumW = smp.sumWN + smp.sumWY
+	if n := math.Ldexp(smp.sumW, -smp.shift); math.IsInf(n, 0) {
+		return smp, dataError(fn, -1, "Weights", clv.ErrInvalid, "sum to more than the largest float64")
+	}
 	for _, bs := range blocks {
 		for j := range smp.mu {
 			smp.mu[j] += scale[0]*bs.wx[0][j] + scale[1]*bs.wx[1][j]
@@ -291,8 +420,13 @@ func prepare(fn string, X [][]float64, y []bool, k int, names []string, o Logist
 	}
 	for j := range smp.mu {
 		smp.mu[j] /= smp.sumW
-		if math.IsInf(smp.mu[j], 0) || math.IsNaN(smp.mu[j]) {
+		if math.IsInf(smp.mu[j], 0) || math.IsNaN(smp.mu[j]) || maxAbs[j] > math.MaxFloat64/2 {
 			return smp, tooLarge(fn, j, names)
+		}
+		smp.colScale[j] = 1
+		if maxAbs[j] > 0 {
+			_, e := math.Frexp(maxAbs[j])
+			smp.colScale[j] = math.Ldexp(1, -e) // ≤ 2^1074: may be +Inf, caught by inverseSDs
 		}
 	}
 	return smp, nil
@@ -305,21 +439,29 @@ func b2i(b bool) int {
 	return 0
 }
 
-// inverseSDs returns 1/σ_j from the moments G of design.moments (σ the
-// weighted population SD), or ErrCollinear for a constant column.
+// inverseSDs returns 1/σ_j from the moments G of design.moments, which are
+// those of the centred columns times colScale (σ the weighted population
+// SD), or ErrCollinear for a constant column. The scaling keeps the
+// squares in G finite and normal for features anywhere between 2^−1022
+// and 2^1023 in magnitude.
 func inverseSDs(fn string, G []float64, smp sample, names []string) ([]float64, error) {
 	m := len(smp.mu) + 1
 	invSD := make([]float64, m-1)
 	for j := range invSD {
-		sd := math.Sqrt(G[(j+1)*m+j+1] / smp.sumW)
+		c := smp.colScale[j]
+		sd := math.Sqrt(G[(j+1)*m+j+1] / smp.sumW) // σ_j·c
 		if math.IsInf(sd, 0) || math.IsNaN(sd) {
 			return nil, tooLarge(fn, j, names)
 		}
-		if sd == 0 || sd <= 1e-12*math.Abs(smp.mu[j]) {
+		if sd == 0 || sd <= 1e-12*math.Abs(smp.mu[j])*c {
 			return nil, dataError(fn, -1, "X", ErrCollinear,
 				"column %d (%s) is constant, so it is collinear with the intercept", j, names[j])
 		}
-		invSD[j] = 1 / sd
+		invSD[j] = c / sd
+		if math.IsInf(invSD[j], 0) {
+			return nil, dataError(fn, -1, names[j], clv.ErrInvalid,
+				"column %d (%s) is too small to standardise (its SD is below the float64 range)", j, names[j])
+		}
 	}
 	return invSD, nil
 }
@@ -327,7 +469,7 @@ func inverseSDs(fn string, G []float64, smp sample, names []string) ([]float64, 
 // tooLarge is the error for a column whose mean or SD overflows.
 func tooLarge(fn string, j int, names []string) error {
 	return dataError(fn, -1, names[j], clv.ErrInvalid,
-		"column %d (%s) is too large to standardise (its mean or SD overflows)", j, names[j])
+		"column %d (%s) is too large to standardise (|x| ≥ 2^1023, or its weighted sum overflows)", j, names[j])
 }
 
 // stopReason says why the Newton loop ended.
@@ -368,15 +510,17 @@ type newton struct {
 func (nt *newton) start(G, gy []float64, smp sample) {
 	m := nt.d.m
 	nt.b = make([]float64, m)
-	nt.b[0] = math.Log(smp.sumWY / (smp.sumW - smp.sumWY))
+	nt.b[0] = math.Log(smp.sumWY / smp.sumWN)
 	nt.grad = make([]float64, m)
 	nt.hess = make([]float64, m*m)
 	prob, q, spPos, spNeg := logistic(nt.b[0])
+	// G and gy are moments of the columns times colScale, so the factor
+	// from them to the standardised scale is invSD/colScale = 1/(σ·colScale).
 	scale := func(j int) float64 {
 		if j == 0 {
 			return 1
 		}
-		return nt.d.invSD[j-1]
+		return nt.d.invSD[j-1] / nt.d.colScale[j-1]
 	}
 	for i := range m {
 		si := scale(i)
@@ -386,7 +530,7 @@ func (nt *newton) start(G, gy []float64, smp sample) {
 		}
 		nt.hess[i*m+i] += nt.pen[i]
 	}
-	nt.ll = -(smp.sumWY*spNeg + (smp.sumW-smp.sumWY)*spPos)
+	nt.ll = -(smp.sumWY*spNeg + smp.sumWN*spPos)
 	if min(prob, q) <= tinyProb {
 		nt.extreme = smp.positive
 	}
@@ -518,8 +662,8 @@ func (nt *newton) result(names []string, sumW float64, o LogisticOptions) *Logis
 		fit.Coef[j] = beta.AtVec(j + 1)
 	}
 	var cov mat.Dense
+	var inv mat.SymDense
 	if nt.cholOK {
-		var inv mat.SymDense
 		if err := nt.chol.InverseTo(&inv); err == nil {
 			cov.Product(J, &inv, J.T())
 		}
@@ -534,8 +678,14 @@ func (nt *newton) result(names []string, sumW float64, o LogisticOptions) *Logis
 		}
 	}
 	fit.InterceptStdErr = math.Sqrt(fit.Cov[0][0])
+	// SE_j = sqrt((H⁻¹)_jj)/σ_j rather than sqrt(Cov_jj): for features of
+	// magnitude beyond about 1e±154, Cov_jj = (H⁻¹)_jj/σ_j² leaves the
+	// float64 range while the standard error does not.
 	for j := range k {
-		fit.StdErr[j] = math.Sqrt(fit.Cov[j+1][j+1])
+		fit.StdErr[j] = math.NaN()
+		if !cov.IsEmpty() {
+			fit.StdErr[j] = math.Sqrt(inv.At(j+1, j+1)) * invSD[j]
+		}
 	}
 	return fit
 }
@@ -572,7 +722,9 @@ func rankCheck(fn string, h []float64, m int, names []string) error {
 		if r == 0 {
 			d1 = s[p*m+p]
 		}
-		if s[p*m+p] <= 1e-14*d1 {
+		// !(pivot > tol) also stops on a NaN pivot; with r = 0 it means
+		// an information matrix without a positive diagonal entry.
+		if !(s[p*m+p] > 1e-14*d1) || !(d1 > 0) {
 			rank = r
 			break
 		}
@@ -595,6 +747,9 @@ func rankCheck(fn string, h []float64, m int, names []string) error {
 	if rank == m {
 		return nil
 	}
+	if rank == 0 {
+		return dataError(fn, -1, "X", ErrCollinear, "the information matrix is zero: no column carries information")
+	}
 	// Express each aliased column through the kept ones: solve
 	// H_kk·c = H_k,a on the kept block.
 	kept := slices.Clone(perm[:rank])
@@ -606,7 +761,9 @@ func rankCheck(fn string, h []float64, m int, names []string) error {
 		}
 	}
 	var chol mat.Cholesky
-	chol.Factorize(hk)
+	// The kept block passed the pivot test, but a Cholesky factorisation
+	// can still fail on it in rounding; the partners are then not named.
+	cholOK := chol.Factorize(hk)
 	aliased := slices.Clone(perm[rank:])
 	slices.Sort(aliased)
 	var msgs []string
@@ -617,7 +774,7 @@ func rankCheck(fn string, h []float64, m int, names []string) error {
 		}
 		var c mat.VecDense
 		var partners []string
-		if err := chol.SolveVecTo(&c, rhs); err == nil {
+		if cholOK && chol.SolveVecTo(&c, rhs) == nil {
 			var maxC float64
 			for i := range rank {
 				maxC = math.Max(maxC, math.Abs(c.AtVec(i)))
@@ -632,7 +789,9 @@ func rankCheck(fn string, h []float64, m int, names []string) error {
 		if a > 0 {
 			label = columnLabel(a-1, names)
 		}
-		if len(partners) == 0 {
+		if !cholOK {
+			msgs = append(msgs, label+" is collinear with other columns")
+		} else if len(partners) == 0 {
 			msgs = append(msgs, label+" is numerically constant")
 		} else {
 			msgs = append(msgs, label+" is collinear with "+strings.Join(partners, ", "))

@@ -379,35 +379,6 @@ func TestFitLogisticNotConverged(t *testing.T) {
 	assert.False(t, fit.Converged)
 }
 
-func FuzzFitLogistic(f *testing.F) {
-	f.Add(1.0, 2.0, 3.0, 4.0, uint8(0b0011), 0.0)
-	f.Add(1.0, 1.0, 1.0, 1.0, uint8(0b0101), 0.5)
-	f.Add(math.NaN(), 2.0, 3.0, 4.0, uint8(0b0110), 0.0)
-	f.Add(1e300, -1e300, 0.0, 5.0, uint8(0b1001), 1.0)
-	f.Fuzz(func(t *testing.T, a, b, c, d float64, labels uint8, l2 float64) {
-		if l2 < 0 || math.IsNaN(l2) || math.IsInf(l2, 0) {
-			l2 = 0
-		}
-		X := [][]float64{{a, b}, {b, c}, {c, d}, {d, a}, {a + 1, c}, {b, d - 1}}
-		y := make([]bool, len(X))
-		for i := range y {
-			y[i] = labels>>(i%8)&1 == 1
-		}
-		Xc, yc := cloneRows(X), slices.Clone(y)
-		fit, err := FitLogistic(X, y, &LogisticOptions{L2: l2})
-		if err == nil {
-			require.Len(t, fit.Coef, 2)
-			for _, v := range append([]float64{fit.Intercept, fit.LogLikelihood}, fit.Coef...) {
-				require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "non-finite estimate without an error: %+v", fit)
-			}
-		}
-		for i := range X {
-			require.True(t, slices.EqualFunc(Xc[i], X[i], func(p, q float64) bool { return p == q || (math.IsNaN(p) && math.IsNaN(q)) }))
-		}
-		require.Equal(t, yc, y)
-	})
-}
-
 func TestFitLogisticOverflow(t *testing.T) {
 	// Values whose sum overflows float64 cannot be standardised: an error, not NaN coefficients.
 	X := oneFeature(1e308, -1e308, 1e308, 1e308, -1e308, 0)

@@ -3,8 +3,10 @@ package churn
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"sort"
 
 	"github.com/ltvgo/ltv/clv"
 )
@@ -20,11 +22,36 @@ type tieGroup struct {
 	score, tp, fp float64
 }
 
+// metricWeightShift validates weights (nil means 1) and returns the power of two
+// that brings the largest into [1, 2), so that weighted sums neither
+// overflow nor lose digits in the subnormal range; every metric here is a
+// ratio of such sums and so does not change. ok is false when a weight is
+// negative, NaN or +Inf.
+func metricWeightShift(weights []float64) (shift int, ok bool) {
+	var maxW float64
+	for _, w := range weights {
+		if !(w >= 0) || math.IsInf(w, 1) {
+			return 0, false
+		}
+		maxW = max(maxW, w)
+	}
+	if maxW == 0 {
+		return 0, true
+	}
+	_, e := math.Frexp(maxW)
+	return 1 - e, true
+}
+
 // tieGroups returns the tie groups of scores in descending order of score
-// and the weighted totals P and N. ok is false when a score is NaN, a
-// weight is negative or not finite, or a class has no weight.
+// and the weighted totals P and N, with the weights scaled by a power of
+// two (metricWeightShift). ok is false when a score is NaN, a weight is
+// negative or not finite, or a class has no weight.
 func tieGroups(scores []float64, positive []bool, weights []float64) (groups []tieGroup, P, N float64, ok bool) {
 	checkLengths(len(scores), positive, weights)
+	shift, ok := metricWeightShift(weights)
+	if !ok {
+		return nil, 0, 0, false
+	}
 	order := make([]int, len(scores))
 	for i, s := range scores {
 		if math.IsNaN(s) {
@@ -36,10 +63,7 @@ func tieGroups(scores []float64, positive []bool, weights []float64) (groups []t
 	for _, i := range order {
 		w := 1.0
 		if weights != nil {
-			w = weights[i]
-			if !(w >= 0) || math.IsInf(w, 1) {
-				return nil, 0, 0, false
-			}
+			w = math.Ldexp(weights[i], shift)
 		}
 		if len(groups) == 0 || groups[len(groups)-1].score != scores[i] {
 			groups = append(groups, tieGroup{score: scores[i]})
@@ -47,11 +71,16 @@ func tieGroups(scores []float64, positive []bool, weights []float64) (groups []t
 		g := &groups[len(groups)-1]
 		if positive[i] {
 			g.tp += w
-			P += w
 		} else {
 			g.fp += w
-			N += w
 		}
+	}
+	// P and N are summed group by group, in the order in which ROC, KS and
+	// AP accumulate them, so that their running sums end at exactly P and
+	// N (a rate of 1 + 2^−52 otherwise).
+	for _, g := range groups {
+		P += g.tp
+		N += g.fp
 	}
 	return groups, P, N, P > 0 && N > 0
 }
@@ -76,20 +105,25 @@ func AUC(scores []float64, positive []bool) float64 { return WeightedAUC(scores,
 // Σ_{pos i, neg j} w_i·w_j·(1[s_i > s_j] + ½·1[s_i = s_j]) / (P·N).
 //
 // Special cases are: NaN when a score is NaN, a weight is negative or
-// not finite, or one class has no weight. It panics if the slice lengths
-// differ. The inputs are only read.
+// not finite, or one class has no weight (no rows included). ±Inf scores
+// rank as the largest and smallest. Only the ratios of the weights
+// matter: they are scaled by a power of two internally, so weights near
+// the ends of the float64 range neither overflow nor underflow. It panics
+// if the slice lengths differ. The inputs are only read.
 func WeightedAUC(scores []float64, positive []bool, weights []float64) float64 {
 	groups, P, N, ok := tieGroups(scores, positive, weights)
 	if !ok {
 		return math.NaN()
 	}
+	// Σ_g (tp_g/P)·(negatives below g + ½·fp_g)/N, in that order so that
+	// no product of two small sums can underflow.
 	var area, negAbove float64
 	for _, g := range groups {
 		negBelow := N - negAbove - g.fp
-		area += g.tp*negBelow + 0.5*g.tp*g.fp
+		area += g.tp / P * ((negBelow + 0.5*g.fp) / N)
 		negAbove += g.fp
 	}
-	return area / (P * N)
+	return min(area, 1)
 }
 
 // ROCPoint is one point of a ROC curve: flagging every row with score ≥
@@ -159,13 +193,17 @@ func KS(scores []float64, positive []bool, weights []float64) float64 {
 // finite, or the weights sum to 0.
 func probLoss(probs []float64, positive []bool, weights []float64, loss func(p float64, y bool) float64) float64 {
 	checkLengths(len(probs), positive, weights)
+	shift, ok := metricWeightShift(weights)
+	if !ok {
+		return math.NaN()
+	}
 	var sum, sumW float64
 	for i, p := range probs {
 		w := 1.0
 		if weights != nil {
-			w = weights[i]
+			w = math.Ldexp(weights[i], shift)
 		}
-		if !(p >= 0 && p <= 1) || !(w >= 0) || math.IsInf(w, 1) {
+		if !(p >= 0 && p <= 1) {
 			return math.NaN()
 		}
 		sum += w * loss(p, positive[i])
@@ -181,7 +219,8 @@ func probLoss(probs []float64, positive []bool, weights []float64, loss func(p f
 // −Σ w·[y·ln p + (1−y)·ln(1−p)]/Σw, with p clipped to [ε, 1−ε],
 // ε = LogLossEpsilon. Weights may be nil. Special cases are: NaN when a
 // probability is outside [0, 1] or NaN, a weight is negative or not
-// finite, or the weights sum to 0 (including no rows).
+// finite, or the weights sum to 0 (including no rows). As for WeightedAUC,
+// only the ratios of the weights matter.
 func LogLoss(probs []float64, positive []bool, weights []float64) float64 {
 	return probLoss(probs, positive, weights, func(p float64, y bool) float64 {
 		p = min(max(p, LogLossEpsilon), 1-LogLossEpsilon)
@@ -223,7 +262,9 @@ type CalibrationBin struct {
 // calibration_curve: with edges e_0..e_B, a probability p falls in the bin
 // numbered #{inner edges e_1..e_{B−1} strictly below p}, so the bins are
 // [e_0,e_1], (e_1,e_2], …, (e_{B−1},e_B]. Only non-empty bins are returned,
-// in increasing order. The inputs are only read.
+// in increasing order. Any bins ≥ 1 is allowed: the edges are computed
+// as needed, so the work is O(n log n) whatever bins is. The inputs are
+// only read.
 //
 // It returns an error wrapping clv.ErrEmpty for no rows and clv.ErrInvalid
 // for a probability outside [0, 1] or NaN. It panics if bins < 1 or the
@@ -242,34 +283,43 @@ func Calibration(probs []float64, positive []bool, bins int, binning Binning) ([
 			return nil, dataError(fn, i, "probs", clv.ErrInvalid, "is %v, want a probability in [0, 1]", p)
 		}
 	}
-	inner := make([]float64, bins-1)
+	// The bin of p is the number of inner edges e_1..e_{B−1} strictly below
+	// p: a binary search over edges computed on demand, so the work and
+	// memory do not grow with bins (only non-empty bins are kept).
 	var sorted []float64
 	if binning == QuantileBins {
 		sorted = slices.Clone(probs)
 		slices.Sort(sorted)
 	}
-	for b := range inner {
+	edge := func(b int) float64 { // e_{b+1}
 		f := float64(b+1) / float64(bins)
 		if binning == QuantileBins {
-			inner[b] = quantile7(sorted, f)
-		} else {
-			inner[b] = f
+			return quantile7(sorted, f)
 		}
+		return f
 	}
-	type acc struct{ y, p float64 }
-	sums := make([]acc, bins)
-	counts := make([]int, bins)
+	type acc struct {
+		bin   int
+		y, p  float64
+		count int
+	}
+	byBin := make(map[int]*acc)
 	for i, p := range probs {
-		b, _ := slices.BinarySearch(inner, p) // first inner edge ≥ p = #edges strictly below p
-		sums[b].y += float64(b2i(positive[i]))
-		sums[b].p += p
-		counts[b]++
-	}
-	var out []CalibrationBin
-	for b, c := range counts {
-		if c > 0 {
-			out = append(out, CalibrationBin{FractionPositive: sums[b].y / float64(c), MeanPredicted: sums[b].p / float64(c), Count: c})
+		b := sort.Search(bins-1, func(b int) bool { return edge(b) >= p })
+		a := byBin[b]
+		if a == nil {
+			a = &acc{bin: b}
+			byBin[b] = a
 		}
+		a.y += float64(b2i(positive[i]))
+		a.p += p
+		a.count++
+	}
+	accs := slices.Collect(maps.Values(byBin))
+	slices.SortFunc(accs, func(a, b *acc) int { return cmp.Compare(a.bin, b.bin) })
+	out := make([]CalibrationBin, len(accs))
+	for i, a := range accs {
+		out[i] = CalibrationBin{FractionPositive: a.y / float64(a.count), MeanPredicted: a.p / float64(a.count), Count: a.count}
 	}
 	return out, nil
 }
@@ -371,10 +421,18 @@ type Confusion struct {
 }
 
 // ConfusionAt returns the confusion matrix of flagging score ≥ threshold
-// as churn. Weights may be nil (1 each). A NaN score is never flagged. It
-// panics if the slice lengths differ.
+// as churn. Weights may be nil (1 each). It panics if the slice lengths
+// differ. The inputs are only read.
+//
+// Special cases are: a NaN score is never flagged, and a NaN threshold
+// flags nothing; every field is NaN when a weight is negative, NaN or
+// +Inf; a field is +Inf when its weighted count overflows.
 func ConfusionAt(scores []float64, positive []bool, weights []float64, threshold float64) Confusion {
 	checkLengths(len(scores), positive, weights)
+	if _, ok := metricWeightShift(weights); !ok {
+		nan := math.NaN()
+		return Confusion{TP: nan, FP: nan, TN: nan, FN: nan}
+	}
 	var c Confusion
 	for i, s := range scores {
 		w := 1.0
@@ -395,14 +453,26 @@ func ConfusionAt(scores []float64, positive []bool, weights []float64, threshold
 	return c
 }
 
-// Accuracy returns (TP+TN)/total.
-func (c Confusion) Accuracy() float64 { return (c.TP + c.TN) / (c.TP + c.FP + c.TN + c.FN) }
+// Accuracy returns (TP+TN)/total, NaN when the total is 0.
+func (c Confusion) Accuracy() float64 { return ratio(c.TP+c.TN, c.FP+c.FN) }
 
 // Precision returns TP/(TP+FP), NaN when nothing is flagged.
-func (c Confusion) Precision() float64 { return c.TP / (c.TP + c.FP) }
+func (c Confusion) Precision() float64 { return ratio(c.TP, c.FP) }
 
-// Recall returns TP/(TP+FN), the true positive rate.
-func (c Confusion) Recall() float64 { return c.TP / (c.TP + c.FN) }
+// Recall returns TP/(TP+FN), the true positive rate, NaN without churners.
+func (c Confusion) Recall() float64 { return ratio(c.TP, c.FN) }
+
+// ratio returns a/(a+b) for counts a, b ≥ 0 without overflowing a+b:
+// 1/(1 + b/a), NaN when both are 0 (or either is NaN).
+func ratio(a, b float64) float64 {
+	switch {
+	case a == 0 && b == 0:
+		return math.NaN()
+	case a >= b:
+		return 1 / (1 + b/a)
+	}
+	return (a / b) / (1 + a/b)
+}
 
 // BudgetThreshold returns the threshold that flags (score ≥ threshold) as
 // many of the highest-scoring customers as a budget of fraction·n allows

@@ -225,35 +225,3 @@ func TestBudgetThreshold(t *testing.T) {
 	assert.Equal(t, sc, s)
 	assert.Panics(t, func() { BudgetThreshold(s, 1.5) })
 }
-
-func FuzzMetrics(f *testing.F) {
-	f.Add(0.1, 0.4, 0.35, 0.8, uint8(0b1100), 1.0)
-	f.Add(0.5, 0.5, 0.5, 0.5, uint8(0b0101), 0.0)
-	f.Add(math.NaN(), 0.2, math.Inf(1), -1.0, uint8(0b0001), -2.0)
-	f.Fuzz(func(t *testing.T, a, b, c, d float64, bits uint8, w0 float64) {
-		s := []float64{a, b, c, d, a, c}
-		y := make([]bool, len(s))
-		for i := range y {
-			y[i] = bits>>i&1 == 1
-		}
-		w := []float64{w0, 1, 1, 1, 2, 1}
-		sc, yc, wc := slices.Clone(s), slices.Clone(y), slices.Clone(w)
-		auc := WeightedAUC(s, y, w)
-		if !math.IsNaN(auc) {
-			require.True(t, auc >= 0 && auc <= 1+1e-12, "AUC %v", auc)
-		}
-		AveragePrecision(s, y, w)
-		KS(s, y, w)
-		ROC(s, y, w)
-		LogLoss(s, y, w)
-		Brier(s, y, w)
-		Calibration(s, y, 3, QuantileBins)
-		Gains(s, y, 3)
-		BudgetThreshold(s, 0.5)
-		ConfusionAt(s, y, w, 0.5)
-		eq := func(p, q float64) bool { return p == q || (math.IsNaN(p) && math.IsNaN(q)) }
-		require.True(t, slices.EqualFunc(sc, s, eq))
-		require.True(t, slices.EqualFunc(wc, w, eq))
-		require.Equal(t, yc, y)
-	})
-}

@@ -4,14 +4,11 @@ import (
 	"fmt"
 	"math"
 	"strings"
-
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize/convex/lp"
 )
 
 // lpMaxRows is the largest number of rows for which the exact separation
-// test runs: gonum's simplex works on a dense (n+m)×(n+2m) tableau. Larger
-// fits rely on the Newton symptoms alone.
+// test runs: the simplex works on a dense (n+m)×2m dictionary. Larger fits
+// rely on the Newton symptoms alone.
 const lpMaxRows = 300
 
 // separation decides, after a Newton run that did not converge cleanly or
@@ -63,9 +60,19 @@ func separation(fn string, d *design, nt *newton, status stopReason, names []str
 //
 //	max Σ_i s_i·z_iᵀβ  s.t.  s_i·z_iᵀβ ≥ 0,  −1 ≤ β_j ≤ 1.
 //
-// The data are (quasi-)separated iff the optimum is > 0. In standard form
-// β = γ − 1 with γ, u ≥ 0, γ + u = 2, and margins e_i = s_i·z_iᵀβ ≥ 0.
-// ok is false when the simplex fails numerically.
+// The data are (quasi-)separated iff the optimum is > 0. With β = β⁺ − β⁻,
+// β⁺, β⁻ ≥ 0 and the box written as β⁺_j + β⁻_j ≤ 1 (the same feasible
+// set of β), every constraint is "≤ a non-negative constant", so β = 0 with
+// all slacks basic is a feasible starting vertex and no phase-one problem is
+// needed. The simplex runs on a dictionary (Chvátal 1983, ch. 2) with
+// Bland's smallest-index rule for both the entering and the leaving
+// variable, which cannot cycle on the highly degenerate start (every margin
+// is 0 there), so it ends after finitely many pivots; a pivot cap guards
+// against rounding anyway. ok is false when the cap is reached or the
+// problem looks unbounded (impossible in exact arithmetic: β is boxed).
+//
+// This replaces gonum's lp.Simplex, whose phase one panics on some
+// degenerate designs and whose pivoting has no iteration limit.
 func separationLP(d *design) (value float64, ok bool) {
 	m := d.m
 	var rows []int
@@ -75,11 +82,21 @@ func separationLP(d *design) (value float64, ok bool) {
 		}
 	}
 	n := len(rows)
-	A := mat.NewDense(n+m, n+2*m, nil)
-	b := make([]float64, n+m)
-	c := make([]float64, n+2*m)
+	// Variables: β⁺_j = j, β⁻_j = m+j, slack of constraint r = 2m+r
+	// (margins r < n, box rows n ≤ r < n+m). The dictionary expresses each
+	// basic variable as rhs[r] + Σ_c tab[r][c]·(nonbasic variable c), and the
+	// objective as obj0 + Σ_c obj[c]·(nonbasic c).
+	nc := 2 * m
+	nr := n + m
+	tab := make([]float64, nr*nc)
+	rhs := make([]float64, nr)
+	obj := make([]float64, nc)
+	basic := make([]int, nr)
+	nonbasic := make([]int, nc)
+	for c := range nonbasic {
+		nonbasic[c] = c
+	}
 	z := make([]float64, m)
-	var shift float64 // Σ_i s_i·z_iᵀ1, so that value = −optF − shift
 	for r, i := range rows {
 		s := -1.0
 		if d.y[i] {
@@ -90,21 +107,91 @@ func separationLP(d *design) (value float64, ok bool) {
 			z[j+1] = (v - d.mu[j]) * d.invSD[j]
 		}
 		for j, zj := range z {
-			A.Set(r, j, s*zj)
-			b[r] += s * zj
-			c[j] -= s * zj
+			tab[r*nc+j] = s * zj // margin e_i = s_i·z_iᵀ(β⁺ − β⁻)
+			tab[r*nc+m+j] = -s * zj
+			obj[j] += s * zj
+			obj[m+j] -= s * zj
 		}
-		A.Set(r, 2*m+r, -1)
-		shift += b[r]
+		basic[r] = 2*m + r
 	}
 	for j := range m {
-		A.Set(n+j, j, 1)
-		A.Set(n+j, m+j, 1)
-		b[n+j] = 2
+		r := n + j
+		tab[r*nc+j], tab[r*nc+m+j] = -1, -1 // t_j = 1 − β⁺_j − β⁻_j
+		rhs[r] = 1
+		basic[r] = 2*m + r
 	}
-	optF, _, err := lp.Simplex(c, A, b, 1e-10, nil)
-	if err != nil {
-		return 0, false
+	var scale float64
+	for _, v := range obj {
+		scale = max(scale, math.Abs(v))
 	}
-	return -optF - shift, true
+	tol := 1e-12 * max(scale, 1)
+	var obj0 float64
+	maxPivots := 50 * (nr + nc)
+	for range maxPivots {
+		// Entering: the nonbasic variable of smallest index that raises the objective.
+		enter := -1
+		for c, v := range nonbasic {
+			if obj[c] > tol && (enter < 0 || v < nonbasic[enter]) {
+				enter = c
+			}
+		}
+		if enter < 0 {
+			return obj0, true
+		}
+		// Leaving: the tightest ratio, ties to the basic variable of smallest index.
+		leave := -1
+		var best float64
+		for r := range nr {
+			a := tab[r*nc+enter]
+			if a >= -1e-12 {
+				continue
+			}
+			ratio := rhs[r] / -a
+			if leave < 0 || ratio < best || (ratio == best && basic[r] < basic[leave]) {
+				leave, best = r, ratio
+			}
+		}
+		if leave < 0 {
+			return obj0, false
+		}
+		pivot(tab, rhs, obj, &obj0, nc, leave, enter)
+		basic[leave], nonbasic[enter] = nonbasic[enter], basic[leave]
+	}
+	return obj0, false
+}
+
+// pivot exchanges basic row r and nonbasic column e of a simplex
+// dictionary: x_b = rhs_r + Σ_c tab_rc·x_c is solved for x_e and
+// substituted into the other rows and the objective.
+func pivot(tab, rhs, obj []float64, obj0 *float64, nc, r, e int) {
+	row := tab[r*nc : (r+1)*nc]
+	a := row[e]
+	rhs[r] = -rhs[r] / a
+	for c := range row {
+		row[c] = -row[c] / a
+	}
+	row[e] = 1 / a
+	if math.Abs(rhs[r]) < 1e-14 {
+		rhs[r] = 0 // a degenerate pivot: keep exact zeros exact
+	}
+	substitute := func(dst []float64, dst0 *float64) {
+		f := dst[e]
+		if f == 0 {
+			return
+		}
+		*dst0 += f * rhs[r]
+		for c, v := range row {
+			dst[c] += f * v
+		}
+		dst[e] = f * row[e]
+	}
+	for i := range len(rhs) {
+		if i != r {
+			substitute(tab[i*nc:(i+1)*nc], &rhs[i])
+			// Feasibility (rhs ≥ 0) holds in exact arithmetic; a
+			// negative value is rounding and would corrupt the ratio test.
+			rhs[i] = max(rhs[i], 0)
+		}
+	}
+	substitute(obj, obj0)
 }

@@ -23,8 +23,8 @@ type Fold struct {
 // scheme in the spirit of scikit-learn's StratifiedGroupKFold, not its
 // exact assignment). Fold i is the test set of split i.
 //
-// It returns an error wrapping clv.ErrInvalid when there are fewer
-// customers than folds. It panics if k < 2 or the slice lengths differ.
+// It returns an error wrapping clv.ErrEmpty for no rows and clv.ErrInvalid
+// when there are fewer customers than folds. It panics if k < 2 or the slice lengths differ.
 // The inputs are only read.
 func StratifiedGroupKFold(ids []string, positive []bool, k int, seed uint64) ([]Fold, error) {
 	if len(ids) != len(positive) {
@@ -50,6 +50,9 @@ func StratifiedGroupKFold(ids []string, positive []bool, k int, seed uint64) ([]
 		groups[g].rows = append(groups[g].rows, i)
 		groups[g].count[b2i(positive[i])]++
 		total[b2i(positive[i])]++
+	}
+	if len(ids) == 0 {
+		return nil, dataError("churn.StratifiedGroupKFold", -1, "ids", clv.ErrEmpty, "has no rows")
 	}
 	if len(groups) < k {
 		return nil, dataError("churn.StratifiedGroupKFold", -1, "ids", clv.ErrInvalid,
