@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 	"time"
-	_ "time/tzdata" // the day-counter test needs a zone with DST on every machine
+	_ "time/tzdata" // TestBuildNoLeakage needs a zone with DST on every machine
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -178,22 +178,6 @@ func TestBuildNoLeakage(t *testing.T) {
 		}
 		require.NotEmpty(t, want)
 		assert.Equal(t, want, got, "as-of %v", a)
-	}
-}
-
-func TestDayCounter(t *testing.T) {
-	ny, err := time.LoadLocation("America/New_York")
-	require.NoError(t, err)
-	for _, loc := range []*time.Location{time.UTC, ny, time.FixedZone("UTC+13:45", 13*3600+45*60)} {
-		dc := newDayCounter(loc)
-		r := rand.New(rand.NewPCG(3, 4))
-		epoch := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-		for range 5000 {
-			at := time.Unix(r.Int64N(4e9)-1e9, 0)
-			y, m, d := at.In(loc).Date()
-			want := int64(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(epoch) / (24 * time.Hour))
-			require.Equal(t, want, dc.day(at), "%v in %v", at, loc)
-		}
 	}
 }
 
