@@ -20,6 +20,13 @@
 // model is in that same unit. BTYD recency is not RFM recency: the time
 // since the last purchase is T − t_x.
 //
+// A transaction log is checked by one rule set shared with churn, cohort
+// and segment, so a bad row is the same *DataError (Row, Field) in all of
+// them: a non-empty CustomerID, an At that is not the zero Time and lies
+// in years 1..9999 UTC (the range the day numbering handles exactly), and
+// a finite Amount ≥ 0 (0 is a free order; refunds are netted out first).
+// Times outside that range were accepted before the rule was shared.
+//
 // SummarizeHoldout adds each customer's purchase days and spend in a
 // holdout that follows End; its per-customer mean is per purchase day
 // (lifetimes averages over raw rows, lifetimes#431). EvaluateHoldout
