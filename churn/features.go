@@ -120,7 +120,7 @@ type history struct {
 // Errors (*clv.DataError): no transactions or no as-of dates (clv.ErrEmpty);
 // with clv.ErrInvalid, the first bad row of txns by the rules clv, cohort
 // and segment share (an empty CustomerID, an At that is the zero Time or
-// outside years 1..9999 UTC, an Amount that is NaN, infinite or negative;
+// outside years 1..9999 UTC, an Amount that is NaN, negative or above 1e290;
 // every row is checked, also those after End), an as-of date that is zero,
 // outside years 1..9999 or after the end of the data, an End outside years
 // 1..9999, a model score that is NaN. It panics for options outside their

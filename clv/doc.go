@@ -24,8 +24,9 @@
 // and segment, so a bad row is the same *DataError (Row, Field) in all of
 // them: a non-empty CustomerID, an At that is not the zero Time and lies
 // in years 1..9999 UTC (the range the day numbering handles exactly), and
-// a finite Amount ≥ 0 (0 is a free order; refunds are netted out first).
-// Times outside that range were accepted before the rule was shared.
+// an Amount in [0, 1e290] (0 is a free order; refunds are netted out
+// first; the bound keeps every sum finite). Times outside that range and
+// amounts above 1e290 were accepted before the rule was shared.
 //
 // SummarizeHoldout adds each customer's purchase days and spend in a
 // holdout that follows End; its per-customer mean is per purchase day

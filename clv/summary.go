@@ -48,9 +48,10 @@ type HoldoutCustomer struct {
 //
 // Every transaction is validated, also those after End, by the rules
 // churn, cohort and segment share: an empty CustomerID, an At that is the
-// zero Time or outside years 1..9999 UTC, or an Amount that is NaN, ±Inf
-// or negative is an error naming the first bad row and its field (refunds
-// are not purchases: net them out of the log first; 0 is a free order).
+// zero Time or outside years 1..9999 UTC, or an Amount that is NaN,
+// negative or above 1e290 is an error naming the first bad row and its
+// field (refunds are not purchases: net them out of the log first; 0 is a
+// free order).
 // Period ≤ 0 or an End that is zero or outside years 1..9999 is an error,
 // as is an empty log or an End before every transaction (ErrEmpty).
 // Errors are *DataError.

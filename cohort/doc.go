@@ -86,7 +86,8 @@
 // A transaction log is checked by the rules clv, churn and segment share,
 // and a bad row is the same *clv.DataError (Row, Field) in all of them: a
 // non-empty CustomerID, an At that is not the zero Time and lies in years
-// 1..9999 UTC, and a finite Amount ≥ 0 (0 is a free order). Every row is
+// 1..9999 UTC, and an Amount in [0, 1e290] (0 is a free order; the bound
+// keeps every sum finite). Every row is
 // checked, also those after End. Refunds are not purchases: net them out of
 // the log first (negative amounts were once taken as refunds; they are now
 // an error, as everywhere else in ltv).

@@ -103,9 +103,9 @@ type Cohorts struct {
 // Errors (a *clv.DataError): clv.ErrEmpty when there is no transaction on
 // or before the end day; clv.ErrInvalid for the first bad row by the rules
 // clv, churn and segment share (an empty CustomerID, a zero At or one
-// outside years 1..9999 UTC, a NaN, infinite or negative Amount; every row
-// is checked, also those after End), an End outside years 1..9999, an
-// unknown Period, or a table of more than 2²⁶ cells.
+// outside years 1..9999 UTC, an Amount that is NaN, negative or above
+// 1e290; every row is checked, also those after End), an End outside
+// years 1..9999, an unknown Period, or a table of more than 2²⁶ cells.
 func Build(txns []clv.Transaction, opt *Options) (*Cohorts, error) {
 	const fn = "cohort.Build"
 	o, err := opt.resolve(fn)

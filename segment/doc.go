@@ -26,8 +26,8 @@
 // The log is checked by the rules clv, churn and cohort share, and a bad
 // row is the same *clv.DataError (Row, Field) in all of them: a non-empty
 // CustomerID, an At that is not the zero Time and lies in years 1..9999
-// UTC, and a finite Amount ≥ 0 (0 is a free order; refunds are netted out
-// first). Every row is checked, also those after E. Zero times, which once
+// UTC, and an Amount in [0, 1e290] (0 is a free order; refunds are netted
+// out first; the bound keeps every sum finite). Every row is checked, also those after E. Zero times, which once
 // gave day counts of about 739,000, are an error.
 //
 // # Scores

@@ -130,10 +130,10 @@ type Result struct {
 // churn and cohort share. Compute returns a *clv.DataError wrapping
 // clv.ErrInvalid, naming the first bad row and field, for an empty
 // CustomerID, an At that is the zero Time or outside years 1..9999 UTC, or
-// a NaN, infinite or negative Amount; also for an at that is zero or
-// outside years 1..9999, or options out of their domain; and one wrapping
-// clv.ErrEmpty when txns is empty or at is before every transaction. txns
-// is not modified or kept.
+// an Amount that is NaN, negative or above 1e290; also for an at that is
+// zero or outside years 1..9999, or options out of their domain; and one
+// wrapping clv.ErrEmpty when txns is empty or at is before every
+// transaction. txns is not modified or kept.
 func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error) {
 	const fn = "segment.Compute"
 	o, err := resolve(fn, opt)

@@ -6,7 +6,8 @@
 //
 //	CustomerID  not empty
 //	At          not the zero Time, and in years 1..9999 UTC (MinUnix..MaxUnix)
-//	Amount      finite and ≥ 0 (0 is a free order; refunds are not purchases)
+//	Amount      in [0, MaxAmount]: 0 is a free order, refunds are not
+//	            purchases, and NaN, ±Inf and absurd sizes are errors
 //
 // A row is checked field by field in that order, and the rows in slice
 // order: the first bad field of the first bad row is reported, as a
@@ -47,7 +48,7 @@ type row struct {
 type Problem struct {
 	Row    int    // index into the caller's slice
 	Field  string // "CustomerID", "At" or "Amount"
-	Reason string // what is wrong, e.g. "is NaN, want a finite amount ≥ 0"
+	Reason string // what is wrong, e.g. "is the zero time"
 }
 
 // DataError is the layout of clv.DataError.
@@ -84,8 +85,8 @@ func check(i int, t *row) *Problem {
 		return &Problem{i, "CustomerID", "is empty"}
 	case !supported(t.At):
 		return &Problem{i, "At", CheckTime(t.At)}
-	case !(t.Amount >= 0) || math.IsInf(t.Amount, 1):
-		return &Problem{i, "Amount", fmt.Sprintf("is %v, want a finite amount ≥ 0 (net refunds out of the log first)", t.Amount)}
+	case !(t.Amount >= 0 && t.Amount <= MaxAmount): // NaN fails both
+		return &Problem{i, "Amount", fmt.Sprintf("is %v, want 0 ≤ Amount ≤ 1e290 (net refunds out of the log first)", t.Amount)}
 	}
 	return nil
 }
@@ -98,6 +99,11 @@ type Log struct {
 	MaxDay int64    // the latest day of any row
 	Kept   int      // rows on or before the last day kept
 }
+
+// MaxAmount is the largest Amount: no currency amount comes near it, and a
+// sum of fewer than 2³¹ such amounts stays below 2.2·10²⁹⁹, so the sums,
+// means and ratios built from a log stay finite.
+const MaxAmount = 1e290
 
 // NoLimit keeps every row.
 const NoLimit = math.MaxInt64

@@ -4,6 +4,8 @@
 package txlogtest
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"time"
 	_ "time/tzdata" // Pacific/Apia without the host's zoneinfo
@@ -40,7 +42,8 @@ var (
 func GoodLog() []Tx {
 	return []Tx{
 		{"a", jan, 10},
-		{"b", jan, 0}, // a free order
+		{"b", jan, 0},     // a free order
+		{"c", jan, 1e290}, // the largest amount
 		{"a", feb, 5},
 		{"c", mar, 7.5},
 		{"b", mar, 2},
@@ -89,8 +92,9 @@ func BadLogs() []Bad {
 		{"+Inf amount", with(2, func(t *Tx) { t.Amount = math.Inf(1) }), 2, "Amount"},
 		{"-Inf amount", with(2, func(t *Tx) { t.Amount = math.Inf(-1) }), 2, "Amount"},
 		{"negative amount (a refund)", with(3, func(t *Tx) { t.Amount = -4 }), 3, "Amount"},
+		{"amount above 1e290", with(2, func(t *Tx) { t.Amount = math.Nextafter(1e290, math.Inf(1)) }), 2, "Amount"},
 		{"negative subnormal amount", with(3, func(t *Tx) { t.Amount = -math.SmallestNonzeroFloat64 }), 3, "Amount"},
-		{"bad row after the end", append(GoodLog(), Tx{"a", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), math.NaN()}), 5, "Amount"},
+		{"bad row after the end", append(GoodLog(), Tx{"a", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), math.NaN()}), len(GoodLog()), "Amount"},
 		{"empty ID and NaN amount", with(4, func(t *Tx) { t.CustomerID, t.Amount = "", math.NaN() }), 4, "CustomerID"},
 		{"zero time and negative amount", with(4, func(t *Tx) { t.At, t.Amount = time.Time{}, -1 }), 4, "At"},
 		{"two bad rows", func() []Tx {
@@ -125,4 +129,54 @@ func Same[T txlog.Tx](a, b []T) bool {
 		}
 	}
 	return true
+}
+
+// FirstBad returns the first bad row of txns and its field, read straight
+// from the rules (a reference for the shared step), or −1 and "".
+func FirstBad[T txlog.Tx](txns []T) (int, string) {
+	for i := range txns {
+		t := Tx(txns[i])
+		y := t.At.UTC().Year()
+		switch {
+		case t.CustomerID == "":
+			return i, "CustomerID"
+		case t.At.IsZero() || y < 1 || y > 9999:
+			return i, "At"
+		case math.IsNaN(t.Amount) || math.IsInf(t.Amount, 0) || t.Amount < 0 || t.Amount > 1e290:
+			return i, "Amount"
+		}
+	}
+	return -1, ""
+}
+
+// CheckError returns what is wrong with err, an error of function fn on the
+// log txns, or "" when nothing is: err must be a *E (clv.DataError) of fn
+// with a reason and a sentinel, and an error about a row must name the
+// row and field FirstBad finds. An error about anything else (an option,
+// an empty log) has Row −1 unless it indexes another slice of the call.
+func CheckError[E txlog.DataError, P interface {
+	*E
+	error
+}, T txlog.Tx](err error, fn string, txns []T) string {
+	var e P
+	if !errors.As(err, &e) {
+		return fmt.Sprintf("%T is not a data error: %v", err, err)
+	}
+	d := struct {
+		Func   string
+		Row    int
+		Field  string
+		Reason string
+		Err    error
+	}(*e)
+	if d.Func != fn || d.Reason == "" || d.Err == nil {
+		return fmt.Sprintf("malformed error %+v", d)
+	}
+	switch d.Field {
+	case "CustomerID", "At", "Amount":
+		if row, field := FirstBad(txns); d.Row != row || d.Field != field {
+			return fmt.Sprintf("error names row %d %s, the first bad value is row %d %s: %v", d.Row, d.Field, row, field, err)
+		}
+	}
+	return ""
 }
