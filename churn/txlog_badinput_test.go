@@ -45,9 +45,13 @@ func TestBuildBadLogCatalogue(t *testing.T) {
 			requireDataError(t, err, bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
-	good := txlogtest.Convert[clv.Transaction](txlogtest.GoodLog())
-	_, err = Build(good, asOf, nil)
-	require.NoError(t, err)
+	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
+		good := txlogtest.Convert[clv.Transaction](rows)
+		before := slices.Clone(good)
+		_, err = Build(good, asOf, &FeatureOptions{Location: apia})
+		require.NoError(t, err)
+		require.True(t, txlogtest.Same(before, good), "input modified")
+	}
 }
 
 // Option edge cases: as-of dates and End follow the rows' time rules. Before

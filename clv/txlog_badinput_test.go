@@ -48,9 +48,13 @@ func TestSummarizeBadLogCatalogue(t *testing.T) {
 			requireDataError(t, err2, "clv.SummarizeHoldout", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
-	good := txlogtest.Convert[clv.Transaction](txlogtest.GoodLog())
-	_, err = clv.Summarize(good, clv.SummaryOptions{Period: 24 * time.Hour, End: end})
-	require.NoError(t, err)
+	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
+		good := txlogtest.Convert[clv.Transaction](rows)
+		before := slices.Clone(good)
+		_, err = clv.SummarizeHoldout(good, clv.SummaryOptions{Period: 24 * time.Hour, End: end, Location: apia}, end.AddDate(0, 1, 0))
+		require.NoError(t, err)
+		require.True(t, txlogtest.Same(before, good), "input modified")
+	}
 }
 
 // Option edge cases: the end dates follow the rows' time rules. Before the

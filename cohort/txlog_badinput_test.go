@@ -52,9 +52,15 @@ func TestBuildBadLogCatalogue(t *testing.T) {
 			requireDataError(t, err2, "cohort.BuildLifetimes", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
-	good := txlogtest.Convert[clv.Transaction](txlogtest.GoodLog())
-	_, err = cohort.Build(good, nil)
-	require.NoError(t, err)
+	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
+		good := txlogtest.Convert[clv.Transaction](rows)
+		before := slices.Clone(good)
+		_, err = cohort.Build(good, &cohort.Options{Location: apia})
+		require.NoError(t, err)
+		_, err = cohort.BuildLifetimes(good, cohort.LifetimeOptions{Options: cohort.Options{Period: cohort.Week}, Gap: time.Hour})
+		require.NoError(t, err)
+		require.True(t, txlogtest.Same(before, good), "input modified")
+	}
 }
 
 // Option edge cases: End follows the rows' time rules; a zero End is the

@@ -45,9 +45,13 @@ func TestComputeBadLogCatalogue(t *testing.T) {
 			requireDataError(t, err, bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
-	good := txlogtest.Convert[clv.Transaction](txlogtest.GoodLog())
-	_, err = segment.Compute(good, at, nil)
-	require.NoError(t, err)
+	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
+		good := txlogtest.Convert[clv.Transaction](rows)
+		before := slices.Clone(good)
+		_, err = segment.Compute(good, at, &segment.Options{Location: apia})
+		require.NoError(t, err)
+		require.True(t, txlogtest.Same(before, good), "input modified")
+	}
 }
 
 // Option edge cases: the analysis date follows the rows' time rules.
