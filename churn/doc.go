@@ -19,6 +19,14 @@
 // row, for grouped (StratifiedGroupKFold) or out-of-time (TimeSplit)
 // validation.
 //
+// The transaction log is checked by the rules clv, cohort and segment
+// share, and a bad row is the same *clv.DataError (Row, Field) in all of
+// them: a non-empty CustomerID, an At that is not the zero Time and lies in
+// years 1..9999 UTC, and an Amount in [0, 1e290] (0 is a free order;
+// refunds are not purchases and are netted out first; the bound keeps
+// every sum finite). Zero times and negative amounts were accepted before
+// this rule was shared.
+//
 // # Logistic regression
 //
 // With A = [1 | X], η = Aβ, p = 1/(1 + e^(−η)) and case weights w, FitLogistic

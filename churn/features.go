@@ -4,11 +4,10 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
-	"github.com/ltvgo/ltv/internal/custid"
+	"github.com/ltvgo/ltv/internal/txlog"
 )
 
 // CensorPolicy says what Build does with a customer whose label horizon
@@ -96,7 +95,7 @@ type history struct {
 // Build computes churn features and labels for every customer with a
 // purchase on or before each as-of date, stacking the dates into one panel
 // (rows by as-of date in the given order, then customers in order of first
-// appearance in txns). Features at date A use only transactions on days
+// appearance in txns, among the transactions on or before End). Features at date A use only transactions on days
 // ≤ A, so adding or removing later transactions changes labels but never
 // features. The columns are, with W the windows and W₁ the first:
 //
@@ -119,10 +118,14 @@ type history struct {
 // the data follow FeatureOptions.Censored. txns and asOf are only read.
 //
 // Errors (*clv.DataError): no transactions or no as-of dates (clv.ErrEmpty);
-// an empty CustomerID, a NaN or infinite Amount, an as-of date after the
-// end of the data, a model score that is NaN (clv.ErrInvalid). It panics
-// for options outside their domain (a window or horizon < 1, a Model
-// without a positive ModelPeriod, a negative ModelHorizon).
+// with clv.ErrInvalid, the first bad row of txns by the rules clv, cohort
+// and segment share (an empty CustomerID, an At that is the zero Time or
+// outside years 1..9999 UTC, an Amount that is NaN, negative or above 1e290;
+// every row is checked, also those after End), an as-of date that is zero,
+// outside years 1..9999 or after the end of the data, an End outside years
+// 1..9999, a model score that is NaN. It panics for options outside their
+// domain (a window or horizon < 1, a Model without a positive ModelPeriod,
+// a negative ModelHorizon).
 func Build(txns []clv.Transaction, asOf []time.Time, opt *FeatureOptions) (*Dataset, error) {
 	const fn = "churn.Build"
 	o := featureDefaults(opt)
@@ -132,16 +135,24 @@ func Build(txns []clv.Transaction, asOf []time.Time, opt *FeatureOptions) (*Data
 	if len(asOf) == 0 {
 		return nil, dataError(fn, -1, "asOf", clv.ErrEmpty, "has no dates")
 	}
+	if r := txlog.CheckTime(o.End); r != "" && !o.End.IsZero() { // zero End: the last day of the data
+		return nil, dataError(fn, -1, "FeatureOptions.End", clv.ErrInvalid, "%s", r)
+	}
+	clock := txlog.NewClock(o.Location)
+	asOfDays := make([]int64, len(asOf))
+	for i, a := range asOf {
+		if r := txlog.CheckTime(a); r != "" {
+			return nil, dataError(fn, i, "asOf", clv.ErrInvalid, "%s", r)
+		}
+		asOfDays[i] = clock.Day(a)
+	}
 	h, err := newHistory(fn, txns, o)
 	if err != nil {
 		return nil, err
 	}
-	days := newDayCounter(o.Location)
-	asOfDays := make([]int64, len(asOf))
-	for i, a := range asOf {
-		asOfDays[i] = days.day(a)
-		if asOfDays[i] > h.end {
-			return nil, dataError(fn, i, "asOf", clv.ErrInvalid, "%v is after the end of the data", a)
+	for i, a := range asOfDays {
+		if a > h.end {
+			return nil, dataError(fn, i, "asOf", clv.ErrInvalid, "%v is after the end of the data", asOf[i])
 		}
 	}
 	names := featureColumns(o)
@@ -294,150 +305,45 @@ func upperBound(days []int64, d int64) int {
 	return lo
 }
 
-// newHistory validates txns and groups them into per-customer occasions:
-// customers get dense indices (internal/custid), transactions are placed
-// by a counting sort on that index, and each customer's few rows are then
-// sorted by day and collapsed.
+// newHistory validates txns and groups them into per-customer occasions
+// (internal/txlog), collapsing each customer's purchases of one day.
 func newHistory(fn string, txns []clv.Transaction, o FeatureOptions) (*history, error) {
-	txDay := make([]int64, len(txns))
-	h := &history{}
-	// The two halves of txns are validated and dated concurrently.
-	var halves [2]datedRows
-	mid := len(txns) / 2
-	if len(txns) < parallelRows {
-		mid = len(txns)
-	}
-	var wg sync.WaitGroup
-	for k, part := range [2][2]int{{0, mid}, {mid, len(txns)}} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			halves[k] = dateRows(fn, txns, part[0], part[1], txDay, o.Location)
-		}()
-	}
-	wg.Wait()
-	for _, half := range halves {
-		if half.err != nil {
-			return nil, half.err // the first half's error has the lower row
-		}
-	}
-	h.end = max(halves[0].end, halves[1].end)
-	cust, ids := custid.Index(len(txns), func(i int) string { return txns[i].CustomerID })
-	h.ids = ids
-	days := newDayCounter(o.Location)
+	last := int64(txlog.NoLimit)
 	if !o.End.IsZero() {
-		h.end = days.day(o.End)
+		last = txlog.NewClock(o.Location).Day(o.End)
 	}
+	log, bad := txlog.Read(txns, o.Location, last)
+	if bad != nil {
+		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)
+	}
+	h := &history{ids: log.IDs, end: log.MaxDay}
+	if !o.End.IsZero() {
+		h.end = last
+	}
+	start, rows := txlog.Purchases(log, txns)
+	// Collapse: occasions never outnumber rows.
 	nc := len(h.ids)
 	h.start = make([]int, nc+1)
-	for i, c := range cust {
-		if txDay[i] <= h.end {
-			h.start[c+1]++
-		}
-	}
-	for c := range nc {
-		h.start[c+1] += h.start[c]
-	}
-	type row struct {
-		day int64
-		amt float64
-	}
-	rows := make([]row, h.start[nc])
-	next := slices.Clone(h.start[:nc])
-	for i, c := range cust {
-		if txDay[i] <= h.end {
-			rows[next[c]] = row{txDay[i], txns[i].Amount}
-			next[c]++
-		}
-	}
-	// Collapse in place: occasions never outnumber rows.
 	h.day = make([]int64, 0, len(rows))
 	h.amt = make([]float64, 0, len(rows))
 	h.cumAmt = make([]float64, 0, len(rows))
 	out := 0
 	for c := range nc {
-		seg := rows[h.start[c]:h.start[c+1]]
-		if !slices.IsSortedFunc(seg, func(a, b row) int { return int(a.day - b.day) }) {
-			slices.SortStableFunc(seg, func(a, b row) int { return int(a.day - b.day) })
-		}
 		h.start[c] = out
 		var cum float64
-		for k, r := range seg {
-			if k > 0 && r.day == h.day[out-1] {
-				h.amt[out-1] += r.amt
-				cum += r.amt
+		for k, r := range rows[start[c]:start[c+1]] {
+			if k > 0 && r.Day == h.day[out-1] {
+				h.amt[out-1] += r.Amount
+				cum += r.Amount
 				continue
 			}
-			h.day = append(h.day, r.day)
-			h.amt = append(h.amt, r.amt)
+			h.day = append(h.day, r.Day)
+			h.amt = append(h.amt, r.Amount)
 			h.cumAmt = append(h.cumAmt, cum)
-			cum += r.amt
+			cum += r.Amount
 			out++
 		}
 	}
 	h.start[nc] = out
 	return h, nil
-}
-
-// datedRows is what dateRows finds in a block of transactions.
-type datedRows struct {
-	end int64 // latest day in the block
-	err error // for the first bad row of the block
-}
-
-// dateRows validates txns[lo:hi] and writes each row's day into txDay.
-func dateRows(fn string, txns []clv.Transaction, lo, hi int, txDay []int64, loc *time.Location) datedRows {
-	days := newDayCounter(loc)
-	r := datedRows{end: math.MinInt64}
-	for i := lo; i < hi; i++ {
-		t := &txns[i]
-		if t.CustomerID == "" {
-			r.err = dataError(fn, i, "CustomerID", clv.ErrInvalid, "is empty")
-			return r
-		}
-		if math.IsNaN(t.Amount) || math.IsInf(t.Amount, 0) {
-			r.err = dataError(fn, i, "Amount", clv.ErrInvalid, "is %v", t.Amount)
-			return r
-		}
-		txDay[i] = days.day(t.At)
-		r.end = max(r.end, txDay[i])
-	}
-	return r
-}
-
-// dayCounter maps instants to calendar-day numbers in a location (days
-// since 1970-01-01 there), caching the UTC offset of the zone period last
-// used so that most calls need no time-zone lookup.
-type dayCounter struct {
-	loc        *time.Location
-	lo, hi     int64 // the cached period [lo, hi) in Unix seconds
-	offset     int64 // its UTC offset in seconds
-	cacheValid bool
-}
-
-func newDayCounter(loc *time.Location) *dayCounter { return &dayCounter{loc: loc} }
-
-// day returns the calendar day of t in the location.
-func (d *dayCounter) day(t time.Time) int64 {
-	u := t.Unix()
-	if !d.cacheValid || u < d.lo || u >= d.hi {
-		lt := t.In(d.loc)
-		_, off := lt.Zone()
-		start, end := lt.ZoneBounds()
-		d.offset = int64(off)
-		d.lo, d.hi = math.MinInt64, math.MaxInt64
-		if !start.IsZero() {
-			d.lo = start.Unix()
-		}
-		if !end.IsZero() {
-			d.hi = end.Unix()
-		}
-		d.cacheValid = true
-	}
-	s := u + d.offset
-	q := s / 86400
-	if s%86400 < 0 {
-		q--
-	}
-	return q
 }

@@ -6,12 +6,13 @@ import (
 	"slices"
 	"testing"
 	"time"
-	_ "time/tzdata" // the day-counter test needs a zone with DST on every machine
+	_ "time/tzdata" // TestBuildNoLeakage needs a zone with DST on every machine
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
@@ -181,22 +182,6 @@ func TestBuildNoLeakage(t *testing.T) {
 	}
 }
 
-func TestDayCounter(t *testing.T) {
-	ny, err := time.LoadLocation("America/New_York")
-	require.NoError(t, err)
-	for _, loc := range []*time.Location{time.UTC, ny, time.FixedZone("UTC+13:45", 13*3600+45*60)} {
-		dc := newDayCounter(loc)
-		r := rand.New(rand.NewPCG(3, 4))
-		epoch := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-		for range 5000 {
-			at := time.Unix(r.Int64N(4e9)-1e9, 0)
-			y, m, d := at.In(loc).Date()
-			want := int64(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(epoch) / (24 * time.Hour))
-			require.Equal(t, want, dc.day(at), "%v in %v", at, loc)
-		}
-	}
-}
-
 func TestBuildErrors(t *testing.T) {
 	at := []time.Time{date(2024, 2, 15)}
 	for _, tc := range []struct {
@@ -226,31 +211,95 @@ func TestBuildErrors(t *testing.T) {
 	assert.Panics(t, func() { Build(handLog, at, &FeatureOptions{Horizon: -3}) })
 }
 
+// FuzzBuild: three rows from two IDs, any times and amounts, plus flags
+// that inject zero or far times, an End, a zone and a model. Build must not
+// panic or touch its input, must name the first bad row and field
+// (txlogtest.FirstBad) when it fails, and must otherwise return finite
+// features within their ranges.
 func FuzzBuild(f *testing.F) {
-	f.Add("a", int64(0), 10.0, "b", int64(86400*3), 5.0, int64(86400))
-	f.Add("", int64(-5), math.NaN(), "b", int64(1), math.Inf(1), int64(0))
-	f.Add("a", int64(1e9), -3.0, "a", int64(1e9+1), 0.0, int64(2e9))
-	f.Fuzz(func(t *testing.T, id1 string, s1 int64, a1 float64, id2 string, s2 int64, a2 float64, asOf int64) {
+	f.Add("a", int64(0), 10.0, "b", int64(86400*3), 5.0, int64(86400), uint8(0))
+	f.Add("", int64(-5), math.NaN(), "b", int64(1), math.Inf(1), int64(0), uint8(0))
+	f.Add("a", int64(1e9), -3.0, "a", int64(1e9+1), 0.0, int64(2e9), uint8(0))
+	f.Add("a", int64(1e9), 3.0, "b", int64(1e9+86400*40), 0.0, int64(1e9+86400*20), uint8(4|8|16))
+	f.Add("a", int64(1e9), 3.0, "b", int64(-7e10), 1.0, int64(1e9), uint8(1))
+	f.Add("a", int64(1e9), 1e308, "a", int64(1e9+86400), 1e308, int64(2e9), uint8(0)) // the spend would overflow
+	f.Fuzz(func(t *testing.T, id1 string, s1 int64, a1 float64, id2 string, s2 int64, a2 float64, asOf int64, flags uint8) {
+		at := func(s int64) time.Time { return time.Unix(s%1e11, 0) } // about years −1200..5100
+		t1, t2 := at(s1), at(s2)
+		switch flags & 3 {
+		case 1:
+			t1 = time.Time{}
+		case 2:
+			t2 = time.Unix(s2, 0) // any int64 seconds
+		case 3:
+			t1 = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
 		txns := []clv.Transaction{
-			{CustomerID: id1, At: time.Unix(s1%1e11, 0), Amount: a1},
-			{CustomerID: id2, At: time.Unix(s2%1e11, 0), Amount: a2},
-			{CustomerID: id1, At: time.Unix(s2%1e11, 0).Add(time.Hour), Amount: a2},
+			{CustomerID: id1, At: t1, Amount: a1},
+			{CustomerID: id2, At: t2, Amount: a2},
+			{CustomerID: id1, At: t2.Add(time.Hour), Amount: a2},
 		}
-		tc := slices.Clone(txns)
-		ds, err := Build(txns, []time.Time{time.Unix(asOf%1e11, 0)}, &FeatureOptions{Horizon: 1, Windows: []int{1, 7}, Censored: KeepCensored})
-		if err == nil {
-			for _, row := range ds.X {
-				require.Len(t, row, len(ds.Names))
+		asOfs := []time.Time{at(asOf), at(asOf).AddDate(0, 0, -int(flags>>5))}
+		opt := &FeatureOptions{Horizon: 1, Windows: []int{1, 7}, Censored: KeepCensored}
+		if flags&4 != 0 {
+			opt.End = at(asOf).AddDate(0, 0, 2)
+		}
+		if flags&8 != 0 {
+			opt.Location = fuzzZone
+		}
+		if flags&16 != 0 {
+			opt.Model = clv.BGNBD{R: 0.24, Alpha: 4.41, A: 0.79, B: 2.43}
+			opt.ModelPeriod = 7 * 24 * time.Hour
+		}
+		tc, ac := slices.Clone(txns), slices.Clone(asOfs)
+		var ds *Dataset
+		var err error
+		require.NotPanics(t, func() { ds, err = Build(txns, asOfs, opt) })
+		require.True(t, txlogtest.Same(tc, txns), "txns modified")
+		require.Equal(t, ac, asOfs, "asOf modified")
+		if err != nil {
+			require.Empty(t, txlogtest.CheckError[clv.DataError](err, "churn.Build", txns))
+			var de *clv.DataError
+			require.ErrorAs(t, err, &de)
+			if de.Field != "asOf" && de.Field != "FeatureOptions.End" { // options are checked first
+				row, field := txlogtest.FirstBad(txns)
+				require.Equal(t, row, de.Row, "%v", err)
+				require.Equal(t, field, de.Field, "%v", err)
 			}
+			return
 		}
-		require.Equal(t, len(tc), len(txns))
-		for i := range tc {
-			require.Equal(t, tc[i].CustomerID, txns[i].CustomerID)
-			require.True(t, tc[i].At.Equal(txns[i].At))
-			require.True(t, tc[i].Amount == txns[i].Amount || math.IsNaN(tc[i].Amount))
+		row, _ := txlogtest.FirstBad(txns)
+		require.Equal(t, -1, row, "a bad row was accepted")
+		n := len(ds.X)
+		require.Len(t, ds.IDs, n)
+		require.Len(t, ds.AsOf, n)
+		require.Len(t, ds.Churned, n)
+		require.Len(t, ds.Censored, n)
+		col := map[string]int{}
+		for j, name := range ds.Names {
+			col[name] = j
+		}
+		for i, x := range ds.X {
+			require.Len(t, x, len(ds.Names))
+			for j, v := range x {
+				require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%s = %v", ds.Names[j], v)
+				if ds.Names[j] != "trend_1d" {
+					require.GreaterOrEqual(t, v, 0.0, "%s", ds.Names[j])
+				}
+			}
+			require.NotEmpty(t, ds.IDs[i])
+			require.LessOrEqual(t, x[col["days_since_last"]], x[col["tenure_days"]])
+			require.GreaterOrEqual(t, x[col["occasions"]], 1.0)
+			require.LessOrEqual(t, x[col["occasions_7d"]], x[col["occasions"]])
+			require.Contains(t, []float64{0, 1}, x[col["one_time"]])
+			if opt.Model != nil {
+				require.LessOrEqual(t, x[col["p_alive"]], 1.0)
+			}
 		}
 	})
 }
+
+var fuzzZone, _ = time.LoadLocation("Australia/Lord_Howe") // half-hour DST
 
 func TestBuildLargeMatchesPerCustomer(t *testing.T) {
 	// Above parallelRows the log is validated in two halves and numbered on

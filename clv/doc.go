@@ -20,6 +20,14 @@
 // model is in that same unit. BTYD recency is not RFM recency: the time
 // since the last purchase is T − t_x.
 //
+// A transaction log is checked by one rule set shared with churn, cohort
+// and segment, so a bad row is the same *DataError (Row, Field) in all of
+// them: a non-empty CustomerID, an At that is not the zero Time and lies
+// in years 1..9999 UTC (the range the day numbering handles exactly), and
+// an Amount in [0, 1e290] (0 is a free order; refunds are netted out
+// first; the bound keeps every sum finite). Times outside that range and
+// amounts above 1e290 were accepted before the rule was shared.
+//
 // SummarizeHoldout adds each customer's purchase days and spend in a
 // holdout that follows End; its per-customer mean is per purchase day
 // (lifetimes averages over raw rows, lifetimes#431). EvaluateHoldout

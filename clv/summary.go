@@ -2,10 +2,9 @@ package clv
 
 import (
 	"math"
-	"slices"
 	"time"
 
-	"github.com/ltvgo/ltv/internal/custid"
+	"github.com/ltvgo/ltv/internal/txlog"
 )
 
 // SummaryOptions say how a transaction log becomes BTYD summaries.
@@ -47,11 +46,15 @@ type HoldoutCustomer struct {
 // Weight is left 0 (each row is one customer). The rows are sorted by ID
 // (byte-wise string order).
 //
-// Every transaction is validated, also those after End: an empty
-// CustomerID, a zero At, or an Amount that is NaN, ±Inf or negative is an
-// error naming the row (refunds are not purchases: net them out of the
-// log first). Period ≤ 0 or a zero End is an error, as is an empty log or
-// an End before every transaction (ErrEmpty). Errors are *DataError.
+// Every transaction is validated, also those after End, by the rules
+// churn, cohort and segment share: an empty CustomerID, an At that is the
+// zero Time or outside years 1..9999 UTC, or an Amount that is NaN,
+// negative or above 1e290 is an error naming the first bad row and its
+// field (refunds are not purchases: net them out of the log first; 0 is a
+// free order).
+// Period ≤ 0 or an End that is zero or outside years 1..9999 is an error,
+// as is an empty log or an End before every transaction (ErrEmpty).
+// Errors are *DataError.
 //
 // Summarize does not modify txns and keeps no reference to it (the IDs of
 // the rows share the caller's strings, which are immutable). It panics if
@@ -74,8 +77,8 @@ func Summarize(txns []Transaction, opt SummaryOptions) ([]Customer, error) {
 // those of Summarize. txns is not modified.
 func SummarizeHoldout(txns []Transaction, opt SummaryOptions, holdoutEnd time.Time) ([]HoldoutCustomer, error) {
 	const fn = "clv.SummarizeHoldout"
-	if holdoutEnd.IsZero() {
-		return nil, invalid(fn, -1, "holdoutEnd", "is the zero time")
+	if r := txlog.CheckTime(holdoutEnd); r != "" {
+		return nil, invalid(fn, -1, "holdoutEnd", "%s", r)
 	}
 	cs, hold, holdT, err := summarize(fn, txns, opt, holdoutEnd)
 	if err != nil {
@@ -91,27 +94,19 @@ func SummarizeHoldout(txns []Transaction, opt SummaryOptions, holdoutEnd time.Ti
 // holdoutStats are one customer's holdout purchases.
 type holdoutStats struct{ purchases, spend float64 }
 
-// dayAmount is one transaction reduced to its calendar day and amount.
-type dayAmount struct {
-	day    int64
-	amount float64
-}
-
 // summarize is the one implementation behind Summarize and
 // SummarizeHoldout. A zero holdoutEnd means no holdout: hold is then nil.
 //
-// It makes three passes and no per-customer allocations: (1) validate
-// each row and number the customers in order of first appearance
-// (internal/custid); (2) counting-sort the rows into one
-// flat slice grouped by customer, keeping input order inside a group;
-// (3) walk each group in ID order, sorting it by day only when it is not
-// already in order.
+// The shared transaction-log step (internal/txlog) validates the rows,
+// numbers their days and customers, and groups each customer's rows up to
+// the last day used, sorted by day; then each customer in ID order is one
+// walk over its rows.
 func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd time.Time) (cs []Customer, hold []holdoutStats, holdT float64, err error) {
 	if opt.Period <= 0 {
 		return nil, nil, 0, invalid(fn, -1, "SummaryOptions.Period", "is %v, want > 0", opt.Period)
 	}
-	if opt.End.IsZero() {
-		return nil, nil, 0, invalid(fn, -1, "SummaryOptions.End", "is the zero time")
+	if r := txlog.CheckTime(opt.End); r != "" {
+		return nil, nil, 0, invalid(fn, -1, "SummaryOptions.End", "%s", r)
 	}
 	if len(txns) == 0 {
 		return nil, nil, 0, &DataError{Func: fn, Row: -1, Reason: "no transactions", Err: ErrEmpty}
@@ -119,57 +114,33 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 	if len(txns) >= math.MaxInt32 {
 		panic("clv: 2³¹ or more transactions")
 	}
-	days := newDayCounter(opt.Location)
-	endDay := days.day(opt.End)
+	clock := txlog.NewClock(opt.Location)
+	endDay := clock.Day(opt.End)
 	lastDay := endDay
 	withHoldout := !holdoutEnd.IsZero()
 	if withHoldout {
-		lastDay = days.day(holdoutEnd)
+		lastDay = clock.Day(holdoutEnd)
 		if lastDay <= endDay {
 			return nil, nil, 0, invalid(fn, -1, "holdoutEnd", "(%v) is not on a day after End (%v)", holdoutEnd, opt.End)
 		}
 	}
 	dayLength := float64(opt.Period) / float64(24*time.Hour) // in days; exact for whole days
 
-	// Pass 1: validate, then number the customers (custid.Index: no hashing
-	// while the log is sorted by ID) and count their rows.
-	for i := range txns {
-		if err := checkTransaction(fn, i, &txns[i]); err != nil {
-			return nil, nil, 0, err
-		}
+	log, bad := txlog.Read(txns, opt.Location, lastDay)
+	if bad != nil {
+		return nil, nil, 0, txlog.Err[DataError](fn, bad, ErrInvalid)
 	}
-	custOf, ids := custid.Index(len(txns), func(i int) string { return txns[i].CustomerID })
-	counts := make([]int32, len(ids))
-	for _, c := range custOf {
-		counts[c]++
-	}
+	start, grouped := txlog.Purchases(log, txns)
 
-	// Pass 2: group the rows by customer. start[c] is where customer c's
-	// rows begin; counts becomes the write cursor.
-	nc := len(ids)
-	start := make([]int32, nc+1)
-	for c, k := range counts {
-		start[c+1] = start[c] + k
-	}
-	copy(counts, start[:nc])
-	grouped := make([]dayAmount, len(txns))
-	for i := range txns {
-		c := custOf[i]
-		grouped[counts[c]] = dayAmount{days.day(txns[i].At), txns[i].Amount}
-		counts[c]++
-	}
-
-	// Pass 3: one summary per customer, in ID order.
+	// One summary per customer, in ID order.
+	nc := len(log.IDs)
 	cs = make([]Customer, 0, nc)
 	if withHoldout {
 		hold = make([]holdoutStats, 0, nc)
 	}
-	for _, c := range custid.ByID(ids) {
+	for _, c := range log.ByID() {
 		g := grouped[start[c]:start[c+1]]
-		if !slices.IsSortedFunc(g, byDay) {
-			slices.SortStableFunc(g, byDay)
-		}
-		first := g[0].day
+		first := g[0].Day
 		if first > endDay {
 			continue
 		}
@@ -177,17 +148,17 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 		var repeatSpend float64
 		last := first
 		i := 0
-		for ; i < len(g) && g[i].day <= endDay; i++ {
-			if d := g[i].day; i == 0 || d != g[i-1].day {
+		for ; i < len(g) && g[i].Day <= endDay; i++ {
+			if d := g[i].Day; i == 0 || d != g[i-1].Day {
 				occasions++
 				last = d
 			}
-			if g[i].day != first {
-				repeatSpend += g[i].amount
+			if g[i].Day != first {
+				repeatSpend += g[i].Amount
 			}
 		}
 		cust := Customer{
-			ID:        ids[c],
+			ID:        log.IDs[c],
 			Frequency: float64(occasions - 1),
 			Recency:   float64(last-first) / dayLength,
 			T:         float64(endDay-first) / dayLength,
@@ -198,11 +169,11 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 		cs = append(cs, cust)
 		if withHoldout {
 			var h holdoutStats
-			for j := i; j < len(g) && g[j].day <= lastDay; j++ {
-				if j == i || g[j].day != g[j-1].day {
+			for j := i; j < len(g); j++ { // the group ends at the holdout's last day
+				if j == i || g[j].Day != g[j-1].Day {
 					h.purchases++
 				}
-				h.spend += g[j].amount
+				h.spend += g[j].Amount
 			}
 			hold = append(hold, h)
 		}
@@ -212,96 +183,4 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 			Reason: "(" + opt.End.String() + ") is before every transaction", Err: ErrEmpty}
 	}
 	return cs, hold, float64(lastDay-endDay) / dayLength, nil
-}
-
-// checkTransaction validates row i of a transaction log.
-func checkTransaction(fn string, i int, t *Transaction) error {
-	switch {
-	case t.CustomerID == "":
-		return invalid(fn, i, "CustomerID", "is empty")
-	case t.At.IsZero():
-		return invalid(fn, i, "At", "is the zero time")
-	case math.IsNaN(t.Amount) || math.IsInf(t.Amount, 0):
-		return invalid(fn, i, "Amount", "is %v", t.Amount)
-	case t.Amount < 0:
-		return invalid(fn, i, "Amount", "is %v, want ≥ 0 (net refunds out of the log first)", t.Amount)
-	}
-	return nil
-}
-
-func byDay(a, b dayAmount) int {
-	switch {
-	case a.day < b.day:
-		return -1
-	case a.day > b.day:
-		return 1
-	}
-	return 0
-}
-
-// dayCounter numbers the civil days of a time zone: day 0 is 1970-01-01.
-// t.In(loc).Date() is slow per row, so it adds the zone's UTC offset to
-// the Unix time, caching each span of constant offset (ZoneBounds) it meets.
-type dayCounter struct {
-	loc   *time.Location // nil for UTC
-	spans []zoneSpan     // sorted by start, disjoint
-	hit   int            // the span that answered last
-}
-
-// zoneSpan is a stretch [start, end) of Unix seconds with one UTC offset.
-type zoneSpan struct{ start, end, offset int64 }
-
-const secondsPerDay = 24 * 60 * 60
-
-func newDayCounter(loc *time.Location) *dayCounter {
-	if loc == time.UTC {
-		loc = nil
-	}
-	return &dayCounter{loc: loc}
-}
-
-// day returns the number of t's civil day in the counter's zone.
-func (d *dayCounter) day(t time.Time) int64 {
-	s := t.Unix()
-	if d.loc != nil {
-		s += d.offset(t, s)
-	}
-	q := s / secondsPerDay
-	if s%secondsPerDay < 0 {
-		q--
-	}
-	return q
-}
-
-// offset returns the zone's UTC offset in seconds at t (Unix time s).
-func (d *dayCounter) offset(t time.Time, s int64) int64 {
-	if d.hit < len(d.spans) {
-		if sp := d.spans[d.hit]; sp.start <= s && s < sp.end {
-			return sp.offset
-		}
-	}
-	i, found := slices.BinarySearchFunc(d.spans, s, func(sp zoneSpan, s int64) int {
-		switch {
-		case sp.end <= s:
-			return -1
-		case sp.start > s:
-			return 1
-		}
-		return 0
-	})
-	if !found {
-		local := t.In(d.loc)
-		_, off := local.Zone()
-		from, to := local.ZoneBounds()
-		sp := zoneSpan{start: math.MinInt64, end: math.MaxInt64, offset: int64(off)}
-		if !from.IsZero() {
-			sp.start = from.Unix()
-		}
-		if !to.IsZero() {
-			sp.end = to.Unix()
-		}
-		d.spans = slices.Insert(d.spans, i, sp)
-	}
-	d.hit = i
-	return d.spans[i].offset
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/internal/cdnow"
 	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 )
 
 const weekly = 7 * 24 * time.Hour
@@ -340,28 +341,46 @@ func TestSummarizeInputUntouched(t *testing.T) {
 
 var fuzzDSTZone, _ = time.LoadLocation("Europe/Berlin")
 
-// FuzzSummarize decodes each 4 bytes as one transaction (customer 0..7,
-// day offset, hour, amount) and checks that Summarize never panics, never
-// touches its input, and returns rows that obey the BTYD constraints.
+// FuzzSummarize decodes each 4 bytes as one transaction (customer 0..7 and
+// a fault flag, day offset, hour, amount) and checks that Summarize and
+// SummarizeHoldout never panic, never touch their input, name the first
+// bad row and field (txlogtest.FirstBad) when they fail, and otherwise
+// return the same rows, which obey the BTYD constraints.
 func FuzzSummarize(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 10, 0, 3, 5, 20, 1, 200, 23, 0}, int16(10), int8(0))
 	f.Add([]byte{7, 255, 255, 255}, int16(-3), int8(-12))
 	f.Add([]byte{}, int16(0), int8(5))
 	f.Add([]byte{1, 50, 10, 3, 2, 140, 20, 4, 1, 30, 0, 0}, int16(200), int8(1))
+	f.Add([]byte{1, 50, 10, 3, 2 | 3<<3, 140, 20, 4, 1 | 6<<3, 30, 0, 0}, int16(200), int8(1))
+	f.Add([]byte{1 | 2<<3, 50, 10, 3, 2 | 7<<3, 140, 20, 4}, int16(20), int8(100))
 	f.Fuzz(func(t *testing.T, data []byte, endDay int16, zoneHours int8) {
 		origin := utcDay(2020, 1, 1)
 		var txns []clv.Transaction
 		for i := 0; i+4 <= len(data); i += 4 {
 			b := data[i : i+4]
-			amount := float64(b[3])
-			if b[3] == 255 {
-				amount = -1 // an invalid row
-			}
-			txns = append(txns, clv.Transaction{
+			tx := clv.Transaction{
 				CustomerID: strconv.Itoa(int(b[0] % 8)),
 				At:         origin.Add(time.Duration(int(b[1])-20)*24*time.Hour + time.Duration(b[2])*time.Hour/8),
-				Amount:     amount,
-			})
+				Amount:     float64(b[3]),
+			}
+			switch b[0] >> 3 & 7 { // faults
+			case 1:
+				tx.CustomerID = ""
+			case 2:
+				tx.At = time.Time{}
+			case 3:
+				tx.At = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Duration(b[1]) * time.Hour)
+			case 4:
+				tx.Amount = math.NaN()
+			case 5:
+				tx.Amount = math.Inf(1 - 2*int(b[2]&1))
+			case 6:
+				tx.At = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(int(b[1])-128) * time.Hour)
+			}
+			if b[3] == 255 {
+				tx.Amount = -1
+			}
+			txns = append(txns, tx)
 		}
 		orig := slices.Clone(txns)
 		opt := clv.SummaryOptions{
@@ -372,28 +391,42 @@ func FuzzSummarize(f *testing.F) {
 		if zoneHours%4 == 1 {
 			opt.Location = fuzzDSTZone
 		}
-		hs, err := clv.SummarizeHoldout(txns, opt, opt.End.AddDate(0, 0, 30))
-		require.Equal(t, orig, txns)
-		if err != nil {
-			var de *clv.DataError
-			require.ErrorAs(t, err, &de)
+		cs, err1 := clv.Summarize(txns, opt)
+		hs, err2 := clv.SummarizeHoldout(txns, opt, opt.End.AddDate(0, 0, 30))
+		require.True(t, txlogtest.Same(orig, txns), "input modified")
+		if err1 != nil || err2 != nil {
+			require.Error(t, err1)
+			require.Error(t, err2)
+			require.Empty(t, txlogtest.CheckError[clv.DataError](err1, "clv.Summarize", txns))
+			require.Empty(t, txlogtest.CheckError[clv.DataError](err2, "clv.SummarizeHoldout", txns))
+			if row, _ := txlogtest.FirstBad(txns); row >= 0 {
+				require.ErrorIs(t, err1, clv.ErrInvalid)
+				var de *clv.DataError
+				require.ErrorAs(t, err1, &de)
+				require.Equal(t, row, de.Row) // options are valid here: the row comes first
+			}
 			return
 		}
+		require.Len(t, cs, len(hs))
 		for i, h := range hs {
+			require.Equal(t, cs[i], h.Customer)
 			if i > 0 {
 				require.Less(t, hs[i-1].ID, h.ID)
 			}
+			for _, v := range []float64{h.Frequency, h.Recency, h.T, h.Monetary, h.HoldoutPurchases, h.HoldoutSpend} {
+				require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%+v", h)
+				require.GreaterOrEqual(t, v, 0.0, "%+v", h)
+			}
 			require.Equal(t, math.Trunc(h.Frequency), h.Frequency)
-			require.GreaterOrEqual(t, h.Frequency, 0.0)
-			require.GreaterOrEqual(t, h.Recency, 0.0)
 			require.LessOrEqual(t, h.Recency, h.T)
-			require.GreaterOrEqual(t, h.Monetary, 0.0)
+			require.LessOrEqual(t, h.Frequency, h.Recency) // one occasion per day
 			if h.Frequency == 0 {
 				require.Zero(t, h.Recency)
 				require.Zero(t, h.Monetary)
 			}
 			require.Equal(t, 30.0, h.HoldoutT)
-			require.LessOrEqual(t, h.HoldoutPurchases, 31.0)
+			require.Equal(t, math.Trunc(h.HoldoutPurchases), h.HoldoutPurchases)
+			require.LessOrEqual(t, h.HoldoutPurchases, 30.0)
 		}
 	})
 }

@@ -2,7 +2,6 @@ package cohort
 
 import (
 	"fmt"
-	"sort"
 	"time"
 )
 
@@ -41,14 +40,6 @@ func (p Period) valid() bool { return p >= Month && p <= Quarter }
 // the number of Mondays-started weeks since the week of 1969-12-29 for Week,
 // 12·year + month − 1 for Month and 4·year + quarter − 1 for Quarter, so the
 // period index of a purchase is a subtraction of two period numbers.
-
-// Supported instants: years 1..9999, as in time.Time's text formats.
-const (
-	minUnix = -62135596800 // 0001-01-01T00:00:00Z
-	maxUnix = 253402300799 // 9999-12-31T23:59:59Z
-)
-
-const secondsPerDay = 86400
 
 func floorDiv(a, b int64) int64 {
 	q := a / b
@@ -145,62 +136,4 @@ func (p Period) label(n int64) string {
 		return fmt.Sprintf("%04d-Q%d", y, (m-1)/3+1)
 	}
 	return fmt.Sprintf("%04d-%02d", y, m)
-}
-
-// clock turns instants into civil day numbers in one location without a
-// time.Time conversion per call: it remembers the spans of the zone
-// offsets (standard time, summer time, ...) it has met, sorted by start.
-type clock struct {
-	utc   bool
-	loc   *time.Location
-	spans []zoneSpan
-	last  int // index of the span that answered last
-}
-
-type zoneSpan struct{ from, to, offset int64 } // [from, to) in Unix seconds
-
-func newClock(loc *time.Location) *clock {
-	return &clock{utc: loc == time.UTC, loc: loc}
-}
-
-// day returns the day number of t in the clock's location. t must lie in
-// years 1..9999 (checked by the callers).
-func (c *clock) day(t time.Time) int64 {
-	u := t.Unix()
-	if c.utc {
-		return floorDiv(u, secondsPerDay)
-	}
-	if len(c.spans) > 0 {
-		if s := c.spans[c.last]; u >= s.from && u < s.to {
-			return floorDiv(u+s.offset, secondsPerDay)
-		}
-		i := sort.Search(len(c.spans), func(i int) bool { return c.spans[i].to > u })
-		if i < len(c.spans) && u >= c.spans[i].from {
-			c.last = i
-			return floorDiv(u+c.spans[i].offset, secondsPerDay)
-		}
-	}
-	local := t.In(c.loc)
-	_, off := local.Zone()
-	from, to := local.ZoneBounds()
-	s := zoneSpan{from: minUnix - secondsPerDay, to: maxUnix + secondsPerDay, offset: int64(off)}
-	if !from.IsZero() {
-		s.from = from.Unix()
-	}
-	if !to.IsZero() {
-		s.to = to.Unix()
-	}
-	i := sort.Search(len(c.spans), func(i int) bool { return c.spans[i].from > s.from })
-	c.spans = append(c.spans, zoneSpan{})
-	copy(c.spans[i+1:], c.spans[i:])
-	c.spans[i] = s
-	c.last = i
-	return floorDiv(u+s.offset, secondsPerDay)
-}
-
-// inRange reports whether t lies in the supported years 1..9999 and is not
-// the zero Time (which marks a missing value).
-func inRange(t time.Time) bool {
-	u := t.Unix()
-	return !t.IsZero() && u >= minUnix && u <= maxUnix
 }

@@ -81,5 +81,14 @@
 // Inputs are never modified or kept. Bad data returns a *clv.DataError
 // wrapping clv.ErrInvalid, clv.ErrEmpty or ErrSingular, naming the row and
 // field; only programmer mistakes documented on a function panic. Amounts
-// are in the caller's currency; negative transaction amounts are refunds.
+// are in the caller's currency.
+//
+// A transaction log is checked by the rules clv, churn and segment share,
+// and a bad row is the same *clv.DataError (Row, Field) in all of them: a
+// non-empty CustomerID, an At that is not the zero Time and lies in years
+// 1..9999 UTC, and an Amount in [0, 1e290] (0 is a free order; the bound
+// keeps every sum finite). Every row is
+// checked, also those after End. Refunds are not purchases: net them out of
+// the log first (negative amounts were once taken as refunds; they are now
+// an error, as everywhere else in ltv).
 package cohort

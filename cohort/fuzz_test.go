@@ -12,13 +12,16 @@ import (
 
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/cohort"
+	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 )
 
 var fuzzZones = []string{"UTC", "Europe/Berlin", "America/St_Johns", "Pacific/Apia"}
 
 // fuzzTxns decodes 8-byte records: customer (1 byte), seconds offset from
 // 2024-01-01 (4 bytes, ±68 years), amount (2 bytes, cents), a flag byte
-// that injects a NaN amount, an empty ID or a zero time.
+// that injects a NaN amount, an empty ID, a zero time, a time in year
+// 10000 (or, in a zone east of UTC, on its eve) or an infinite amount.
+// Amounts may be negative, which is an error too.
 func fuzzTxns(data []byte) []clv.Transaction {
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
 	var txns []clv.Transaction
@@ -35,6 +38,10 @@ func fuzzTxns(data []byte) []clv.Transaction {
 			tx.CustomerID = ""
 		case 3:
 			tx.At = time.Time{}
+		case 4:
+			tx.At = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Duration(data[0]) * time.Hour)
+		case 5:
+			tx.Amount = math.Inf(1)
 		}
 		txns = append(txns, tx)
 	}
@@ -65,10 +72,25 @@ func FuzzBuild(f *testing.F) {
 		txns := fuzzTxns(data)
 		before := slices.Clone(txns)
 		o := fuzzOptions(t, period, zone, end)
-		c, err := cohort.Build(txns, &o)
+		var c *cohort.Cohorts
+		var err error
+		require.NotPanics(t, func() { c, err = cohort.Build(txns, &o) })
 		requireSameTxns(t, before, txns)
 		if err != nil {
+			requireLogError(t, err, "cohort.Build", txns, o)
 			return
+		}
+		requireGoodLog(t, txns)
+		for _, tb := range []cohort.Table{c.Active, c.Surviving, c.Revenue} {
+			for r, row := range tb.Cells {
+				require.Len(t, row, len(tb.Cells[0]))
+				for k, v := range row {
+					if k < c.Observed[r] {
+						require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%v", v)
+						require.GreaterOrEqual(t, v, 0.0)
+					}
+				}
+			}
 		}
 		for r, row := range c.Active.Cells {
 			size := float64(c.Active.Sizes[r])
@@ -97,13 +119,23 @@ func FuzzBuildLifetimes(f *testing.F) {
 		txns := fuzzTxns(data)
 		before := slices.Clone(txns)
 		o := cohort.LifetimeOptions{Options: fuzzOptions(t, period, zone, end), Gap: time.Duration(1+int(zone)) * 24 * time.Hour}
-		l, err := cohort.BuildLifetimes(txns, o)
+		var l *cohort.Lifetimes
+		var err error
+		require.NotPanics(t, func() { l, err = cohort.BuildLifetimes(txns, o) })
 		requireSameTxns(t, before, txns)
 		if err != nil {
+			requireLogError(t, err, "cohort.BuildLifetimes", txns, o.Options)
 			return
 		}
-		for _, obs := range l.Observations {
-			require.False(t, math.IsNaN(obs.Time) || obs.Time < 0, "%v", obs)
+		requireGoodLog(t, txns)
+		require.Len(t, l.Observations, len(l.CustomerIDs))
+		require.Len(t, l.Cohort, len(l.CustomerIDs))
+		for i, obs := range l.Observations {
+			require.False(t, math.IsNaN(obs.Time) || math.IsInf(obs.Time, 0) || obs.Time < 0, "%v", obs)
+			require.Less(t, l.Cohort[i], len(l.Labels))
+			if obs.Event {
+				require.GreaterOrEqual(t, obs.Time, o.Gap.Hours()/24)
+			}
 		}
 	})
 }
@@ -154,6 +186,28 @@ func FuzzFitTrend(f *testing.F) {
 			require.Len(t, tr.Coef, 2)
 		}
 	})
+}
+
+// requireLogError checks the error of a fuzzed call: a *clv.DataError of
+// fn that names the first bad row and field (txlogtest.FirstBad), which
+// comes first when the options are valid.
+func requireLogError(t *testing.T, err error, fn string, txns []clv.Transaction, o cohort.Options) {
+	t.Helper()
+	require.Empty(t, txlogtest.CheckError[clv.DataError](err, fn, txns))
+	if row, field := txlogtest.FirstBad(txns); row >= 0 && o.Period <= cohort.Quarter {
+		var de *clv.DataError
+		require.ErrorAs(t, err, &de)
+		require.Equal(t, row, de.Row, "%v", err)
+		require.Equal(t, field, de.Field, "%v", err)
+		require.ErrorIs(t, err, clv.ErrInvalid)
+	}
+}
+
+// requireGoodLog fails if a call succeeded on a log with a bad row.
+func requireGoodLog(t *testing.T, txns []clv.Transaction) {
+	t.Helper()
+	row, field := txlogtest.FirstBad(txns)
+	require.Equal(t, -1, row, "bad %s accepted", field)
 }
 
 // requireSameTxns compares transactions with amounts bit for bit, so NaN

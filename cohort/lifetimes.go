@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/txlog"
 	"github.com/ltvgo/ltv/survival"
 )
 
@@ -75,35 +76,19 @@ func BuildLifetimes(txns []clv.Transaction, opt LifetimeOptions) (*Lifetimes, er
 	}
 	end := midnight(s.endDay+1, o.Location)
 
-	// Each customer's purchase times, grouped by a counting sort.
-	offsets := make([]int, len(s.ids)+1)
-	for _, c := range s.cust {
-		if c >= 0 {
-			offsets[c+1]++
-		}
-	}
-	for c := range s.ids {
-		offsets[c+1] += offsets[c]
-	}
-	times := make([]time.Time, s.kept)
-	next := slices.Clone(offsets[:len(s.ids)])
-	for i, c := range s.cust {
-		if c >= 0 {
-			times[next[c]] = txns[i].At
-			next[c]++
-		}
-	}
+	// Each customer's purchase times.
+	offsets, times := txlog.Group(s.Log, func(i int) time.Time { return txns[i].At })
 
 	cohorts := slices.Clone(s.first)
 	slices.Sort(cohorts)
 	cohorts = slices.Compact(cohorts)
 	l := &Lifetimes{
 		Unit:         unit,
-		CustomerIDs:  slices.Clone(s.ids),
-		Cohort:       make([]int, len(s.ids)),
+		CustomerIDs:  slices.Clone(s.IDs),
+		Cohort:       make([]int, len(s.IDs)),
 		Labels:       make([]string, len(cohorts)),
 		Starts:       make([]time.Time, len(cohorts)),
-		Observations: make([]survival.Observation, len(s.ids)),
+		Observations: make([]survival.Observation, len(s.IDs)),
 	}
 	for r, p := range cohorts {
 		l.Labels[r] = o.Period.label(int64(p))
@@ -111,7 +96,7 @@ func BuildLifetimes(txns []clv.Transaction, opt LifetimeOptions) (*Lifetimes, er
 	}
 	gap := opt.Gap.Seconds()
 	perUnit := unit.Seconds()
-	for c := range s.ids {
+	for c := range s.IDs {
 		l.Cohort[c], _ = slices.BinarySearch(cohorts, s.first[c])
 		ts := times[offsets[c]:offsets[c+1]]
 		slices.SortFunc(ts, time.Time.Compare)

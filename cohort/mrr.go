@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/internal/custid"
+	"github.com/ltvgo/ltv/internal/txlog"
 )
 
 // MRR is one customer's monthly recurring revenue in one calendar month.
@@ -56,8 +57,8 @@ func BuildRecurring(recs []MRR) (*Recurring, error) {
 		switch {
 		case m.CustomerID == "":
 			return nil, invalid(fn, i, "CustomerID", "is empty")
-		case !inRange(m.Month):
-			return nil, invalid(fn, i, "Month", "is %v, want a time in years 1..9999", m.Month)
+		case txlog.CheckTime(m.Month) != "":
+			return nil, invalid(fn, i, "Month", "%s", txlog.CheckTime(m.Month))
 		case !(m.Amount >= 0) || math.IsInf(m.Amount, 1):
 			return nil, invalid(fn, i, "Amount", "is %v, want a finite value ≥ 0", m.Amount)
 		}

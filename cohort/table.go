@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/txlog"
 )
 
 // maxCells caps cohorts × periods of one table (64 Mi cells, 512 MiB per
@@ -78,8 +79,7 @@ type Cohorts struct {
 	// customers who will come back after the end of data; for lifetimes
 	// with censoring see BuildLifetimes.
 	Surviving Table
-	// Revenue.Cells[c][k]: the sum of the amounts cohort c spent in period k
-	// (refunds, as negative amounts, included).
+	// Revenue.Cells[c][k]: the sum of the amounts cohort c spent in period k.
 	Revenue Table
 }
 
@@ -101,9 +101,11 @@ type Cohorts struct {
 // has a row of NaN (but its size is counted).
 //
 // Errors (a *clv.DataError): clv.ErrEmpty when there is no transaction on
-// or before the end day; clv.ErrInvalid for an empty CustomerID, a zero At
-// or one outside years 1..9999, a NaN or infinite Amount, an unknown
-// Period, or a table of more than 2²⁶ cells.
+// or before the end day; clv.ErrInvalid for the first bad row by the rules
+// clv, churn and segment share (an empty CustomerID, a zero At or one
+// outside years 1..9999 UTC, an Amount that is NaN, negative or above
+// 1e290; every row is checked, also those after End), an End outside
+// years 1..9999, an unknown Period, or a table of more than 2²⁶ cells.
 func Build(txns []clv.Transaction, opt *Options) (*Cohorts, error) {
 	const fn = "cohort.Build"
 	o, err := opt.resolve(fn)
@@ -198,13 +200,12 @@ func (g *grid) tabulate(txns []clv.Transaction, s *scanned, byMask bool) (revenu
 		mask  uint64 // periods with a purchase (span ≤ 64 only)
 		base  int32  // row·span: the start of the customer's cohort row
 		first int32  // cohort period number
-		count int32  // purchases (counting-sort path only)
 	}
-	accs := make([]acc, len(s.ids))
+	accs := make([]acc, len(s.IDs))
 	for c, f := range s.first {
 		accs[c] = acc{base: g.rowOf[c] * int32(span), first: f}
 	}
-	for i, c := range s.cust {
+	for i, c := range s.Cust {
 		if c < 0 {
 			continue
 		}
@@ -213,8 +214,6 @@ func (g *grid) tabulate(txns []clv.Transaction, s *scanned, byMask bool) (revenu
 		revenue[a.base+k] += txns[i].Amount
 		if byMask {
 			a.mask |= 1 << k
-		} else {
-			a.count++
 		}
 	}
 
@@ -226,25 +225,14 @@ func (g *grid) tabulate(txns []clv.Transaction, s *scanned, byMask bool) (revenu
 			lastSeen[int(a.base)+63-bits.LeadingZeros64(a.mask)]++
 		}
 	} else {
-		offsets := make([]int32, len(accs)+1)
-		for c, a := range accs {
-			offsets[c+1] = offsets[c] + a.count
-		}
-		ks := make([]int32, s.kept)
-		next := slices.Clone(offsets[:len(accs)])
-		for i, c := range s.cust {
-			if c >= 0 {
-				ks[next[c]] = s.period[i] - accs[c].first
-				next[c]++
-			}
-		}
+		start, ks := txlog.Group(s.Log, func(i int) int32 { return s.period[i] - accs[s.Cust[i]].first })
 		seen := make([]int32, span) // the last customer seen active in period k
 		for k := range seen {
 			seen[k] = -1
 		}
 		for c, a := range accs {
 			last := int32(0)
-			for _, k := range ks[offsets[c]:offsets[c+1]] {
+			for _, k := range ks[start[c]:start[c+1]] {
 				if seen[k] != int32(c) {
 					seen[k] = int32(c)
 					active[a.base+k]++

@@ -263,10 +263,15 @@ func spread(n, years int) []clv.Transaction {
 	return txns
 }
 
-// Negative amounts are refunds and reduce revenue; they are not errors.
-func TestBuildRefund(t *testing.T) {
+// A negative amount is an error, as in clv, churn and segment: refunds are
+// not purchases and are netted out of the log first. (Build used to add
+// them to Revenue.)
+func TestBuildRejectsRefund(t *testing.T) {
 	ok := time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC)
-	c, err := cohort.Build([]clv.Transaction{{CustomerID: "a", At: ok, Amount: 10}, {CustomerID: "a", At: ok, Amount: -4}}, nil)
-	require.NoError(t, err)
-	requireCells(t, [][]float64{{6}}, c.Revenue.Cells) // 10 − 4
+	_, err := cohort.Build([]clv.Transaction{{CustomerID: "a", At: ok, Amount: 10}, {CustomerID: "a", At: ok, Amount: -4}}, nil)
+	require.ErrorIs(t, err, clv.ErrInvalid)
+	var de *clv.DataError
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, 1, de.Row)
+	require.Equal(t, "Amount", de.Field)
 }

@@ -23,6 +23,13 @@
 // purchase (BTYD frequency x = n − 1 does not), and RFM monetary includes
 // it (the Gamma-Gamma mean spend excludes it).
 //
+// The log is checked by the rules clv, churn and cohort share, and a bad
+// row is the same *clv.DataError (Row, Field) in all of them: a non-empty
+// CustomerID, an At that is not the zero Time and lies in years 1..9999
+// UTC, and an Amount in [0, 1e290] (0 is a free order; refunds are netted
+// out first; the bound keeps every sum finite). Every row is checked, also those after E. Zero times, which once
+// gave day counts of about 739,000, are an error.
+//
 // # Scores
 //
 // Each measure gets a score 1..n (Options.Scores, default 5); recency is

@@ -2,18 +2,24 @@ package segment_test
 
 import (
 	"encoding/binary"
+	"errors"
 	"math"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 	"github.com/ltvgo/ltv/segment"
 )
 
+var fuzzZone, _ = time.LoadLocation("America/St_Johns") // half-hour offset, DST
+
 // fuzzTxns decodes data into transactions, 11 bytes each: a customer ID
-// (one byte, 0 meaning empty), a day offset and hour (2 bytes), and an
-// amount (8 bytes, any float64 bits, so NaN, ±Inf and negatives occur).
+// (one byte, 0 meaning empty), a day offset and hour (2 bytes; hours 253,
+// 254 and 255 are a time around year 1, one in year 10000 and the zero
+// time), and an amount (8 bytes, any float64 bits, so NaN, ±Inf and
+// negatives occur).
 func fuzzTxns(data []byte) []clv.Transaction {
 	var txns []clv.Transaction
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -23,6 +29,14 @@ func fuzzTxns(data []byte) []clv.Transaction {
 			id = string(rune('a' + data[0]%16))
 		}
 		at := base.Add(time.Duration(int8(data[1]))*24*time.Hour + time.Duration(data[2])*time.Hour)
+		switch data[2] {
+		case 255:
+			at = time.Time{}
+		case 254:
+			at = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+		case 253:
+			at = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(int8(data[1])) * time.Hour)
+		}
 		amt := math.Float64frombits(binary.LittleEndian.Uint64(data[3:11]))
 		txns = append(txns, clv.Transaction{CustomerID: id, At: at, Amount: amt})
 		data = data[11:]
@@ -39,13 +53,16 @@ func fuzzSeed(rows ...[3]float64) []byte {
 	return out
 }
 
-// FuzzCompute: no panic, no change to the input, and on success every
-// score in 1..n and every bin count adding up to the customers.
+// FuzzCompute: no panic, no change to the input, an error naming the first
+// bad row and field (txlogtest.FirstBad), and on success finite values in
+// range, every score in 1..n and every bin count adding up to the
+// customers.
 func FuzzCompute(f *testing.F) {
 	f.Add(fuzzSeed([3]float64{1, 0, 10}, [3]float64{2, 3, 5}, [3]float64{1, -2, 7}), uint8(0), uint8(5))
 	f.Add(fuzzSeed([3]float64{1, 5, 10}, [3]float64{1, 5, 1}, [3]float64{3, 1, 0}), uint8(1), uint8(2))
 	f.Add(fuzzSeed([3]float64{0, 0, 10}), uint8(2), uint8(1))
 	f.Add(fuzzSeed([3]float64{4, 0, math.NaN()}), uint8(0), uint8(5))
+	f.Add(fuzzSeed([3]float64{4, 0, 1e308}, [3]float64{4, 1, 1e308}), uint8(4), uint8(5)) // the revenue would overflow
 	f.Fuzz(func(t *testing.T, data []byte, binning, scores uint8) {
 		txns := fuzzTxns(data)
 		before := slices.Clone(txns)
@@ -58,10 +75,39 @@ func FuzzCompute(f *testing.F) {
 			}
 			opt.RecencyEdges, opt.FrequencyEdges, opt.MonetaryEdges = e, e, e
 		}
-		res, err := segment.Compute(txns, time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC), opt)
+		if binning&4 != 0 {
+			opt.Location = fuzzZone
+		}
+		var res *segment.Result
+		var err error
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("panic: %v", p)
+				}
+			}()
+			res, err = segment.Compute(txns, time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC), opt)
+		}()
 		assertSameTxns(t, before, txns)
+		row, field := txlogtest.FirstBad(txns)
 		if err != nil {
+			if msg := txlogtest.CheckError[clv.DataError](err, "segment.Compute", txns); msg != "" {
+				t.Fatal(msg)
+			}
+			var de *clv.DataError
+			if row >= 0 && (!errors.As(err, &de) || de.Row != row || de.Field != field || !errors.Is(err, clv.ErrInvalid)) {
+				t.Fatalf("bad row %d %s, error %v", row, field, err) // the options are valid
+			}
 			return
+		}
+		if row >= 0 {
+			t.Fatalf("bad row %d %s accepted", row, field)
+		}
+		for _, c := range res.Customers {
+			if c.CustomerID == "" || c.SinceLast < 0 || c.Frequency < 1 || !(c.Monetary >= 0) || math.IsInf(c.Monetary, 0) ||
+				!(c.Revenue >= 0) || math.IsInf(c.Revenue, 0) {
+				t.Fatalf("value out of range: %+v", c)
+			}
 		}
 		for _, c := range res.Customers {
 			for _, s := range []int{c.R, c.F, c.M} {

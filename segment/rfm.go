@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
-	"github.com/ltvgo/ltv/internal/custid"
+	"github.com/ltvgo/ltv/internal/txlog"
 )
 
 // RFM is one customer's recency, frequency and monetary values with their
@@ -126,10 +126,13 @@ type Result struct {
 // to the date of at. Customers appear in the order of their first transaction in txns that
 // is not ignored.
 //
-// Every transaction is checked, also the ignored ones. Compute returns a
-// *clv.DataError wrapping clv.ErrInvalid for an empty CustomerID, a NaN,
-// infinite or negative Amount, a zero at, or options out of their domain;
-// and one wrapping clv.ErrEmpty when txns is empty or at is before every
+// Every transaction is checked, also the ignored ones, by the rules clv,
+// churn and cohort share. Compute returns a *clv.DataError wrapping
+// clv.ErrInvalid, naming the first bad row and field, for an empty
+// CustomerID, an At that is the zero Time or outside years 1..9999 UTC, or
+// an Amount that is NaN, negative or above 1e290; also for an at that is
+// zero or outside years 1..9999, or options out of their domain; and one
+// wrapping clv.ErrEmpty when txns is empty or at is before every
 // transaction. txns is not modified or kept.
 func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error) {
 	const fn = "segment.Compute"
@@ -140,37 +143,25 @@ func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error
 	if len(txns) == 0 {
 		return nil, &clv.DataError{Func: fn, Row: -1, Reason: "no transactions", Err: clv.ErrEmpty}
 	}
-	if at.IsZero() {
-		return nil, invalid(fn, -1, "at", "is the zero time")
+	if r := txlog.CheckTime(at); r != "" {
+		return nil, invalid(fn, -1, "at", "%s", r)
 	}
-	atDay := civilDay(at, o.Location)
+	atDay := txlog.NewClock(o.Location).Day(at)
 
-	// Validate and date every row, number the customers of the rows kept
-	// (internal/custid), then accumulate one flat record per customer.
-	days := make([]int64, len(txns))
-	for i := range txns {
-		t := &txns[i]
-		if t.CustomerID == "" {
-			return nil, invalid(fn, i, "CustomerID", "is empty")
-		}
-		if a := t.Amount; math.IsNaN(a) || math.IsInf(a, 0) || a < 0 {
-			return nil, invalid(fn, i, "Amount", "is %v, want finite and ≥ 0", a)
-		}
-		days[i] = civilDay(t.At, o.Location)
+	// Validate and date every row and number the customers of the rows kept
+	// (internal/txlog), then accumulate one flat record per customer.
+	log, bad := txlog.Read(txns, o.Location, atDay)
+	if bad != nil {
+		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)
 	}
-	cust, ids := custid.Index(len(txns), func(i int) string {
-		if days[i] > atDay {
-			return "" // ignored: cust[i] = −1
-		}
-		return txns[i].CustomerID
-	})
+	ids := log.IDs
 	aggs := make([]aggregate, len(ids))
 	anyUnsort := false
-	for i, c := range cust {
+	for i, c := range log.Cust {
 		if c < 0 {
 			continue
 		}
-		a, d := &aggs[c], days[i]
+		a, d := &aggs[c], log.Day[i]
 		a.orders++
 		a.revenue += txns[i].Amount
 		// Occasions counted on the fly are right while a customer's rows
@@ -189,7 +180,7 @@ func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error
 			Reason: fmt.Sprintf("(%s) is before every transaction", at.In(o.Location).Format(time.DateOnly)), Err: clv.ErrEmpty}
 	}
 	if anyUnsort && o.Frequency == Occasions {
-		recountOccasions(days, cust, aggs)
+		recountOccasions(log, aggs)
 	}
 
 	rows := make([]RFM, len(ids))
@@ -220,48 +211,17 @@ type aggregate struct {
 }
 
 // recountOccasions counts the distinct days of every customer flagged
-// unsorted: a counting sort puts each such customer's days side by side in
-// one buffer, then each run is sorted and its distinct values counted.
-func recountOccasions(txDays []int64, cust []int32, aggs []aggregate) {
-	end := make([]int, len(aggs)) // write position, then end, of each run
-	n := 0
+// unsorted: each customer's days are grouped (internal/txlog), then the
+// run of each such customer is sorted and its distinct values counted.
+func recountOccasions(log *txlog.Log, aggs []aggregate) {
+	start, days := txlog.Group(log, func(i int) int64 { return log.Day[i] })
 	for c := range aggs {
-		if aggs[c].unsorted {
-			end[c] = n
-			n += int(aggs[c].orders)
+		if a := &aggs[c]; a.unsorted {
+			run := days[start[c]:start[c+1]]
+			slices.Sort(run)
+			a.occasions = int32(len(slices.Compact(run)))
 		}
 	}
-	days := make([]int64, n)
-	for i, c := range cust {
-		if c >= 0 && aggs[c].unsorted {
-			days[end[c]] = txDays[i]
-			end[c]++
-		}
-	}
-	for c := range aggs {
-		a := &aggs[c]
-		if !a.unsorted {
-			continue
-		}
-		run := days[end[c]-int(a.orders) : end[c]]
-		slices.Sort(run)
-		a.occasions = int32(len(slices.Compact(run)))
-	}
-}
-
-// civilDay returns the number of the civil date of t in loc, counted from
-// 1970-01-01 (negative before it).
-func civilDay(t time.Time, loc *time.Location) int64 {
-	sec := t.Unix()
-	if loc != time.UTC {
-		_, off := t.In(loc).Zone()
-		sec += int64(off)
-	}
-	d := sec / 86400
-	if sec%86400 < 0 {
-		d--
-	}
-	return d
 }
 
 // Score scores rows that already hold SinceLast, Frequency and Monetary

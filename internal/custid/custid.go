@@ -1,7 +1,7 @@
 // Package custid numbers the customer IDs of a transaction log: it turns
 // the ID strings of n rows into dense customer numbers 0, 1, 2, … in order
-// of first appearance, the one indexer behind clv, segment, cohort and
-// churn.
+// of first appearance, the indexer behind the shared transaction-log step
+// (internal/txlog) of clv, segment, cohort and churn.
 //
 // Index works in three steps, on two goroutines for large logs:
 //

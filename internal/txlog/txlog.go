@@ -1,0 +1,186 @@
+// Package txlog is the one transaction-log step of clv, churn, cohort and
+// segment: it validates a log, numbers each row's civil day and each
+// row's customer, and groups the rows by customer.
+//
+// The rules, the same for every package:
+//
+//	CustomerID  not empty
+//	At          not the zero Time, and in years 1..9999 UTC (MinUnix..MaxUnix)
+//	Amount      in [0, MaxAmount]: 0 is a free order, refunds are not
+//	            purchases, and NaN, ±Inf and absurd sizes are errors
+//
+// A row is checked field by field in that order, and the rows in slice
+// order: the first bad field of the first bad row is reported, as a
+// Problem that the caller turns into its *clv.DataError with Err. Every
+// row is checked, also those a caller then leaves out.
+//
+// This package cannot import clv (internal/ is the ground floor), so it
+// takes any slice whose element type has clv.Transaction's fields (the Tx
+// constraint) and builds clv.DataError through its layout (DataError).
+package txlog
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/ltvgo/ltv/internal/custid"
+)
+
+// Tx is the layout of clv.Transaction.
+type Tx interface {
+	~struct {
+		CustomerID string
+		At         time.Time
+		Amount     float64
+	}
+}
+
+// row gives access to a Tx's fields: type parameters have no fields.
+type row struct {
+	CustomerID string
+	At         time.Time
+	Amount     float64
+}
+
+// Problem is the first bad value of an input.
+type Problem struct {
+	Row    int    // index into the caller's slice
+	Field  string // "CustomerID", "At" or "Amount"
+	Reason string // what is wrong, e.g. "is the zero time"
+}
+
+// DataError is the layout of clv.DataError.
+type DataError interface {
+	~struct {
+		Func   string
+		Row    int
+		Field  string
+		Reason string
+		Err    error
+	}
+}
+
+// Err returns p as an error of type *E for function fn, wrapping sentinel:
+// Err[clv.DataError](fn, p, clv.ErrInvalid) is a *clv.DataError.
+func Err[E DataError, P interface {
+	*E
+	error
+}](fn string, p *Problem, sentinel error) error {
+	e := E(struct {
+		Func   string
+		Row    int
+		Field  string
+		Reason string
+		Err    error
+	}{fn, p.Row, p.Field, p.Reason, sentinel})
+	return P(&e)
+}
+
+// check returns the first bad field of t, or nil.
+func check(i int, t *row) *Problem {
+	switch {
+	case t.CustomerID == "":
+		return &Problem{i, "CustomerID", "is empty"}
+	case !supported(t.At):
+		return &Problem{i, "At", CheckTime(t.At)}
+	case !(t.Amount >= 0 && t.Amount <= MaxAmount): // NaN fails both
+		return &Problem{i, "Amount", fmt.Sprintf("is %v, want 0 ≤ Amount ≤ 1e290 (net refunds out of the log first)", t.Amount)}
+	}
+	return nil
+}
+
+// Log is a validated transaction log reduced to integers.
+type Log struct {
+	Day    []int64  // per row: civil day number (Clock) in the log's location
+	Cust   []int32  // per row: customer number, or −1 for a row after the last day kept
+	IDs    []string // per customer number: the ID, numbered in order of first appearance among the rows kept
+	MaxDay int64    // the latest day of any row
+	Kept   int      // rows on or before the last day kept
+}
+
+// MaxAmount is the largest Amount: no currency amount comes near it, and a
+// sum of fewer than 2³¹ such amounts stays below 2.2·10²⁹⁹, so the sums,
+// means and ratios built from a log stay finite.
+const MaxAmount = 1e290
+
+// NoLimit keeps every row.
+const NoLimit = math.MaxInt64
+
+// Read validates txns (see the package doc), numbers the civil days of
+// their At in loc (nil means UTC), and numbers the customers of the rows on
+// or before day last (NoLimit: all rows). It returns the first bad value as
+// a Problem and then no Log. txns is only read. Read panics if txns has 2³¹
+// or more rows.
+func Read[T Tx](txns []T, loc *time.Location, last int64) (*Log, *Problem) {
+	n := len(txns)
+	l := &Log{Day: make([]int64, n), MaxDay: math.MinInt64}
+	type result struct {
+		maxDay int64
+		kept   int
+		bad    *Problem
+	}
+	var parts [2]result
+	Split(n, func(part, lo, hi int) {
+		clk := NewClock(loc)
+		r := result{maxDay: math.MinInt64}
+		for i := lo; i < hi; i++ {
+			t := row(txns[i])
+			if r.bad = check(i, &t); r.bad != nil {
+				break
+			}
+			d := clk.Day(t.At)
+			l.Day[i] = d
+			r.maxDay = max(r.maxDay, d)
+			if d <= last {
+				r.kept++
+			}
+		}
+		parts[part] = r
+	})
+	for _, r := range parts {
+		if r.bad != nil {
+			return nil, r.bad // the first part's problem has the lower row
+		}
+		l.MaxDay = max(l.MaxDay, r.maxDay)
+		l.Kept += r.kept
+	}
+	if l.MaxDay <= last {
+		l.Cust, l.IDs = custid.Index(n, func(i int) string { return row(txns[i]).CustomerID })
+	} else {
+		l.Cust, l.IDs = custid.Index(n, func(i int) string {
+			if l.Day[i] > last {
+				return "" // left out: Cust −1
+			}
+			return row(txns[i]).CustomerID
+		})
+	}
+	return l, nil
+}
+
+// ByID returns the customer numbers sorted by ID (byte-wise string order).
+func (l *Log) ByID() []int32 { return custid.ByID(l.IDs) }
+
+// parallelRows is the row count from which Split uses two goroutines.
+const parallelRows = 1 << 15
+
+// Split calls f(part, lo, hi) for the two halves [0, n/2) and [n/2, n) of
+// n rows, concurrently, or once with part 0 and the whole range [0, n)
+// (part 1 then gets the empty range [n, n)) for fewer than 2¹⁵ rows.
+func Split(n int, f func(part, lo, hi int)) {
+	if n < parallelRows {
+		f(0, 0, n)
+		f(1, n, n)
+		return
+	}
+	mid := n / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f(1, mid, n)
+	}()
+	f(0, 0, mid)
+	wg.Wait()
+}
