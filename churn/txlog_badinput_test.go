@@ -12,9 +12,9 @@ import (
 	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 )
 
-// requireDataError checks that err is a *clv.DataError of churn.Build for
+// requireBuildError checks that err is a *clv.DataError of churn.Build for
 // row and field, wrapping sentinel.
-func requireDataError(t *testing.T, err error, row int, field string, sentinel error, name string) {
+func requireBuildError(t *testing.T, err error, row int, field string, sentinel error, name string) {
 	t.Helper()
 	var de *clv.DataError
 	require.True(t, errors.As(err, &de), "%s: %v", name, err)
@@ -42,7 +42,7 @@ func TestBuildBadLogCatalogue(t *testing.T) {
 			require.NotPanics(t, func() { _, err = Build(txns, asOf, opt) }, bc.Name)
 			require.True(t, txlogtest.Same(before, txns), bc.Name)
 			require.Equal(t, asOfBefore, asOf)
-			requireDataError(t, err, bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			requireBuildError(t, err, bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
 	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
@@ -78,7 +78,7 @@ func TestBuildBadOptions(t *testing.T) {
 		var err error
 		require.NotPanics(t, func() { _, err = Build(good, tc.asOf, tc.opt) }, tc.name)
 		require.True(t, txlogtest.Same(before, good), tc.name)
-		requireDataError(t, err, tc.row, tc.field, clv.ErrInvalid, tc.name)
+		requireBuildError(t, err, tc.row, tc.field, clv.ErrInvalid, tc.name)
 	}
 }
 

@@ -1,9 +1,13 @@
 package clv_test
 
 import (
+	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/ltvgo/ltv/clv"
 )
@@ -24,33 +28,150 @@ func fuzzSeeds(f *testing.F) {
 	f.Add(0.5, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 3.0, 3.0, 3.0, 0.0, math.Inf(1))
 }
 
-// FuzzFits checks that no input makes the fits or Value panic, modify
-// their input, or return a model without an error when the rows are bad.
+// typedFitError reports whether err is one of the documented outcomes of
+// a fit: bad or too little data, a limit of the parameter space, a search
+// that stopped early, or an undefined mean spend.
+func typedFitError(err error) bool {
+	for _, e := range []error{clv.ErrInvalid, clv.ErrEmpty, clv.ErrBoundary, clv.ErrNotConverged, clv.ErrUndefined} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkFitOutcome fails unless a fit either returned a typed error or a
+// model with finite positive parameters, a finite log-likelihood and
+// finite positive standard errors (NaN only for parameters held at a
+// boundary).
+func checkFitOutcome(t *testing.T, name string, params []float64, fit clv.Fit, err error) {
+	t.Helper()
+	if err != nil && !typedFitError(err) {
+		t.Fatalf("%s: untyped error %v", name, err)
+	}
+	if err != nil && !errors.Is(err, clv.ErrBoundary) {
+		return
+	}
+	for _, v := range params {
+		if !(v > 0) || math.IsInf(v, 0) {
+			t.Fatalf("%s: parameters %v with error %v", name, params, err)
+		}
+	}
+	if math.IsNaN(fit.LogLikelihood) || math.IsInf(fit.LogLikelihood, 0) {
+		t.Fatalf("%s: log-likelihood %v", name, fit.LogLikelihood)
+	}
+	if err == nil {
+		for _, se := range fit.StdErr {
+			if !(se > 0) || math.IsInf(se, 0) {
+				t.Fatalf("%s: converged with StdErr %v", name, fit.StdErr)
+			}
+		}
+	}
+}
+
+func sameCustomers(x, y []clv.Customer) bool {
+	same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
+	return slices.EqualFunc(x, y, func(x, y clv.Customer) bool {
+		return x.ID == y.ID && same(x.Frequency, y.Frequency) && same(x.Recency, y.Recency) && same(x.T, y.T) &&
+			same(x.Monetary, y.Monetary) && same(x.Weight, y.Weight)
+	})
+}
+
+// FuzzFits checks that no input makes a fit, Value or Score panic or modify
+// its input, and that every fit either succeeds with finite estimates or
+// returns a typed error; scores are finite and in range or an error.
 func FuzzFits(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4 float64) {
 		cs := customersFromFuzz(a0, a1, a2, a3, a4, b0, b1, b2, b3, b4, c0, c1, c2, c3, c4)
+		// Two ordinary customers more, so that some inputs are fittable.
+		cs = append(cs, clv.Customer{Frequency: 2, Recency: 30, T: 38, Monetary: 20}, clv.Customer{Frequency: 1, Recency: 4, T: 25, Monetary: 35})
 		before := slices.Clone(cs)
-		opt := &clv.FitOptions{MaxIterations: 20}
-		m, fit, err := clv.FitBGNBD(cs, opt)
-		if err == nil && (math.IsNaN(fit.LogLikelihood) || !(m.R > 0)) {
-			t.Fatalf("FitBGNBD accepted %v with %+v %+v", cs, m, fit)
-		}
-		_, _, _ = clv.FitMBGNBD(cs, opt)
-		_, _, _ = clv.FitGammaGamma(cs, opt)
+		opt := &clv.FitOptions{MaxIterations: 50}
+		bg, fit, err := clv.FitBGNBD(cs, opt)
+		checkFitOutcome(t, "FitBGNBD", []float64{bg.R, bg.Alpha, bg.A, bg.B}, fit, err)
+		mbg, fit, err := clv.FitMBGNBD(cs, opt)
+		checkFitOutcome(t, "FitMBGNBD", []float64{mbg.R, mbg.Alpha, mbg.A, mbg.B}, fit, err)
+		gg, fit, err := clv.FitGammaGamma(cs, opt)
+		checkFitOutcome(t, "FitGammaGamma", []float64{gg.P, gg.Q, gg.Gamma}, fit, err)
 		_, _ = clv.SpendFrequencyCorrelation(cs)
-		_, _ = clv.Value(bgPub, ggPub, cs, clv.ValueOptions{Period: week, Horizon: 3, Margin: 1})
+		scores, err := clv.Score(bgPub, ggPub, cs, clv.ValueOptions{Period: week, Horizon: 3, Margin: 1, Discount: 0.01})
+		if err == nil {
+			for _, s := range scores {
+				if !(s.PAlive >= 0 && s.PAlive <= 1) || !(s.Purchases >= 0) || math.IsInf(s.Purchases, 0) ||
+					!(s.Value >= 0) || math.IsInf(s.Value, 0) {
+					t.Fatalf("Score gave %+v for %v", s, cs)
+				}
+			}
+		} else if !typedFitError(err) {
+			t.Fatalf("Score: untyped error %v", err)
+		}
 		for _, c := range cs {
 			_ = bgPub.ConditionalExpectedPurchases(c, c.T)
 			_ = bgPub.PAlive(c)
 			_ = ggPub.ConditionalExpectedSpend(c)
 		}
-		if !slices.EqualFunc(before, cs, func(x, y clv.Customer) bool {
-			same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
-			return same(x.Frequency, y.Frequency) && same(x.Recency, y.Recency) && same(x.T, y.T) &&
-				same(x.Monetary, y.Monetary) && same(x.Weight, y.Weight)
-		}) {
+		if !sameCustomers(before, cs) {
 			t.Fatal("input modified")
+		}
+	})
+}
+
+// FuzzSummarizeFit runs the whole path a user runs, from a transaction
+// log through Summarize to every purchase and spend fit and Score: no
+// panic, no modified input, typed errors, finite estimates and scores.
+func FuzzSummarizeFit(f *testing.F) {
+	f.Add(uint64(1), uint8(40), uint16(300), 30.0, 0.5)
+	f.Add(uint64(2), uint8(3), uint16(5), 0.0, 0.0)
+	f.Add(uint64(3), uint8(200), uint16(60), 1e300, 5.0)
+	f.Add(uint64(4), uint8(1), uint16(1), math.NaN(), 1.0)
+	f.Fuzz(func(t *testing.T, seed uint64, customers uint8, days uint16, amount, spread float64) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		var txns []clv.Transaction
+		for c := range int(customers) {
+			id := fmt.Sprint("c", c)
+			k := 1 + rng.IntN(1+int(spread*4)%20)
+			for range k {
+				at := start.Add(time.Duration(rng.IntN(int(days)+1)) * 24 * time.Hour)
+				txns = append(txns, clv.Transaction{CustomerID: id, At: at, Amount: amount * (0.5 + rng.Float64())})
+			}
+		}
+		before := slices.Clone(txns)
+		end := start.Add(time.Duration(days) * 24 * time.Hour)
+		cs, err := clv.Summarize(txns, clv.SummaryOptions{Period: week, End: end})
+		if !slices.EqualFunc(before, txns, func(a, b clv.Transaction) bool {
+			return a.CustomerID == b.CustomerID && a.At.Equal(b.At) && math.Float64bits(a.Amount) == math.Float64bits(b.Amount)
+		}) {
+			t.Fatal("Summarize modified its input")
+		}
+		if err != nil {
+			if !typedFitError(err) {
+				t.Fatalf("Summarize: untyped error %v", err)
+			}
+			return
+		}
+		opt := &clv.FitOptions{MaxIterations: 50}
+		bg, fit, err := clv.FitBGNBD(cs, opt)
+		checkFitOutcome(t, "FitBGNBD", []float64{bg.R, bg.Alpha, bg.A, bg.B}, fit, err)
+		pn, fit, err := clv.FitParetoNBD(cs, opt)
+		checkFitOutcome(t, "FitParetoNBD", []float64{pn.R, pn.Alpha, pn.S, pn.Beta}, fit, err)
+		gg, gfit, gerr := clv.FitGammaGamma(cs, opt)
+		checkFitOutcome(t, "FitGammaGamma", []float64{gg.P, gg.Q, gg.Gamma}, gfit, gerr)
+		if err != nil && !errors.Is(err, clv.ErrBoundary) || gerr != nil && !errors.Is(gerr, clv.ErrBoundary) {
+			return
+		}
+		scores, err := clv.Score(pn, gg, cs, clv.ValueOptions{Period: week, Horizon: 12, Margin: 0.3, Discount: 0.01})
+		if err != nil {
+			if !typedFitError(err) {
+				t.Fatalf("Score: untyped error %v", err)
+			}
+			return
+		}
+		for i, s := range scores {
+			if !(s.PAlive >= 0 && s.PAlive <= 1) || !(s.Purchases >= 0) || math.IsInf(s.Purchases, 0) || math.IsNaN(s.Value) {
+				t.Fatalf("Score row %d = %+v for %+v", i, s, cs[i])
+			}
 		}
 	})
 }
