@@ -21,8 +21,8 @@ import "math"
 // parameters of fitted models. Its two parts cancel when c−k ≪ 0 (large
 // r, or large x with small b), when k ≪ c (c·E1 and G agree to many
 // digits), and G overflows when a is large. So a first-order bound on its
-// rounding error, u·(|c·E1|·(|ln(1−z)^(a−1)| + 4) + (1−z)^(a−1)·Σ_j (6j+2)·|g_j|
-// + …) with u = 2^−53, is carried along the sum, and the series is kept
+// rounding error, u·(|c·E1|·(|ln(1−z)^(a−1)| + 4) + (1−z)^(a−1)·Σ_j (6j+n)·|g_j|
+// + …) with u = 2^−53 and n terms, is carried along the sum, and the series is kept
 // only when that bound is below 1e-11·M and it converged within 3,000
 // terms.
 //
@@ -85,40 +85,68 @@ func bgCoreSeries(a, bp, k, tau float64) (float64, bool) {
 	l := -math.Log1p(tau) // ln(1−z)
 	eps := a - 1
 	el := eps * l
-	pw := math.Exp(el) // (1−z)^(a−1)
-	ce1 := c * ExpRel(eps, -l)
+	// (1−z)^(a−1) and E1 = −expm1(ε·l)/ε share one expm1 where the
+	// power is not small (so 1 + expm1 keeps its digits).
+	var pw, e1 float64
+	if el > -0.5 {
+		em := math.Expm1(el)
+		pw = 1 + em
+		e1 = -l
+		if eps != 0 {
+			e1 = -em / eps
+		}
+	} else {
+		pw, e1 = math.Exp(el), ExpRel(eps, -l)
+	}
+	if pw == 0 { // (1−z)^(a−1) underflowed: G may not be negligible, so integrate
+		return 0, false
+	}
+	ce1 := c * e1
+	ref := ce1 / pw // M/(1−z)^(a−1) = ref − G
+	// With c−k ≥ 0 every term is ≥ 0 (the usual case: c−k = a+b−1−r for
+	// BG/NBD whatever x), so Σ|g_j| = G and only the signed case needs
+	// Σ|g_j| and Σ j·|g_j| carried along.
+	signed := A < 0
 	g := A * z
 	sum := g
-	absJ := math.Abs(g) // Σ j·|g_j|: the j-th term carries ~6j roundings
-	absS := math.Abs(g) // Σ |partial sums|: the summation's roundings
-	converged := false
+	absG, absJ := math.Abs(g), math.Abs(g)
+	am1 := a - 1
+	n := 0
 	for j := 1; j < bgSeriesMaxTerms; j++ {
 		jf := float64(j)
-		ratio := (A + jf) * (a + jf - 1) * z / ((c + jf) * (jf + 1))
+		ratio := (A + jf) * (am1 + jf) * z / ((c + jf) * (jf + 1))
 		next := g * ratio
 		sum += next
 		an := math.Abs(next)
-		if !(an < 1e300) { // overflow (large a) or NaN
-			return 0, false
+		if signed {
+			absG += an
+			absJ += an * (jf + 1)
 		}
-		absJ += an * (jf + 1)
-		absS += math.Abs(sum)
-		// The ratios tend to z monotonically, so the tail after next is
-		// at most |next|·ρ/(1−ρ) with ρ = max(|ratio|, z); stop once it is
-		// below 1e-16 of M as it stands.
-		rho := max(math.Abs(ratio), z)
-		if an == 0 || pw*an*rho <= (1-rho)*1e-16*math.Abs(ce1-pw*sum) {
-			converged = true
-			break
+		if lim := 1e-15 * math.Abs(ref-sum); an <= lim {
+			// The ratios tend to z monotonically, so the tail after next
+			// is at most |next|·ρ/(1−ρ) with ρ = max(|ratio|, z): stop
+			// once that is below 1e-15 of M as it stands.
+			if rho := max(math.Abs(ratio), z); an == 0 || an*rho <= (1-rho)*lim {
+				n = j + 1
+				break
+			}
+		} else if !(an < 1e300) { // overflow (large a) or NaN
+			return 0, false
 		}
 		g = next
 	}
-	if !converged {
+	if n == 0 {
 		return 0, false
 	}
+	if !signed {
+		absG, absJ = sum, float64(n)*sum
+	}
 	m := ce1 - pw*sum
+	// Term j carries ~6j roundings of the recurrence, the n-term sum
+	// n·Σ|g_j| more; (1−z)^(a−1) and E1 are off by ~|ε·l| ulp, and the
+	// shortcut 1 + expm1 by an ulp of 1.
 	bound := unitRoundoff * ((math.Abs(el)+4)*math.Abs(ce1) +
-		pw*((math.Abs(el)+2)*math.Abs(sum)+6*absJ+absS+2*math.Abs(g)))
+		(pw*(math.Abs(el)+2)+1)*math.Abs(sum) + pw*(6*absJ+float64(n)*absG))
 	if !(m > 0) || !(bound <= bgSeriesTol*m) {
 		return 0, false
 	}
