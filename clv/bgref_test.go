@@ -60,7 +60,7 @@ func TestBGReferenceGrid(t *testing.T) {
 	rd.Comment = '#'
 	recs, err := rd.ReadAll()
 	require.NoError(t, err)
-	require.Greater(t, len(recs), 10)
+	require.Greater(t, len(recs), 500)
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
