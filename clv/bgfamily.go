@@ -55,17 +55,24 @@ func (m bgFamily) logLikelihood(c Customer) float64 {
 	return ll + numeric.LogSumExp(u, v)
 }
 
+// pAlive returns P(alive at T) = 1/(1 + ω/(1−ω)) from the log-odds of
+// logOddsDropped, except that b+x+shift−1 is formed as b + (x+shift−1),
+// exact in its integer part, so that b down to 1e-8 keeps its digits when
+// x+shift = 1.
 func (m bgFamily) pAlive(c Customer) float64 {
 	if !m.valid() || checkCustomer("", 0, c, false) != nil {
 		return math.NaN()
 	}
-	if c.Frequency+m.shift == 0 {
+	x := c.Frequency
+	if x+m.shift == 0 {
 		return 1
 	}
-	return numeric.InvLogit1p(m.logOddsDropped(c.Frequency, c.Recency, c.T))
+	lo := math.Log(m.a) - math.Log(m.b+(x+m.shift-1)) + (m.r+x)*math.Log1p((c.T-c.Recency)/(m.alpha+c.Recency))
+	return numeric.InvLogit1p(lo)
 }
 
-// conditional returns E[Y(t) | x, t_x, T] = M(a, b+x+shift, r+x, t/(α+T))·P(alive).
+// conditional returns E[Y(t) | x, t_x, T] = M(a, b+x+shift, r+x, t/(α+T))·P(alive)
+// (FHL 2005 eq. 10; Batislam et al. 2007), with M from numeric.BGCore.
 func (m bgFamily) conditional(c Customer, t float64) float64 {
 	p := m.pAlive(c)
 	if math.IsNaN(p) || !(t >= 0) || math.IsInf(t, 1) {
@@ -82,7 +89,8 @@ func (m bgFamily) conditional(c Customer, t float64) float64 {
 }
 
 // unconditional returns E[X(t)] for a customer who made a first purchase
-// at 0: M(a, b, r, t/α) for BG/NBD, b/(a+b)·M(a, b+1, r, t/α) for MBG/NBD.
+// at 0: M(a, b, r, t/α) for BG/NBD (FHL 2005 eq. 9), b/(a+b)·M(a, b+1, r, t/α)
+// for MBG/NBD (Batislam et al. 2007).
 func (m bgFamily) unconditional(t float64) float64 {
 	if !m.valid() || !(t >= 0) || math.IsInf(t, 1) {
 		return math.NaN()
@@ -102,27 +110,38 @@ func (m bgFamily) unconditional(t float64) float64 {
 //	B(a, b+n+s)/B(a,b)·NB_n + [n+s > 0]·B(a+1, b+n+s−1)/B(a,b)·I_{t/(α+t)}(n, r)
 //
 // with NB_n the negative-binomial pmf and I the regularised incomplete
-// beta (I := 1 at n = 0), which avoids FHL's cancelling finite sum.
+// beta (I := 1 at n = 0), which avoids FHL's cancelling finite sum. The
+// Beta ratios are differences of lnΓ(x+m) − lnΓ(x) taken without
+// cancellation (numeric.LnGammaRatio), so a and b up to 1e8 keep their
+// digits, and I is evaluated with both t/(α+t) and α/(α+t) exact to an ulp.
 func (m bgFamily) probPurchases(n int, t float64) float64 {
 	if !m.valid() || n < 0 || !(t >= 0) || math.IsInf(t, 1) {
 		return math.NaN()
 	}
 	nf, s := float64(n), m.shift
-	lnBab := numeric.LnBeta(m.a, m.b)
-	lnNB := numeric.Lgamma(m.r+nf) - numeric.Lgamma(m.r) - numeric.Lgamma(nf+1) +
-		m.r*math.Log(m.alpha/(m.alpha+t))
-	if n > 0 {
-		lnNB += nf * math.Log(t/(m.alpha+t))
+	if t == 0 { // no purchases in an empty interval
+		if n == 0 {
+			return 1
+		}
+		return 0
 	}
-	p := math.Exp(numeric.LnBeta(m.a, m.b+nf+s) - lnBab + lnNB)
+	ab := m.a + m.b
+	// ln NB_n = lnΓ(r+n) − lnΓ(r) − ln n! + r·ln(α/(α+t)) + n·ln(t/(α+t)).
+	lnNB := numeric.LnGammaRatio(m.r, nf) - numeric.Lgamma(nf+1) - m.r*math.Log1p(t/m.alpha)
+	if n > 0 {
+		lnNB -= nf * math.Log1p(m.alpha/t)
+	}
+	// B(a, b+n+s)/B(a, b) = Γ(b+n+s)/Γ(b) · Γ(a+b)/Γ(a+b+n+s).
+	p := math.Exp(numeric.LnGammaRatio(m.b, nf+s) - numeric.LnGammaRatio(ab, nf+s) + lnNB)
 	if nf+s > 0 {
 		tail := 1.0
 		if n > 0 {
-			tail = mathext.RegIncBeta(nf, m.r, t/(m.alpha+t))
+			tail = numeric.RegIncBeta(nf, m.r, t/(m.alpha+t), m.alpha/(m.alpha+t))
 		}
-		p += math.Exp(numeric.LnBeta(m.a+1, m.b+nf+s-1)-lnBab) * tail
+		// B(a+1, b+n+s−1)/B(a, b) = a·Γ(b+n+s−1)/Γ(b) · Γ(a+b)/Γ(a+b+n+s).
+		p += math.Exp(math.Log(m.a)+numeric.LnGammaRatio(m.b, nf+s-1)-numeric.LnGammaRatio(ab, nf+s)) * tail
 	}
-	return p
+	return min(p, 1) // the two rounded terms may pass 1 by an ulp when one of them is ~1
 }
 
 // bgParams are the parameters (r, α, a, b) of BG/NBD and MBG/NBD.

@@ -32,7 +32,8 @@ func FitMBGNBD(cs []Customer, opt *FitOptions) (MBGNBD, Fit, error) {
 func (m MBGNBD) LogLikelihood(c Customer) float64 { return m.family().logLikelihood(c) }
 
 // PAlive returns the probability that the customer is still active at T.
-// Unlike the BG/NBD it is below 1 for one-time buyers.
+// Unlike the BG/NBD it is below 1 for one-time buyers. Accuracy and range
+// are those of BGNBD.PAlive.
 //
 // Special cases are:
 //
@@ -40,26 +41,37 @@ func (m MBGNBD) LogLikelihood(c Customer) float64 { return m.family().logLikelih
 func (m MBGNBD) PAlive(c Customer) float64 { return m.family().pAlive(c) }
 
 // ExpectedPurchases returns E[X(t)] = b/(a+b)·M(a, b+1, r, t/α), the
-// expected repeat purchases in (0, t] of a new customer (MODELS.md §3).
+// expected repeat purchases in (0, t] of a new customer (Batislam, Denizel
+// & Filiztekin 2007), where b/(a+b) is the chance of surviving the coin
+// tossed at the first purchase and M the BG/NBD expectation with the
+// dropout posterior Beta(a, b+1). Accuracy and range are those of
+// BGNBD.ExpectedPurchases.
 //
 // Special cases are:
 //
-//	ExpectedPurchases(t) = NaN for t < 0, t = +Inf or NaN
+//	ExpectedPurchases(0) = 0
+//	ExpectedPurchases(t) = NaN for t < 0, t = +Inf or NaN, or invalid parameters
 func (m MBGNBD) ExpectedPurchases(t float64) float64 { return m.family().unconditional(t) }
 
 // ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected
-// purchases in (T, T+t] (MODELS.md §3).
+// purchases in (T, T+t] (Batislam et al. 2007): the BG/NBD expectation
+// with the dropout posterior Beta(a, b+x+1), times P(alive). Accuracy and
+// range are those of BGNBD.ConditionalExpectedPurchases.
 //
 // Special cases are:
 //
-//	ConditionalExpectedPurchases(c, t) = NaN for an invalid c, t < 0 or t = +Inf
+//	ConditionalExpectedPurchases(c, 0) = 0
+//	ConditionalExpectedPurchases(c, t) = NaN for an invalid c, t < 0, t = +Inf or NaN, or invalid parameters
 func (m MBGNBD) ConditionalExpectedPurchases(c Customer, t float64) float64 {
 	return m.family().conditional(c, t)
 }
 
-// ProbPurchases returns P(X(t) = n) for a new customer (MODELS.md §3).
+// ProbPurchases returns P(X(t) = n) for a new customer (Batislam et al.
+// 2007; the BG/NBD form with b+n+1 in place of b+n). Accuracy and range
+// are those of BGNBD.ProbPurchases.
 //
 // Special cases are:
 //
-//	ProbPurchases(n, t) = NaN for n < 0, t < 0 or t = +Inf
+//	ProbPurchases(0, 0) = 1; ProbPurchases(n, 0) = 0 for n > 0
+//	ProbPurchases(n, t) = NaN for n < 0, t < 0, t = +Inf or NaN, or invalid parameters
 func (m MBGNBD) ProbPurchases(n int, t float64) float64 { return m.family().probPurchases(n, t) }

@@ -1,0 +1,165 @@
+package numeric
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mathext"
+)
+
+// Expected values: mpmath 1.3.0, c/(a−1)·[1 − 2F1(a−1, k; c; −τ)] at 80
+// digits, at the float64 values of the inputs (computed for this test).
+// The first four are the reported BG/NBD failures, E[X(52)] at the
+// published CDNOW parameters (Fader, Hardie & Lee 2005) with r = 100,
+// r = 1000, a = 1e4 and a = 1e6; the series gave −3.1e7, ±1e146…1e260 and
+// NaN there. The fifth is E[X(52)] at those parameters themselves.
+var bgCoreCases = []struct{ a, bp, k, tau, want float64 }{
+	{0.793, 2.426, 100, 52 / 4.414, 30.082393010083827},
+	{0.793, 2.426, 1000, 52 / 4.414, 55.031737552750499},
+	{1e4, 2.426, 0.243, 52 / 4.414, 0.46168001541111869},
+	{1e6, 2.426, 0.243, 52 / 4.414, 0.4615981130419527},
+	{0.793, 2.426, 0.243, 52 / 4.414, 1.4460505953964038},
+	{1e-3, 1e8, 1e4, 1e7, 99410222352.032043},
+	{1e-3, 1e-3, 1e-3, 1e-8, 9.9999999749750006e-12},
+	{3, 1e5, 1e-3, 0.2, 0.00019999939942122203},
+	// a = b' = 1e8: p is 1/2 to 1e-4, so M ≈ 2·(1 − (1+τ/2)^(−k)).
+	{1e8, 1e8, 1, 1e-3, 0.0009995002498750637376883650215651785},
+	{1e8, 1e8, 1e4, 1e3, 2.000000010000000100000001},
+	{1e8, 1e-3, 1e4, 1e4, 1.0000000000100000001000000012081668},
+}
+
+func TestBGCore(t *testing.T) {
+	for _, tc := range bgCoreCases {
+		got, err := BGCore(tc.a, tc.bp, tc.k, tc.tau)
+		require.NoError(t, err)
+		require.InEpsilon(t, tc.want, got, 1e-12, "M(%v, %v, %v, %v)", tc.a, tc.bp, tc.k, tc.tau)
+	}
+}
+
+// TestBGCoreSeriesQuad checks the two ways of computing M against each
+// other wherever the series trusts itself, over a grid that spans both
+// small and large parameters.
+func TestBGCoreSeriesQuad(t *testing.T) {
+	n := 0
+	for _, a := range []float64{1e-3, 0.05, 0.793, 1, 1 + 1e-9, 2.5, 30, 1e3} {
+		for _, bp := range []float64{1e-3, 0.3, 2.426, 40, 1e4} {
+			for _, k := range []float64{1e-3, 0.243, 3, 100} {
+				for _, tau := range []float64{1e-6, 0.1, 2, 50, 2000} {
+					s, ok := bgCoreSeries(a, bp, k, tau)
+					q, err := bgCoreQuad(a, bp, k, tau)
+					require.NoError(t, err)
+					require.Greater(t, q, 0.0)
+					if ok {
+						n++
+						require.InEpsilon(t, q, s, 1e-11, "M(%v, %v, %v, %v)", a, bp, k, tau)
+					}
+				}
+			}
+		}
+	}
+	require.Greater(t, n, 300) // the series is the common path
+}
+
+// TestBGCoreLimits checks M against closed forms it reduces to:
+//
+//	k = 1:        M = E[τ/(1+pτ)] (Beta mean of a rational function), and for b' = 1
+//	              a·τ·∫_0^1 p^(a−1)/(1+pτ) dp = τ·2F1(1, a; a+1; −τ) (gonum Hypergeo, τ < 1)
+//	τ → 0:        M → k·τ
+//	a, b' → ∞:    p → a/(a+b'), M → (1 − (1+pτ)^(−k))/p
+func TestBGCoreLimits(t *testing.T) {
+	for _, a := range []float64{0.3, 1, 4} {
+		for _, tau := range []float64{0.1, 0.5, 0.9} {
+			got, err := BGCore(a, 1, 1, tau)
+			require.NoError(t, err)
+			require.InEpsilon(t, tau*mathext.Hypergeo(1, a, a+1, -tau), got, 1e-13, "a=%v τ=%v", a, tau)
+		}
+	}
+	got, _ := BGCore(0.7, 2.5, 3, 1e-12)
+	require.InEpsilon(t, 3e-12, got, 1e-9)
+	p := 0.25
+	got, _ = BGCore(3e9*p, 3e9*(1-p), 7, 2)
+	require.InEpsilon(t, -math.Expm1(-7*math.Log1p(p*2))/p, got, 1e-8)
+}
+
+func TestBGCoreSpecial(t *testing.T) {
+	got, err := BGCore(0.8, 2.4, 0.2, 0)
+	require.NoError(t, err)
+	require.Equal(t, 0.0, got)
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, in := range [][4]float64{{0, 1, 1, 1}, {1, 0, 1, 1}, {1, 1, 0, 1}, {1, 1, 1, -1}, {inf, 1, 1, 1}, {1, inf, 1, 1},
+		{1, 1, inf, 1}, {1, 1, 1, inf}, {nan, 1, 1, 1}, {1, 1, 1, nan}} {
+		got, _ := BGCore(in[0], in[1], in[2], in[3])
+		require.True(t, math.IsNaN(got), "%v", in)
+	}
+}
+
+// Expected values: mpmath 1.3.0 at 40 digits, loggamma(x+m) − loggamma(x).
+func TestLnGammaRatio(t *testing.T) {
+	for _, tc := range []struct{ x, m, want float64 }{
+		{0.5, 3, 0.62860865942237409},
+		{12.5, 100, 398.65609258423927},
+		{1e8, 1e4, 184207.30737286032},
+		{1e8, 1, 18.420680743952367},
+		{3e7, 0.5, 8.6083539656465486},
+		{1e-3, 1e4, 82092.819527847416},
+	} {
+		require.InEpsilon(t, tc.want, LnGammaRatio(tc.x, tc.m), 1e-14, "x=%v m=%v", tc.x, tc.m)
+	}
+	require.Equal(t, 0.0, LnGammaRatio(3, 0))
+	// lnB from Stirling remainders against lgamma where that is exact enough.
+	for _, ab := range [][2]float64{{0.5, 0.5}, {3, 7.5}, {12, 40}, {1e-3, 2}} {
+		require.InDelta(t, LnBeta(ab[0], ab[1]), lnBetaStirling(ab[0], ab[1]), 1e-13, "%v", ab)
+	}
+}
+
+// Expected values: mpmath 1.3.0 at 40 digits, betainc(a, b, 0, x,
+// regularized=True) (or 1 − betainc(b, a, 0, y) above the mean) at
+// x = t/(α+t) and y = α/(α+t) in float64, the negative-binomial tails of
+// ProbPurchases.
+func TestRegIncBeta(t *testing.T) {
+	for _, tc := range []struct{ a, b, alpha, t, want float64 }{
+		{1, 0.243, 4.414, 52, 0.46159728577060016},
+		{3, 0.243, 4.414, 2, 0.0042047848905589257},
+		{100, 50, 1, 1, 1.7835578309722153e-05},
+		{2, 1e4, 1e4, 0.01, 4.9672814080412634e-05},
+		{7, 3, 2, 1e7, 1},
+	} {
+		// x and y are each within an ulp of the true split but x+y ≠ 1
+		// exactly, which moves I by up to ~(a+b)·ulp(1).
+		x, y := tc.t/(tc.alpha+tc.t), tc.alpha/(tc.alpha+tc.t)
+		require.InEpsilon(t, tc.want, RegIncBeta(tc.a, tc.b, x, y), 1e-13*(1+(tc.a+tc.b)/100), "%v", tc)
+	}
+	// Against gonum away from the extremes.
+	for _, a := range []float64{0.5, 2, 30} {
+		for _, b := range []float64{0.3, 4, 80} {
+			for _, x := range []float64{0.01, 0.3, 0.7, 0.99} {
+				require.InEpsilon(t, mathext.RegIncBeta(a, b, x), RegIncBeta(a, b, x, 1-x), 1e-12, "a=%v b=%v x=%v", a, b, x)
+			}
+		}
+	}
+	require.Equal(t, 0.0, RegIncBeta(2, 3, 0, 1))
+	require.Equal(t, 1.0, RegIncBeta(2, 3, 1, 0))
+	require.True(t, math.IsNaN(RegIncBeta(0, 3, 0.5, 0.5)))
+	require.True(t, math.IsNaN(RegIncBeta(2, 3, 1.5, -0.5)))
+}
+
+// BenchmarkBGCore times the series at CDNOW-like inputs (the common case)
+// and the quadrature at a reported hard one.
+func BenchmarkBGCore(b *testing.B) {
+	for _, in := range []struct {
+		name          string
+		a, bp, k, tau float64
+	}{
+		{"cdnow-x2-t39", 0.793, 4.426, 2.243, 39 / 43.27},
+		{"cdnow-x0-t52", 0.793, 2.426, 0.243, 52 / 4.414},
+		{"r=100", 0.793, 2.426, 100, 52 / 4.414},
+		{"a=1e6", 1e6, 2.426, 0.243, 52 / 4.414},
+	} {
+		b.Run(in.name, func(b *testing.B) {
+			for b.Loop() {
+				BGCore(in.a, in.bp, in.k, in.tau)
+			}
+		})
+	}
+}
