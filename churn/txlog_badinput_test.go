@@ -1,7 +1,6 @@
 package churn
 
 import (
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -11,18 +10,6 @@ import (
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 )
-
-// requireBuildError checks that err is a *clv.DataError of churn.Build for
-// row and field, wrapping sentinel.
-func requireBuildError(t *testing.T, err error, row int, field string, sentinel error, name string) {
-	t.Helper()
-	var de *clv.DataError
-	require.True(t, errors.As(err, &de), "%s: %v", name, err)
-	require.Equal(t, "churn.Build", de.Func, name)
-	require.Equal(t, row, de.Row, name)
-	require.Equal(t, field, de.Field, name)
-	require.ErrorIs(t, err, sentinel, name)
-}
 
 // The shared bad-log catalogue (internal/txlog/txlogtest): Build names the
 // same row and field as clv, cohort and segment, with a nil Location, in a
@@ -42,7 +29,7 @@ func TestBuildBadLogCatalogue(t *testing.T) {
 			require.NotPanics(t, func() { _, err = Build(txns, asOf, opt) }, bc.Name)
 			require.True(t, txlogtest.Same(before, txns), bc.Name)
 			require.Equal(t, asOfBefore, asOf)
-			requireBuildError(t, err, bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError[clv.DataError](t, err, "churn.Build", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
 	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
@@ -78,7 +65,7 @@ func TestBuildBadOptions(t *testing.T) {
 		var err error
 		require.NotPanics(t, func() { _, err = Build(good, tc.asOf, tc.opt) }, tc.name)
 		require.True(t, txlogtest.Same(before, good), tc.name)
-		requireBuildError(t, err, tc.row, tc.field, clv.ErrInvalid, tc.name)
+		txlogtest.RequireError[clv.DataError](t, err, "churn.Build", tc.row, tc.field, clv.ErrInvalid, tc.name)
 	}
 }
 

@@ -59,8 +59,10 @@ var _ PurchaseModel = BGBB{}
 //
 // Errors: a *DataError wrapping ErrEmpty for no rows, or ErrInvalid naming
 // the row and field of a bad value (NaN, negative, not whole, x > t_x,
-// t_x > n). A fit that does not converge (e.g. nobody ever transacts, so
-// α → 0) returns its best estimate with an error wrapping ErrNotConverged.
+// t_x > n), or for fewer than four distinct rows. When nobody ever
+// transacts (α → 0) or another shape runs to a limit, the limiting model
+// comes back with a *BoundaryError; a search that stops early returns its
+// best estimate with an error wrapping ErrNotConverged.
 func FitBGBB(cs []Customer, opt *FitOptions) (BGBB, Fit, error) {
 	const fn = "clv.FitBGBB"
 	rows, n, err := compress(fn, cs, true)

@@ -20,9 +20,11 @@ func (m BGNBD) family() bgFamily { return bgFamily{r: m.R, alpha: m.Alpha, a: m.
 // Hessian by the delta method (MODELS.md §9). cs is not modified.
 //
 // Errors: a *DataError wrapping ErrEmpty or ErrInvalid names the bad row
-// and field; a sample without any repeat purchase is ErrInvalid; a search
-// that stops early returns its best estimate with an error wrapping
-// ErrNotConverged.
+// and field; a sample without any repeat purchase is ErrInvalid, fewer
+// than four distinct rows ErrEmpty; a likelihood that rises towards a
+// limit (e.g. homogeneous purchase rates, r → ∞) returns the limiting model
+// with a *BoundaryError (see the package doc); a search that stops early
+// returns its best estimate with an error wrapping ErrNotConverged.
 func FitBGNBD(cs []Customer, opt *FitOptions) (BGNBD, Fit, error) {
 	th, fit, err := fitBGFamily("clv.FitBGNBD", 0, cs, opt)
 	if th == nil {

@@ -108,7 +108,26 @@
 // is how a fit scales past one machine. Standard errors come from the
 // Hessian by the delta method (MODELS.md §9) and the Fit report carries
 // the log-likelihood, AIC and BIC. A fit that stops early returns its best
-// estimate and an error wrapping ErrNotConverged.
+// estimate and an error wrapping ErrNotConverged. A fit on fewer distinct
+// rows than the model has parameters is ErrEmpty.
+//
+// # Fits at the edge of the parameter space
+//
+// When customers are nearly homogeneous, or the sample is small, the
+// likelihood can keep rising towards a limit of the parameter space: a
+// Gamma or Beta mixing distribution collapses onto one value (r, α → ∞
+// with r/α fixed: everyone buys at one rate) or piles up at 0 or 1 (a → 0:
+// nobody drops out). There is no interior maximum then, and an optimiser
+// that stops somewhere along the ridge would report nonsense (r = 8e7 with
+// SE 3e11) as converged. Instead, a shape that passes 1e4 or 1e-4, or that a
+// stalled search is heading for, is held at that bound and the other
+// parameters are fitted again; the fit returns that model, which is the
+// limiting model to about 1% in its heterogeneity and safe to predict with,
+// and a *BoundaryError (wrapping ErrBoundary) that names the held
+// parameters and the limit each stands for. The held parameters have a NaN
+// standard error and Fit.NumParams counts only the free ones. Use the model
+// as the limit it is, compare it with a simpler model by AIC/BIC, or add
+// FitOptions.Penalty to keep the parameters finite.
 //
 // Bad input is a *DataError naming the row and field; per-customer model
 // methods return NaN for an invalid customer. No function modifies or

@@ -31,10 +31,19 @@ type GammaGamma struct{ P, Q, Gamma float64 }
 // returned with an error wrapping ErrUndefined, because the model then has
 // no finite mean spend (pymc-marketing#594).
 //
-// Errors: a Monetary ≤ 0, NaN or ±Inf on a customer with Frequency > 0, a
-// non-integer or negative Frequency, or a negative Weight is a *DataError
-// wrapping ErrInvalid that names the row and field; no customer with a
-// repeat purchase is ErrEmpty.
+// Spend has no fixed unit: the fit runs in the power of two nearest the
+// geometric mean of Monetary (an exact rescaling), so cents, dollars or
+// amounts near 1e±300 give the same P and Q, Gamma in the caller's unit,
+// and the log-likelihood of the caller's amounts. A Penalty applies to
+// Gamma in the caller's unit.
+//
+// Errors: a Monetary ≤ 0, NaN or ±Inf on a customer with Frequency > 0,
+// a Frequency·Monetary that overflows, a non-integer or negative
+// Frequency, or a negative Weight is a *DataError wrapping ErrInvalid that
+// names the row and field; no customer with a repeat purchase, or fewer
+// than three distinct (x, m̄), is ErrEmpty. Constrained to q > 1, a
+// likelihood that rises towards q = 1 (or another shape limit) returns
+// that limit with a *BoundaryError.
 func FitGammaGamma(cs []Customer, opt *FitOptions) (GammaGamma, Fit, error) {
 	const fn = "clv.FitGammaGamma"
 	type key struct{ x, m float64 }

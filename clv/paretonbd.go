@@ -54,13 +54,13 @@ var _ PurchaseModel = ParetoNBD{}
 // (MODELS.md §9). cs is not modified.
 //
 // A sample in which hardly anyone seems to drop out pushes s and β towards
-// infinity (the NBD limit, s/β fixed): the fit then stops with
-// ErrNotConverged.
+// infinity (s/β fixed) or s towards 0: the fit then returns that limit
+// with a *BoundaryError (see the package doc).
 //
 // Errors: a *DataError wrapping ErrEmpty or ErrInvalid names the bad row
-// and field; a sample without any repeat purchase is ErrInvalid; a search
-// that stops early returns its best estimate with an error wrapping
-// ErrNotConverged.
+// and field; a sample without any repeat purchase is ErrInvalid, fewer
+// than four distinct rows ErrEmpty; a search that stops early returns its
+// best estimate with an error wrapping ErrNotConverged.
 func FitParetoNBD(cs []Customer, opt *FitOptions) (ParetoNBD, Fit, error) {
 	const fn = "clv.FitParetoNBD"
 	rows, n, err := compress(fn, cs, false)

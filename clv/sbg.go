@@ -45,9 +45,9 @@ type ShiftedBetaGeometric struct {
 // opt.Start is set. Fit.N is the cohort size.
 //
 // Errors: a *DataError naming the index (Row) of a bad count, wrapping
-// ErrInvalid, or ErrEmpty for fewer than two counts. A cohort that nobody
-// leaves, or that everybody leaves in period 1, has no finite MLE: the
-// best estimate comes back with an error wrapping ErrNotConverged.
+// ErrInvalid, or ErrEmpty for fewer than two periods. A cohort that nobody
+// leaves (α → 0), or that everybody leaves in period 1 (β → 0), has no
+// finite MLE: the limiting model comes back with a *BoundaryError.
 func FitShiftedBetaGeometric(alive []float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
 	const fn = "clv.FitShiftedBetaGeometric"
 	if err := checkAlive(fn, "alive", alive); err != nil {

@@ -15,7 +15,8 @@ import (
 
 // The convergence sweep fits every model to seeded simulated data sets
 // with random realistic parameters (mean purchase rates of 0.03 to 1 per
-// week, observed for up to 78 weeks) and 100…20,000 customers (log-uniform,
+// week and dropout shapes ≤ 3, observed for up to 78 weeks; BG/BB with 10
+// to 20 opportunities) and 100…20,000 customers (log-uniform,
 // half of them at ≥ 5,000) and checks that each fit either converges to a
 // finite interior optimum with finite standard errors or returns a typed
 // error that says why (ErrBoundary, ErrNotConverged, ErrEmpty,
@@ -40,27 +41,27 @@ func logUniform(rng *rand.Rand, lo, hi float64) float64 {
 var sweepModels = []sweepModel{
 	{"BGNBD", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
 		r := logUniform(rng, 0.2, 5)
-		m := clv.BGNBD{R: r, Alpha: r / logUniform(rng, 0.03, 1), A: logUniform(rng, 0.2, 5), B: logUniform(rng, 0.5, 20)}
+		m := clv.BGNBD{R: r, Alpha: r / logUniform(rng, 0.03, 1), A: logUniform(rng, 0.2, 3), B: logUniform(rng, 1, 20)}
 		cs := clv.SimulateBGNBDCustomers(m, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: seed, Continuous: true})
 		e, f, err := clv.FitBGNBD(cs, nil)
 		return []float64{m.R, m.Alpha, m.A, m.B}, []float64{e.R, e.Alpha, e.A, e.B}, f, err
 	}},
 	{"MBGNBD", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
 		r := logUniform(rng, 0.2, 5)
-		m := clv.MBGNBD{R: r, Alpha: r / logUniform(rng, 0.03, 1), A: logUniform(rng, 0.2, 5), B: logUniform(rng, 0.5, 20)}
+		m := clv.MBGNBD{R: r, Alpha: r / logUniform(rng, 0.03, 1), A: logUniform(rng, 0.2, 3), B: logUniform(rng, 1, 20)}
 		cs := clv.SimulateMBGNBDCustomers(m, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: seed, Continuous: true})
 		e, f, err := clv.FitMBGNBD(cs, nil)
 		return []float64{m.R, m.Alpha, m.A, m.B}, []float64{e.R, e.Alpha, e.A, e.B}, f, err
 	}},
 	{"ParetoNBD", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
-		r, s := logUniform(rng, 0.2, 5), logUniform(rng, 0.2, 5)
-		m := clv.ParetoNBD{R: r, Alpha: r / logUniform(rng, 0.03, 1), S: s, Beta: s / logUniform(rng, 0.005, 0.1)}
+		r, s := logUniform(rng, 0.2, 5), logUniform(rng, 0.2, 3)
+		m := clv.ParetoNBD{R: r, Alpha: r / logUniform(rng, 0.03, 1), S: s, Beta: s / logUniform(rng, 0.01, 0.1)}
 		cs := clv.SimulateParetoNBDCustomers(m, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: seed, Continuous: true})
 		e, f, err := clv.FitParetoNBD(cs, nil)
 		return []float64{m.R, m.Alpha, m.S, m.Beta}, []float64{e.R, e.Alpha, e.S, e.Beta}, f, err
 	}},
 	{"BGBB", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
-		m := clv.BGBB{Alpha: logUniform(rng, 0.2, 5), Beta: logUniform(rng, 0.2, 10), Gamma: logUniform(rng, 0.2, 5), Delta: logUniform(rng, 0.5, 20)}
+		m := clv.BGBB{Alpha: logUniform(rng, 0.2, 5), Beta: logUniform(rng, 0.2, 10), Gamma: logUniform(rng, 0.2, 3), Delta: logUniform(rng, 1, 20)}
 		cs := clv.SimulateBGBB(m, n, 10+rng.IntN(11), seed) // with fewer opportunities Wald intervals undercover
 		e, f, err := clv.FitBGBB(cs, nil)
 		return []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, []float64{e.Alpha, e.Beta, e.Gamma, e.Delta}, f, err
@@ -141,6 +142,8 @@ func TestConvergenceSweep(t *testing.T) {
 					var be *clv.BoundaryError
 					if !errors.As(err, &be) || len(be.Params) == 0 {
 						t.Errorf("%s: %v is not a *BoundaryError naming parameters", where, err)
+					} else if os.Getenv("LTV_SWEEP_REPORT") != "" {
+						t.Logf("%s: boundary %v", where, be.Params)
 					}
 				case errors.Is(err, clv.ErrNotConverged):
 					tally.notConverged++

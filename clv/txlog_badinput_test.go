@@ -1,7 +1,6 @@
 package clv_test
 
 import (
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -11,18 +10,6 @@ import (
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 )
-
-// requireDataError checks that err is a *clv.DataError of function fn for
-// row and field, wrapping sentinel.
-func requireDataError(t *testing.T, err error, fn string, row int, field string, sentinel error, name string) {
-	t.Helper()
-	var de *clv.DataError
-	require.True(t, errors.As(err, &de), "%s: %v", name, err)
-	require.Equal(t, fn, de.Func, name)
-	require.Equal(t, row, de.Row, name)
-	require.Equal(t, field, de.Field, name)
-	require.ErrorIs(t, err, sentinel, name)
-}
 
 // The shared bad-log catalogue (internal/txlog/txlogtest): both summaries
 // name the same row and field as churn, cohort and segment, in UTC (nil
@@ -44,8 +31,8 @@ func TestSummarizeBadLogCatalogue(t *testing.T) {
 				_, err2 = clv.SummarizeHoldout(txns, opt, end.AddDate(0, 1, 0))
 			}, bc.Name)
 			require.True(t, txlogtest.Same(before, txns), bc.Name)
-			requireDataError(t, err1, "clv.Summarize", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
-			requireDataError(t, err2, "clv.SummarizeHoldout", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError[clv.DataError](t, err1, "clv.Summarize", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError[clv.DataError](t, err2, "clv.SummarizeHoldout", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
 	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
@@ -89,8 +76,8 @@ func TestSummarizeBadOptions(t *testing.T) {
 			}
 		}, tc.name)
 		require.True(t, txlogtest.Same(before, good), tc.name)
-		requireDataError(t, err, fn, -1, tc.field, clv.ErrInvalid, tc.name)
+		txlogtest.RequireError[clv.DataError](t, err, fn, -1, tc.field, clv.ErrInvalid, tc.name)
 	}
 	_, err := clv.SummarizeHoldout(good, clv.SummaryOptions{Period: day, End: end}, time.Time{})
-	requireDataError(t, err, "clv.SummarizeHoldout", -1, "holdoutEnd", clv.ErrInvalid, "zero holdoutEnd")
+	txlogtest.RequireError[clv.DataError](t, err, "clv.SummarizeHoldout", -1, "holdoutEnd", clv.ErrInvalid, "zero holdoutEnd")
 }

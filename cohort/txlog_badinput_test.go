@@ -1,7 +1,6 @@
 package cohort_test
 
 import (
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -12,18 +11,6 @@ import (
 	"github.com/ltvgo/ltv/cohort"
 	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 )
-
-// requireDataError checks that err is a *clv.DataError of function fn for
-// row and field, wrapping sentinel.
-func requireDataError(t *testing.T, err error, fn string, row int, field string, sentinel error, name string) {
-	t.Helper()
-	var de *clv.DataError
-	require.True(t, errors.As(err, &de), "%s: %v", name, err)
-	require.Equal(t, fn, de.Func, name)
-	require.Equal(t, row, de.Row, name)
-	require.Equal(t, field, de.Field, name)
-	require.ErrorIs(t, err, sentinel, name)
-}
 
 // The shared bad-log catalogue (internal/txlog/txlogtest): Build and
 // BuildLifetimes name the same row and field as clv, churn and segment,
@@ -48,8 +35,8 @@ func TestBuildBadLogCatalogue(t *testing.T) {
 				_, err2 = cohort.BuildLifetimes(txns, lopt)
 			}, bc.Name)
 			require.True(t, txlogtest.Same(before, txns), bc.Name)
-			requireDataError(t, err1, "cohort.Build", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
-			requireDataError(t, err2, "cohort.BuildLifetimes", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError[clv.DataError](t, err1, "cohort.Build", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError[clv.DataError](t, err2, "cohort.BuildLifetimes", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
 	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
@@ -85,7 +72,7 @@ func TestBuildBadOptions(t *testing.T) {
 			_, err2 = cohort.BuildLifetimes(good, cohort.LifetimeOptions{Options: tc.opt, Gap: time.Hour})
 		}, tc.name)
 		require.True(t, txlogtest.Same(before, good), tc.name)
-		requireDataError(t, err1, "cohort.Build", -1, tc.field, tc.want, tc.name)
-		requireDataError(t, err2, "cohort.BuildLifetimes", -1, tc.field, tc.want, tc.name)
+		txlogtest.RequireError[clv.DataError](t, err1, "cohort.Build", -1, tc.field, tc.want, tc.name)
+		txlogtest.RequireError[clv.DataError](t, err2, "cohort.BuildLifetimes", -1, tc.field, tc.want, tc.name)
 	}
 }

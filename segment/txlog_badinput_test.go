@@ -1,7 +1,6 @@
 package segment_test
 
 import (
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -13,18 +12,6 @@ import (
 	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 	"github.com/ltvgo/ltv/segment"
 )
-
-// requireDataError checks that err is a *clv.DataError of segment.Compute
-// for row and field, wrapping sentinel.
-func requireDataError(t *testing.T, err error, row int, field string, sentinel error, name string) {
-	t.Helper()
-	var de *clv.DataError
-	require.True(t, errors.As(err, &de), "%s: %v", name, err)
-	require.Equal(t, "segment.Compute", de.Func, name)
-	require.Equal(t, row, de.Row, name)
-	require.Equal(t, field, de.Field, name)
-	require.ErrorIs(t, err, sentinel, name)
-}
 
 // The shared bad-log catalogue (internal/txlog/txlogtest): Compute names
 // the same row and field as clv, churn and cohort, with nil options and in
@@ -42,7 +29,7 @@ func TestComputeBadLogCatalogue(t *testing.T) {
 			var err error
 			require.NotPanics(t, func() { _, err = segment.Compute(txns, at, opt) }, bc.Name)
 			require.True(t, txlogtest.Same(before, txns), bc.Name)
-			requireDataError(t, err, bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError[clv.DataError](t, err, "segment.Compute", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
 	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
@@ -73,6 +60,6 @@ func TestComputeBadDate(t *testing.T) {
 		var err error
 		require.NotPanics(t, func() { _, err = segment.Compute(good, tc.at, nil) }, tc.name)
 		require.True(t, txlogtest.Same(before, good), tc.name)
-		requireDataError(t, err, -1, "at", tc.want, tc.name)
+		txlogtest.RequireError[clv.DataError](t, err, "segment.Compute", -1, "at", tc.want, tc.name)
 	}
 }

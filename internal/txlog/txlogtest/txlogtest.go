@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"testing"
 	"time"
 	_ "time/tzdata" // Pacific/Apia without the host's zoneinfo
 
@@ -179,4 +180,27 @@ func CheckError[E txlog.DataError, P interface {
 		}
 	}
 	return ""
+}
+
+// RequireError fails t unless err is a *E (clv.DataError) of function fn
+// for row and field that wraps sentinel; name labels the case.
+func RequireError[E txlog.DataError, P interface {
+	*E
+	error
+}](t testing.TB, err error, fn string, row int, field string, sentinel error, name string) {
+	t.Helper()
+	var e P
+	if !errors.As(err, &e) {
+		t.Fatalf("%s: %T is not a data error: %v", name, err, err)
+	}
+	d := struct {
+		Func   string
+		Row    int
+		Field  string
+		Reason string
+		Err    error
+	}(*e)
+	if d.Func != fn || d.Row != row || d.Field != field || !errors.Is(err, sentinel) {
+		t.Fatalf("%s: got %s row %d field %q (%v), want %s row %d field %q wrapping %v", name, d.Func, d.Row, d.Field, err, fn, row, field, sentinel)
+	}
 }
