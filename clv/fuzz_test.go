@@ -129,9 +129,13 @@ func FuzzSummarizeFit(f *testing.F) {
 		rng := rand.New(rand.NewPCG(seed, 7))
 		start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 		var txns []clv.Transaction
+		repeats := 0 // purchases per customer: 1 + up to repeats more
+		if spread > 0 && spread < 5 {
+			repeats = int(spread * 4)
+		}
 		for c := range int(customers) {
 			id := fmt.Sprint("c", c)
-			k := 1 + rng.IntN(1+int(spread*4)%20)
+			k := 1 + rng.IntN(1+repeats)
 			for range k {
 				at := start.Add(time.Duration(rng.IntN(int(days)+1)) * 24 * time.Hour)
 				txns = append(txns, clv.Transaction{CustomerID: id, At: at, Amount: amount * (0.5 + rng.Float64())})
