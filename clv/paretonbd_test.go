@@ -409,7 +409,7 @@ func FuzzParetoNBDCustomer(f *testing.F) {
 	h2 := clv.ParetoNBD{R: 10.465, Alpha: 7.98565181e-3, S: 3.0516, Beta: 2.820}
 	f.Fuzz(func(t *testing.T, x, tx, T, horizon, delta float64) {
 		c := clv.Customer{Frequency: x, Recency: tx, T: T}
-		valid := x >= 0 && x == math.Trunc(x) && tx >= 0 && tx <= T && !math.IsInf(T, 0) && (x > 0 || tx == 0)
+		valid := x >= 0 && x == math.Trunc(x) && tx >= 0 && tx <= T && !math.IsInf(T, 0) && (x > 0) == (tx > 0)
 		for _, m := range []clv.ParetoNBD{pnbdPub, h2} {
 			ll, p := m.LogLikelihood(c), m.PAlive(c)
 			ey, dert := m.ConditionalExpectedPurchases(c, horizon), m.DERT(c, delta)
