@@ -179,3 +179,50 @@ func FuzzSummarizeFit(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEvaluateHoldout checks the holdout evaluation, the tracking curve
+// and the heat-map grids on arbitrary rows: no panic, no modified input,
+// typed errors, and finite totals whenever the rows are accepted.
+func FuzzEvaluateHoldout(f *testing.F) {
+	f.Add(2.0, 30.43, 38.86, 3.0, 39.0, 0.0, 0.0, 38.0, 0.0, 39.0, uint8(3))
+	f.Add(1.0, 0.0, 5.0, -1.0, 2.0, math.NaN(), 0.0, 1.0, 0.0, 1.0, uint8(0))
+	f.Add(1e4, 1e4, 1e4, 1e4, 1e4, 0.0, 0.0, 1e-9, 1e300, 1e-300, uint8(255))
+	f.Fuzz(func(t *testing.T, x1, tx1, t1, h1, ht1, x2, tx2, t2, h2, ht2 float64, maxFreq uint8) {
+		cs := []clv.HoldoutCustomer{
+			{Customer: clv.Customer{Frequency: x1, Recency: tx1, T: t1}, HoldoutPurchases: h1, HoldoutT: ht1},
+			{Customer: clv.Customer{Frequency: x2, Recency: tx2, T: t2}, HoldoutPurchases: h2, HoldoutT: ht2},
+			{Customer: clv.Customer{Frequency: 2, Recency: 30, T: 38}, HoldoutPurchases: 1, HoldoutT: 39},
+		}
+		before := slices.Clone(cs)
+		for _, m := range []clv.PurchaseModel{bgPub, pnbdPub} {
+			ev, err := clv.EvaluateHoldout(m, cs, int(maxFreq))
+			if err != nil {
+				if !typedFitError(err) {
+					t.Fatalf("EvaluateHoldout: untyped error %v", err)
+				}
+			} else if math.IsNaN(ev.Predicted) || math.IsInf(ev.Predicted, 0) || ev.Predicted < 0 || math.IsNaN(ev.MAE) {
+				t.Fatalf("EvaluateHoldout gave %+v for %+v", ev, cs)
+			}
+			firsts, at := []float64{x1, tx1, t1}, []float64{h1, ht1, t2}
+			cum := clv.ExpectedCumulativePurchases(m, firsts, at)
+			if len(cum) != len(at) {
+				t.Fatalf("ExpectedCumulativePurchases returned %d points for %d", len(cum), len(at))
+			}
+			grid := clv.PAliveGrid(m, t1, []float64{x1, x2}, []float64{tx1, tx2})
+			for _, row := range grid {
+				for _, p := range row {
+					if !math.IsNaN(p) && (p < 0 || p > 1) {
+						t.Fatalf("PAliveGrid cell %v", p)
+					}
+				}
+			}
+		}
+		if !slices.EqualFunc(before, cs, func(a, b clv.HoldoutCustomer) bool {
+			return sameCustomers([]clv.Customer{a.Customer}, []clv.Customer{b.Customer}) &&
+				math.Float64bits(a.HoldoutPurchases) == math.Float64bits(b.HoldoutPurchases) &&
+				math.Float64bits(a.HoldoutT) == math.Float64bits(b.HoldoutT)
+		}) {
+			t.Fatal("input modified")
+		}
+	})
+}
