@@ -61,6 +61,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"overflowing total spend", "clv.FitGammaGamma", fitGG, with(4, clv.Customer{Frequency: 3, Recency: 1, T: 3, Monetary: 1e308}), 4, "Monetary", clv.ErrInvalid},
 		{"BG/BB fractional recency", "clv.FitBGBB", fitBGBB, []clv.Customer{{Frequency: 1, Recency: 1.5, T: 3}, {T: 3}}, 0, "Recency", clv.ErrInvalid},
 		{"BG/BB more purchases than opportunities", "clv.FitBGBB", fitBGBB, []clv.Customer{{T: 3}, {Frequency: 3, Recency: 2, T: 3}}, 1, "Frequency", clv.ErrInvalid},
+		{"BG/BB beyond MaxOpportunities", "clv.FitBGBB", fitBGBB, []clv.Customer{{T: 3}, {Frequency: 1, Recency: 1, T: 1e15}}, 1, "T", clv.ErrInvalid},
 		{"no customers", "clv.FitBGNBD", fitBG, nil, -1, "", clv.ErrEmpty},
 		{"no repeat purchase", "clv.FitParetoNBD", fitPareto, []clv.Customer{{T: 3}, {T: 5}, {T: 4}, {T: 9}}, -1, "Frequency", clv.ErrInvalid},
 		{"fewer rows than parameters", "clv.FitBGNBD", fitBG, ok[:3], -1, "", clv.ErrEmpty},

@@ -294,6 +294,13 @@ func (m BGBB) PAliveAt(c Customer, k int) float64 {
 		numeric.LnBeta(m.Gamma, m.Delta+n+float64(k)) - numeric.LnBeta(m.Gamma, m.Delta) - ll)
 }
 
+// MaxOpportunities bounds the opportunities a BG/BB customer or horizon
+// may span. The likelihood, ProbPurchases and the expectations sum one term
+// per opportunity, so the bound keeps every call's work bounded (~1 ms);
+// it is far beyond any real calendar of discrete opportunities (a daily
+// one for 270 years).
+const MaxOpportunities = 100_000
+
 // survivorSum returns Σ_{k=1}^{count} S(from+k)/S(from), where
 // S(t) = B(γ, δ+t)/B(γ,δ) = Π_{j<t} (δ+j)/(γ+δ+j) is the probability of
 // being active at opportunity t. The product recursion is exact, costs
@@ -318,9 +325,10 @@ func (m BGBB) survivorSum(from, count float64) float64 {
 // Special cases are:
 //
 //	ExpectedPurchases(n) = NaN if n is not a finite whole number ≥ 0
+//	ExpectedPurchases(n) = NaN if n > MaxOpportunities
 //	ExpectedPurchases(n) = NaN if a parameter is not finite and > 0
 func (m BGBB) ExpectedPurchases(n float64) float64 {
-	if !m.valid() || !isCount(n) {
+	if !m.valid() || !isCount(n) || n > MaxOpportunities {
 		return math.NaN()
 	}
 	return m.Alpha / (m.Alpha + m.Beta) * m.survivorSum(0, n)
@@ -351,10 +359,11 @@ func (m BGBB) logLeadFactor(c Customer) float64 {
 // Special cases are:
 //
 //	ConditionalExpectedPurchases(c, n*) = NaN if n* is not a finite whole number ≥ 0
+//	ConditionalExpectedPurchases(c, n*) = NaN if n* > MaxOpportunities
 //	ConditionalExpectedPurchases(c, n*) = NaN for an invalid c or model, as for LogLikelihood
 func (m BGBB) ConditionalExpectedPurchases(c Customer, nStar float64) float64 {
 	lead := m.logLeadFactor(c)
-	if math.IsNaN(lead) || !isCount(nStar) {
+	if math.IsNaN(lead) || !isCount(nStar) || nStar > MaxOpportunities {
 		return math.NaN()
 	}
 	return math.Exp(lead) * m.survivorSum(c.T, nStar)
@@ -397,11 +406,11 @@ func (m BGBB) DERT(c Customer, d float64) float64 {
 // Special cases are:
 //
 //	ProbPurchases(x, n) = 0 if x < 0 or x > n
-//	ProbPurchases(x, n) = NaN if n < 0
+//	ProbPurchases(x, n) = NaN if n < 0 or n > MaxOpportunities
 //	ProbPurchases(x, n) = NaN if a parameter is not finite and > 0
 func (m BGBB) ProbPurchases(x, n int) float64 {
 	switch {
-	case !m.valid() || n < 0:
+	case !m.valid() || n < 0 || n > MaxOpportunities:
 		return math.NaN()
 	case x < 0 || x > n:
 		return 0

@@ -184,3 +184,18 @@ func TestParetoNBDHeavyBuyerIsBounded(t *testing.T) {
 		assert.Less(t, time.Since(start), 10*time.Second, "%+v", heavy)
 	}
 }
+
+// The BG/BB sums one term per opportunity: a customer or horizon of 1e15
+// opportunities used to loop for ever. Past MaxOpportunities the methods
+// return NaN at once.
+func TestBGBBWorkIsBounded(t *testing.T) {
+	m := clv.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.78}
+	c := clv.Customer{Frequency: 2, Recency: 3, T: 5}
+	start := time.Now()
+	assert.True(t, math.IsNaN(m.ExpectedPurchases(1e15)))
+	assert.True(t, math.IsNaN(m.ConditionalExpectedPurchases(c, 1e300)))
+	assert.True(t, math.IsNaN(m.ProbPurchases(1, 1<<40)))
+	assert.True(t, math.IsNaN(m.PAlive(clv.Customer{Frequency: 2, Recency: 3, T: 1e15})))
+	assert.False(t, math.IsNaN(m.ExpectedPurchases(clv.MaxOpportunities)))
+	assert.Less(t, time.Since(start), time.Second)
+}

@@ -11,8 +11,9 @@ type row struct {
 // checkCustomer validates one summary row for a purchase model (Fader,
 // Hardie & Lee 2005, §2): finite values, x a whole number ≥ 0, 0 ≤ t_x ≤ T,
 // t_x = 0 exactly when x = 0 (a repeat purchase comes after the first one,
-// so x > 0 with t_x = 0 is impossible), and a weight ≥ 0 (0 means 1). With whole set, t_x and T must be
-// whole numbers too (the BG/BB's discrete opportunities).
+// so x > 0 with t_x = 0 is impossible), and a weight ≥ 0 (0 means 1). With
+// whole set (the BG/BB's discrete opportunities), t_x and T must be whole
+// numbers too and T at most MaxOpportunities.
 func checkCustomer(fn string, i int, c Customer, whole bool) error {
 	// Fast path for the usual valid row (NaN fails every comparison).
 	if c.Frequency >= 0 && c.Frequency <= maxWhole && c.Frequency == math.Trunc(c.Frequency) &&
@@ -44,6 +45,8 @@ func checkCustomer(fn string, i int, c Customer, whole bool) error {
 		return invalid(fn, i, "Recency", "is %v, want a whole number of periods", c.Recency)
 	case whole && c.T != math.Trunc(c.T):
 		return invalid(fn, i, "T", "is %v, want a whole number of periods", c.T)
+	case whole && c.T > MaxOpportunities:
+		return invalid(fn, i, "T", "is %v opportunities, more than MaxOpportunities (%d)", c.T, MaxOpportunities)
 	case whole && c.Frequency > c.Recency:
 		return invalid(fn, i, "Frequency", "%v exceeds Recency (%v): at most one purchase per period", c.Frequency, c.Recency)
 	}
