@@ -69,6 +69,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"score: bad customer", "clv.Score", score(good), with(2, clv.Customer{Frequency: 1, Recency: nan, T: 3, Monetary: 4}), 2, "Recency", clv.ErrInvalid},
 		{"score: no period", "clv.Score", score(clv.ValueOptions{Horizon: 12, Margin: 0.3}), ok, -1, "ValueOptions.Period", clv.ErrInvalid},
 		{"score: no horizon", "clv.Score", score(clv.ValueOptions{Period: week, Margin: 0.3}), ok, -1, "ValueOptions.Horizon", clv.ErrInvalid},
+		{"score: horizon beyond MaxHorizon", "clv.Score", score(clv.ValueOptions{Period: week, Horizon: 1 << 40, Margin: 0.3}), ok, -1, "ValueOptions.Horizon", clv.ErrInvalid},
 		{"score: margin above 1", "clv.Score", score(clv.ValueOptions{Period: week, Horizon: 3, Margin: 2}), ok, -1, "ValueOptions.Margin", clv.ErrInvalid},
 		{"score: NaN discount", "clv.Score", score(clv.ValueOptions{Period: week, Horizon: 3, Margin: 1, Discount: nan}), ok, -1, "ValueOptions.Discount", clv.ErrInvalid},
 		{"fit: negative penalty", "clv.FitBGNBD", func(cs []clv.Customer) error {

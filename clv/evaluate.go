@@ -33,15 +33,27 @@ type HoldoutEvaluation struct {
 // EvaluateHoldout predicts each customer's holdout purchases,
 // E[Y(HoldoutT) | x, t_x, T], and compares them with the actual ones,
 // grouped by calibration frequency (frequencies above maxFrequency share
-// the last group). cs is not modified.
+// the last group; there are no groups above the largest frequency in cs).
+// cs is not modified.
 //
 // Errors: a *DataError wrapping ErrEmpty for no customers, or ErrInvalid
 // naming the row and field of a bad summary, a negative or NaN holdout
 // count or length, or maxFrequency < 0.
 func EvaluateHoldout(m PurchaseModel, cs []HoldoutCustomer, maxFrequency int) (HoldoutEvaluation, error) {
 	const fn = "clv.EvaluateHoldout"
-	if maxFrequency < 0 {
-		return HoldoutEvaluation{}, invalid(fn, -1, "maxFrequency", "is %d, want ≥ 0", maxFrequency)
+	if maxFrequency < 0 || maxFrequency > maxWhole {
+		return HoldoutEvaluation{}, invalid(fn, -1, "maxFrequency", "is %d, want 0 to 2^53", maxFrequency)
+	}
+	// Groups above the largest frequency seen would be empty: don't
+	// allocate them (maxFrequency may be huge).
+	largest := 0.0
+	for _, h := range cs {
+		if h.Frequency > largest && h.Frequency <= maxWhole {
+			largest = h.Frequency
+		}
+	}
+	if maxFrequency > int(largest) {
+		maxFrequency = int(largest)
 	}
 	if len(cs) == 0 {
 		return HoldoutEvaluation{}, &DataError{Func: fn, Row: -1, Reason: "no customers", Err: ErrEmpty}

@@ -23,6 +23,10 @@ func RatePer(annual float64, period time.Duration) float64 {
 	return math.Expm1(float64(period) / float64(Year) * math.Log1p(annual))
 }
 
+// MaxHorizon bounds ValueOptions.Horizon: each period costs one prediction
+// per distinct customer, and 10,000 periods is a century of weeks.
+const MaxHorizon = 10_000
+
 // ValueOptions say what Value computes. Every time is explicit: the model
 // unit and the cash-flow period are Durations, so a horizon in months can
 // never be read as months of weeks or days.
@@ -33,7 +37,8 @@ type ValueOptions struct {
 	// CashFlow is the discounting period Δ (default Month). The model's
 	// predictions are read at multiples of f = Δ/u.
 	CashFlow time.Duration
-	// Horizon is the number K of cash-flow periods to value (e.g. 12
+	// Horizon is the number K of cash-flow periods to value, at most
+	// MaxHorizon (e.g. 12
 	// months). Required, ≥ 1.
 	Horizon int
 	// Discount is the effective discount rate d ≥ 0 per cash-flow period
@@ -95,8 +100,8 @@ func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 		return nil, invalid(fn, -1, "ValueOptions.Period", "is %v, want the model's time unit (> 0)", opt.Period)
 	case opt.CashFlow < 0:
 		return nil, invalid(fn, -1, "ValueOptions.CashFlow", "is %v, want > 0", opt.CashFlow)
-	case opt.Horizon < 1:
-		return nil, invalid(fn, -1, "ValueOptions.Horizon", "is %d, want ≥ 1 cash-flow periods", opt.Horizon)
+	case opt.Horizon < 1 || opt.Horizon > MaxHorizon:
+		return nil, invalid(fn, -1, "ValueOptions.Horizon", "is %d, want 1 to %d cash-flow periods", opt.Horizon, MaxHorizon)
 	case !(opt.Discount >= 0) || math.IsInf(opt.Discount, 1):
 		return nil, invalid(fn, -1, "ValueOptions.Discount", "is %v, want ≥ 0", opt.Discount)
 	case !(opt.Margin > 0 && opt.Margin <= 1):

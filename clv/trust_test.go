@@ -199,3 +199,17 @@ func TestBGBBWorkIsBounded(t *testing.T) {
 	assert.False(t, math.IsNaN(m.ExpectedPurchases(clv.MaxOpportunities)))
 	assert.Less(t, time.Since(start), time.Second)
 }
+
+// A huge maxFrequency allocates no empty groups (it used to allocate
+// maxFrequency+1 of them and run out of memory).
+func TestEvaluateHoldoutHugeMaxFrequency(t *testing.T) {
+	cs := []clv.HoldoutCustomer{
+		{Customer: clv.Customer{Frequency: 2, Recency: 30, T: 38}, HoldoutPurchases: 1, HoldoutT: 39},
+		{Customer: clv.Customer{T: 38}, HoldoutT: 39},
+	}
+	ev, err := clv.EvaluateHoldout(bgPub, cs, 1<<40)
+	require.NoError(t, err)
+	require.Len(t, ev.Groups, 3)
+	assert.Equal(t, 2, ev.Groups[2].Frequency)
+	assert.Equal(t, 1.0, ev.Groups[2].Customers)
+}
