@@ -39,13 +39,14 @@ type Projection struct {
 // For a transaction log, Cohorts.Alive gives the counts of one cohort.
 //
 // Errors: those of clv.FitShiftedBetaGeometric (a cohort that no one, or
-// everyone, leaves returns the best estimate with an error wrapping
-// clv.ErrNotConverged, and the baselines are still fitted); those of
+// everyone, leaves has no interior optimum: the limiting sBG comes back
+// with its *clv.BoundaryError, a fit that stops early with an error
+// wrapping clv.ErrNotConverged, and the baselines are still fitted); those of
 // FitTrend for the baselines (k ≥ 3 points are needed for the quadratic,
 // and S(t) > 0 for the exponential and power).
 func ProjectRetention(alive []float64, opt *clv.FitOptions) (*Projection, error) {
 	model, fit, sbgErr := clv.FitShiftedBetaGeometric(alive, opt)
-	if sbgErr != nil && !errors.Is(sbgErr, clv.ErrNotConverged) {
+	if sbgErr != nil && !errors.Is(sbgErr, clv.ErrNotConverged) && !errors.Is(sbgErr, clv.ErrBoundary) {
 		return nil, sbgErr
 	}
 	p := &Projection{SBG: model, Fit: fit}

@@ -163,3 +163,14 @@ func TestProjectRetentionFH2007(t *testing.T) {
 		})
 	}
 }
+
+// A cohort that nobody leaves has no interior sBG optimum: the projection
+// keeps the limiting sBG with its boundary error and still fits the
+// baselines (it returned nil once fits began to report the boundary).
+func TestProjectRetentionAtTheBoundary(t *testing.T) {
+	p, err := cohort.ProjectRetention([]float64{10, 10, 10, 10, 10}, nil)
+	require.ErrorIs(t, err, clv.ErrBoundary)
+	require.NotNil(t, p)
+	require.Len(t, p.Trends, 4)
+	require.InDelta(t, 1, p.SBG.Survival(10), 1e-3)
+}
