@@ -70,6 +70,10 @@ const (
 	CustomEdges
 )
 
+// MaxScores bounds Options.Scores: a thousand score levels is finer than
+// per-mille ranks, and each level costs memory and a pass.
+const MaxScores = 1000
+
 // Options tune Compute and Score. A nil *Options means the defaults.
 type Options struct {
 	// Location is the calendar in which days are counted (default UTC): a
@@ -81,7 +85,7 @@ type Options struct {
 	Monetary MonetaryBasis
 	// Scores is n, the number of score levels (default 5). With CustomEdges
 	// each edge list must hold n−1 values.
-	Scores int
+	Scores int // at most MaxScores
 	// Binning: Quantile (default), EqualCount or CustomEdges.
 	Binning Binning
 	// RecencyEdges, FrequencyEdges and MonetaryEdges are the n−1
@@ -277,8 +281,8 @@ func resolve(fn string, opt *Options) (Options, error) {
 		o.Scores = 5
 	}
 	switch {
-	case o.Scores < 1:
-		return o, invalid(fn, -1, "Options.Scores", "is %d, want ≥ 1", o.Scores)
+	case o.Scores < 1 || o.Scores > MaxScores:
+		return o, invalid(fn, -1, "Options.Scores", "is %d, want 1 to %d", o.Scores, MaxScores)
 	case o.Frequency != Occasions && o.Frequency != Orders:
 		return o, invalid(fn, -1, "Options.Frequency", "is %d, not a FrequencyBasis", o.Frequency)
 	case o.Monetary != TotalSpend && o.Monetary != MeanSpend:

@@ -176,6 +176,7 @@ func TestComputeErrors(t *testing.T) {
 		{"date before every transaction", good(), day("2024-02-29"), nil, clv.ErrEmpty, -1, "at"},
 		{"zero date", good(), time.Time{}, nil, clv.ErrInvalid, -1, "at"},
 		{"Scores < 1", good(), at, &segment.Options{Scores: -2}, clv.ErrInvalid, -1, "Options.Scores"},
+		{"Scores above MaxScores (used to run out of memory)", good(), at, &segment.Options{Scores: 1 << 40}, clv.ErrInvalid, -1, "Options.Scores"},
 		{"unknown Binning", good(), at, &segment.Options{Binning: 9}, clv.ErrInvalid, -1, "Options.Binning"},
 		{"unknown Frequency", good(), at, &segment.Options{Frequency: 9}, clv.ErrInvalid, -1, "Options.Frequency"},
 		{"unknown Monetary", good(), at, &segment.Options{Monetary: -1}, clv.ErrInvalid, -1, "Options.Monetary"},

@@ -98,10 +98,17 @@ func tiers(fn string, values, cuts []float64, names []string, byRevenue bool) ([
 	sorted := slices.Clone(values)
 	slices.Sort(sorted)
 	total := float64(len(sorted))
+	unit := 1.0 // revenues are summed in units of 2^64 when their total overflows
 	if byRevenue {
 		total = 0
 		for i := len(sorted) - 1; i >= 0; i-- { // the order the shares are summed in below
 			total += sorted[i]
+		}
+		if math.IsInf(total, 1) {
+			unit, total = 0x1p-64, 0
+			for i := len(sorted) - 1; i >= 0; i-- {
+				total += sorted[i] * unit
+			}
 		}
 		if total == 0 {
 			return nil, invalid(fn, -1, "values", "sum to 0, so there are no revenue shares")
@@ -124,7 +131,7 @@ func tiers(fn string, values, cuts []float64, names []string, byRevenue bool) ([
 		lowest[tier] = v
 		for ; g >= 0 && sorted[g] == v; g-- {
 			if byRevenue {
-				above += v
+				above += v * unit
 			} else {
 				above++
 			}

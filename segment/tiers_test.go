@@ -124,3 +124,11 @@ func TestTierPanics(t *testing.T) {
 	assert.Panics(t, func() { _, _ = segment.HeavyMediumLight(v, 0.2, 1.5) })
 	assert.Panics(t, func() { _, _ = segment.Top(v, math.NaN()) })
 }
+
+// Revenues whose total overflows float64 still get their shares (the
+// total used to become +Inf and put B customers in C).
+func TestABCOverflowingTotal(t *testing.T) {
+	got, err := segment.ABC([]float64{1.7e308, 1e308, 1e307, 1e306}, 0.5, 0.9)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"A", "B", "C", "C"}, got)
+}
