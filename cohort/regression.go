@@ -62,6 +62,9 @@ func (tr Trend) At(t float64) float64 {
 	case Exponential:
 		return math.Exp(b[0] + b[1]*t)
 	case Power:
+		if t > 0 { // in logs: e^b0 and t^b1 may overflow and underflow apart
+			return math.Exp(b[0] + b[1]*math.Log(t))
+		}
 		return math.Exp(b[0]) * math.Pow(t, b[1])
 	}
 	return b[0] + b[1]*t
@@ -71,6 +74,11 @@ func (tr Trend) At(t float64) float64 {
 // survival curve is used like clv.ShiftedBetaGeometric.
 func (tr Trend) Survival(t int) float64 { return tr.At(float64(t)) }
 
+// maxTrendValue bounds |t| and |y| in FitTrend so that t², the sums of
+// squares and the decomposition of the design stay finite (a retention
+// curve has t a period count and y a share).
+const maxTrendValue = 1e100
+
 // FitTrend fits the regression of form f to the points (t[i], y[i]) by
 // ordinary least squares. t and y are neither modified nor kept.
 //
@@ -78,7 +86,7 @@ func (tr Trend) Survival(t int) float64 { return tr.At(float64(t)) }
 // constant.
 //
 // Errors: a *clv.DataError wrapping clv.ErrInvalid for a NaN or infinite
-// value, y ≤ 0 (Exponential, Power), t ≤ 0 (Power), or fewer points than
+// value or one beyond ±1e100, y ≤ 0 (Exponential, Power), t ≤ 0 (Power), or fewer points than
 // coefficients + 1; one wrapping ErrSingular when the design is rank
 // deficient (e.g. all t equal).
 func FitTrend(f Form, t, y []float64) (Trend, error) {
@@ -106,6 +114,10 @@ func FitTrend(f Form, t, y []float64) (Trend, error) {
 			return Trend{}, invalid(fn, i, "t", "is %v", t[i])
 		case math.IsNaN(y[i]) || math.IsInf(y[i], 0):
 			return Trend{}, invalid(fn, i, "y", "is %v", y[i])
+		case math.Abs(t[i]) > maxTrendValue:
+			return Trend{}, invalid(fn, i, "t", "is %v, beyond ±%g", t[i], maxTrendValue)
+		case math.Abs(y[i]) > maxTrendValue:
+			return Trend{}, invalid(fn, i, "y", "is %v, beyond ±%g", y[i], maxTrendValue)
 		case (f == Exponential || f == Power) && y[i] <= 0:
 			return Trend{}, invalid(fn, i, "y", "is %v, a %v trend needs y > 0", y[i], f)
 		case f == Power && t[i] <= 0:

@@ -174,3 +174,20 @@ func TestProjectRetentionAtTheBoundary(t *testing.T) {
 	require.Len(t, p.Trends, 4)
 	require.InDelta(t, 1, p.SBG.Survival(10), 1e-3)
 }
+
+// Values so large that t² or the sums of squares overflow are bad input
+// (FitTrend used to panic in LAPACK, or return NaN coefficients with no
+// error); a power trend evaluates in logs (At was Inf·0 = NaN).
+func TestFitTrendExtremeValues(t *testing.T) {
+	_, err := cohort.FitTrend(cohort.Quadratic, []float64{1e160, 2e160, 3e160, 4e160}, []float64{1, 2, 3, 5})
+	var de *clv.DataError
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, "t", de.Field)
+	require.Equal(t, 0, de.Row)
+	_, err = cohort.FitTrend(cohort.Linear, []float64{1, 2, 3, 4}, []float64{1e300, -1e300, 1e300, 1e308})
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, "y", de.Field)
+	tr, err := cohort.FitTrend(cohort.Power, []float64{1e-300, 2e-300, 3e-300, 4e-300}, []float64{1, 2, 3, 5})
+	require.NoError(t, err)
+	require.InDelta(t, 0.96, tr.At(1e-300), 0.05)
+}
