@@ -22,6 +22,11 @@ const (
 	KeepCensored
 )
 
+// maxDays exceeds the span of the supported calendar (years 1 to 9999,
+// about 3.65e6 days): longer horizons and windows mean the same and are
+// cut to it before any day arithmetic, which would otherwise overflow.
+const maxDays = 4_000_000
+
 // FeatureOptions tune Build. A nil *FeatureOptions means the defaults.
 type FeatureOptions struct {
 	// Location defines the calendar days (default UTC). Every day count
@@ -220,6 +225,7 @@ func featureDefaults(opt *FeatureOptions) FeatureOptions {
 	case o.ModelHorizon < 0 || math.IsNaN(o.ModelHorizon):
 		panic("churn: FeatureOptions.ModelHorizon < 0")
 	}
+	o.Horizon = min(o.Horizon, maxDays) // longer than the calendar: the same labels, no overflow
 	if o.Model != nil && o.ModelHorizon == 0 {
 		o.ModelHorizon = float64(o.Horizon) / (float64(o.ModelPeriod) / float64(24*time.Hour))
 	}
@@ -254,7 +260,7 @@ func (h *history) features(dst []float64, c, n int, a int64, o FeatureOptions) [
 	countSince := func(d int64) int { return n - upperBound(occ, d) } // occasions in (d, a]
 	dst = append(dst, float64(a-last), float64(a-first), float64(n), spendTo(n))
 	for _, w := range o.Windows {
-		k := countSince(a - int64(w))
+		k := countSince(a - int64(min(w, maxDays)))
 		dst = append(dst, float64(k), spendTo(n)-spendTo(n-k))
 	}
 	var gap, ratio, oneTime float64 = 0, 0, 1
@@ -263,7 +269,7 @@ func (h *history) features(dst []float64, c, n int, a int64, o FeatureOptions) [
 		ratio = float64(a-last) / gap
 		oneTime = 0
 	}
-	w1 := int64(o.Windows[0])
+	w1 := int64(min(o.Windows[0], maxDays)) // a window past the calendar counts everything
 	trend := 2*countSince(a-w1) - countSince(a-2*w1)
 	return append(dst, gap, ratio, oneTime, float64(trend))
 }

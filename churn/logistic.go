@@ -202,7 +202,14 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 
 	fit := nt.result(names, smp.sumW, o)
 	fit.Converged = status == converged
-	fit.NullLogLikelihood = smp.sumWY*math.Log(smp.sumWY/smp.sumW) + smp.sumWN*math.Log(smp.sumWN/smp.sumW)
+	// ln of the larger class share as log1p of the smaller one: with a
+	// churn rate of 1e-17, ln(1 − ȳ) would round to 0.
+	py, pn := smp.sumWY/smp.sumW, smp.sumWN/smp.sumW
+	lnY, lnN := math.Log(py), math.Log1p(-py)
+	if py > pn {
+		lnY, lnN = math.Log1p(-pn), math.Log(pn)
+	}
+	fit.NullLogLikelihood = smp.sumWY*lnY + smp.sumWN*lnN
 	// Back to the caller's weight scale: ℓ, ℓ_0 and N scale with the
 	// weights, the covariance with their inverse.
 	fit.rescale(smp.shift)

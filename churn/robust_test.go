@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -282,4 +283,35 @@ func TestFuzzFindings(t *testing.T) {
 	require.NotEmpty(t, roc)
 	assert.Equal(t, 1.0, roc[len(roc)-1].TPR)
 	assert.Equal(t, 1.0, roc[len(roc)-1].FPR)
+}
+
+// Horizons and windows longer than the calendar overflowed the day
+// arithmetic: a customer who bought again was labelled churned, the trend
+// feature was wrong, and TimeSplit put a row just before the cutoff into
+// training. They now mean "longer than any data".
+func TestHugeDayCounts(t *testing.T) {
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
+	tx := []clv.Transaction{{CustomerID: "a", At: d(2020, 1, 1), Amount: 1}, {CustomerID: "a", At: d(2020, 1, 5), Amount: 1}}
+	ds, err := Build(tx, []time.Time{d(2020, 1, 3)}, &FeatureOptions{Horizon: math.MaxInt})
+	require.NoError(t, err)
+	for _, c := range ds.Churned {
+		assert.False(t, c, "a bought again on Jan 5")
+	}
+	huge, err := Build(tx, []time.Time{d(2020, 1, 5)}, &FeatureOptions{Windows: []int{math.MaxInt}, Censored: KeepCensored})
+	require.NoError(t, err)
+	big, err := Build(tx, []time.Time{d(2020, 1, 5)}, &FeatureOptions{Windows: []int{1 << 40}, Censored: KeepCensored})
+	require.NoError(t, err)
+	assert.Equal(t, big.X, huge.X)
+	tr, te := TimeSplit([]time.Time{d(2020, 6, 30), d(2020, 7, 1)}, d(2020, 7, 1), math.MaxInt)
+	assert.Empty(t, tr)
+	assert.Equal(t, []int{1}, te)
+}
+
+// With a churn rate of 1e-17 the null log-likelihood keeps its ln(1 − ȳ)
+// term, so the null model's McFadden R² is 0, not −0.025.
+func TestNullLogLikelihoodRareClass(t *testing.T) {
+	l, err := FitLogistic([][]float64{{}, {}, {}, {}}, []bool{true, false, false, false},
+		&LogisticOptions{Weights: []float64{1e-17, 1, 1, 1}})
+	require.NoError(t, err)
+	assert.InEpsilon(t, l.LogLikelihood, l.NullLogLikelihood, 1e-9)
 }

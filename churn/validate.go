@@ -113,7 +113,7 @@ func StratifiedGroupKFold(ids []string, positive []bool, k int, seed uint64) ([]
 // between are in neither set. asOf is only read; the indices are in
 // increasing order.
 func TimeSplit(asOf []time.Time, cutoff time.Time, horizonDays int) (train, test []int) {
-	trainEnd := cutoff.AddDate(0, 0, -horizonDays)
+	trainEnd := cutoff.AddDate(0, 0, -min(horizonDays, maxDays)) // beyond the calendar AddDate wraps
 	for i, a := range asOf {
 		switch {
 		case !a.Before(cutoff):
