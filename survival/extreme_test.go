@@ -274,3 +274,15 @@ func TestExtremeWeightsProperty(t *testing.T) {
 		}
 	}
 }
+
+// Times near the top of the float64 range: their sum overflowed, the tie
+// tolerance became +Inf and every time merged into the first.
+func TestKaplanMeierHugeTimes(t *testing.T) {
+	c, err := survival.KaplanMeier([]survival.Observation{{Time: 1, Event: true}, {Time: 1e308, Event: true}, {Time: 1.7e308, Event: true}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Time) != 3 || c.Survival[0] < 0.66 || c.Survival[1] < 0.33 || c.Survival[2] != 0 {
+		t.Fatalf("times %v survival %v, want 3 distinct times and S = 2/3, 1/3, 0", c.Time, c.Survival)
+	}
+}

@@ -124,7 +124,7 @@ func (s *sweep) distinctStats() (mean, minDiff float64) {
 			}
 		}
 		t := math.Float64frombits(s.head)
-		sum += t
+		sum += t * 0x1p-64 // in units of 2^64: a sum of times near 1e308 stays finite
 		n++
 		minDiff = math.Min(minDiff, last-t)
 		last = t
@@ -136,7 +136,7 @@ func (s *sweep) distinctStats() (mean, minDiff float64) {
 	if n == 0 {
 		return 0, minDiff
 	}
-	return sum / float64(n), minDiff
+	return sum / float64(n) * 0x1p64, minDiff
 }
 
 // peek returns the largest unconsumed key.
