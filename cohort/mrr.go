@@ -59,8 +59,8 @@ func BuildRecurring(recs []MRR) (*Recurring, error) {
 			return nil, invalid(fn, i, "CustomerID", "is empty")
 		case txlog.CheckTime(m.Month) != "":
 			return nil, invalid(fn, i, "Month", "%s", txlog.CheckTime(m.Month))
-		case !(m.Amount >= 0) || math.IsInf(m.Amount, 1):
-			return nil, invalid(fn, i, "Amount", "is %v, want a finite value ≥ 0", m.Amount)
+		case !(m.Amount >= 0) || m.Amount > txlog.MaxAmount:
+			return nil, invalid(fn, i, "Amount", "is %v, want 0 to %g (totals must stay finite)", m.Amount, txlog.MaxAmount)
 		}
 		month := monthNumber(m.Month)
 		r.first, r.last = min(r.first, month), max(r.last, month)
@@ -222,6 +222,9 @@ func (r *Recurring) Retention(window int) ([]NetRetention, error) {
 		return nil, nil
 	}
 	out := make([]NetRetention, n)
+	// The retained MRR is summed directly: Start − Contraction − Churn
+	// cancels when a large account churns beside small ones that stay.
+	netKept, grossKept := make([]float64, n), make([]float64, n)
 	for c := range r.customers() {
 		months, amounts := r.history(c)
 		for j, m := range months {
@@ -233,6 +236,8 @@ func (r *Recurring) Retention(window int) ([]NetRetention, error) {
 				e = amounts[k]
 			}
 			o := &out[int(m-r.first)]
+			netKept[int(m-r.first)] += e
+			grossKept[int(m-r.first)] += min(s, e)
 			o.Start += s
 			switch {
 			case e == 0:
@@ -247,8 +252,8 @@ func (r *Recurring) Retention(window int) ([]NetRetention, error) {
 	for i := range out {
 		o := &out[i]
 		o.Month = monthStart(r.first + int64(i) + w)
-		o.NRR = ratio(o.Start+o.Expansion-o.Contraction-o.Churn, o.Start)
-		o.GRR = ratio(o.Start-o.Contraction-o.Churn, o.Start)
+		o.NRR = ratio(netKept[i], o.Start)
+		o.GRR = ratio(grossKept[i], o.Start)
 	}
 	return out, nil
 }

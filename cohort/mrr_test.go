@@ -180,3 +180,29 @@ func TestBuildRecurringTooManyCells(t *testing.T) {
 	_, err := cohort.BuildRecurring(recs)
 	require.ErrorIs(t, err, clv.ErrInvalid)
 }
+
+// A large account churning beside small ones that stay: Retention used to
+// compute (Start − Contraction − Churn)/Start and got exactly 0; it now
+// sums the retained MRR (4.10e-18, as CohortRetention has it). Amounts
+// whose totals could overflow are bad input.
+func TestRetentionWithoutCancellation(t *testing.T) {
+	jan := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	feb := jan.AddDate(0, 1, 0)
+	r, err := cohort.BuildRecurring([]cohort.MRR{
+		{CustomerID: "a", Month: jan, Amount: 0.10345},
+		{CustomerID: "b", Month: jan, Amount: 1.79536612294656e14},
+		{CustomerID: "c", Month: jan, Amount: 0.001231444999575615},
+		{CustomerID: "c", Month: feb, Amount: 0.0007364582270383835},
+	})
+	require.NoError(t, err)
+	ret, err := r.Retention(1)
+	require.NoError(t, err)
+	require.Len(t, ret, 1)
+	want := 0.0007364582270383835 / (0.10345 + 1.79536612294656e14 + 0.001231444999575615)
+	require.InEpsilon(t, want, ret[0].NRR, 1e-12)
+	require.InEpsilon(t, want, ret[0].GRR, 1e-12)
+	_, err = cohort.BuildRecurring([]cohort.MRR{{CustomerID: "a", Month: jan, Amount: 1e308}})
+	var de *clv.DataError
+	require.True(t, errors.As(err, &de))
+	require.Equal(t, "Amount", de.Field)
+}
