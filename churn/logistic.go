@@ -1,6 +1,7 @@
 package churn
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -584,7 +585,7 @@ func (nt *newton) iterate(maxIter int) stopReason {
 		if !nt.factorize() {
 			return notPositiveDefinite
 		}
-		if err := nt.chol.SolveVecTo(step, mat.NewVecDense(m, nt.grad)); err != nil {
+		if err := nt.chol.SolveVecTo(step, mat.NewVecDense(m, nt.grad)); !nt.usable(err) {
 			return notPositiveDefinite
 		}
 		promised := 0.5 * mat.Dot(mat.NewVecDense(m, nt.grad), step)
@@ -623,6 +624,20 @@ func (nt *newton) iterate(maxIter int) stopReason {
 	}
 	nt.factorize()
 	return iterationCap
+}
+
+// usable reports whether a Cholesky solve's result may be used: without
+// error, or, in a penalised fit, with only gonum's condition-number
+// warning. A huge ridge weight on the diagonal makes the Hessian
+// ill-conditioned but diagonally dominant, where the Cholesky solve is
+// still accurate (it held coefficients at 0 with "not positive definite"
+// for λ ≥ 1e17). Unpenalised designs are rank-checked before the fit.
+func (nt *newton) usable(err error) bool {
+	if err == nil {
+		return true
+	}
+	var cond mat.Condition
+	return errors.As(err, &cond) && slices.Max(nt.pen) > 0
 }
 
 // factorize computes the Cholesky factor of the current Hessian.
@@ -671,7 +686,7 @@ func (nt *newton) result(names []string, sumW float64, o LogisticOptions) *Logis
 	var cov mat.Dense
 	var inv mat.SymDense
 	if nt.cholOK {
-		if err := nt.chol.InverseTo(&inv); err == nil {
+		if err := nt.chol.InverseTo(&inv); nt.usable(err) {
 			cov.Product(J, &inv, J.T())
 		}
 	}

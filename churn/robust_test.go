@@ -315,3 +315,15 @@ func TestNullLogLikelihoodRareClass(t *testing.T) {
 	require.NoError(t, err)
 	assert.InEpsilon(t, l.LogLikelihood, l.NullLogLikelihood, 1e-9)
 }
+
+// A ridge weight so large that the penalised Hessian is ill-conditioned
+// (λ ≥ 1e17) holds the slope at 0 with finite standard errors, as the doc
+// says; it used to stop with "Hessian not positive definite".
+func TestHugeL2HoldsCoefficientsAtZero(t *testing.T) {
+	for _, l2 := range []float64{1e17, 1e100, math.MaxFloat64} {
+		l, err := FitLogistic([][]float64{{1}, {2}, {3}, {4}}, []bool{true, false, true, false}, &LogisticOptions{L2: l2})
+		require.NoError(t, err, "L2 = %g", l2)
+		assert.InDelta(t, 0, l.Coef[0], 1e-12, "L2 = %g", l2)
+		assert.False(t, math.IsNaN(l.StdErr[0]), "L2 = %g", l2)
+	}
+}
