@@ -9,7 +9,7 @@
 // recency/gap ratio, trend, and optionally P(alive) and expected purchases
 // from any clv.PurchaseModel). Days are calendar days in a caller-given
 // time.Location (default UTC); purchases on the same day are one occasion
-// whose value is their sum (MODELS.md §1). The label is
+// whose value is their sum (as in BTYD summaries, Fader, Hardie & Lee 2005). The label is
 //
 //	churned(A) = no purchase on days A+1 … A+H        (H = Horizon, days)
 //
@@ -30,7 +30,7 @@
 // # Logistic regression
 //
 // With A = [1 | X], η = Aβ, p = 1/(1 + e^(−η)) and case weights w, FitLogistic
-// maximises (MODELS.md §11)
+// maximises (Hosmer & Lemeshow, Applied Logistic Regression)
 //
 //	ℓ_λ(β) = Σ_i w_i·[y_i·η_i − log(1 + e^(η_i))] − (λ/2)·Σ_{j≥1} β_j²
 //
@@ -90,7 +90,7 @@
 // # Evaluation
 //
 // Scores are "higher means more likely to churn". With P and N the
-// (weighted) numbers of churners and non-churners (MODELS.md §12):
+// (weighted) numbers of churners and non-churners (Hanley & McNeil 1982; scikit-learn's definitions):
 //
 //	AUC  = Σ_{pos i, neg j} w_i·w_j·(1[s_i > s_j] + ½·1[s_i = s_j]) / (P·N)
 //	AP   = Σ_g (R_g − R_{g−1})·Prec_g      over tie groups g, descending (scikit-learn; not trapezoidal)

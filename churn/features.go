@@ -87,7 +87,7 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 
 // history is the purchase occasions of all customers, grouped by customer
 // and sorted by day; same-day purchases are one occasion whose value is
-// their sum (MODELS.md §1).
+// their sum (as in BTYD summaries).
 type history struct {
 	ids    []string  // customers in order of first appearance
 	start  []int     // occasions of customer c are start[c]:start[c+1]

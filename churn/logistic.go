@@ -63,7 +63,7 @@ type Logistic struct {
 	L2                   float64
 	PenalizeStandardized bool
 	Iterations           int  // Newton iterations
-	Converged            bool // the MODELS.md §11 convergence rule was met
+	Converged            bool // the convergence rule of FitLogistic's doc was met
 }
 
 // Prob returns the fitted churn probability at x (raw feature scale).
@@ -85,12 +85,12 @@ func (l *Logistic) LogOdds(x []float64) float64 {
 
 // Penalized reports whether the fit used an L2 penalty, in which case the
 // standard errors come from the penalised Hessian and Summary gives no z or
-// p-values (MODELS.md §11).
+// p-values (statsmodels Logit conventions).
 func (l *Logistic) Penalized() bool { return l.L2 > 0 }
 
 // FitLogistic fits a logistic regression of y (true = churned) on the rows
 // of X by Newton's method (IRLS) with Cholesky solves and step halving
-// (MODELS.md §11). The features are standardised internally for
+// (as statsmodels' Logit). The features are standardised internally for
 // conditioning; the result is on the raw scale (with L2 > 0 see
 // LogisticOptions.PenalizeStandardized).
 //
@@ -563,7 +563,7 @@ func (nt *newton) evaluate(b, grad, hess []float64) float64 {
 }
 
 // iterate takes Newton steps, halving a step while it lowers ℓ_λ, until
-// the MODELS.md §11 rule is met: |Δℓ_λ|/(|ℓ_λ| + 0.1) < 1e-10 and
+// the convergence rule is met: |Δℓ_λ|/(|ℓ_λ| + 0.1) < 1e-10 and
 // max|t·s| < 1e-8.
 //
 // A full Newton step s = H⁻¹g whose promised gain ½·gᵀs is below

@@ -27,7 +27,7 @@ import (
 // non-whole t gives NaN. The initial purchase that made someone a customer
 // is not counted (it happens at opportunity 0).
 //
-// The likelihood of one customer is (FHS 2010; MODELS.md §5)
+// The likelihood of one customer is (FHS 2010)
 //
 //	L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
 //	  + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ),
@@ -54,7 +54,7 @@ var _ PurchaseModel = BGBB{}
 //
 // The search runs on the log-parameters with the analytic gradient (sums
 // of digamma differences weighted by each likelihood term's share,
-// MODELS.md §5) from the starts (1, 1, 1, 1), (1, 1, 1, 3) and
+// FHS 2010) from the starts (1, 1, 1, 1), (1, 1, 1, 3) and
 // (0.5, 0.5, 0.5, 0.5) unless opt.Start is set. Fit.N is Σ w.
 //
 // Errors: a *DataError wrapping ErrEmpty for no rows, or ErrInvalid naming
@@ -274,7 +274,7 @@ func (m BGBB) LogLikelihood(c Customer) float64 { return m.logLik(c) }
 func (m BGBB) PAlive(c Customer) float64 { return m.PAliveAt(c, 1) }
 
 // PAliveAt returns P(active at opportunity n+k | x, t_x, n) for k ≥ 0
-// (MODELS.md §5):
+// (FHS 2010):
 //
 //	exp(lnB(α+x, β+n−x) − lnB(α,β) + lnB(γ, δ+n+k) − lnB(γ,δ) − ℓ).
 //

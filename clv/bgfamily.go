@@ -15,7 +15,7 @@ import (
 // shift 0) or already after the first purchase (MBG/NBD, shift 1). After
 // x repeat purchases the dropout probability p has the posterior
 // Beta(a, b+x+shift), and the customer may have dropped out before T
-// whenever x+shift > 0 (MODELS.md §2, §3).
+// whenever x+shift > 0 (FHL 2005; Batislam et al. 2007).
 type bgFamily struct {
 	r, alpha, a, b float64
 	shift          float64
@@ -294,7 +294,7 @@ func (d *bgData) negLL(theta, grad []float64) float64 { return d.eval(theta, gra
 //	∂²LSE = (1−ω)·∂²u + ω·∂²v + ω(1−ω)·D·Dᵀ,   D = ∂v − ∂u
 //	D     = (ln(α+T) − ln(α+t_x), (r+x)(1/(α+T) − 1/(α+t_x)), 1/a, −1/(b+x+s−1))
 //
-// (MODELS.md §2 gives the gradient); the last two entries of D depend on
+// (FHL 2005 eq. 6 differentiated); the last two entries of D depend on
 // x only, so their sums are kept per distinct x.
 func (d *bgData) eval(theta, grad, hess []float64) float64 {
 	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]

@@ -15,9 +15,9 @@ func (m BGNBD) family() bgFamily { return bgFamily{r: m.R, alpha: m.Alpha, a: m.
 // FitBGNBD returns the maximum-likelihood BG/NBD for cs. Identical
 // (x, t_x, T) rows are compressed first, so the cost grows with distinct
 // rows; Customer.Weight counts repeated rows. The search runs on
-// log-parameters with the analytic gradient (MODELS.md §2) from several
+// log-parameters with the analytic gradient (FHL 2005 eq. 6, differentiated) from several
 // starts, keeping the first that converges; standard errors come from the
-// Hessian by the delta method (MODELS.md §9). cs is not modified.
+// Hessian by the delta method. cs is not modified.
 //
 // Errors: a *DataError wrapping ErrEmpty or ErrInvalid names the bad row
 // and field; a sample without any repeat purchase is ErrInvalid, fewer
@@ -34,7 +34,7 @@ func FitBGNBD(cs []Customer, opt *FitOptions) (BGNBD, Fit, error) {
 }
 
 // LogLikelihood returns ℓ(x, t_x, T) of one customer (FHL 2005 eq. 6, in
-// the overflow-free form of note 027; MODELS.md §2). Weight is ignored.
+// the overflow-free form of note 027). Weight is ignored.
 //
 // Special cases are:
 //

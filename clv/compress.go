@@ -60,7 +60,7 @@ const maxWhole = 1 << 53
 // compress validates cs and returns its distinct (x, t_x, T) rows, each
 // with the summed weight of the customers it stands for, and the total
 // weight N = Σ w. Exact float equality is safe: summaries are whole periods
-// × a fixed ratio (MODELS.md §9). The row order is deterministic. Large
+// × a fixed ratio, so equal summaries have equal bits. The row order is deterministic. Large
 // inputs are split over two goroutines.
 func compress(fn string, cs []Customer, whole bool) ([]row, float64, error) {
 	if len(cs) == 0 {

@@ -57,9 +57,11 @@
 //	E[Y(t) | x, t_x, T] = M(a, b+x, r+x, t/(α+T))·P(alive)                          (eq. 10)
 //	M(a, b', k, τ) = E[(1 − (1+pτ)^(−k))/p],  p ~ Beta(a, b')
 //
-// M is evaluated by a series that stays finite for every a > 0 (including
+// M is evaluated by a series when a running bound on its rounding error
+// proves it accurate, and otherwise by quadrature of the Beta expectation,
+// whose integrand is positive; both stay finite for every a > 0 (including
 // a = 1) and for heavy buyers and long horizons, where the textbook
-// (α+T)^(r+x)·₂F₁ form overflows (MODELS.md N3). P(alive) (note 021) comes
+// (α+T)^(r+x)·₂F₁ form overflows or cancels. P(alive) (note 021) comes
 // from log-odds, so it underflows cleanly to 0.
 //
 // MBG/NBD (Batislam, Denizel & Filiztekin 2007, IJRM 24(3)) also tosses
@@ -106,7 +108,7 @@
 // grows with distinct rows rather than customers: the same compressed
 // histogram is what one GROUP BY in a distributed engine produces, which
 // is how a fit scales past one machine. Standard errors come from the
-// Hessian by the delta method (MODELS.md §9) and the Fit report carries
+// Hessian by the delta method and the Fit report carries
 // the log-likelihood, AIC and BIC. A fit that stops early returns its best
 // estimate and an error wrapping ErrNotConverged. A fit on fewer distinct
 // rows than the model has parameters is ErrEmpty.

@@ -78,7 +78,7 @@ const (
 )
 
 // gradTol is the ‖∇_φ J‖∞ threshold on the per-customer objective
-// J/Σw (MODELS.md §9).
+// J/Σw, so the tolerance does not depend on the sample size.
 const gradTol = 1e-7
 
 // maximize fits p and returns θ̂ with its Fit report. A search that stops

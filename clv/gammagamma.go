@@ -142,7 +142,7 @@ func checkSpend(fn string, i int, c Customer) error {
 	return nil
 }
 
-// ggLogLik returns ℓ of x transactions with mean m̄ (MODELS.md §7):
+// ggLogLik returns ℓ of x transactions with mean m̄ (Fader, Hardie & Lee 2005, JMR; note 025):
 //
 //	lgamma(px+q) − lgamma(px) − lgamma(q) + q·ln γ + (px−1)·ln m̄ + px·ln x − (px+q)·ln(γ + x·m̄)
 func ggLogLik(p, q, g, x, m float64) float64 {

@@ -23,7 +23,7 @@ func FitMBGNBD(cs []Customer, opt *FitOptions) (MBGNBD, Fit, error) {
 	return MBGNBD{th[0], th[1], th[2], th[3]}, fit, err
 }
 
-// LogLikelihood returns ℓ(x, t_x, T) of one customer (MODELS.md §3).
+// LogLikelihood returns ℓ(x, t_x, T) of one customer (Batislam, Denizel & Filiztekin 2007).
 // Weight is ignored.
 //
 // Special cases are:

@@ -18,7 +18,7 @@ import (
 // is finite only when S > 1. A ParetoNBD built from published parameters
 // is as good as a fitted one; the value is safe for concurrent use.
 //
-// The likelihood of (x, t_x, T) is (MODELS.md §4)
+// The likelihood of (x, t_x, T) is (Fader & Hardie note 009, eqs. 18–20)
 //
 //	ℓ  = lnΓ(r+x) − lnΓ(r) + r·ln α + s·ln β + LSE(ℓ1, ℓ2)
 //	ℓ1 = −(r+x)·ln(α+T) − s·ln(β+T)                   (alive at T)
@@ -51,7 +51,7 @@ var _ PurchaseModel = ParetoNBD{}
 // start (0.5, 15, 0.5, 10), then all-1, then a start scaled to the data's
 // time unit, keeping the first that converges. Standard errors come from
 // the Hessian (central differences of that gradient) by the delta method
-// (MODELS.md §9). cs is not modified.
+// (the delta method on the log-parameter Hessian). cs is not modified.
 //
 // A sample in which hardly anyone seems to drop out pushes s and β towards
 // infinity (s/β fixed) or s towards 0: the fit then returns that limit
@@ -176,8 +176,8 @@ func (m ParetoNBD) ConditionalExpectedPurchases(c Customer, t float64) float64 {
 //
 // the expected purchase rate of a live customer times the discounted
 // survival ∫_0^∞ e^(−δt)·((β+T)/(β+T+t))^s dt. Multiplied by the margin on
-// a transaction it is the customer's residual lifetime value (MODELS.md
-// §8); it has an infinite horizon, so it is not comparable with a sum over
+// a transaction it is the customer's residual lifetime value (Fader,
+// Hardie & Lee 2005, "RFM and CLV", JMR 42(4), eq. 2); it has an infinite horizon, so it is not comparable with a sum over
 // a finite number of periods.
 //
 // delta is continuously compounded: an effective annual rate d becomes
@@ -187,7 +187,7 @@ func (m ParetoNBD) ConditionalExpectedPurchases(c Customer, t float64) float64 {
 // continuous.discount.factor, ln(1.1), is applied per model unit, i.e.
 // 10% a week on weekly data. As δ → 0 DERT grows without bound when
 // s ≤ 1, so δ must be positive. S(s, z) = e^z·E_s(z) is the scaled
-// generalised exponential integral (MODELS.md N5).
+// generalised exponential integral (Abramowitz & Stegun 5.1.4).
 //
 // Special cases are:
 //

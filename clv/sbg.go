@@ -14,7 +14,7 @@ import (
 //
 // Each customer cancels at the end of any period with a fixed probability
 // θ, and θ ~ Beta(α, β) across customers (α, β > 0, no unit). The period
-// T ∈ {1, 2, …} in which a customer leaves then has (MODELS.md §6)
+// T ∈ {1, 2, …} in which a customer leaves then has (Fader & Hardie 2007, eqs. 1–2)
 //
 //	P(T = t) = B(α+1, β+t−1)/B(α,β)          (ChurnProbability)
 //	S(t)     = P(T > t) = B(α, β+t)/B(α,β)    (Survival, S(0) = 1)

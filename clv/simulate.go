@@ -26,7 +26,7 @@ type SimulationOptions struct {
 	// Period), e.g. 7*24*time.Hour for the CDNOW parameters.
 	Period time.Duration
 	// Spend draws the amounts: each customer has ν ~ Gamma(Q, rate Gamma),
-	// and each purchase costs Gamma(P, rate ν) (MODELS.md §7). The zero
+	// and each purchase costs Gamma(P, rate ν) (Fader, Hardie & Lee 2005, JMR; note 025). The zero
 	// value means every Amount is 0.
 	Spend GammaGamma
 	// Seed makes the simulation reproducible: the same options give the
@@ -59,8 +59,8 @@ type CustomerSimulationOptions struct {
 	Continuous bool
 }
 
-// SimulateBGNBD draws a transaction log from the BG/NBD process (MODELS.md
-// §2): each customer has λ ~ Gamma(R, rate Alpha) and p ~ Beta(A, B),
+// SimulateBGNBD draws a transaction log from the BG/NBD process (Fader,
+// Hardie & Lee 2005, Marketing Science 24(2), §2): each customer has λ ~ Gamma(R, rate Alpha) and p ~ Beta(A, B),
 // makes a first purchase at a uniform instant of the acquisition window,
 // then buys as a Poisson process with rate λ per Period, and after each
 // repeat purchase drops out with probability p. The log is grouped by
@@ -73,15 +73,16 @@ func SimulateBGNBD(m BGNBD, opt SimulationOptions) []Transaction {
 	return simulateLog(bgLife(m.R, m.Alpha, m.A, m.B, 1), opt)
 }
 
-// SimulateMBGNBD is SimulateBGNBD for the MBG/NBD process (MODELS.md §3):
+// SimulateMBGNBD is SimulateBGNBD for the MBG/NBD process (Batislam,
+// Denizel & Filiztekin 2007):
 // the dropout coin is also tossed right after the first purchase, so a
 // customer may never buy again.
 func SimulateMBGNBD(m MBGNBD, opt SimulationOptions) []Transaction {
 	return simulateLog(bgLife(m.R, m.Alpha, m.A, m.B, 0), opt)
 }
 
-// SimulateParetoNBD is SimulateBGNBD for the Pareto/NBD process (MODELS.md
-// §4): the active lifetime after the first purchase is exponential with
+// SimulateParetoNBD is SimulateBGNBD for the Pareto/NBD process
+// (Schmittlein, Morrison & Colombo 1987): the active lifetime after the first purchase is exponential with
 // rate μ ~ Gamma(S, rate Beta) per Period.
 func SimulateParetoNBD(m ParetoNBD, opt SimulationOptions) []Transaction {
 	return simulateLog(paretoLife(m), opt)
@@ -157,7 +158,7 @@ func paretoLife(m ParetoNBD) lifeModel {
 	}}
 }
 
-// spendModel draws Gamma-Gamma amounts (MODELS.md §7).
+// spendModel draws Gamma-Gamma amounts (Fader, Hardie & Lee 2005, JMR).
 type spendModel struct {
 	on         bool
 	shapeP     gammaSampler

@@ -31,7 +31,7 @@ type HoldoutCustomer struct {
 }
 
 // Summarize turns a transaction log into one BTYD summary row per customer
-// (MODELS.md §1), in units of opt.Period:
+// (Fader, Hardie & Lee 2005, §2), in units of opt.Period:
 //
 //	occasions = distinct calendar days with a purchase, up to End's day;
 //	            the value of an occasion is the sum of that day's Amounts

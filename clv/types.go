@@ -41,7 +41,7 @@ func (c Customer) weight() float64 {
 // (weighted) log-likelihood Σ w_i·ℓ_i, never a mean, and never includes a
 // penalty. StdErr and Cov are on the natural parameter scale, in the order
 // of the model's fields, from the delta method on the log-parameter Hessian
-// (MODELS.md §9); they are nil when the Hessian is not positive definite.
+// (the Hessian of −LL in log θ, mapped back by θ_j); they are nil when the Hessian is not positive definite.
 type Fit struct {
 	LogLikelihood float64
 	StdErr        []float64
@@ -66,7 +66,7 @@ func (f Fit) BIC() float64 { return float64(f.NumParams)*math.Log(f.N) - 2*f.Log
 type FitOptions struct {
 	// Penalty is an L2 penalty λ ≥ 0 on the natural-scale parameters: the fit
 	// minimises −LL + λ·Σθ_j² (lifetimes' penalizer_coef, but on the total
-	// log-likelihood and unscaled time; MODELS.md §9).
+	// log-likelihood and unscaled time).
 	Penalty float64
 	// Start, when set, is the one starting point of the search, in natural
 	// parameter order (e.g. r, α, a, b). Otherwise each model tries its own

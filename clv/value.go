@@ -59,7 +59,7 @@ type CustomerScore struct {
 }
 
 // Value returns each customer's discounted expected residual value over
-// the horizon (MODELS.md §8): the purchases after T, valued at the
+// the horizon (Fader, Hardie & Lee 2005, "RFM and CLV", JMR 42(4)): the purchases after T, valued at the
 // customer's expected spend per transaction times the margin, with each
 // period's cash flow at its end:
 //

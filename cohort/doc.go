@@ -65,8 +65,7 @@
 //
 // ProjectRetention fits to a cohort's survival counts the shifted-beta-
 // geometric model (clv.FitShiftedBetaGeometric; Fader & Hardie 2007, "How
-// to project customer retention", J. Interactive Marketing 21(1); MODELS.md
-// §6) and the four curve-fitting baselines that paper contrasts it
+// to project customer retention", J. Interactive Marketing 21(1)) and the four curve-fitting baselines that paper contrasts it
 // with, ordinary least squares of S(t) (linear, quadratic), ln S(t) on t
 // (exponential) and ln S(t) on ln t (power), t = 1..k. On the paper's data
 // the regressions fit the observed years with R² up to 0.997 and still

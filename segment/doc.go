@@ -17,7 +17,7 @@
 //	Monetary  = Revenue                        (TotalSpend, default)
 //	          = Revenue / Frequency            (MeanSpend)
 //
-// These are MODELS.md §1's RFM quantities. SinceLast is the RFM recency,
+// These are the RFM quantities of Hughes (1994) and Fader, Hardie & Lee (2005, JMR). SinceLast is the RFM recency,
 // not the BTYD recency t_x of clv.Customer (first to last purchase): at the
 // same end date SinceLast = T − t_x. RFM frequency counts the first
 // purchase (BTYD frequency x = n − 1 does not), and RFM monetary includes

@@ -34,7 +34,7 @@ type FrequencyBasis int
 
 const (
 	// Occasions counts purchase occasions: all of a customer's rows on one
-	// calendar day are one occasion (MODELS.md §1; BTYD, lifetimes).
+	// calendar day are one occasion (BTYD, lifetimes).
 	Occasions FrequencyBasis = iota
 	// Orders counts rows: two orders on one day count twice.
 	Orders

@@ -174,5 +174,6 @@
 //   - Therneau, T. M. and Grambsch, P. M. (2000). Modeling Survival Data.
 //     Springer. And the survival package's vignettes (methods.Rnw), whose
 //     tie order and quantile rules this package follows.
-//   - ltv's MODELS.md §10 holds every formula above with check values.
+//   - The tests check every formula above against R's survfit, survdiff
+//     and print.survfit output (refdata/survival/expected.json).
 package survival

@@ -16,7 +16,7 @@ func legendre20() (x, w []float64) {
 }
 
 // ScaledExpInt returns S(s, z) = e^z·E_s(z), the generalised exponential
-// integral scaled by e^z (MODELS.md N5):
+// integral scaled by e^z (Abramowitz & Stegun 5.1.4):
 //
 //	S(s, z) = ∫_0^∞ e^(−z·v)·(1+v)^(−s) dv,   s > 0, z > 0.
 //
@@ -29,7 +29,7 @@ func legendre20() (x, w []float64) {
 //	S = ∫_0^Y exp(−z·(e^y − 1) − (s−1)·y) dy,   Y = ln(1 + (40+5|s−1|)/z) + 2,
 //
 // (the substitution 1+v = e^y) by a composite 20-point Gauss–Legendre rule
-// over ⌈Y⌉ panels. MODELS.md N5 uses ⌈4Y⌉; the integrand is smooth on the
+// over ⌈Y⌉ panels. Our design notes used ⌈4Y⌉; the integrand is smooth on the
 // scale of 1, and panels of width ≤ 1 are four times faster and as
 // accurate (≤ 1.3e-15 against mpmath on s ∈ [0.05, 30], z ∈ [1e-4, 1)).
 // The fraction is within 6e-15.

@@ -3,12 +3,12 @@ package numeric
 import "math"
 
 // hypSeriesTerms is where Hyp2F1A1Deriv hands the series over to Euler's
-// integral (MODELS.md N4: the series needs about 37/(1−z) terms).
+// integral (the series needs about 37/(1−z) terms).
 const hypSeriesTerms = 10_000
 
 // Hyp2F1A1Deriv returns h = 2F1(1, b; c; z), the Gauss hypergeometric
 // function with first parameter 1, together with its partial derivatives
-// ∂h/∂b, ∂h/∂c and ∂h/∂z, for 0 ≤ z < 1 and c > b > 0 (MODELS.md N4). It is
+// ∂h/∂b, ∂h/∂c and ∂h/∂z, for 0 ≤ z < 1 and c > b > 0 (Abramowitz & Stegun 15.1.1). It is
 // the series of the Pareto/NBD likelihood:
 //
 //	h = Σ_{n≥0} t_n,   t_0 = 1,   t_{n+1} = t_n·(b+n)/(c+n)·z.
@@ -25,7 +25,7 @@ const hypSeriesTerms = 10_000
 //	h = (c−1)·∫_0^∞ (1+v)^(−(c−b))·(1+(1−z)·v)^(−b) dv,
 //
 // by composite Gauss–Legendre quadrature in y = ln(1+v); for c ≤ 1 the
-// series goes on up to MaxSeriesTerms terms. MODELS.md N4 suggests gonum's
+// series goes on up to MaxSeriesTerms terms. One could hand over to gonum's
 // mathext.Hypergeo (Cephes hyp2f1) there instead, but it returns NaN for
 // c ≳ 100 near z = 1 and does not terminate when c−b−1 is a whole number
 // and c is large (2F1(1, 3; 300; 0.999)).

@@ -2,7 +2,7 @@ package numeric
 
 import "math"
 
-// LogSumExp returns log(e^u + e^v) without overflow (MODELS.md N1).
+// LogSumExp returns log(e^u + e^v) without overflow.
 // LogSumExp(u, −Inf) is u.
 func LogSumExp(u, v float64) float64 {
 	if math.IsInf(v, -1) {

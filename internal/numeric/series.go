@@ -2,7 +2,7 @@ package numeric
 
 import "errors"
 
-// MaxSeriesTerms caps every series in this package (MODELS.md N2).
+// MaxSeriesTerms caps every series in this package.
 const MaxSeriesTerms = 1_000_000
 
 // ErrSeriesCap is returned when a series reaches its term cap, or a

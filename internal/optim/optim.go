@@ -2,7 +2,7 @@
 // quasi-Newton search over log-parameters from several starts, a Newton
 // polish, a Hessian from the analytic gradient, damped Newton with an
 // analytic Hessian, and delta-method standard errors
-// (MODELS.md §9).
+// on the log-parameter scale.
 package optim
 
 import (
