@@ -314,10 +314,7 @@ func upperBound(days []int64, d int64) int {
 // newHistory validates txns and groups them into per-customer occasions
 // (internal/txlog), collapsing each customer's purchases of one day.
 func newHistory(fn string, txns []clv.Transaction, o FeatureOptions) (*history, error) {
-	last := int64(txlog.NoLimit)
-	if !o.End.IsZero() {
-		last = txlog.NewClock(o.Location).Day(o.End)
-	}
+	last := txlog.LastDay(o.Location, o.End)
 	log, bad := txlog.Read(txns, o.Location, last)
 	if bad != nil {
 		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)

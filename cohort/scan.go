@@ -61,10 +61,7 @@ func scan(fn string, txns []clv.Transaction, o Options) (*scanned, error) {
 	if len(txns) == 0 {
 		return nil, empty(fn, "no transactions")
 	}
-	last := int64(txlog.NoLimit)
-	if !o.End.IsZero() {
-		last = txlog.NewClock(o.Location).Day(o.End)
-	}
+	last := txlog.LastDay(o.Location, o.End)
 	log, bad := txlog.Read(txns, o.Location, last)
 	if bad != nil {
 		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)

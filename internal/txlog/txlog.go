@@ -108,6 +108,15 @@ const MaxAmount = 1e290
 // NoLimit keeps every row.
 const NoLimit = math.MaxInt64
 
+// LastDay returns the day number of end in loc, or NoLimit when end is the
+// zero Time (no end of observation): the last argument of Read.
+func LastDay(loc *time.Location, end time.Time) int64 {
+	if end.IsZero() {
+		return NoLimit
+	}
+	return NewClock(loc).Day(end)
+}
+
 // Read validates txns (see the package doc), numbers the civil days of
 // their At in loc (nil means UTC), and numbers the customers of the rows on
 // or before day last (NoLimit: all rows). It returns the first bad value as

@@ -159,17 +159,10 @@ func CheckError[E txlog.DataError, P interface {
 	*E
 	error
 }, T txlog.Tx](err error, fn string, txns []T) string {
-	var e P
-	if !errors.As(err, &e) {
+	d, ok := asFields[E, P](err)
+	if !ok {
 		return fmt.Sprintf("%T is not a data error: %v", err, err)
 	}
-	d := struct {
-		Func   string
-		Row    int
-		Field  string
-		Reason string
-		Err    error
-	}(*e)
 	if d.Func != fn || d.Reason == "" || d.Err == nil {
 		return fmt.Sprintf("malformed error %+v", d)
 	}
@@ -189,18 +182,32 @@ func RequireError[E txlog.DataError, P interface {
 	error
 }](t testing.TB, err error, fn string, row int, field string, sentinel error, name string) {
 	t.Helper()
-	var e P
-	if !errors.As(err, &e) {
+	d, ok := asFields[E, P](err)
+	if !ok {
 		t.Fatalf("%s: %T is not a data error: %v", name, err, err)
 	}
-	d := struct {
-		Func   string
-		Row    int
-		Field  string
-		Reason string
-		Err    error
-	}(*e)
 	if d.Func != fn || d.Row != row || d.Field != field || !errors.Is(err, sentinel) {
 		t.Fatalf("%s: got %s row %d field %q (%v), want %s row %d field %q wrapping %v", name, d.Func, d.Row, d.Field, err, fn, row, field, sentinel)
 	}
+}
+
+// fields is the layout of clv.DataError.
+type fields = struct {
+	Func   string
+	Row    int
+	Field  string
+	Reason string
+	Err    error
+}
+
+// asFields returns the fields of the first *E in err's chain.
+func asFields[E txlog.DataError, P interface {
+	*E
+	error
+}](err error) (fields, bool) {
+	var e P
+	if !errors.As(err, &e) {
+		return fields{}, false
+	}
+	return fields(*e), true
 }
