@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ltvgo/ltv/clv"
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 )
 
 // requireRel checks got against want to a relative tolerance, elementwise,
@@ -127,8 +127,8 @@ type churnRef struct {
 
 // loadSynthetic returns the synthetic churn table split into train and test.
 func loadSynthetic(t testing.TB) (ref churnRef, Xtr [][]float64, ytr []bool, Xte [][]float64, yte []bool) {
-	refdata.JSON(t, "churn/expected.json", &ref)
-	recs := refdata.CSV(t, "churn/synthetic_churn.csv")
+	refdatatest.JSON(t, "churn/expected.json", &ref)
+	recs := refdatatest.CSV(t, "churn/synthetic_churn.csv")
 	require.Equal(t, append([]string{"customer_id"}, append(ref.Features, "churned")...), recs[0])
 	for i, r := range recs[1:] {
 		row := make([]float64, len(ref.Features))

@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/ltvgo/ltv/internal/numeric"
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 )
 
 // bgbbBT is the BTYD walkthrough's printed BG/BB fit to the donations data
@@ -24,7 +24,7 @@ var bgbbBT = BGBB{Alpha: 1.203507, Beta: 0.7497667, Gamma: 0.6567568, Delta: 2.7
 // donations reads the 22 (x, t_x, n) patterns of FHS (2010) with their
 // counts in Weight.
 func donations(t testing.TB) []Customer {
-	recs := refdata.CSV(t, "donations/donations.csv")
+	recs := refdatatest.CSV(t, "donations/donations.csv")
 	require.Equal(t, []string{"frequency", "recency", "periods", "weights"}, recs[0])
 	var cs []Customer
 	for _, r := range recs[1:] {
@@ -70,7 +70,7 @@ func loadBGBBExpected(t testing.TB) bgbbExpected {
 	var all struct {
 		BGBB bgbbExpected `json:"bgbb_donations"`
 	}
-	refdata.JSON(t, "cdnow/expected.json", &all)
+	refdatatest.JSON(t, "cdnow/expected.json", &all)
 	require.Len(t, all.BGBB.Rows, 22)
 	return all.BGBB
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/ltvgo/ltv/clv"
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 )
 
 // cdnowCSV returns the 2,357 published CDNOW calibration summaries
@@ -13,7 +13,7 @@ import (
 // Monetary, in file order.
 func cdnowCSV(t testing.TB) []clv.Customer {
 	t.Helper()
-	recs := refdata.CSV(t, "cdnow/cdnow_customers_summary_with_transactions.csv")
+	recs := refdatatest.CSV(t, "cdnow/cdnow_customers_summary_with_transactions.csv")
 	cs := make([]clv.Customer, 0, len(recs)-1)
 	for _, r := range recs[1:] {
 		f := func(i int) float64 {
@@ -69,7 +69,7 @@ type cdnowExpected struct {
 func loadCDNOWExpected(t testing.TB) cdnowExpected {
 	t.Helper()
 	var e cdnowExpected
-	refdata.JSON(t, "cdnow/expected.json", &e)
+	refdatatest.JSON(t, "cdnow/expected.json", &e)
 	return e
 }
 

@@ -11,13 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/diff/fd"
 
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 )
 
 // sbgRetention reads the FH (2007) alive counts, years 0..12, of the
 // "regular" and "high end" segments.
 func sbgRetention(t testing.TB) (regular, highEnd []float64) {
-	recs := refdata.CSV(t, "sbg/fh2007_retention.csv")
+	recs := refdatatest.CSV(t, "sbg/fh2007_retention.csv")
 	require.Equal(t, []string{"year", "regular_alive", "highend_alive"}, recs[0])
 	for _, r := range recs[1:] {
 		a, err := strconv.ParseFloat(r[1], 64)
@@ -46,7 +46,7 @@ func loadSBGExpected(t testing.TB) map[string]sbgSegment {
 	var all struct {
 		SBG map[string]sbgSegment `json:"sbg"`
 	}
-	refdata.JSON(t, "cdnow/expected.json", &all)
+	refdatatest.JSON(t, "cdnow/expected.json", &all)
 	require.Len(t, all.SBG, 2)
 	return all.SBG
 }

@@ -16,8 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ltvgo/ltv/clv"
-	"github.com/ltvgo/ltv/internal/cdnow"
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 	"github.com/ltvgo/ltv/internal/txlog/txlogtest"
 )
 
@@ -32,15 +31,15 @@ var (
 func utcDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // loadCDNOWSample returns the 6,919 purchases of CDNOW_sample.txt, with
-// the sample id as CustomerID (see internal/cdnow).
+// the sample id as CustomerID (see refdata.ParseCDNOW).
 func loadCDNOWSample(t testing.TB) []clv.Transaction {
 	t.Helper()
-	f, err := os.Open(refdata.Path(t, "cdnow/CDNOW_sample.txt"))
-	require.NoError(t, err)
-	defer f.Close()
-	txns, err := cdnow.Parse(f)
-	require.NoError(t, err)
-	require.Len(t, txns, 6919) // refdata/README.md: 6,919 purchases
+	ps := refdatatest.CDNOW(t)
+	require.Len(t, ps, 6919) // refdata/README.md: 6,919 purchases
+	txns := make([]clv.Transaction, len(ps))
+	for i, p := range ps {
+		txns[i] = clv.Transaction(p)
+	}
 	return txns
 }
 
@@ -48,7 +47,7 @@ func loadCDNOWSample(t testing.TB) []clv.Transaction {
 // rounded to 2 dp) is reproduced for every customer.
 func TestSummarizeCDNOWPublished(t *testing.T) {
 	txns := loadCDNOWSample(t)
-	recs := refdata.CSV(t, "cdnow/cdnow_customers_summary_with_transactions.csv")
+	recs := refdatatest.CSV(t, "cdnow/cdnow_customers_summary_with_transactions.csv")
 	require.Equal(t, []string{"ID", "x", "t_x", "T", "zbar"}, recs[0])
 	recs = recs[1:]
 	require.Len(t, recs, 2357)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/cohort"
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 )
 
 func TestFitTrend(t *testing.T) {
@@ -116,7 +116,7 @@ func TestFitTrendErrors(t *testing.T) {
 // against MODELS.md §6 (Regular 0.7040773, 1.182043; High End 0.6680884,
 // 3.806095).
 func TestProjectRetentionFH2007(t *testing.T) {
-	recs := refdata.CSV(t, "sbg/fh2007_retention.csv")
+	recs := refdatatest.CSV(t, "sbg/fh2007_retention.csv")
 	require.Equal(t, []string{"year", "regular_alive", "highend_alive"}, recs[0])
 	segments := []struct {
 		name        string

@@ -2,7 +2,6 @@ package segment_test
 
 import (
 	"math"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -11,20 +10,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ltvgo/ltv/clv"
-	"github.com/ltvgo/ltv/internal/cdnow"
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 	"github.com/ltvgo/ltv/segment"
 )
 
 // cdnowTxns returns the purchases of CDNOW_sample.txt, with the sample id
-// as CustomerID (see internal/cdnow).
+// as CustomerID (see refdata.ParseCDNOW).
 func cdnowTxns(t *testing.T) []clv.Transaction {
 	t.Helper()
-	f, err := os.Open(refdata.Path(t, "cdnow/CDNOW_sample.txt"))
-	require.NoError(t, err)
-	defer f.Close()
-	txns, err := cdnow.Parse(f)
-	require.NoError(t, err)
+	ps := refdatatest.CDNOW(t)
+	txns := make([]clv.Transaction, len(ps))
+	for i, p := range ps {
+		txns[i] = clv.Transaction(p)
+	}
 	return txns
 }
 
@@ -74,7 +72,7 @@ func TestComputeCDNOW(t *testing.T) {
 		}
 	}
 
-	recs := refdata.CSV(t, "cdnow/cdnow_customers_summary_with_transactions.csv")
+	recs := refdatatest.CSV(t, "cdnow/cdnow_customers_summary_with_transactions.csv")
 	require.Equal(t, []string{"ID", "x", "t_x", "T", "zbar"}, recs[0])
 	require.Len(t, recs[1:], 2357)
 	for _, r := range recs[1:] {

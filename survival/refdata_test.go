@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 	"github.com/ltvgo/ltv/survival"
 	"github.com/stretchr/testify/require"
 )
@@ -35,7 +35,7 @@ var refSets = []refSet{
 // "x=Maintained" style, or "all" without a grouping column), labels sorted
 // as R orders factor levels.
 func loadGroups(t *testing.T, csvName, groupCol string) (labels []string, groups [][]survival.Observation) {
-	recs := refdata.CSV(t, "survival/"+csvName)
+	recs := refdatatest.CSV(t, "survival/"+csvName)
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
@@ -117,7 +117,7 @@ func assertCloseSlice(t *testing.T, want, got []float64, what string) {
 
 func loadExpected(t *testing.T) map[string]map[string]any {
 	var exp map[string]any
-	refdata.JSON(t, "survival/expected.json", &exp)
+	refdatatest.JSON(t, "survival/expected.json", &exp)
 	out := map[string]map[string]any{}
 	for k, v := range exp {
 		if m, ok := v.(map[string]any); ok {

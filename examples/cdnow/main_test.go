@@ -6,11 +6,11 @@ import (
 	"testing"
 
 	"github.com/ltvgo/ltv/examples/internal/outputtest"
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 )
 
 func TestRun(t *testing.T) {
-	path := refdata.Path(t, "cdnow/CDNOW_sample.txt")
+	path := refdatatest.Path(t, "cdnow/CDNOW_sample.txt")
 	dir := t.TempDir()
 	var out bytes.Buffer
 	if err := run([]string{"-data", path, "-out", dir}, &out); err != nil {

@@ -8,11 +8,11 @@ import (
 	"testing"
 
 	"github.com/ltvgo/ltv/examples/internal/outputtest"
-	"github.com/ltvgo/ltv/internal/refdata"
+	"github.com/ltvgo/ltv/internal/refdata/refdatatest"
 )
 
 func TestRun(t *testing.T) {
-	path := refdata.Path(t, "sbg/fh2007_retention.csv")
+	path := refdatatest.Path(t, "sbg/fh2007_retention.csv")
 	dir := t.TempDir()
 	var out bytes.Buffer
 	if err := run([]string{"-data", path, "-out", dir}, &out); err != nil {

@@ -1,18 +1,15 @@
-// Package refdata locates the project's reference data for tests. The
-// folder comes from the environment variable LTV_REFDATA, or defaults to
-// ../shared/refdata beside the module root. When the data are missing a
-// test is skipped with a clear message, unless LTV_REQUIRE_REFDATA=1 (as in
-// CI), when it fails instead.
+// Package refdata locates the project's reference data and parses the
+// CDNOW log in it. The folder comes from the environment variable
+// LTV_REFDATA, or defaults to ../shared/refdata beside the module root.
 //
-// It is test and example support: no library package imports it.
+// It is test and example support: no library package imports it, and it
+// does not link package testing (the examples' binaries use it); the
+// helpers that skip or fail a test live in refdatatest.
 package refdata
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"os"
 	"path/filepath"
-	"testing"
 )
 
 // Dir returns the reference-data folder: LTV_REFDATA, or else
@@ -22,49 +19,6 @@ func Dir() string {
 		return dir
 	}
 	return filepath.Join(moduleRoot(), "..", "shared", "refdata")
-}
-
-// Path returns the absolute path of rel inside the reference-data folder,
-// or skips (or fails) t when the file is not there.
-func Path(t testing.TB, rel string) string {
-	t.Helper()
-	dir := Dir()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		msg := "reference data " + rel + " not found under " + dir + " (set LTV_REFDATA)"
-		if os.Getenv("LTV_REQUIRE_REFDATA") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return p
-}
-
-// JSON decodes the JSON file rel into v.
-func JSON(t testing.TB, rel string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(Path(t, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", rel, err)
-	}
-}
-
-// CSV returns the records of the CSV file rel, header included.
-func CSV(t testing.TB, rel string) [][]string {
-	t.Helper()
-	f, err := os.Open(Path(t, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", rel, err)
-	}
-	return recs
 }
 
 // moduleRoot walks up from the working directory to the folder holding

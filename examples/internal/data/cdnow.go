@@ -5,7 +5,6 @@ import (
 	"os"
 
 	"github.com/ltvgo/ltv/clv"
-	"github.com/ltvgo/ltv/internal/cdnow"
 	"github.com/ltvgo/ltv/internal/refdata"
 )
 
@@ -23,9 +22,13 @@ func ReadCDNOW(path string) ([]clv.Transaction, error) {
 		return nil, err
 	}
 	defer f.Close()
-	txns, err := cdnow.Parse(f)
+	ps, err := refdata.ParseCDNOW(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	txns := make([]clv.Transaction, len(ps))
+	for i, p := range ps {
+		txns[i] = clv.Transaction(p)
 	}
 	return txns, nil
 }

@@ -1,7 +1,4 @@
-// Package cdnow parses the CDNOW purchase log of Fader, Hardie & Lee
-// (2005), as shipped in the reference data (CDNOW_sample.txt), for the
-// tests and examples that reproduce the paper.
-package cdnow
+package refdata
 
 import (
 	"bufio"
@@ -10,16 +7,24 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/ltvgo/ltv/clv"
 )
 
-// Parse reads the whitespace-separated log: master id, sample id, date
-// (yyyymmdd), number of CDs and dollars. The customer ID is the sample id
+// Purchase is one line of the CDNOW log. It has the layout of
+// clv.Transaction, so clv.Transaction(p) converts it; this package sits
+// below clv and does not import it.
+type Purchase struct {
+	CustomerID string
+	At         time.Time
+	Amount     float64
+}
+
+// ParseCDNOW reads the CDNOW purchase log of Fader, Hardie & Lee (2005), as
+// shipped in the reference data (cdnow/CDNOW_sample.txt): whitespace-separated
+// master id, sample id, date (yyyymmdd), number of CDs and dollars. The customer ID is the sample id
 // without leading zeros, as in the published summaries. Blank lines are
 // skipped; a malformed line is an error naming it.
-func Parse(r io.Reader) ([]clv.Transaction, error) {
-	var txns []clv.Transaction
+func ParseCDNOW(r io.Reader) ([]Purchase, error) {
+	var txns []Purchase
 	sc := bufio.NewScanner(r)
 	for line := 1; sc.Scan(); line++ {
 		fields := strings.Fields(sc.Text())
@@ -41,7 +46,7 @@ func Parse(r io.Reader) ([]clv.Transaction, error) {
 		if err != nil {
 			return nil, fmt.Errorf("line %d: dollars %q is not a number", line, fields[4])
 		}
-		txns = append(txns, clv.Transaction{CustomerID: strconv.Itoa(id), At: at, Amount: dollars})
+		txns = append(txns, Purchase{CustomerID: strconv.Itoa(id), At: at, Amount: dollars})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
