@@ -68,12 +68,12 @@ func ExampleCurve_Table() {
 	if err != nil {
 		panic(err)
 	}
+	// At risk at week t counts the relapse times ≥ t (6 at week 24: 28, 31,
+	// 34, 45, 48, 161); S is R's survfit value for the maintained arm.
 	r := c.Table([]float64{0, 12, 24, 36, 48})
 	for i, t := range r.Time {
 		fmt.Printf("week %2.0f: at risk %2.0f, relapses since last %.0f, S %.3f\n", t, r.AtRisk[i], r.Events[i], r.Survival[i])
 	}
-	// At risk at week t counts the relapse times ≥ t (6 at week 24: 28, 31,
-	// 34, 45, 48, 161); S is R's survfit value for the maintained arm.
 	// Output:
 	// week  0: at risk 11, relapses since last 0, S 1.000
 	// week 12: at risk 10, relapses since last 1, S 0.909
