@@ -317,7 +317,7 @@ func newHistory(fn string, txns []clv.Transaction, o FeatureOptions) (*history, 
 	last := txlog.LastDay(o.Location, o.End)
 	log, bad := txlog.Read(txns, o.Location, last)
 	if bad != nil {
-		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)
+		return nil, bad.Err(fn)
 	}
 	h := &history{ids: log.IDs, end: log.MaxDay}
 	if !o.End.IsZero() {

@@ -258,7 +258,7 @@ func FuzzBuild(f *testing.F) {
 		require.True(t, txlogtest.Same(tc, txns), "txns modified")
 		require.Equal(t, ac, asOfs, "asOf modified")
 		if err != nil {
-			require.Empty(t, txlogtest.CheckError[clv.DataError](err, "churn.Build", txns))
+			require.Empty(t, txlogtest.CheckError(err, "churn.Build", txns))
 			var de *clv.DataError
 			require.ErrorAs(t, err, &de)
 			if de.Field != "asOf" && de.Field != "FeatureOptions.End" { // options are checked first

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
 )
 
@@ -67,7 +68,7 @@ func FitShiftedBetaGeometric(alive []float64, opt *FitOptions) (ShiftedBetaGeome
 func FitShiftedBetaGeometricCohorts(cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
 	const fn = "clv.FitShiftedBetaGeometricCohorts"
 	if len(cohorts) == 0 {
-		return ShiftedBetaGeometric{}, Fit{}, &DataError{Func: fn, Row: -1, Field: "cohorts", Reason: "is empty", Err: ErrEmpty}
+		return ShiftedBetaGeometric{}, Fit{}, fault.New(fn, -1, "cohorts", ErrEmpty, "is empty")
 	}
 	for i, alive := range cohorts {
 		if err := checkAlive(fn, fmt.Sprintf("cohorts[%d]", i), alive); err != nil {
@@ -80,19 +81,18 @@ func FitShiftedBetaGeometricCohorts(cohorts [][]float64, opt *FitOptions) (Shift
 // checkAlive validates one cohort's alive counts.
 func checkAlive(fn, field string, alive []float64) error {
 	if len(alive) < 2 {
-		return &DataError{Func: fn, Row: -1, Field: field, Err: ErrEmpty,
-			Reason: fmt.Sprintf("has %d counts, want the cohort size and at least one period", len(alive))}
+		return fault.New(fn, -1, field, ErrEmpty, "has %d counts, want the cohort size and at least one period", len(alive))
 	}
 	for t, v := range alive {
 		switch {
 		case math.IsNaN(v) || math.IsInf(v, 0):
-			return invalid(fn, t, field, "is %v", v)
+			return fault.New(fn, t, field, ErrInvalid, "is %v", v)
 		case v < 0:
-			return invalid(fn, t, field, "is negative (%v)", v)
+			return fault.New(fn, t, field, ErrInvalid, "is negative (%v)", v)
 		case t == 0 && v == 0:
-			return invalid(fn, t, field, "is 0, want a cohort size > 0")
+			return fault.New(fn, t, field, ErrInvalid, "is 0, want a cohort size > 0")
 		case t > 0 && v > alive[t-1]:
-			return invalid(fn, t, field, "%v exceeds the previous count %v: counts cannot increase", v, alive[t-1])
+			return fault.New(fn, t, field, ErrInvalid, "%v exceeds the previous count %v: counts cannot increase", v, alive[t-1])
 		}
 	}
 	return nil

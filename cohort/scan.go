@@ -64,7 +64,7 @@ func scan(fn string, txns []clv.Transaction, o Options) (*scanned, error) {
 	last := txlog.LastDay(o.Location, o.End)
 	log, bad := txlog.Read(txns, o.Location, last)
 	if bad != nil {
-		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)
+		return nil, bad.Err(fn)
 	}
 	if log.Kept == 0 {
 		return nil, empty(fn, "no transaction on or before the end day")

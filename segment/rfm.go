@@ -156,7 +156,7 @@ func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error
 	// (internal/txlog), then accumulate one flat record per customer.
 	log, bad := txlog.Read(txns, o.Location, atDay)
 	if bad != nil {
-		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)
+		return nil, bad.Err(fn)
 	}
 	ids := log.IDs
 	aggs := make([]aggregate, len(ids))
