@@ -61,7 +61,7 @@
 // deviance −2ℓ.
 //
 // A constant column, or one that is (numerically) a linear combination of
-// others, is reported as ErrCollinear naming the columns (R instead
+// others, is reported as clv.ErrSingular naming the columns (R instead
 // reports NA coefficients): the check is a diagonally pivoted Cholesky
 // factorisation of the information matrix of the standardised design,
 // equivalent to a column-pivoted QR of sqrt(W)·A with R's tolerance
