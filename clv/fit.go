@@ -94,8 +94,11 @@ const gradTol = 1e-7
 func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 	k := len(p.params)
 	if opt != nil {
-		if opt.Penalty < 0 || math.IsNaN(opt.Penalty) {
-			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.Penalty", ErrInvalid, "is %v, want ≥ 0", opt.Penalty)
+		if !(opt.Penalty >= 0) || math.IsInf(opt.Penalty, 1) {
+			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.Penalty", ErrInvalid, "is %v, want a finite λ ≥ 0", opt.Penalty)
+		}
+		if opt.MaxIterations < 0 {
+			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.MaxIterations", ErrInvalid, "is %d, want ≥ 0 (0: the default)", opt.MaxIterations)
 		}
 		if opt.Start != nil && len(opt.Start) != k {
 			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.Start", ErrInvalid, "has %d values, want %d", len(opt.Start), k)
