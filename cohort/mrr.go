@@ -42,12 +42,15 @@ type Recurring struct {
 //
 // Errors (a *clv.DataError): clv.ErrEmpty for no records; clv.ErrInvalid
 // for an empty CustomerID, a zero Month or one outside years 1..9999, an
-// Amount that is negative, NaN or infinite, or cohort tables of more than
-// 2²⁶ cells.
+// Amount that is negative, NaN or infinite, cohort tables of more than
+// 2²⁶ cells, or 2³¹ − 1 or more records.
 func BuildRecurring(recs []MRR) (*Recurring, error) {
 	const fn = "cohort.BuildRecurring"
-	if len(recs) == 0 {
+	switch {
+	case len(recs) == 0:
 		return nil, fault.New(fn, -1, "", clv.ErrEmpty, "no MRR records")
+	case len(recs) > custid.MaxRows:
+		return nil, fault.New(fn, -1, "recs", clv.ErrInvalid, "has %d records, more than the %d it can index", len(recs), custid.MaxRows)
 	}
 	type rec struct {
 		cust   int32

@@ -105,8 +105,8 @@ func LastDay(loc *time.Location, end time.Time) int64 {
 // only read.
 func Read[T Tx](txns []T, loc *time.Location, last int64) (*Log, *Problem) {
 	n := len(txns)
-	if n >= math.MaxInt32 {
-		return nil, &Problem{-1, "txns", fmt.Sprintf("has %d rows, more than the %d a log can hold", n, math.MaxInt32-1)}
+	if n > custid.MaxRows {
+		return nil, &Problem{-1, "txns", fmt.Sprintf("has %d rows, more than the %d a log can hold", n, custid.MaxRows)}
 	}
 	l := &Log{Day: make([]int64, n), MaxDay: math.MinInt64}
 	type result struct {
