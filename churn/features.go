@@ -72,7 +72,16 @@ type Dataset struct {
 
 // Subset returns the rows idx of d (in that order), sharing the feature
 // rows with d.
+//
+// Special cases are:
+//
+//	Subset(idx) = nil if an index is outside [0, len(d.IDs))
 func (d *Dataset) Subset(idx []int) *Dataset {
+	for _, i := range idx {
+		if i < 0 || i >= len(d.IDs) {
+			return nil
+		}
+	}
 	out := &Dataset{Names: d.Names}
 	for _, i := range idx {
 		out.IDs = append(out.IDs, d.IDs[i])

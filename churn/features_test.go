@@ -76,6 +76,8 @@ func TestBuildHand(t *testing.T) {
 	sub := ds.Subset([]int{6, 0})
 	assert.Equal(t, []string{"c", "a"}, sub.IDs)
 	assert.Equal(t, []bool{true, false}, sub.Censored)
+	assert.Nil(t, ds.Subset([]int{0, 7}), "an index past the rows: nil")
+	assert.Nil(t, ds.Subset([]int{-1}), "a negative index: nil")
 
 	// An explicit End before the last transaction drops it: with End = day
 	// 110, a at day 45 is still churned and a's spend ignores day 121.
