@@ -61,7 +61,7 @@
 // deviance −2ℓ.
 //
 // A constant column, or one that is (numerically) a linear combination of
-// others, is reported as ErrCollinear naming the columns (R instead
+// others, is reported as clv.ErrSingular naming the columns (R instead
 // reports NA coefficients): the check is a diagonally pivoted Cholesky
 // factorisation of the information matrix of the standardised design,
 // equivalent to a column-pivoted QR of sqrt(W)·A with R's tolerance
@@ -118,5 +118,25 @@
 //   - Spector, L. C. & Mazzeo, M. (1980). Probit analysis and economic
 //     education. Journal of Economic Education 11(2) (the test data).
 //
-// Library functions do no I/O. Inputs are never modified or retained.
+// # Errors and options
+//
+// One policy holds in every package of ltv. Bad data, a setting outside its
+// domain, an unknown enum value and parallel slices of different lengths
+// are a returned *clv.DataError (the one error type of ltv:
+// survival.DataError is the same type) that names the function, the row (-1
+// for a setting or argument) and the field or option, e.g. "GPA",
+// "LogisticOptions.L2" or "positive", and wraps a sentinel shared by every
+// package (clv.ErrEmpty, clv.ErrInvalid, clv.ErrSingular,
+// clv.ErrNotConverged), so errors.Is and errors.As work with either
+// package's names; ErrSeparation is churn's own. A fit that stops early
+// returns its best estimate with a plain error wrapping
+// clv.ErrNotConverged, never a *clv.DataError: the input is not at fault. A
+// function or method without an error result answers NaN (or nil, or the
+// zero value) and lists the case under "Special cases are:", as Go's math
+// does. Nothing panics on what a caller passes. Options whose every field
+// has a default are passed as a pointer, nil meaning all defaults
+// (LogisticOptions, FeatureOptions); a zero field means its default. No
+// function modifies or keeps its input slices.
+//
+// Library functions do no I/O.
 package churn

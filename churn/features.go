@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/txlog"
 )
 
@@ -32,9 +33,9 @@ type FeatureOptions struct {
 	// Location defines the calendar days (default UTC). Every day count
 	// below is in whole calendar days of this location.
 	Location *time.Location
-	// Windows are the trailing windows, in days, over which purchase
-	// occasions and spend are counted (default 30, 90, 365). The first
-	// window also defines the trend feature.
+	// Windows are the trailing windows, in days (each ≥ 1), over which
+	// purchase occasions and spend are counted; nil or empty means 30, 90,
+	// 365. The first window also defines the trend feature.
 	Windows []int
 	// Horizon is the label horizon in days (default 90): a customer has
 	// churned at as-of day A when they make no purchase on days
@@ -71,7 +72,16 @@ type Dataset struct {
 
 // Subset returns the rows idx of d (in that order), sharing the feature
 // rows with d.
+//
+// Special cases are:
+//
+//	Subset(idx) = nil if an index is outside [0, len(d.IDs))
 func (d *Dataset) Subset(idx []int) *Dataset {
+	for _, i := range idx {
+		if i < 0 || i >= len(d.IDs) {
+			return nil
+		}
+	}
 	out := &Dataset{Names: d.Names}
 	for _, i := range idx {
 		out.IDs = append(out.IDs, d.IDs[i])
@@ -127,27 +137,28 @@ type history struct {
 // and segment share (an empty CustomerID, an At that is the zero Time or
 // outside years 1..9999 UTC, an Amount that is NaN, negative or above 1e290;
 // every row is checked, also those after End), an as-of date that is zero,
-// outside years 1..9999 or after the end of the data, an End outside years
-// 1..9999, a model score that is NaN. It panics for options outside their
-// domain (a window or horizon < 1, a Model without a positive ModelPeriod,
-// a negative ModelHorizon).
+// outside years 1..9999 or after the end of the data, a model score that
+// is NaN; and with Row -1 and Field the option, an option outside its
+// domain (an End outside years 1..9999, a window < 1, a Horizon < 0, a Model
+// without a positive ModelPeriod, a negative or NaN ModelHorizon, an
+// unknown Censored).
 func Build(txns []clv.Transaction, asOf []time.Time, opt *FeatureOptions) (*Dataset, error) {
 	const fn = "churn.Build"
-	o := featureDefaults(opt)
+	o, err := featureDefaults(fn, opt)
+	if err != nil {
+		return nil, err
+	}
 	if len(txns) == 0 {
-		return nil, dataError(fn, -1, "txns", clv.ErrEmpty, "has no transactions")
+		return nil, fault.New(fn, -1, "txns", clv.ErrEmpty, "has no transactions")
 	}
 	if len(asOf) == 0 {
-		return nil, dataError(fn, -1, "asOf", clv.ErrEmpty, "has no dates")
-	}
-	if r := txlog.CheckTime(o.End); r != "" && !o.End.IsZero() { // zero End: the last day of the data
-		return nil, dataError(fn, -1, "FeatureOptions.End", clv.ErrInvalid, "%s", r)
+		return nil, fault.New(fn, -1, "asOf", clv.ErrEmpty, "has no dates")
 	}
 	clock := txlog.NewClock(o.Location)
 	asOfDays := make([]int64, len(asOf))
 	for i, a := range asOf {
 		if r := txlog.CheckTime(a); r != "" {
-			return nil, dataError(fn, i, "asOf", clv.ErrInvalid, "%s", r)
+			return nil, fault.New(fn, i, "asOf", clv.ErrInvalid, "%s", r)
 		}
 		asOfDays[i] = clock.Day(a)
 	}
@@ -157,7 +168,7 @@ func Build(txns []clv.Transaction, asOf []time.Time, opt *FeatureOptions) (*Data
 	}
 	for i, a := range asOfDays {
 		if a > h.end {
-			return nil, dataError(fn, i, "asOf", clv.ErrInvalid, "%v is after the end of the data", asOf[i])
+			return nil, fault.New(fn, i, "asOf", clv.ErrInvalid, "%v is after the end of the data", asOf[i])
 		}
 	}
 	names := featureColumns(o)
@@ -200,8 +211,9 @@ func Build(txns []clv.Transaction, asOf []time.Time, opt *FeatureOptions) (*Data
 	return ds, nil
 }
 
-// featureDefaults fills in and checks the options.
-func featureDefaults(opt *FeatureOptions) FeatureOptions {
+// featureDefaults fills in the options of function fn, or returns a
+// *clv.DataError for the first one outside its domain.
+func featureDefaults(fn string, opt *FeatureOptions) (FeatureOptions, error) {
 	var o FeatureOptions
 	if opt != nil {
 		o = *opt
@@ -209,7 +221,7 @@ func featureDefaults(opt *FeatureOptions) FeatureOptions {
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
-	if o.Windows == nil {
+	if len(o.Windows) == 0 {
 		o.Windows = []int{30, 90, 365}
 	}
 	if o.Horizon == 0 {
@@ -217,19 +229,24 @@ func featureDefaults(opt *FeatureOptions) FeatureOptions {
 	}
 	switch {
 	case o.Horizon < 1:
-		panic("churn: FeatureOptions.Horizon < 1")
-	case len(o.Windows) == 0 || slices.Min(o.Windows) < 1:
-		panic("churn: FeatureOptions.Windows must be ≥ 1 day each")
+		return o, fault.New(fn, -1, "FeatureOptions.Horizon", clv.ErrInvalid, "is %d days, want ≥ 1 (0: the default 90)", o.Horizon)
+	case slices.Min(o.Windows) < 1:
+		return o, fault.New(fn, -1, "FeatureOptions.Windows", clv.ErrInvalid, "are %v days, want each ≥ 1", o.Windows)
 	case o.Model != nil && o.ModelPeriod <= 0:
-		panic("churn: FeatureOptions.Model needs a positive ModelPeriod")
-	case o.ModelHorizon < 0 || math.IsNaN(o.ModelHorizon):
-		panic("churn: FeatureOptions.ModelHorizon < 0")
+		return o, fault.New(fn, -1, "FeatureOptions.ModelPeriod", clv.ErrInvalid, "is %v, want > 0 with a Model", o.ModelPeriod)
+	case !(o.ModelHorizon >= 0):
+		return o, fault.New(fn, -1, "FeatureOptions.ModelHorizon", clv.ErrInvalid, "is %v, want ≥ 0 (0: Horizon)", o.ModelHorizon)
+	case o.Censored != ExcludeCensored && o.Censored != KeepCensored:
+		return o, fault.New(fn, -1, "FeatureOptions.Censored", clv.ErrInvalid, "is %d, not a CensorPolicy", o.Censored)
+	}
+	if r := txlog.CheckTime(o.End); r != "" && !o.End.IsZero() { // zero End: the last day of the data
+		return o, fault.New(fn, -1, "FeatureOptions.End", clv.ErrInvalid, "%s", r)
 	}
 	o.Horizon = min(o.Horizon, maxDays) // longer than the calendar: the same labels, no overflow
 	if o.Model != nil && o.ModelHorizon == 0 {
 		o.ModelHorizon = float64(o.Horizon) / (float64(o.ModelPeriod) / float64(24*time.Hour))
 	}
-	return o
+	return o, nil
 }
 
 // featureColumns returns the column names for the options.
@@ -291,7 +308,7 @@ func btydScores(fn string, dst []float64, h *history, c, n int, a int64, o Featu
 	pa := o.Model.PAlive(cust)
 	ep := o.Model.ConditionalExpectedPurchases(cust, o.ModelHorizon)
 	if math.IsNaN(pa) || math.IsNaN(ep) {
-		return dst, dataError(fn, -1, "Model", clv.ErrInvalid,
+		return dst, fault.New(fn, -1, "FeatureOptions.Model", clv.ErrInvalid,
 			"returned NaN for customer %q (x=%v, t_x=%v, T=%v)", cust.ID, cust.Frequency, cust.Recency, cust.T)
 	}
 	return append(dst, pa, ep), nil
@@ -317,7 +334,7 @@ func newHistory(fn string, txns []clv.Transaction, o FeatureOptions) (*history, 
 	last := txlog.LastDay(o.Location, o.End)
 	log, bad := txlog.Read(txns, o.Location, last)
 	if bad != nil {
-		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)
+		return nil, bad.Err(fn)
 	}
 	h := &history{ids: log.IDs, end: log.MaxDay}
 	if !o.End.IsZero() {

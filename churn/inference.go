@@ -2,7 +2,6 @@ package churn
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 
@@ -26,16 +25,20 @@ type Term struct {
 }
 
 // Summary returns the coefficient table, intercept first, with confidence
-// intervals at level (e.g. 0.95). It panics unless 0 < level < 1.
+// intervals at level (e.g. 0.95).
 //
 // It also serves a Logistic built by hand from published coefficients:
 // missing names default to x0, x1, …, and a missing standard error is NaN
 // (so are its z, p and interval).
+//
+// Special cases are:
+//
+//	Lower, Upper, OddsLower, OddsUpper = NaN in every Term if level is not in (0, 1)
 func (l *Logistic) Summary(level float64) []Term {
-	if !(level > 0 && level < 1) {
-		panic(fmt.Sprintf("churn: Summary level %v outside (0, 1)", level))
+	q := math.NaN()
+	if level > 0 && level < 1 {
+		q = distuv.UnitNormal.Quantile(1 - (1-level)/2)
 	}
-	q := distuv.UnitNormal.Quantile(1 - (1-level)/2)
 	k := len(l.Coef)
 	est := append([]float64{l.Intercept}, l.Coef...)
 	se := make([]float64, k+1)
@@ -106,14 +109,14 @@ type Reason struct {
 // Reasons returns the per-feature contributions of x to its log-odds
 // relative to the average customer, largest |Contribution| first (ties in
 // column order). The contributions sum to LogOdds(x) − LogOdds(Mean). It
-// needs l.Mean (set by FitLogistic) and panics if len(x) or len(l.Mean)
-// differs from len(l.Coef); x is only read.
+// needs l.Mean (set by FitLogistic); x is only read.
+//
+// Special cases are:
+//
+//	Reasons(x) = nil if len(x) or len(l.Mean) differs from len(l.Coef)
 func (l *Logistic) Reasons(x []float64) []Reason {
-	if len(x) != len(l.Coef) {
-		panic(fmt.Sprintf("churn: Logistic has %d features, x has %d", len(l.Coef), len(x)))
-	}
-	if len(l.Mean) != len(l.Coef) {
-		panic(fmt.Sprintf("churn: Reasons needs Mean (len %d) for %d features", len(l.Mean), len(l.Coef)))
+	if len(x) != len(l.Coef) || len(l.Mean) != len(l.Coef) {
+		return nil
 	}
 	out := make([]Reason, len(x))
 	for j, v := range x {

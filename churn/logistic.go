@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // LogisticOptions tune FitLogistic. A nil *LogisticOptions means the
@@ -67,14 +68,20 @@ type Logistic struct {
 }
 
 // Prob returns the fitted churn probability at x (raw feature scale).
-// It panics if len(x) differs from len(l.Coef). A NaN in x gives NaN.
+//
+// Special cases are:
+//
+//	Prob(x) = NaN if len(x) != len(l.Coef) or x holds a NaN
 func (l *Logistic) Prob(x []float64) float64 { return expit(l.LogOdds(x)) }
 
-// LogOdds returns η = Intercept + Σ Coef[j]·x[j]. It panics if len(x)
-// differs from len(l.Coef).
+// LogOdds returns η = Intercept + Σ Coef[j]·x[j].
+//
+// Special cases are:
+//
+//	LogOdds(x) = NaN if len(x) != len(l.Coef) or x holds a NaN
 func (l *Logistic) LogOdds(x []float64) float64 {
 	if len(x) != len(l.Coef) {
-		panic(fmt.Sprintf("churn: Logistic has %d features, x has %d", len(l.Coef), len(x)))
+		return math.NaN()
 	}
 	eta := l.Intercept
 	for j, c := range l.Coef {
@@ -116,25 +123,26 @@ func (l *Logistic) Penalized() bool { return l.L2 > 0 }
 //   - features may have any magnitude from 2^−1022 to below 2^1023: the
 //     moments are formed on columns scaled by powers of two.
 //
-// Errors (all *clv.DataError):
+// Errors (all *clv.DataError but the last):
 //   - no rows, or all weights 0: clv.ErrEmpty;
 //   - a row of a different length than row 0, a NaN or ±Inf feature, a
 //     negative or non-finite weight, only one class: clv.ErrInvalid;
+//   - len(y), len(opt.Weights) or len(opt.Names) not matching X, an L2
+//     that is negative or not finite, MaxIterations < 0: clv.ErrInvalid
+//     with Row -1 and Field "y" or the option ("LogisticOptions.L2" …);
 //   - weights whose sum overflows, or under which one class carries less
-//     than 1e-250 of the total weight (Field "Weights"); a column with a
-//     value of magnitude ≥ 2^1023, a weighted sum that overflows, or all
-//     values subnormal (Field its name): clv.ErrInvalid;
+//     than 1e-250 of the total weight (Field "LogisticOptions.Weights");
+//     a column with a value of magnitude ≥ 2^1023, a weighted sum that
+//     overflows, or all values subnormal (Field its name): clv.ErrInvalid;
 //   - a constant column, or a column that is (nearly) a linear combination
 //     of others (pivoted Cholesky of ZᵀWZ, tolerance R_jj ≤ 1e-7·R_11):
-//     ErrCollinear, naming the columns;
+//     clv.ErrSingular, naming the columns;
 //   - without a penalty, complete or quasi-complete separation:
 //     ErrSeparation, naming the features involved, returned together with
 //     the last estimate;
-//   - no convergence within MaxIterations: clv.ErrNotConverged, with the
-//     last estimate.
-//
-// It panics (programmer errors) if len(y), len(opt.Weights) or len(opt.Names)
-// do not match X, or if L2 is negative or not finite or MaxIterations < 0.
+//   - no convergence within MaxIterations: an error wrapping
+//     clv.ErrNotConverged (not a *clv.DataError: the input is not at
+//     fault), with the last estimate.
 func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, error) {
 	const fn = "churn.FitLogistic"
 	var o LogisticOptions
@@ -144,20 +152,19 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 	n := len(X)
 	switch {
 	case len(y) != n:
-		panic(fmt.Sprintf("churn: FitLogistic: X has %d rows, y has %d", n, len(y)))
+		return nil, fault.New(fn, -1, "y", clv.ErrInvalid, "has %d labels for %d rows of X", len(y), n)
 	case o.Weights != nil && len(o.Weights) != n:
-		panic(fmt.Sprintf("churn: FitLogistic: X has %d rows, Weights has %d", n, len(o.Weights)))
-	case o.L2 < 0 || math.IsNaN(o.L2) || math.IsInf(o.L2, 0):
-		panic(fmt.Sprintf("churn: FitLogistic: L2 is %v, want a finite λ ≥ 0", o.L2))
+		return nil, fault.New(fn, -1, "LogisticOptions.Weights", clv.ErrInvalid, "has %d weights for %d rows of X", len(o.Weights), n)
+	case !(o.L2 >= 0) || math.IsInf(o.L2, 1):
+		return nil, fault.New(fn, -1, "LogisticOptions.L2", clv.ErrInvalid, "is %v, want a finite λ ≥ 0", o.L2)
 	case o.MaxIterations < 0:
-		panic("churn: FitLogistic: MaxIterations < 0")
-	}
-	if n == 0 {
-		return nil, dataError(fn, -1, "X", clv.ErrEmpty, "has no rows")
+		return nil, fault.New(fn, -1, "LogisticOptions.MaxIterations", clv.ErrInvalid, "is %d, want ≥ 0 (0: the default)", o.MaxIterations)
+	case n == 0:
+		return nil, fault.New(fn, -1, "X", clv.ErrEmpty, "has no rows")
 	}
 	k := len(X[0])
 	if o.Names != nil && len(o.Names) != k {
-		panic(fmt.Sprintf("churn: FitLogistic: %d names for %d columns", len(o.Names), k))
+		return nil, fault.New(fn, -1, "LogisticOptions.Names", clv.ErrInvalid, "has %d names for %d columns", len(o.Names), k)
 	}
 	names := featureNames(o.Names, k)
 	smp, err := prepare(fn, X, y, k, names, o)
@@ -220,8 +227,7 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 		}
 	}
 	if status != converged {
-		return fit, dataError(fn, -1, "", clv.ErrNotConverged,
-			"Newton stopped after %d iterations (%s)", nt.iter, status)
+		return fit, fmt.Errorf("%s: %w: Newton stopped after %d iterations (%s)", fn, clv.ErrNotConverged, nt.iter, status)
 	}
 	return fit, nil
 }
@@ -335,12 +341,12 @@ func prepare(fn string, X [][]float64, y []bool, k int, names []string, o Logist
 		for i := lo; i < hi; i++ {
 			row := X[i]
 			if len(row) != k {
-				bs.err = dataError(fn, i, "", clv.ErrInvalid, "has %d features, row 0 has %d", len(row), k)
+				bs.err = fault.New(fn, i, "", clv.ErrInvalid, "has %d features, row 0 has %d", len(row), k)
 				return
 			}
 			for j, v := range row {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
-					bs.err = dataError(fn, i, names[j], clv.ErrInvalid, "is %v", v)
+					bs.err = fault.New(fn, i, names[j], clv.ErrInvalid, "is %v", v)
 					return
 				}
 			}
@@ -348,7 +354,7 @@ func prepare(fn string, X [][]float64, y []bool, k int, names []string, o Logist
 			if o.Weights != nil {
 				wi = o.Weights[i]
 				if !(wi >= 0) || math.IsInf(wi, 1) {
-					bs.err = dataError(fn, i, "Weights", clv.ErrInvalid, "is %v, want a finite value ≥ 0", wi)
+					bs.err = fault.New(fn, i, "LogisticOptions.Weights", clv.ErrInvalid, "is %v, want a finite value ≥ 0", wi)
 					return
 				}
 				// A weight below 2^−1074 of the largest one becomes 0: the
@@ -389,15 +395,15 @@ func prepare(fn string, X [][]float64, y []bool, k int, names []string, o Logist
 	}
 	switch {
 	case sum[0]+sum[1] == 0:
-		return smp, dataError(fn, -1, "Weights", clv.ErrEmpty, "are all 0")
+		return smp, fault.New(fn, -1, "LogisticOptions.Weights", clv.ErrEmpty, "are all 0")
 	case sum[0] == 0 || sum[1] == 0:
-		return smp, dataError(fn, -1, "y", clv.ErrInvalid, "has only one class (all %v)", sum[1] > 0)
+		return smp, fault.New(fn, -1, "y", clv.ErrInvalid, "has only one class (all %v)", sum[1] > 0)
 	case min(sum[0], sum[1]) < minClassShare*(sum[0]+sum[1]):
 		class := "retained"
 		if sum[1] < sum[0] {
 			class = "churned"
 		}
-		return smp, dataError(fn, -1, "Weights", clv.ErrInvalid,
+		return smp, fault.New(fn, -1, "LogisticOptions.Weights", clv.ErrInvalid,
 			"give the %s rows %.3g of the total weight, below the %g a fit can resolve",
 			class, min(sum[0], sum[1])/(sum[0]+sum[1]), minClassShare)
 	}
@@ -419,7 +425,7 @@ func prepare(fn string, X [][]float64, y []bool, k int, names []string, o Logist
 	smp.sumWN = scale[0] * sum[0]
 	smp.sumW = smp.sumWN + smp.sumWY
 	if n := math.Ldexp(smp.sumW, -smp.shift); math.IsInf(n, 0) {
-		return smp, dataError(fn, -1, "Weights", clv.ErrInvalid, "sum to more than the largest float64")
+		return smp, fault.New(fn, -1, "LogisticOptions.Weights", clv.ErrInvalid, "sum to more than the largest float64")
 	}
 	for _, bs := range blocks {
 		for j := range smp.mu {
@@ -449,7 +455,7 @@ func b2i(b bool) int {
 
 // inverseSDs returns 1/σ_j from the moments G of design.moments, which are
 // those of the centred columns times colScale (σ the weighted population
-// SD), or ErrCollinear for a constant column. The scaling keeps the
+// SD), or clv.ErrSingular for a constant column. The scaling keeps the
 // squares in G finite and normal for features anywhere between 2^−1022
 // and 2^1023 in magnitude.
 func inverseSDs(fn string, G []float64, smp sample, names []string) ([]float64, error) {
@@ -462,12 +468,12 @@ func inverseSDs(fn string, G []float64, smp sample, names []string) ([]float64, 
 			return nil, tooLarge(fn, j, names)
 		}
 		if sd == 0 || sd <= 1e-12*math.Abs(smp.mu[j])*c {
-			return nil, dataError(fn, -1, "X", ErrCollinear,
+			return nil, fault.New(fn, -1, "X", clv.ErrSingular,
 				"column %d (%s) is constant, so it is collinear with the intercept", j, names[j])
 		}
 		invSD[j] = c / sd
 		if math.IsInf(invSD[j], 0) {
-			return nil, dataError(fn, -1, names[j], clv.ErrInvalid,
+			return nil, fault.New(fn, -1, names[j], clv.ErrInvalid,
 				"column %d (%s) is too small to standardise (its SD is below the float64 range)", j, names[j])
 		}
 	}
@@ -476,7 +482,7 @@ func inverseSDs(fn string, G []float64, smp sample, names []string) ([]float64, 
 
 // tooLarge is the error for a column whose mean or SD overflows.
 func tooLarge(fn string, j int, names []string) error {
-	return dataError(fn, -1, names[j], clv.ErrInvalid,
+	return fault.New(fn, -1, names[j], clv.ErrInvalid,
 		"column %d (%s) is too large to standardise (|x| ≥ 2^1023, or its weighted sum overflows)", j, names[j])
 }
 
@@ -716,7 +722,7 @@ func (nt *newton) result(names []string, sumW float64, o LogisticOptions) *Logis
 // information matrix h (m×m, upper triangle) of the standardised design,
 // the Gram-matrix equivalent of a pivoted QR of sqrt(W)·A: a column is
 // aliased when its pivot d_j ≤ (1e-7)²·d_1 (R_jj ≤ 1e-7·R_11). It returns
-// ErrCollinear naming each aliased column and the columns it depends on.
+// clv.ErrSingular naming each aliased column and the columns it depends on.
 func rankCheck(fn string, h []float64, m int, names []string) error {
 	full := func(i, j int) float64 {
 		if i > j {
@@ -770,7 +776,7 @@ func rankCheck(fn string, h []float64, m int, names []string) error {
 		return nil
 	}
 	if rank == 0 {
-		return dataError(fn, -1, "X", ErrCollinear, "the information matrix is zero: no column carries information")
+		return fault.New(fn, -1, "X", clv.ErrSingular, "the information matrix is zero: no column carries information")
 	}
 	// Express each aliased column through the kept ones: solve
 	// H_kk·c = H_k,a on the kept block.
@@ -819,7 +825,7 @@ func rankCheck(fn string, h []float64, m int, names []string) error {
 			msgs = append(msgs, label+" is collinear with "+strings.Join(partners, ", "))
 		}
 	}
-	return dataError(fn, -1, "X", ErrCollinear, "%s", strings.Join(msgs, "; "))
+	return fault.New(fn, -1, "X", clv.ErrSingular, "%s", strings.Join(msgs, "; "))
 }
 
 // columnLabel names feature column j for messages.

@@ -2,13 +2,13 @@ package churn
 
 import (
 	"cmp"
-	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"sort"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // LogLossEpsilon is the clipping bound of LogLoss: probabilities are
@@ -44,10 +44,13 @@ func metricWeightShift(weights []float64) (shift int, ok bool) {
 
 // tieGroups returns the tie groups of scores in descending order of score
 // and the weighted totals P and N, with the weights scaled by a power of
-// two (metricWeightShift). ok is false when a score is NaN, a weight is
-// negative or not finite, or a class has no weight.
+// two (metricWeightShift). ok is false when the slice lengths differ, a
+// score is NaN, a weight is negative or not finite, or a class has no
+// weight.
 func tieGroups(scores []float64, positive []bool, weights []float64) (groups []tieGroup, P, N float64, ok bool) {
-	checkLengths(len(scores), positive, weights)
+	if !sameLengths(len(scores), positive, weights) {
+		return nil, 0, 0, false
+	}
 	shift, ok := metricWeightShift(weights)
 	if !ok {
 		return nil, 0, 0, false
@@ -85,14 +88,19 @@ func tieGroups(scores []float64, positive []bool, weights []float64) (groups []t
 	return groups, P, N, P > 0 && N > 0
 }
 
-// checkLengths panics when the label or weight slices do not match n.
-func checkLengths(n int, positive []bool, weights []float64) {
+// sameLengths reports whether the labels, and the weights unless nil, have
+// n rows.
+func sameLengths(n int, positive []bool, weights []float64) bool {
+	return len(positive) == n && (weights == nil || len(weights) == n)
+}
+
+// labelsError returns the *clv.DataError of function fn for labels
+// positive that do not match n rows, or nil.
+func labelsError(fn string, n int, positive []bool) error {
 	if len(positive) != n {
-		panic(fmt.Sprintf("churn: %d scores but %d labels", n, len(positive)))
+		return fault.New(fn, -1, "positive", clv.ErrInvalid, "has %d labels for %d rows", len(positive), n)
 	}
-	if weights != nil && len(weights) != n {
-		panic(fmt.Sprintf("churn: %d scores but %d weights", n, len(weights)))
-	}
+	return nil
 }
 
 // AUC returns the area under the ROC curve of scores (higher = more likely
@@ -104,12 +112,12 @@ func AUC(scores []float64, positive []bool) float64 { return WeightedAUC(scores,
 // WeightedAUC returns the ROC AUC with case weights (nil means 1):
 // Σ_{pos i, neg j} w_i·w_j·(1[s_i > s_j] + ½·1[s_i = s_j]) / (P·N).
 //
-// Special cases are: NaN when a score is NaN, a weight is negative or
-// not finite, or one class has no weight (no rows included). ±Inf scores
-// rank as the largest and smallest. Only the ratios of the weights
-// matter: they are scaled by a power of two internally, so weights near
-// the ends of the float64 range neither overflow nor underflow. It panics
-// if the slice lengths differ. The inputs are only read.
+// Special cases are: NaN when the slice lengths differ (weights nil
+// aside), a score is NaN, a weight is negative or not finite, or one class
+// has no weight (no rows included). ±Inf scores rank as the largest and
+// smallest. Only the ratios of the weights matter: they are scaled by a
+// power of two internally, so weights near the ends of the float64 range
+// neither overflow nor underflow. The inputs are only read.
 func WeightedAUC(scores []float64, positive []bool, weights []float64) float64 {
 	groups, P, N, ok := tieGroups(scores, positive, weights)
 	if !ok {
@@ -188,11 +196,13 @@ func KS(scores []float64, positive []bool, weights []float64) float64 {
 	return ks
 }
 
-// probLoss returns the weighted mean of loss(p_i, y_i), or NaN when a
-// probability is outside [0, 1] or NaN, a weight is negative or not
-// finite, or the weights sum to 0.
+// probLoss returns the weighted mean of loss(p_i, y_i), or NaN when the
+// slice lengths differ, a probability is outside [0, 1] or NaN, a weight
+// is negative or not finite, or the weights sum to 0.
 func probLoss(probs []float64, positive []bool, weights []float64, loss func(p float64, y bool) float64) float64 {
-	checkLengths(len(probs), positive, weights)
+	if !sameLengths(len(probs), positive, weights) {
+		return math.NaN()
+	}
 	shift, ok := metricWeightShift(weights)
 	if !ok {
 		return math.NaN()
@@ -217,10 +227,11 @@ func probLoss(probs []float64, positive []bool, weights []float64, loss func(p f
 
 // LogLoss returns the weighted mean negative log-likelihood
 // −Σ w·[y·ln p + (1−y)·ln(1−p)]/Σw, with p clipped to [ε, 1−ε],
-// ε = LogLossEpsilon. Weights may be nil. Special cases are: NaN when a
-// probability is outside [0, 1] or NaN, a weight is negative or not
-// finite, or the weights sum to 0 (including no rows). As for WeightedAUC,
-// only the ratios of the weights matter.
+// ε = LogLossEpsilon. Weights may be nil. Special cases are: NaN when the
+// slice lengths differ (weights nil aside), a probability is outside
+// [0, 1] or NaN, a weight is negative or not finite, or the weights sum to
+// 0 (including no rows). As for WeightedAUC, only the ratios of the
+// weights matter.
 func LogLoss(probs []float64, positive []bool, weights []float64) float64 {
 	return probLoss(probs, positive, weights, func(p float64, y bool) float64 {
 		p = min(max(p, LogLossEpsilon), 1-LogLossEpsilon)
@@ -266,21 +277,26 @@ type CalibrationBin struct {
 // as needed, so the work is O(n log n) whatever bins is. The inputs are
 // only read.
 //
-// It returns an error wrapping clv.ErrEmpty for no rows and clv.ErrInvalid
-// for a probability outside [0, 1] or NaN. It panics if bins < 1 or the
-// slice lengths differ.
+// It returns a *clv.DataError wrapping clv.ErrEmpty for no rows and
+// clv.ErrInvalid for a probability outside [0, 1] or NaN, and for bins < 1,
+// an unknown binning or labels that do not match probs (Row -1, Field
+// "bins", "binning" or "positive").
 func Calibration(probs []float64, positive []bool, bins int, binning Binning) ([]CalibrationBin, error) {
 	const fn = "churn.Calibration"
-	checkLengths(len(probs), positive, nil)
-	if bins < 1 {
-		panic("churn: Calibration needs bins ≥ 1")
+	if err := labelsError(fn, len(probs), positive); err != nil {
+		return nil, err
 	}
-	if len(probs) == 0 {
-		return nil, dataError(fn, -1, "probs", clv.ErrEmpty, "has no rows")
+	switch {
+	case bins < 1:
+		return nil, fault.New(fn, -1, "bins", clv.ErrInvalid, "is %d, want ≥ 1", bins)
+	case binning != UniformBins && binning != QuantileBins:
+		return nil, fault.New(fn, -1, "binning", clv.ErrInvalid, "is %d, not a Binning", binning)
+	case len(probs) == 0:
+		return nil, fault.New(fn, -1, "probs", clv.ErrEmpty, "has no rows")
 	}
 	for i, p := range probs {
 		if !(p >= 0 && p <= 1) {
-			return nil, dataError(fn, i, "probs", clv.ErrInvalid, "is %v, want a probability in [0, 1]", p)
+			return nil, fault.New(fn, i, "probs", clv.ErrInvalid, "is %v, want a probability in [0, 1]", p)
 		}
 	}
 	// The bin of p is the number of inner edges e_1..e_{B−1} strictly below
@@ -354,28 +370,31 @@ type GainsGroup struct {
 // a tie straddling a boundary is split between groups (a choice: kds,
 // blorr and H2O each define these tables differently).
 //
-// It returns an error wrapping clv.ErrEmpty when there are fewer rows than
-// groups and clv.ErrInvalid for a NaN score or a single class. It panics if
-// groups < 1 or the slice lengths differ. The inputs are only read.
+// It returns a *clv.DataError wrapping clv.ErrEmpty when there are fewer
+// rows than groups, and clv.ErrInvalid for a NaN score, a single class,
+// groups < 1 or labels that do not match scores (Row -1, Field "groups" or
+// "positive"). The inputs are only read.
 func Gains(scores []float64, positive []bool, groups int) ([]GainsGroup, error) {
 	const fn = "churn.Gains"
-	checkLengths(len(scores), positive, nil)
+	if err := labelsError(fn, len(scores), positive); err != nil {
+		return nil, err
+	}
 	if groups < 1 {
-		panic("churn: Gains needs groups ≥ 1")
+		return nil, fault.New(fn, -1, "groups", clv.ErrInvalid, "is %d, want ≥ 1", groups)
 	}
 	n := len(scores)
 	if n < groups {
-		return nil, dataError(fn, -1, "scores", clv.ErrEmpty, "has %d rows for %d groups", n, groups)
+		return nil, fault.New(fn, -1, "scores", clv.ErrEmpty, "has %d rows for %d groups", n, groups)
 	}
 	P := 0
 	for i, s := range scores {
 		if math.IsNaN(s) {
-			return nil, dataError(fn, i, "scores", clv.ErrInvalid, "is NaN")
+			return nil, fault.New(fn, i, "scores", clv.ErrInvalid, "is NaN")
 		}
 		P += b2i(positive[i])
 	}
 	if P == 0 || P == n {
-		return nil, dataError(fn, -1, "positive", clv.ErrInvalid, "has only one class")
+		return nil, fault.New(fn, -1, "positive", clv.ErrInvalid, "has only one class")
 	}
 	order := descendingOrder(scores)
 	out := make([]GainsGroup, groups)
@@ -421,15 +440,14 @@ type Confusion struct {
 }
 
 // ConfusionAt returns the confusion matrix of flagging score ≥ threshold
-// as churn. Weights may be nil (1 each). It panics if the slice lengths
-// differ. The inputs are only read.
+// as churn. Weights may be nil (1 each). The inputs are only read.
 //
 // Special cases are: a NaN score is never flagged, and a NaN threshold
-// flags nothing; every field is NaN when a weight is negative, NaN or
-// +Inf; a field is +Inf when its weighted count overflows.
+// flags nothing; every field is NaN when the slice lengths differ (weights
+// nil aside) or a weight is negative, NaN or +Inf; a field is +Inf when
+// its weighted count overflows.
 func ConfusionAt(scores []float64, positive []bool, weights []float64, threshold float64) Confusion {
-	checkLengths(len(scores), positive, weights)
-	if _, ok := metricWeightShift(weights); !ok {
+	if _, ok := metricWeightShift(weights); !ok || !sameLengths(len(scores), positive, weights) {
 		nan := math.NaN()
 		return Confusion{TP: nan, FP: nan, TN: nan, FN: nan}
 	}
@@ -479,10 +497,14 @@ func ratio(a, b float64) float64 {
 // (rounded down), and how many it flags. When a tie straddles the budget
 // boundary the whole tie is left out, so flagged never exceeds the budget;
 // when nothing fits the threshold is +Inf. NaN scores are never flagged.
-// It panics unless 0 ≤ fraction ≤ 1. scores is only read.
+// scores is only read.
+//
+// Special cases are:
+//
+//	BudgetThreshold(scores, fraction) = NaN, 0 if fraction is not in [0, 1] (or is NaN)
 func BudgetThreshold(scores []float64, fraction float64) (threshold float64, flagged int) {
 	if !(fraction >= 0 && fraction <= 1) {
-		panic(fmt.Sprintf("churn: BudgetThreshold fraction %v outside [0, 1]", fraction))
+		return math.NaN(), 0
 	}
 	sorted := make([]float64, 0, len(scores))
 	for _, s := range scores {

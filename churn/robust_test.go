@@ -130,7 +130,7 @@ func TestFitLogisticWeightScale(t *testing.T) {
 	require.ErrorIs(t, err, clv.ErrInvalid)
 	var de *clv.DataError
 	require.ErrorAs(t, err, &de)
-	assert.Equal(t, "Weights", de.Field)
+	assert.Equal(t, "LogisticOptions.Weights", de.Field)
 	// A lopsided but resolvable share: the null log-likelihood must not
 	// lose the small class to cancellation (Σw − Σ_churned w).
 	for i := range lop {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // lpMaxRows is the largest number of rows for which the exact separation
@@ -50,7 +52,7 @@ func separation(fn string, d *design, nt *newton, status stopReason, names []str
 			diverging = append(diverging, names[j])
 		}
 	}
-	return dataError(fn, -1, "", ErrSeparation,
+	return fault.New(fn, -1, "", ErrSeparation,
 		"%s by %s: %s; set LogisticOptions.L2 > 0 or drop the feature",
 		kind, strings.Join(diverging, ", "), evidence)
 }

@@ -1,12 +1,12 @@
 package churn
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // Fold is one train/test split of row indices (each in increasing order).
@@ -23,15 +23,17 @@ type Fold struct {
 // scheme in the spirit of scikit-learn's StratifiedGroupKFold, not its
 // exact assignment). Fold i is the test set of split i.
 //
-// It returns an error wrapping clv.ErrEmpty for no rows and clv.ErrInvalid
-// when there are fewer customers than folds. It panics if k < 2 or the slice lengths differ.
-// The inputs are only read.
+// It returns a *clv.DataError wrapping clv.ErrEmpty for no rows, and
+// clv.ErrInvalid when there are fewer customers than folds, k < 2 or the
+// labels do not match ids (Row -1, Field "k" or "positive"). The inputs
+// are only read.
 func StratifiedGroupKFold(ids []string, positive []bool, k int, seed uint64) ([]Fold, error) {
-	if len(ids) != len(positive) {
-		panic(fmt.Sprintf("churn: %d ids but %d labels", len(ids), len(positive)))
+	const fn = "churn.StratifiedGroupKFold"
+	if err := labelsError(fn, len(ids), positive); err != nil {
+		return nil, err
 	}
 	if k < 2 {
-		panic("churn: StratifiedGroupKFold needs k ≥ 2")
+		return nil, fault.New(fn, -1, "k", clv.ErrInvalid, "is %d, want ≥ 2 folds", k)
 	}
 	type group struct {
 		rows  []int
@@ -52,10 +54,10 @@ func StratifiedGroupKFold(ids []string, positive []bool, k int, seed uint64) ([]
 		total[b2i(positive[i])]++
 	}
 	if len(ids) == 0 {
-		return nil, dataError("churn.StratifiedGroupKFold", -1, "ids", clv.ErrEmpty, "has no rows")
+		return nil, fault.New(fn, -1, "ids", clv.ErrEmpty, "has no rows")
 	}
 	if len(groups) < k {
-		return nil, dataError("churn.StratifiedGroupKFold", -1, "ids", clv.ErrInvalid,
+		return nil, fault.New(fn, -1, "ids", clv.ErrInvalid,
 			"has %d customers for %d folds", len(groups), k)
 	}
 	order := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)).Perm(len(groups))

@@ -76,6 +76,14 @@ func TestBadInputCatalogue(t *testing.T) {
 			_, _, err := clv.FitBGNBD(cs, &clv.FitOptions{Penalty: -1})
 			return err
 		}, ok, -1, "FitOptions.Penalty", clv.ErrInvalid},
+		{"fit: infinite penalty", "clv.FitGammaGamma", func(cs []clv.Customer) error {
+			_, _, err := clv.FitGammaGamma(cs, &clv.FitOptions{Penalty: inf})
+			return err
+		}, ok, -1, "FitOptions.Penalty", clv.ErrInvalid},
+		{"fit: negative MaxIterations", "clv.FitMBGNBD", func(cs []clv.Customer) error {
+			_, _, err := clv.FitMBGNBD(cs, &clv.FitOptions{MaxIterations: -1})
+			return err
+		}, ok, -1, "FitOptions.MaxIterations", clv.ErrInvalid},
 		{"fit: start of the wrong length", "clv.FitParetoNBD", func(cs []clv.Customer) error {
 			_, _, err := clv.FitParetoNBD(cs, &clv.FitOptions{Start: []float64{1, 2}})
 			return err

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mathext"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
 )
 
@@ -430,30 +431,50 @@ func (m BGBB) ProbPurchases(x, n int) float64 {
 	return math.Exp(acc.result(nil))
 }
 
-// SimulateBGBB draws customers independent BG/BB customers observed for
-// opportunities opportunities each: every customer gets p ~ Beta(α, β) and
-// θ ~ Beta(γ, δ), then at each opportunity drops out with probability θ or,
-// still active, transacts with probability p. The result holds one
-// Customer per draw with Frequency x, Recency t_x and T = opportunities
-// (ID, Monetary and Weight zero); FitBGBB groups identical rows itself.
-// The same seed gives the same customers (math/rand/v2 PCG).
+// BGBBSimulationOptions configure SimulateBGBB. Customers and
+// Opportunities are required.
+type BGBBSimulationOptions struct {
+	// Customers is the number of customers drawn (> 0).
+	Customers int
+	// Opportunities is the number of transaction opportunities each
+	// customer is observed for, their T (1 to MaxOpportunities).
+	Opportunities int
+	// Seed makes the simulation reproducible: the same options give the
+	// same customers (math/rand/v2 PCG).
+	Seed uint64
+}
+
+// SimulateBGBB draws opt.Customers independent BG/BB customers observed
+// for opt.Opportunities opportunities each: every customer gets
+// p ~ Beta(α, β) and θ ~ Beta(γ, δ), then at each opportunity drops out
+// with probability θ or, still active, transacts with probability p. The
+// result holds one Customer per draw with Frequency x, Recency t_x and
+// T = opportunities (ID, Monetary and Weight zero); FitBGBB groups
+// identical rows itself.
 //
-// SimulateBGBB panics with "clv: …" if customers or opportunities is
-// negative or a parameter is not finite and > 0.
-func SimulateBGBB(m BGBB, customers, opportunities int, seed uint64) []Customer {
-	if customers < 0 || opportunities < 0 {
-		panic("clv: SimulateBGBB: negative customers or opportunities")
+// Errors: a *DataError wrapping ErrInvalid, with Row -1 and Field naming
+// the first parameter that is not a finite positive number (e.g.
+// "BGBB.Gamma") or the option out of its domain (e.g.
+// "BGBBSimulationOptions.Opportunities").
+func SimulateBGBB(m BGBB, opt BGBBSimulationOptions) ([]Customer, error) {
+	const fn = "clv.SimulateBGBB"
+	if err := checkParams(fn, "BGBB", []string{"Alpha", "Beta", "Gamma", "Delta"}, m.Alpha, m.Beta, m.Gamma, m.Delta); err != nil {
+		return nil, err
 	}
-	if !m.valid() {
-		panic("clv: SimulateBGBB: parameters must be finite and > 0")
+	switch {
+	case opt.Customers <= 0:
+		return nil, fault.New(fn, -1, "BGBBSimulationOptions.Customers", ErrInvalid, "is %d, want > 0", opt.Customers)
+	case opt.Opportunities <= 0 || opt.Opportunities > MaxOpportunities:
+		return nil, fault.New(fn, -1, "BGBBSimulationOptions.Opportunities", ErrInvalid,
+			"is %d, want 1 to %d", opt.Opportunities, MaxOpportunities)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0))
+	rng := rand.New(rand.NewPCG(opt.Seed, 0))
 	pDist, thetaDist := newBetaSampler(m.Alpha, m.Beta), newBetaSampler(m.Gamma, m.Delta)
-	out := make([]Customer, customers)
+	out := make([]Customer, opt.Customers)
 	for i := range out {
 		p, theta := pDist.draw(rng), thetaDist.draw(rng)
 		x, tx := 0, 0
-		for t := 1; t <= opportunities; t++ {
+		for t := 1; t <= opt.Opportunities; t++ {
 			if rng.Float64() < theta {
 				break
 			}
@@ -461,9 +482,9 @@ func SimulateBGBB(m BGBB, customers, opportunities int, seed uint64) []Customer 
 				x, tx = x+1, t
 			}
 		}
-		out[i] = Customer{Frequency: float64(x), Recency: float64(tx), T: float64(opportunities)}
+		out[i] = Customer{Frequency: float64(x), Recency: float64(tx), T: float64(opt.Opportunities)}
 	}
-	return out
+	return out, nil
 }
 
 // betaSampler draws Beta(a, b) as X/(X+Y) with X ~ Gamma(a), Y ~ Gamma(b),

@@ -33,7 +33,11 @@ func ExampleBGBB() {
 // and checking that the estimates cover the truth.
 func ExampleFitBGBB() {
 	truth := clv.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.8}
-	cs := clv.SimulateBGBB(truth, 20000, 6, 1)
+	cs, err := clv.SimulateBGBB(truth, clv.BGBBSimulationOptions{Customers: 20000, Opportunities: 6, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	m, fit, err := clv.FitBGBB(cs, nil)
 	if err != nil {
 		fmt.Println(err)

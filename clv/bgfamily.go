@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mathext"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
 )
 
@@ -159,8 +160,8 @@ func fitBGFamily(fn string, shift float64, cs []Customer, opt *FitOptions) ([]fl
 	}
 	d := newBGData(rows, shift)
 	if d.sumX == 0 {
-		return nil, Fit{}, &DataError{Func: fn, Row: -1, Field: "Frequency",
-			Reason: "no customer has a repeat purchase, so the purchase rate is not identified", Err: ErrInvalid}
+		return nil, Fit{}, fault.New(fn, -1, "Frequency", ErrInvalid,
+			"no customer has a repeat purchase, so the purchase rate is not identified")
 	}
 	// Starts: BTYD/CLVTools' (1, 3, 1, 3) with α scaled to the data's
 	// purchase rate (so the time unit does not matter), then fixed ones.

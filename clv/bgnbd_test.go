@@ -333,6 +333,8 @@ func TestFitBGNBDNotConverged(t *testing.T) {
 	cs := cdnowCSV(t)
 	m, fit, err := clv.FitBGNBD(cs, &clv.FitOptions{MaxIterations: 1, Start: []float64{1, 1, 1, 1}})
 	require.ErrorIs(t, err, clv.ErrNotConverged)
+	var de *clv.DataError
+	assert.False(t, errors.As(err, &de), "stopping early is not bad data: %v", err)
 	assert.False(t, fit.Converged)
 	assert.True(t, m.R > 0 && !math.IsNaN(fit.LogLikelihood))
 }

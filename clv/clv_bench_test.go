@@ -24,9 +24,9 @@ func benchSizes() []int {
 // simulatedBase is a CDNOW-like base: T whole weeks 1..78, t_x whole days
 // (issue 2's benchmark population), at the published BG/NBD parameters.
 func simulatedBase(n int, seed uint64) []clv.Customer {
-	return clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
+	return must(clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
 		Customers: n, Weeks: 78, Period: week, Spend: ggPub, Seed: seed,
-	})
+	}))
 }
 
 func TestFitBGNBDRecovery(t *testing.T) {
@@ -34,9 +34,9 @@ func TestFitBGNBDRecovery(t *testing.T) {
 	// (continuous) times: every estimate within 3 standard errors of the
 	// truth. (Day-rounded summaries drop same-day repeat purchases, which
 	// biases α by ~5% at this size: not a sample of the model.)
-	cs := clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
+	cs := must(clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
 		Customers: 100_000, Period: week, Seed: 1, Continuous: true,
-	})
+	}))
 	m, fit, err := clv.FitBGNBD(cs, nil)
 	require.NoError(t, err)
 	truth := []float64{bgPub.R, bgPub.Alpha, bgPub.A, bgPub.B}
@@ -48,7 +48,7 @@ func TestFitBGNBDRecovery(t *testing.T) {
 
 func TestFitMBGNBDRecovery(t *testing.T) {
 	truth := clv.MBGNBD{R: 0.52484, Alpha: 6.18299, A: 0.89136, B: 1.61400}
-	cs := clv.SimulateMBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 100_000, Period: week, Seed: 2, Continuous: true})
+	cs := must(clv.SimulateMBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 100_000, Period: week, Seed: 2, Continuous: true}))
 	m, fit, err := clv.FitMBGNBD(cs, nil)
 	require.NoError(t, err)
 	want := []float64{truth.R, truth.Alpha, truth.A, truth.B}
@@ -59,9 +59,9 @@ func TestFitMBGNBDRecovery(t *testing.T) {
 }
 
 func TestFitGammaGammaRecovery(t *testing.T) {
-	cs := clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
+	cs := must(clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
 		Customers: 50_000, Period: week, Spend: ggPub, Seed: 3, Continuous: true,
-	})
+	}))
 	m, fit, err := clv.FitGammaGamma(cs, nil)
 	require.NoError(t, err)
 	want := []float64{ggPub.P, ggPub.Q, ggPub.Gamma}

@@ -1,6 +1,10 @@
 package clv
 
-import "math"
+import (
+	"math"
+
+	"github.com/ltvgo/ltv/internal/fault"
+)
 
 // row is one distinct (x, t_x, T) summary with the total weight of the
 // customers it stands for.
@@ -27,28 +31,28 @@ func checkCustomer(fn string, i int, c Customer, whole bool) error {
 	}{{"Frequency", c.Frequency}, {"Recency", c.Recency}, {"T", c.T}, {"Weight", c.Weight}} {
 		switch {
 		case math.IsNaN(f.v) || math.IsInf(f.v, 0):
-			return invalid(fn, i, f.name, "is %v", f.v)
+			return fault.New(fn, i, f.name, ErrInvalid, "is %v", f.v)
 		case f.v < 0:
-			return invalid(fn, i, f.name, "is negative (%v)", f.v)
+			return fault.New(fn, i, f.name, ErrInvalid, "is negative (%v)", f.v)
 		}
 	}
 	switch {
 	case c.Frequency != math.Trunc(c.Frequency):
-		return invalid(fn, i, "Frequency", "is %v, want a whole number", c.Frequency)
+		return fault.New(fn, i, "Frequency", ErrInvalid, "is %v, want a whole number", c.Frequency)
 	case c.Recency > c.T:
-		return invalid(fn, i, "Recency", "%v exceeds T (%v)", c.Recency, c.T)
+		return fault.New(fn, i, "Recency", ErrInvalid, "%v exceeds T (%v)", c.Recency, c.T)
 	case c.Frequency == 0 && c.Recency != 0:
-		return invalid(fn, i, "Recency", "is %v with Frequency 0, want 0", c.Recency)
+		return fault.New(fn, i, "Recency", ErrInvalid, "is %v with Frequency 0, want 0", c.Recency)
 	case c.Frequency > 0 && c.Recency == 0:
-		return invalid(fn, i, "Recency", "is 0 with Frequency %v: repeat purchases take time, want > 0", c.Frequency)
+		return fault.New(fn, i, "Recency", ErrInvalid, "is 0 with Frequency %v: repeat purchases take time, want > 0", c.Frequency)
 	case whole && c.Recency != math.Trunc(c.Recency):
-		return invalid(fn, i, "Recency", "is %v, want a whole number of periods", c.Recency)
+		return fault.New(fn, i, "Recency", ErrInvalid, "is %v, want a whole number of periods", c.Recency)
 	case whole && c.T != math.Trunc(c.T):
-		return invalid(fn, i, "T", "is %v, want a whole number of periods", c.T)
+		return fault.New(fn, i, "T", ErrInvalid, "is %v, want a whole number of periods", c.T)
 	case whole && c.T > MaxOpportunities:
-		return invalid(fn, i, "T", "is %v opportunities, more than MaxOpportunities (%d)", c.T, MaxOpportunities)
+		return fault.New(fn, i, "T", ErrInvalid, "is %v opportunities, more than MaxOpportunities (%d)", c.T, MaxOpportunities)
 	case whole && c.Frequency > c.Recency:
-		return invalid(fn, i, "Frequency", "%v exceeds Recency (%v): at most one purchase per period", c.Frequency, c.Recency)
+		return fault.New(fn, i, "Frequency", ErrInvalid, "%v exceeds Recency (%v): at most one purchase per period", c.Frequency, c.Recency)
 	}
 	return nil
 }
@@ -64,7 +68,7 @@ const maxWhole = 1 << 53
 // inputs are split over two goroutines.
 func compress(fn string, cs []Customer, whole bool) ([]row, float64, error) {
 	if len(cs) == 0 {
-		return nil, 0, &DataError{Func: fn, Row: -1, Reason: "no customers", Err: ErrEmpty}
+		return nil, 0, fault.New(fn, -1, "", ErrEmpty, "no customers")
 	}
 	const parallelAbove = 200_000
 	var a partitionedTable

@@ -131,7 +131,23 @@
 // as the limit it is, compare it with a simpler model by AIC/BIC, or add
 // FitOptions.Penalty to keep the parameters finite.
 //
-// Bad input is a *DataError naming the row and field; per-customer model
-// methods return NaN for an invalid customer. No function modifies or
-// keeps its input slices.
+// # Errors and options
+//
+// One policy holds in every package of ltv. Bad data, a setting outside its
+// domain, an unknown enum value and parallel slices of different lengths
+// are a returned *DataError (the one error type of ltv: survival.DataError
+// is the same type) that names the function, the row (-1 for a setting) and
+// the field or option, e.g. "Recency" or "FitOptions.Start", and wraps a
+// sentinel shared by every package (ErrEmpty, ErrInvalid, ErrSingular,
+// ErrNotConverged), so errors.Is and errors.As work with either package's
+// names; ErrBoundary and ErrUndefined are clv's own. A fit that stops early
+// returns its best estimate with a plain error wrapping ErrNotConverged,
+// never a *DataError: the input is not at fault. A function or method
+// without an error result answers NaN (or nil, or the zero value) and lists
+// the case under "Special cases are:", as Go's math does. Nothing panics on
+// what a caller passes. Options whose every field has a default are passed
+// as a pointer, nil meaning all defaults (FitOptions); settings with
+// required fields are passed by value (SummaryOptions, ValueOptions and the
+// simulators' options); in both, a zero field means its default. No
+// function modifies or keeps its input slices.
 package clv

@@ -3,22 +3,37 @@ package clv
 import (
 	"errors"
 	"fmt"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them; test
-// with errors.Is.
+// with errors.Is. ErrEmpty, ErrInvalid, ErrNotConverged and ErrSingular are
+// shared by every package of ltv (survival.ErrInvalid is ErrInvalid, and
+// churn, cohort and segment wrap these), so one errors.Is test serves
+// errors from all of them.
 var (
 	// ErrEmpty: there is nothing or too little to work on (no transactions,
 	// no customers, no customer with a repeat purchase for Gamma-Gamma,
 	// fewer distinct rows than a model has parameters).
-	ErrEmpty = errors.New("empty input")
+	ErrEmpty = fault.ErrEmpty
 	// ErrInvalid: a value is out of its domain (NaN, ±Inf, negative, a
-	// recency after the age, a non-integer count, a spend ≤ 0 ...).
-	ErrInvalid = errors.New("invalid input")
+	// recency after the age, a non-integer count, a spend ≤ 0 ...), or a
+	// setting is: an option outside its range, an unknown enum value,
+	// parallel slices of different lengths.
+	ErrInvalid = fault.ErrInvalid
 	// ErrNotConverged: the optimiser stopped before meeting its tolerance,
 	// or the Hessian at the optimum is not positive definite. The fit
-	// returned with it is the best estimate found.
-	ErrNotConverged = errors.New("fit did not converge")
+	// returned with it is the best estimate found. It is wrapped by a
+	// plain error that names the function, never by a *DataError: the
+	// input is not at fault.
+	ErrNotConverged = fault.ErrNotConverged
+	// ErrSingular: a design or variance matrix is singular (rank
+	// deficient), so the estimate is not unique: a constant or collinear
+	// feature column in churn.FitLogistic, a regression design with too
+	// few distinct times in cohort.FitTrend, a log-rank variance that is
+	// not positive definite in survival.
+	ErrSingular = fault.ErrSingular
 	// ErrBoundary: the likelihood rises towards a limit of the parameter
 	// space, where a mixing distribution collapses (every customer has the
 	// same rate or probability) or piles up at zero. The maximum-likelihood
@@ -30,34 +45,22 @@ var (
 	ErrUndefined = errors.New("undefined for these parameters")
 )
 
-// DataError reports one bad input value, with where it is. It is the error
-// type of clv and of the workflow packages built on it (churn, segment,
-// cohort); get at it with errors.As.
-type DataError struct {
-	Func   string // the function that rejected the input, e.g. "clv.FitBGNBD"
-	Row    int    // index into the caller's slice; -1 when no single row is to blame
-	Field  string // the offending field, e.g. "Recency"; empty when no single field is
-	Reason string // what is wrong, e.g. "is NaN" or "exceeds T (38.86)"
-	Err    error  // the sentinel this wraps (ErrInvalid, ErrEmpty, ...)
-}
-
-func (e *DataError) Error() string {
-	msg := e.Func + ": "
-	if e.Row >= 0 {
-		msg += fmt.Sprintf("row %d: ", e.Row)
-	}
-	if e.Field != "" {
-		msg += e.Field + " "
-	}
-	return msg + e.Reason + ": " + e.Err.Error()
-}
-
-func (e *DataError) Unwrap() error { return e.Err }
-
-// invalid returns a *DataError for row and field wrapping ErrInvalid.
-func invalid(fn string, row int, field, format string, args ...any) error {
-	return &DataError{Func: fn, Row: row, Field: field, Reason: fmt.Sprintf(format, args...), Err: ErrInvalid}
-}
+// DataError reports one bad input value or setting, with where it is. It
+// is the error type of every package of ltv (survival.DataError is the
+// same type); get at it with errors.As. Its fields are
+//
+//	Func   string // the function that rejected the input, e.g. "clv.FitBGNBD"
+//	Group  int    // index of the group in a call that takes groups (survival.LogRankTest); -1 otherwise
+//	Row    int    // index into the caller's slice (within its group); -1 when no single row is to blame
+//	Field  string // the offending field, option or argument, e.g. "Recency",
+//	              // "FitOptions.Start", "y"; empty when no single one is
+//	Reason string // what is wrong, e.g. "is NaN" or "exceeds T (38.86)"
+//	Err    error  // the sentinel it wraps (ErrInvalid, ErrEmpty, ...), returned by Unwrap
+//
+// and Error returns "Func: group g: row r: Field Reason: Err", leaving out
+// the parts that do not apply. A bad setting (an option, an argument) has
+// Row -1 and names the setting in Field.
+type DataError = fault.DataError
 
 // BoundaryError reports a fit whose likelihood keeps rising towards a limit
 // of the parameter space: a shape parameter ran past 1e4 (its mixing

@@ -2,6 +2,8 @@ package clv
 
 import (
 	"math"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // HoldoutGroup is one row of the calibration-versus-holdout table (FHL
@@ -42,7 +44,7 @@ type HoldoutEvaluation struct {
 func EvaluateHoldout(m PurchaseModel, cs []HoldoutCustomer, maxFrequency int) (HoldoutEvaluation, error) {
 	const fn = "clv.EvaluateHoldout"
 	if maxFrequency < 0 || maxFrequency > maxWhole {
-		return HoldoutEvaluation{}, invalid(fn, -1, "maxFrequency", "is %d, want 0 to 2^53", maxFrequency)
+		return HoldoutEvaluation{}, fault.New(fn, -1, "maxFrequency", ErrInvalid, "is %d, want 0 to 2^53", maxFrequency)
 	}
 	// Groups above the largest frequency seen would be empty: don't
 	// allocate them (maxFrequency may be huge).
@@ -56,7 +58,7 @@ func EvaluateHoldout(m PurchaseModel, cs []HoldoutCustomer, maxFrequency int) (H
 		maxFrequency = int(largest)
 	}
 	if len(cs) == 0 {
-		return HoldoutEvaluation{}, &DataError{Func: fn, Row: -1, Reason: "no customers", Err: ErrEmpty}
+		return HoldoutEvaluation{}, fault.New(fn, -1, "", ErrEmpty, "no customers")
 	}
 	groups := make([]HoldoutGroup, maxFrequency+1)
 	for i := range groups {
@@ -70,9 +72,9 @@ func EvaluateHoldout(m PurchaseModel, cs []HoldoutCustomer, maxFrequency int) (H
 		}
 		switch {
 		case !(h.HoldoutPurchases >= 0) || math.IsInf(h.HoldoutPurchases, 1):
-			return HoldoutEvaluation{}, invalid(fn, i, "HoldoutPurchases", "is %v, want ≥ 0", h.HoldoutPurchases)
+			return HoldoutEvaluation{}, fault.New(fn, i, "HoldoutPurchases", ErrInvalid, "is %v, want ≥ 0", h.HoldoutPurchases)
 		case !(h.HoldoutT >= 0) || math.IsInf(h.HoldoutT, 1):
-			return HoldoutEvaluation{}, invalid(fn, i, "HoldoutT", "is %v, want ≥ 0", h.HoldoutT)
+			return HoldoutEvaluation{}, fault.New(fn, i, "HoldoutT", ErrInvalid, "is %v, want ≥ 0", h.HoldoutT)
 		}
 		pred := m.ConditionalExpectedPurchases(h.Customer, h.HoldoutT)
 		w, act := h.weight(), h.HoldoutPurchases

@@ -11,9 +11,13 @@ import (
 // (r = 0.243, α = 4.414): the estimates land within their standard errors.
 func ExampleFitBGNBD() {
 	truth := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426} // FHL 2005, weeks
-	cs := clv.SimulateBGNBDCustomers(truth, clv.CustomerSimulationOptions{
+	cs, err := clv.SimulateBGNBDCustomers(truth, clv.CustomerSimulationOptions{
 		Customers: 20_000, Weeks: 78, Period: 7 * 24 * time.Hour, Seed: 42, Continuous: true,
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	m, fit, err := clv.FitBGNBD(cs, nil)
 	if err != nil {
 		fmt.Println(err)

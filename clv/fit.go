@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/optim"
 )
 
@@ -93,16 +94,18 @@ const gradTol = 1e-7
 func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 	k := len(p.params)
 	if opt != nil {
-		if opt.Penalty < 0 || math.IsNaN(opt.Penalty) {
-			return nil, Fit{}, invalid(p.fn, -1, "FitOptions.Penalty", "is %v, want ≥ 0", opt.Penalty)
+		if !(opt.Penalty >= 0) || math.IsInf(opt.Penalty, 1) {
+			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.Penalty", ErrInvalid, "is %v, want a finite λ ≥ 0", opt.Penalty)
+		}
+		if opt.MaxIterations < 0 {
+			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.MaxIterations", ErrInvalid, "is %d, want ≥ 0 (0: the default)", opt.MaxIterations)
 		}
 		if opt.Start != nil && len(opt.Start) != k {
-			return nil, Fit{}, invalid(p.fn, -1, "FitOptions.Start", "has %d values, want %d", len(opt.Start), k)
+			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.Start", ErrInvalid, "has %d values, want %d", len(opt.Start), k)
 		}
 	}
 	if p.rows < k {
-		return nil, Fit{}, &DataError{Func: p.fn, Row: -1,
-			Reason: fmt.Sprintf("%d distinct rows cannot identify %d parameters", p.rows, k), Err: ErrEmpty}
+		return nil, Fit{}, fault.New(p.fn, -1, "", ErrEmpty, "%d distinct rows cannot identify %d parameters", p.rows, k)
 	}
 	est, fit, err := search(p, opt)
 	if est == nil {
@@ -370,7 +373,7 @@ func search(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 		phi := make([]float64, k)
 		for j, v := range s {
 			if !(v > lower[j]) || math.IsInf(v, 1) {
-				return nil, Fit{}, invalid(p.fn, -1, "FitOptions.Start", "value %d is %v, want > %v", j, v, lower[j])
+				return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.Start", ErrInvalid, "value %d is %v, want > %v", j, v, lower[j])
 			}
 			phi[j] = math.Log(v - lower[j])
 		}

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mathext"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
 )
 
@@ -69,8 +70,7 @@ func FitGammaGamma(cs []Customer, opt *FitOptions) (GammaGamma, Fit, error) {
 		rows = append(rows, row{x: c.Frequency, tx: c.Monetary, w: w})
 	}
 	if len(rows) == 0 {
-		return GammaGamma{}, Fit{}, &DataError{Func: fn, Row: -1, Field: "Frequency",
-			Reason: "no customer has a repeat purchase", Err: ErrEmpty}
+		return GammaGamma{}, Fit{}, fault.New(fn, -1, "Frequency", ErrEmpty, "no customer has a repeat purchase")
 	}
 	// Spend is scale-equivariant: m̄ → m̄/u gives γ → γ/u and ℓ → ℓ + ln u.
 	// The fit runs with u the power of two nearest the geometric mean spend
@@ -131,13 +131,13 @@ func FitGammaGamma(cs []Customer, opt *FitOptions) (GammaGamma, Fit, error) {
 func checkSpend(fn string, i int, c Customer) error {
 	switch x := c.Frequency; {
 	case math.IsNaN(x) || math.IsInf(x, 0) || x < 0 || x != math.Trunc(x):
-		return invalid(fn, i, "Frequency", "is %v, want a whole number ≥ 0", x)
+		return fault.New(fn, i, "Frequency", ErrInvalid, "is %v, want a whole number ≥ 0", x)
 	case math.IsNaN(c.Weight) || math.IsInf(c.Weight, 0) || c.Weight < 0:
-		return invalid(fn, i, "Weight", "is %v, want ≥ 0", c.Weight)
+		return fault.New(fn, i, "Weight", ErrInvalid, "is %v, want ≥ 0", c.Weight)
 	case x > 0 && !(c.Monetary > 0 && !math.IsInf(c.Monetary, 1)):
-		return invalid(fn, i, "Monetary", "is %v, want a spend > 0", c.Monetary)
+		return fault.New(fn, i, "Monetary", ErrInvalid, "is %v, want a spend > 0", c.Monetary)
 	case math.IsInf(x*c.Monetary, 1):
-		return invalid(fn, i, "Monetary", "%v × Frequency %v overflows: the total spend is not a finite number", c.Monetary, x)
+		return fault.New(fn, i, "Monetary", ErrInvalid, "%v × Frequency %v overflows: the total spend is not a finite number", c.Monetary, x)
 	}
 	return nil
 }
@@ -259,7 +259,7 @@ func SpendFrequencyCorrelation(cs []Customer) (float64, error) {
 		sm += w * c.Monetary
 	}
 	if n == 0 {
-		return math.NaN(), &DataError{Func: fn, Row: -1, Field: "Frequency", Reason: "no customer has a repeat purchase", Err: ErrEmpty}
+		return math.NaN(), fault.New(fn, -1, "Frequency", ErrEmpty, "no customer has a repeat purchase")
 	}
 	mx, mm := sx/n, sm/n
 	for _, c := range cs {
@@ -272,7 +272,7 @@ func SpendFrequencyCorrelation(cs []Customer) (float64, error) {
 		sxm += w * dx * dm
 	}
 	if sxx == 0 || smm == 0 {
-		return math.NaN(), &DataError{Func: fn, Row: -1, Reason: "Frequency or Monetary does not vary", Err: ErrInvalid}
+		return math.NaN(), fault.New(fn, -1, "", ErrInvalid, "Frequency or Monetary does not vary")
 	}
 	return sxm / math.Sqrt(sxx*smm), nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mathext"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
 )
 
@@ -69,8 +70,8 @@ func FitParetoNBD(cs []Customer, opt *FitOptions) (ParetoNBD, Fit, error) {
 	}
 	d := newParetoData(rows)
 	if d.sumX == 0 {
-		return ParetoNBD{}, Fit{}, &DataError{Func: fn, Row: -1, Field: "Frequency",
-			Reason: "no customer has a repeat purchase, so the purchase rate is not identified", Err: ErrInvalid}
+		return ParetoNBD{}, Fit{}, fault.New(fn, -1, "Frequency", ErrInvalid,
+			"no customer has a repeat purchase, so the purchase rate is not identified")
 	}
 	meanT := d.sumT / n
 	p := mlProblem{

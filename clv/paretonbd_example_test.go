@@ -31,9 +31,13 @@ func ExampleParetoNBD() {
 // (purchases counted on whole days, like a real summary).
 func ExampleFitParetoNBD() {
 	truth := clv.ParetoNBD{R: 0.553, Alpha: 10.578, S: 0.606, Beta: 11.669}
-	cs := clv.SimulateParetoNBDCustomers(truth, clv.CustomerSimulationOptions{
+	cs, err := clv.SimulateParetoNBDCustomers(truth, clv.CustomerSimulationOptions{
 		Customers: 100_000, Period: 7 * 24 * time.Hour, Seed: 1,
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	m, fit, err := clv.FitParetoNBD(cs, nil)
 	if err != nil {
 		fmt.Println(err)

@@ -30,8 +30,8 @@ var paretoGradientCases = []struct {
 // relative tolerance is meaningful.
 func paretoTestRows(t *testing.T) ([]row, float64) {
 	t.Helper()
-	cs := SimulateParetoNBDCustomers(ParetoNBD{1.1, 8, 0.9, 15},
-		CustomerSimulationOptions{Customers: 3000, Period: 7 * 24 * time.Hour, Seed: 7})
+	cs := must(SimulateParetoNBDCustomers(ParetoNBD{1.1, 8, 0.9, 15},
+		CustomerSimulationOptions{Customers: 3000, Period: 7 * 24 * time.Hour, Seed: 7}))
 	cs = append(cs,
 		Customer{Frequency: 221, Recency: 103.42857, T: 103.57143},
 		Customer{Frequency: 400, Recency: 5, T: 6},

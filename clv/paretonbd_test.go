@@ -328,7 +328,7 @@ func TestParetoNBDTimeUnitInvariance(t *testing.T) {
 // simulator at Pp, 50,000 customers, T uniform on 1..78 weeks) and expects
 // every estimate within 3 standard errors of the truth.
 func TestFitParetoNBDRecovery(t *testing.T) {
-	cs := clv.SimulateParetoNBDCustomers(pnbdPub, clv.CustomerSimulationOptions{Customers: 50_000, Period: week, Seed: 11})
+	cs := must(clv.SimulateParetoNBDCustomers(pnbdPub, clv.CustomerSimulationOptions{Customers: 50_000, Period: week, Seed: 11}))
 	m, fit, err := clv.FitParetoNBD(cs, nil)
 	require.NoError(t, err)
 	require.Len(t, fit.StdErr, 4)
@@ -341,7 +341,7 @@ func TestFitParetoNBDRecovery(t *testing.T) {
 
 // TestFitParetoNBDWeights: a weighted row fits exactly like its copies.
 func TestFitParetoNBDWeights(t *testing.T) {
-	cs := clv.SimulateParetoNBDCustomers(pnbdPub, clv.CustomerSimulationOptions{Customers: 3000, Period: week, Seed: 12})
+	cs := must(clv.SimulateParetoNBDCustomers(pnbdPub, clv.CustomerSimulationOptions{Customers: 3000, Period: week, Seed: 12}))
 	weighted := slices.Clone(cs)
 	for i := range 40 {
 		weighted[i].Weight = 3
@@ -466,7 +466,7 @@ func BenchmarkFitParetoNBD(b *testing.B) {
 		}
 	})
 	for _, n := range benchSizes() {
-		cs := clv.SimulateParetoNBDCustomers(pnbdPub, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: 13})
+		cs := must(clv.SimulateParetoNBDCustomers(pnbdPub, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: 13}))
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -481,7 +481,7 @@ func BenchmarkFitParetoNBD(b *testing.B) {
 // BenchmarkParetoNBDScore times P(alive) and E[Y(52)] for every customer.
 func BenchmarkParetoNBDScore(b *testing.B) {
 	for _, n := range benchSizes() {
-		cs := clv.SimulateParetoNBDCustomers(pnbdPub, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: 14})
+		cs := must(clv.SimulateParetoNBDCustomers(pnbdPub, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: 14}))
 		pa, ey := make([]float64, n), make([]float64, n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()

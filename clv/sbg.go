@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
 )
 
@@ -67,7 +68,7 @@ func FitShiftedBetaGeometric(alive []float64, opt *FitOptions) (ShiftedBetaGeome
 func FitShiftedBetaGeometricCohorts(cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
 	const fn = "clv.FitShiftedBetaGeometricCohorts"
 	if len(cohorts) == 0 {
-		return ShiftedBetaGeometric{}, Fit{}, &DataError{Func: fn, Row: -1, Field: "cohorts", Reason: "is empty", Err: ErrEmpty}
+		return ShiftedBetaGeometric{}, Fit{}, fault.New(fn, -1, "cohorts", ErrEmpty, "is empty")
 	}
 	for i, alive := range cohorts {
 		if err := checkAlive(fn, fmt.Sprintf("cohorts[%d]", i), alive); err != nil {
@@ -80,19 +81,18 @@ func FitShiftedBetaGeometricCohorts(cohorts [][]float64, opt *FitOptions) (Shift
 // checkAlive validates one cohort's alive counts.
 func checkAlive(fn, field string, alive []float64) error {
 	if len(alive) < 2 {
-		return &DataError{Func: fn, Row: -1, Field: field, Err: ErrEmpty,
-			Reason: fmt.Sprintf("has %d counts, want the cohort size and at least one period", len(alive))}
+		return fault.New(fn, -1, field, ErrEmpty, "has %d counts, want the cohort size and at least one period", len(alive))
 	}
 	for t, v := range alive {
 		switch {
 		case math.IsNaN(v) || math.IsInf(v, 0):
-			return invalid(fn, t, field, "is %v", v)
+			return fault.New(fn, t, field, ErrInvalid, "is %v", v)
 		case v < 0:
-			return invalid(fn, t, field, "is negative (%v)", v)
+			return fault.New(fn, t, field, ErrInvalid, "is negative (%v)", v)
 		case t == 0 && v == 0:
-			return invalid(fn, t, field, "is 0, want a cohort size > 0")
+			return fault.New(fn, t, field, ErrInvalid, "is 0, want a cohort size > 0")
 		case t > 0 && v > alive[t-1]:
-			return invalid(fn, t, field, "%v exceeds the previous count %v: counts cannot increase", v, alive[t-1])
+			return fault.New(fn, t, field, ErrInvalid, "%v exceeds the previous count %v: counts cannot increase", v, alive[t-1])
 		}
 	}
 	return nil
@@ -219,11 +219,13 @@ func (m ShiftedBetaGeometric) ChurnProbability(t int) float64 {
 // period t, for t = 0..periods (so the result has periods+1 elements and
 // matches the alive counts a fit takes).
 //
-// It panics with "clv: …" if periods < 0. Every element is NaN if a
-// parameter is not finite and > 0.
+// Special cases are:
+//
+//	ExpectedAlive(cohortSize, periods) = nil if periods < 0
+//	every element is NaN if a parameter is not finite and > 0
 func (m ShiftedBetaGeometric) ExpectedAlive(cohortSize float64, periods int) []float64 {
 	if periods < 0 {
-		panic("clv: ShiftedBetaGeometric.ExpectedAlive: negative periods")
+		return nil
 	}
 	out := make([]float64, periods+1)
 	s := 1.0
@@ -297,25 +299,43 @@ func (m ShiftedBetaGeometric) ResidualValue(payment, d float64, renewals int) fl
 	return payment * m.DERL(d, renewals)
 }
 
-// SimulateShiftedBetaGeometric draws one cohort of cohortSize customers
-// for periods periods: each customer gets θ ~ Beta(α, β) and cancels at the
-// end of each period with probability θ. It returns the alive counts for
-// t = 0..periods, as FitShiftedBetaGeometric takes them. The same seed
-// gives the same counts (math/rand/v2 PCG).
+// CohortSimulationOptions configure SimulateShiftedBetaGeometric. Size and
+// Periods are required.
+type CohortSimulationOptions struct {
+	// Size is the number of customers acquired at the start (> 0).
+	Size int
+	// Periods is the number of periods the cohort is followed for (> 0).
+	Periods int
+	// Seed makes the simulation reproducible: the same options give the
+	// same counts (math/rand/v2 PCG).
+	Seed uint64
+}
+
+// SimulateShiftedBetaGeometric draws one cohort of opt.Size customers for
+// opt.Periods periods: each customer gets θ ~ Beta(α, β) and cancels at
+// the end of each period with probability θ. It returns the alive counts
+// for t = 0..Periods, as FitShiftedBetaGeometric takes them.
 //
-// It panics with "clv: …" if cohortSize or periods is negative or a
-// parameter is not finite and > 0.
-func SimulateShiftedBetaGeometric(m ShiftedBetaGeometric, cohortSize, periods int, seed uint64) []float64 {
-	if cohortSize < 0 || periods < 0 {
-		panic("clv: SimulateShiftedBetaGeometric: negative cohort size or periods")
+// Errors: a *DataError wrapping ErrInvalid, with Row -1 and Field naming
+// the first parameter that is not a finite positive number (e.g.
+// "ShiftedBetaGeometric.Alpha") or the option out of its domain (e.g.
+// "CohortSimulationOptions.Size").
+func SimulateShiftedBetaGeometric(m ShiftedBetaGeometric, opt CohortSimulationOptions) ([]float64, error) {
+	const fn = "clv.SimulateShiftedBetaGeometric"
+	if err := checkParams(fn, "ShiftedBetaGeometric", []string{"Alpha", "Beta"}, m.Alpha, m.Beta); err != nil {
+		return nil, err
 	}
-	if !m.valid() {
-		panic("clv: SimulateShiftedBetaGeometric: parameters must be finite and > 0")
+	switch {
+	case opt.Size <= 0:
+		return nil, fault.New(fn, -1, "CohortSimulationOptions.Size", ErrInvalid, "is %d, want > 0", opt.Size)
+	case opt.Periods <= 0:
+		return nil, fault.New(fn, -1, "CohortSimulationOptions.Periods", ErrInvalid, "is %d, want > 0", opt.Periods)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0))
+	periods := opt.Periods
+	rng := rand.New(rand.NewPCG(opt.Seed, 0))
 	thetaDist := newBetaSampler(m.Alpha, m.Beta)
 	left := make([]int, periods+1) // left[t]: customers who cancelled at the end of period t
-	for range cohortSize {
+	for range opt.Size {
 		theta := thetaDist.draw(rng)
 		for t := 1; t <= periods; t++ {
 			if rng.Float64() < theta {
@@ -325,10 +345,10 @@ func SimulateShiftedBetaGeometric(m ShiftedBetaGeometric, cohortSize, periods in
 		}
 	}
 	alive := make([]float64, periods+1)
-	n := cohortSize
+	n := opt.Size
 	for t := range alive {
 		n -= left[t]
 		alive[t] = float64(n)
 	}
-	return alive
+	return alive, nil
 }

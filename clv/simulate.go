@@ -6,24 +6,28 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // SimulationOptions configure the transaction-log simulators
 // (SimulateBGNBD, SimulateMBGNBD, SimulateParetoNBD). Days are UTC days.
+// Customers, Start, End and Period are required; a zero optional field
+// means its default.
 type SimulationOptions struct {
 	// Customers is the number of customers simulated (> 0).
 	Customers int
-	// Start's day is the first acquisition day.
+	// Start's day is the first acquisition day (not the zero Time).
 	Start time.Time
 	// AcquisitionDays spreads the first purchases uniformly over this many
 	// days from Start's day, at a uniform time of day; 0 means 1. The
 	// window must end on or before End's day.
 	AcquisitionDays int
 	// End is the last observed day, included, as in SummaryOptions: no
-	// purchase is made after the end of End's day.
+	// purchase is made after the end of End's day (not the zero Time).
 	End time.Time
 	// Period is the model time unit the parameters are in (rates per
-	// Period), e.g. 7*24*time.Hour for the CDNOW parameters.
+	// Period, > 0), e.g. 7*24*time.Hour for the CDNOW parameters.
 	Period time.Duration
 	// Spend draws the amounts: each customer has ν ~ Gamma(Q, rate Gamma),
 	// and each purchase costs Gamma(P, rate ν) (Fader, Hardie & Lee 2005, JMR; note 025). The zero
@@ -36,15 +40,16 @@ type SimulationOptions struct {
 
 // CustomerSimulationOptions configure the summary-level simulators
 // (SimulateBGNBDCustomers, SimulateMBGNBDCustomers,
-// SimulateParetoNBDCustomers), which skip the transaction log.
+// SimulateParetoNBDCustomers), which skip the transaction log. Customers
+// and Period are required; a zero optional field means its default.
 type CustomerSimulationOptions struct {
 	// Customers is the number of summary rows (> 0).
 	Customers int
 	// Weeks bounds the ages: T is a whole number of weeks, uniform on
-	// 1..Weeks; 0 means 78 (the CDNOW calibration plus holdout).
+	// 1..Weeks (≥ 0); 0 means 78 (the CDNOW calibration plus holdout).
 	Weeks int
 	// Period is the model time unit the parameters are in; it must be a
-	// whole number of days.
+	// whole number of days (> 0).
 	Period time.Duration
 	// Spend draws the repeat-purchase amounts as in SimulationOptions; the
 	// zero value means Monetary is 0.
@@ -67,25 +72,39 @@ type CustomerSimulationOptions struct {
 // customer, each in time order, with customer IDs of equal-width decimal
 // numbers ("0", "1", … or "00", "01", …) so ID order is creation order.
 //
-// It panics if a parameter is not a finite positive number or an option
-// is out of its domain.
-func SimulateBGNBD(m BGNBD, opt SimulationOptions) []Transaction {
-	return simulateLog(bgLife(m.R, m.Alpha, m.A, m.B, 1), opt)
+// Errors: a *DataError wrapping ErrInvalid, with Row -1 and Field naming
+// the first parameter that is not a finite positive number (e.g.
+// "BGNBD.Alpha", "SimulationOptions.Spend.Q") or the option out of its
+// domain (e.g. "SimulationOptions.Customers").
+func SimulateBGNBD(m BGNBD, opt SimulationOptions) ([]Transaction, error) {
+	const fn = "clv.SimulateBGNBD"
+	if err := checkParams(fn, "BGNBD", bgNames, m.R, m.Alpha, m.A, m.B); err != nil {
+		return nil, err
+	}
+	return simulateLog(fn, bgLife(m.R, m.Alpha, m.A, m.B, 1), opt)
 }
 
 // SimulateMBGNBD is SimulateBGNBD for the MBG/NBD process (Batislam,
 // Denizel & Filiztekin 2007):
 // the dropout coin is also tossed right after the first purchase, so a
 // customer may never buy again.
-func SimulateMBGNBD(m MBGNBD, opt SimulationOptions) []Transaction {
-	return simulateLog(bgLife(m.R, m.Alpha, m.A, m.B, 0), opt)
+func SimulateMBGNBD(m MBGNBD, opt SimulationOptions) ([]Transaction, error) {
+	const fn = "clv.SimulateMBGNBD"
+	if err := checkParams(fn, "MBGNBD", bgNames, m.R, m.Alpha, m.A, m.B); err != nil {
+		return nil, err
+	}
+	return simulateLog(fn, bgLife(m.R, m.Alpha, m.A, m.B, 0), opt)
 }
 
 // SimulateParetoNBD is SimulateBGNBD for the Pareto/NBD process
 // (Schmittlein, Morrison & Colombo 1987): the active lifetime after the first purchase is exponential with
 // rate μ ~ Gamma(S, rate Beta) per Period.
-func SimulateParetoNBD(m ParetoNBD, opt SimulationOptions) []Transaction {
-	return simulateLog(paretoLife(m), opt)
+func SimulateParetoNBD(m ParetoNBD, opt SimulationOptions) ([]Transaction, error) {
+	const fn = "clv.SimulateParetoNBD"
+	if err := checkParams(fn, "ParetoNBD", paretoNames, m.R, m.Alpha, m.S, m.Beta); err != nil {
+		return nil, err
+	}
+	return simulateLog(fn, paretoLife(m), opt)
 }
 
 // SimulateBGNBDCustomers draws BTYD summaries from the BG/NBD process
@@ -100,20 +119,51 @@ func SimulateParetoNBD(m ParetoNBD, opt SimulationOptions) []Transaction {
 // IDs as in SimulateBGNBD and Weight 0.
 //
 // The work is shared by two goroutines; the result depends only on the
-// options. It panics if a parameter is not a finite positive number or an
-// option is out of its domain.
-func SimulateBGNBDCustomers(m BGNBD, opt CustomerSimulationOptions) []Customer {
-	return simulateCustomers(bgLife(m.R, m.Alpha, m.A, m.B, 1), opt)
+// options. Errors are as for SimulateBGNBD, with the options of
+// CustomerSimulationOptions.
+func SimulateBGNBDCustomers(m BGNBD, opt CustomerSimulationOptions) ([]Customer, error) {
+	const fn = "clv.SimulateBGNBDCustomers"
+	if err := checkParams(fn, "BGNBD", bgNames, m.R, m.Alpha, m.A, m.B); err != nil {
+		return nil, err
+	}
+	return simulateCustomers(fn, bgLife(m.R, m.Alpha, m.A, m.B, 1), opt)
 }
 
 // SimulateMBGNBDCustomers is SimulateBGNBDCustomers for MBG/NBD.
-func SimulateMBGNBDCustomers(m MBGNBD, opt CustomerSimulationOptions) []Customer {
-	return simulateCustomers(bgLife(m.R, m.Alpha, m.A, m.B, 0), opt)
+func SimulateMBGNBDCustomers(m MBGNBD, opt CustomerSimulationOptions) ([]Customer, error) {
+	const fn = "clv.SimulateMBGNBDCustomers"
+	if err := checkParams(fn, "MBGNBD", bgNames, m.R, m.Alpha, m.A, m.B); err != nil {
+		return nil, err
+	}
+	return simulateCustomers(fn, bgLife(m.R, m.Alpha, m.A, m.B, 0), opt)
 }
 
 // SimulateParetoNBDCustomers is SimulateBGNBDCustomers for Pareto/NBD.
-func SimulateParetoNBDCustomers(m ParetoNBD, opt CustomerSimulationOptions) []Customer {
-	return simulateCustomers(paretoLife(m), opt)
+func SimulateParetoNBDCustomers(m ParetoNBD, opt CustomerSimulationOptions) ([]Customer, error) {
+	const fn = "clv.SimulateParetoNBDCustomers"
+	if err := checkParams(fn, "ParetoNBD", paretoNames, m.R, m.Alpha, m.S, m.Beta); err != nil {
+		return nil, err
+	}
+	return simulateCustomers(fn, paretoLife(m), opt)
+}
+
+// Parameter names of the simulated models, in checkParams order.
+var (
+	bgNames     = []string{"R", "Alpha", "A", "B"}
+	paretoNames = []string{"R", "Alpha", "S", "Beta"}
+	spendNames  = []string{"P", "Q", "Gamma"}
+)
+
+// checkParams returns a *DataError of function fn naming the first
+// parameter of model (names[j] has value values[j]) that is not a finite
+// positive number, or nil.
+func checkParams(fn, model string, names []string, values ...float64) error {
+	for j, v := range values {
+		if !(v > 0) || math.IsInf(v, 1) {
+			return fault.New(fn, -1, model+"."+names[j], ErrInvalid, "is %v, want a finite number > 0", v)
+		}
+	}
+	return nil
 }
 
 // lifeModel is what the three purchase processes share: a purchase rate
@@ -132,7 +182,6 @@ type lifeModel struct {
 // p ~ Beta(a, b), and the coin falls on the first toss with probability p,
 // so the number of repeat purchases is geometric from minRepeats.
 func bgLife(r, alpha, a, b float64, minRepeats int) lifeModel {
-	checkParams(r, alpha, a, b)
 	ga, gb := newGammaSampler(a), newGammaSampler(b)
 	return lifeModel{shapeR: newGammaSampler(r), alpha: alpha, death: func(rng *rand.Rand) (int, float64) {
 		x, y := ga.draw(rng), gb.draw(rng)
@@ -151,7 +200,6 @@ func bgLife(r, alpha, a, b float64, minRepeats int) lifeModel {
 
 // paretoLife is the Pareto/NBD dropout: a lifetime ~ Exp(μ), μ ~ Gamma(s, β).
 func paretoLife(m ParetoNBD) lifeModel {
-	checkParams(m.R, m.Alpha, m.S, m.Beta)
 	gs := newGammaSampler(m.S)
 	return lifeModel{shapeR: newGammaSampler(m.R), alpha: m.Alpha, death: func(rng *rand.Rand) (int, float64) {
 		return math.MaxInt, rng.ExpFloat64() * m.Beta / gs.draw(rng)
@@ -166,12 +214,17 @@ type spendModel struct {
 	gammaScale float64 // γ
 }
 
-func newSpendModel(g GammaGamma) spendModel {
+// newSpendModel returns the spend model of g (off for the zero value), or
+// a *DataError of function fn naming the first bad parameter of the option
+// field.
+func newSpendModel(fn, field string, g GammaGamma) (spendModel, error) {
 	if g == (GammaGamma{}) {
-		return spendModel{}
+		return spendModel{}, nil
 	}
-	checkParams(g.P, g.Q, g.Gamma)
-	return spendModel{on: true, shapeP: newGammaSampler(g.P), shapeQ: newGammaSampler(g.Q), gammaScale: g.Gamma}
+	if err := checkParams(fn, field, spendNames, g.P, g.Q, g.Gamma); err != nil {
+		return spendModel{}, err
+	}
+	return spendModel{on: true, shapeP: newGammaSampler(g.P), shapeQ: newGammaSampler(g.Q), gammaScale: g.Gamma}, nil
 }
 
 // buyer is one simulated customer after the first purchase.
@@ -257,18 +310,28 @@ func (g gammaSampler) draw(rng *rand.Rand) float64 {
 }
 
 // simulateLog is the transaction-log simulator behind SimulateBGNBD and its
-// siblings.
-func simulateLog(m lifeModel, opt SimulationOptions) []Transaction {
-	checkCommon(opt.Customers, opt.Period)
-	spend := newSpendModel(opt.Spend)
-	if opt.Start.IsZero() || opt.End.IsZero() {
-		panic("clv: SimulationOptions.Start and End must be set")
+// siblings; fn names the caller in errors.
+func simulateLog(fn string, m lifeModel, opt SimulationOptions) ([]Transaction, error) {
+	const o = "SimulationOptions."
+	if err := checkCommon(fn, o, opt.Customers, opt.Period); err != nil {
+		return nil, err
+	}
+	spend, err := newSpendModel(fn, o+"Spend", opt.Spend)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Start.IsZero() {
+		return nil, fault.New(fn, -1, o+"Start", ErrInvalid, "is the zero Time, want the first acquisition day")
+	}
+	if opt.End.IsZero() {
+		return nil, fault.New(fn, -1, o+"End", ErrInvalid, "is the zero Time, want the last observed day")
 	}
 	acqDays := max(opt.AcquisitionDays, 1)
 	first := opt.Start.UTC().Truncate(24 * time.Hour)
 	stop := opt.End.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour) // end of End's day
 	if opt.AcquisitionDays < 0 || first.AddDate(0, 0, acqDays).After(stop) {
-		panic("clv: SimulationOptions: acquisition window must be ≥ 0 days and end by End's day")
+		return nil, fault.New(fn, -1, o+"AcquisitionDays", ErrInvalid,
+			"is %d, want ≥ 0 days and a window from Start (%v) that ends by End's day (%v)", opt.AcquisitionDays, opt.Start, opt.End)
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0))
 	ids := customerIDs(opt.Customers)
@@ -283,7 +346,7 @@ func simulateLog(m lifeModel, opt SimulationOptions) []Transaction {
 			txns = append(txns, Transaction{CustomerID: id, At: at.Add(time.Duration(t * period)), Amount: b.amount(rng, spend)})
 		}
 	}
-	return txns
+	return txns, nil
 }
 
 // simChunk is the number of customers drawn from one random stream by
@@ -291,16 +354,25 @@ func simulateLog(m lifeModel, opt SimulationOptions) []Transaction {
 const simChunk = 1 << 14
 
 // simulateCustomers is the summary-level simulator behind
-// SimulateBGNBDCustomers and its siblings.
-func simulateCustomers(m lifeModel, opt CustomerSimulationOptions) []Customer {
-	checkCommon(opt.Customers, opt.Period)
-	spend := newSpendModel(opt.Spend)
+// SimulateBGNBDCustomers and its siblings; fn names the caller in errors.
+func simulateCustomers(fn string, m lifeModel, opt CustomerSimulationOptions) ([]Customer, error) {
+	const o = "CustomerSimulationOptions."
+	if err := checkCommon(fn, o, opt.Customers, opt.Period); err != nil {
+		return nil, err
+	}
+	spend, err := newSpendModel(fn, o+"Spend", opt.Spend)
+	if err != nil {
+		return nil, err
+	}
 	weeks := opt.Weeks
 	if weeks == 0 {
 		weeks = 78
 	}
-	if weeks < 0 || opt.Period%(24*time.Hour) != 0 {
-		panic("clv: CustomerSimulationOptions: Weeks must be ≥ 0 and Period whole days")
+	switch {
+	case weeks < 0:
+		return nil, fault.New(fn, -1, o+"Weeks", ErrInvalid, "is %d, want ≥ 0 (0: 78)", weeks)
+	case opt.Period%(24*time.Hour) != 0:
+		return nil, fault.New(fn, -1, o+"Period", ErrInvalid, "is %v, want a whole number of days", opt.Period)
 	}
 	periodDays := float64(opt.Period / (24 * time.Hour))
 	ids := customerIDs(opt.Customers)
@@ -323,7 +395,7 @@ func simulateCustomers(m lifeModel, opt CustomerSimulationOptions) []Customer {
 		}()
 	}
 	wg.Wait()
-	return cs
+	return cs, nil
 }
 
 // simulateCustomer draws one summary row of age ageDays whole days.
@@ -375,18 +447,14 @@ func customerIDs(n int) []string {
 	return ids
 }
 
-// checkParams panics unless every model parameter is finite and positive.
-func checkParams(ps ...float64) {
-	for _, p := range ps {
-		if !(p > 0) || math.IsInf(p, 1) {
-			panic("clv: simulation parameters must be finite and positive")
-		}
+// checkCommon returns a *DataError of function fn for the options shared
+// by both kinds of simulation (of the options type prefix), or nil.
+func checkCommon(fn, prefix string, customers int, period time.Duration) error {
+	switch {
+	case customers <= 0:
+		return fault.New(fn, -1, prefix+"Customers", ErrInvalid, "is %d, want > 0", customers)
+	case period <= 0:
+		return fault.New(fn, -1, prefix+"Period", ErrInvalid, "is %v, want the model's time unit (> 0)", period)
 	}
-}
-
-// checkCommon panics on options shared by both kinds of simulation.
-func checkCommon(customers int, period time.Duration) {
-	if customers <= 0 || period <= 0 {
-		panic("clv: simulation needs Customers > 0 and Period > 0")
-	}
+	return nil
 }

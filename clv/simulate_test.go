@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"reflect"
 	"testing"
 	"time"
 
@@ -22,6 +23,15 @@ var (
 	simPareto = clv.ParetoNBD{R: 0.553, Alpha: 10.578, S: 0.606, Beta: 11.669}
 	simSpend  = clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
 )
+
+// must returns v, panicking on err (which fails the test): the
+// simulations of the tests take valid settings, so an error is a bug.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
 
 // Closed forms of E[X(t)] written from MODELS.md §2, §3, §4 (the FHL and
 // SMC forms with gonum's 2F1), independent of the package's model code.
@@ -78,9 +88,9 @@ func TestSimulateMoments(t *testing.T) {
 		simulate func() []clv.Transaction
 		expect   func(t float64) float64
 	}{
-		{"BGNBD", func() []clv.Transaction { return clv.SimulateBGNBD(simBGNBD, opt) }, func(t float64) float64 { return refExpectBGNBD(simBGNBD, t) }},
-		{"MBGNBD", func() []clv.Transaction { return clv.SimulateMBGNBD(simMBGNBD, opt) }, func(t float64) float64 { return refExpectMBGNBD(simMBGNBD, t) }},
-		{"ParetoNBD", func() []clv.Transaction { return clv.SimulateParetoNBD(simPareto, opt) }, func(t float64) float64 { return refExpectPareto(simPareto, t) }},
+		{"BGNBD", func() []clv.Transaction { return must(clv.SimulateBGNBD(simBGNBD, opt)) }, func(t float64) float64 { return refExpectBGNBD(simBGNBD, t) }},
+		{"MBGNBD", func() []clv.Transaction { return must(clv.SimulateMBGNBD(simMBGNBD, opt)) }, func(t float64) float64 { return refExpectMBGNBD(simMBGNBD, t) }},
+		{"ParetoNBD", func() []clv.Transaction { return must(clv.SimulateParetoNBD(simPareto, opt)) }, func(t float64) float64 { return refExpectPareto(simPareto, t) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,12 +135,16 @@ func TestSimulateCustomersContinuous(t *testing.T) {
 		gen    func(clv.CustomerSimulationOptions) []clv.Customer
 		expect func(t float64) float64
 	}{
-		{"BGNBD", func(o clv.CustomerSimulationOptions) []clv.Customer { return clv.SimulateBGNBDCustomers(simBGNBD, o) },
+		{"BGNBD", func(o clv.CustomerSimulationOptions) []clv.Customer {
+			return must(clv.SimulateBGNBDCustomers(simBGNBD, o))
+		},
 			func(t float64) float64 { return refExpectBGNBD(simBGNBD, t) }},
-		{"MBGNBD", func(o clv.CustomerSimulationOptions) []clv.Customer { return clv.SimulateMBGNBDCustomers(simMBGNBD, o) },
+		{"MBGNBD", func(o clv.CustomerSimulationOptions) []clv.Customer {
+			return must(clv.SimulateMBGNBDCustomers(simMBGNBD, o))
+		},
 			func(t float64) float64 { return refExpectMBGNBD(simMBGNBD, t) }},
 		{"ParetoNBD", func(o clv.CustomerSimulationOptions) []clv.Customer {
-			return clv.SimulateParetoNBDCustomers(simPareto, o)
+			return must(clv.SimulateParetoNBDCustomers(simPareto, o))
 		},
 			func(t float64) float64 { return refExpectPareto(simPareto, t) }},
 	}
@@ -163,17 +177,17 @@ func TestSimulateCustomersContinuous(t *testing.T) {
 func TestSimulateCustomersMatchesLog(t *testing.T) {
 	const weeks = 13
 	start := utcDay(2020, 1, 1)
-	txns := clv.SimulateBGNBD(simBGNBD, clv.SimulationOptions{
+	txns := must(clv.SimulateBGNBD(simBGNBD, clv.SimulationOptions{
 		Customers: 100_000, Start: start, End: start.AddDate(0, 0, 7*weeks),
 		Period: weekly, Spend: simSpend, Seed: 3,
-	})
+	}))
 	fromLog, err := clv.Summarize(txns, clv.SummaryOptions{Period: weekly, End: start.AddDate(0, 0, 7*weeks)})
 	require.NoError(t, err)
 	require.Len(t, fromLog, 100_000)
 
-	all := clv.SimulateBGNBDCustomers(simBGNBD, clv.CustomerSimulationOptions{
+	all := must(clv.SimulateBGNBDCustomers(simBGNBD, clv.CustomerSimulationOptions{
 		Customers: 1_300_000, Weeks: weeks, Period: weekly, Spend: simSpend, Seed: 4,
-	})
+	}))
 	var direct []clv.Customer
 	for _, c := range all {
 		if c.T == weeks {
@@ -219,10 +233,14 @@ func TestSimulateCustomersShape(t *testing.T) {
 		name string
 		gen  func(clv.CustomerSimulationOptions) []clv.Customer
 	}{
-		{"BGNBD", func(o clv.CustomerSimulationOptions) []clv.Customer { return clv.SimulateBGNBDCustomers(simBGNBD, o) }},
-		{"MBGNBD", func(o clv.CustomerSimulationOptions) []clv.Customer { return clv.SimulateMBGNBDCustomers(simMBGNBD, o) }},
+		{"BGNBD", func(o clv.CustomerSimulationOptions) []clv.Customer {
+			return must(clv.SimulateBGNBDCustomers(simBGNBD, o))
+		}},
+		{"MBGNBD", func(o clv.CustomerSimulationOptions) []clv.Customer {
+			return must(clv.SimulateMBGNBDCustomers(simMBGNBD, o))
+		}},
 		{"ParetoNBD", func(o clv.CustomerSimulationOptions) []clv.Customer {
-			return clv.SimulateParetoNBDCustomers(simPareto, o)
+			return must(clv.SimulateParetoNBDCustomers(simPareto, o))
 		}},
 	}
 	for _, tt := range tests {
@@ -254,32 +272,115 @@ func TestSimulateCustomersShape(t *testing.T) {
 func TestSimulateDeterministic(t *testing.T) {
 	opt := clv.SimulationOptions{Customers: 2000, Start: utcDay(2020, 1, 1), AcquisitionDays: 90,
 		End: utcDay(2021, 1, 1), Period: weekly, Spend: simSpend, Seed: 11}
-	a := clv.SimulateParetoNBD(simPareto, opt)
-	require.Equal(t, a, clv.SimulateParetoNBD(simPareto, opt))
+	a := must(clv.SimulateParetoNBD(simPareto, opt))
+	require.Equal(t, a, must(clv.SimulateParetoNBD(simPareto, opt)))
 	opt.Seed++
-	require.NotEqual(t, a, clv.SimulateParetoNBD(simPareto, opt))
+	require.NotEqual(t, a, must(clv.SimulateParetoNBD(simPareto, opt)))
 
 	copt := clv.CustomerSimulationOptions{Customers: 100_000, Period: weekly, Spend: simSpend, Seed: 5}
-	c := clv.SimulateMBGNBDCustomers(simMBGNBD, copt)
-	require.Equal(t, c, clv.SimulateMBGNBDCustomers(simMBGNBD, copt))
+	c := must(clv.SimulateMBGNBDCustomers(simMBGNBD, copt))
+	require.Equal(t, c, must(clv.SimulateMBGNBDCustomers(simMBGNBD, copt)))
 	copt.Seed++
-	require.NotEqual(t, c, clv.SimulateMBGNBDCustomers(simMBGNBD, copt))
+	require.NotEqual(t, c, must(clv.SimulateMBGNBDCustomers(simMBGNBD, copt)))
 }
 
-func TestSimulatePanics(t *testing.T) {
+// TestSimulateErrors: a bad parameter or option (once a panic) is a
+// *clv.DataError wrapping clv.ErrInvalid that names it, with Row -1, and no
+// result.
+func TestSimulateErrors(t *testing.T) {
 	good := clv.SimulationOptions{Customers: 10, Start: utcDay(2020, 1, 1), End: utcDay(2020, 6, 1), Period: weekly}
-	bad := []func(){
-		func() { clv.SimulateBGNBD(clv.BGNBD{R: -1, Alpha: 1, A: 1, B: 1}, good) },
-		func() { clv.SimulateParetoNBD(clv.ParetoNBD{R: 1, Alpha: math.NaN(), S: 1, Beta: 1}, good) },
-		func() { o := good; o.Customers = 0; clv.SimulateBGNBD(simBGNBD, o) },
-		func() { o := good; o.AcquisitionDays = 400; clv.SimulateBGNBD(simBGNBD, o) },
-		func() { o := good; o.Spend = clv.GammaGamma{P: 1}; clv.SimulateBGNBD(simBGNBD, o) },
-		func() {
-			clv.SimulateBGNBDCustomers(simBGNBD, clv.CustomerSimulationOptions{Customers: 1, Period: time.Hour})
-		},
+	goodC := clv.CustomerSimulationOptions{Customers: 10, Period: weekly}
+	bgbb := clv.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.78}
+	goodB := clv.BGBBSimulationOptions{Customers: 10, Opportunities: 6}
+	sbg := clv.ShiftedBetaGeometric{Alpha: 0.7, Beta: 1.2}
+	goodS := clv.CohortSimulationOptions{Size: 100, Periods: 5}
+	with := func(f func(*clv.SimulationOptions)) clv.SimulationOptions { o := good; f(&o); return o }
+	withC := func(f func(*clv.CustomerSimulationOptions)) clv.CustomerSimulationOptions {
+		o := goodC
+		f(&o)
+		return o
 	}
-	for i, f := range bad {
-		assert.Panics(t, f, "case %d", i)
+	run := func(out any, err error) (bool, error) { return reflect.ValueOf(out).IsNil(), err }
+	for _, tc := range []struct {
+		fn, field string
+		call      func() (bool, error) // reports whether the result is nil
+	}{
+		{"clv.SimulateBGNBD", "BGNBD.R", func() (bool, error) { return run(clv.SimulateBGNBD(clv.BGNBD{R: -1, Alpha: 1, A: 1, B: 1}, good)) }},
+		{"clv.SimulateMBGNBD", "MBGNBD.B", func() (bool, error) {
+			return run(clv.SimulateMBGNBD(clv.MBGNBD{R: 1, Alpha: 1, A: 1, B: math.Inf(1)}, good))
+		}},
+		{"clv.SimulateParetoNBD", "ParetoNBD.Alpha", func() (bool, error) {
+			return run(clv.SimulateParetoNBD(clv.ParetoNBD{R: 1, Alpha: math.NaN(), S: 1, Beta: 1}, good))
+		}},
+		{"clv.SimulateBGNBD", "SimulationOptions.Customers", func() (bool, error) {
+			return run(clv.SimulateBGNBD(simBGNBD, with(func(o *clv.SimulationOptions) { o.Customers = 0 })))
+		}},
+		{"clv.SimulateBGNBD", "SimulationOptions.Period", func() (bool, error) {
+			return run(clv.SimulateBGNBD(simBGNBD, with(func(o *clv.SimulationOptions) { o.Period = -weekly })))
+		}},
+		{"clv.SimulateBGNBD", "SimulationOptions.Start", func() (bool, error) {
+			return run(clv.SimulateBGNBD(simBGNBD, with(func(o *clv.SimulationOptions) { o.Start = time.Time{} })))
+		}},
+		{"clv.SimulateMBGNBD", "SimulationOptions.End", func() (bool, error) {
+			return run(clv.SimulateMBGNBD(simMBGNBD, with(func(o *clv.SimulationOptions) { o.End = time.Time{} })))
+		}},
+		{"clv.SimulateBGNBD", "SimulationOptions.AcquisitionDays", func() (bool, error) {
+			return run(clv.SimulateBGNBD(simBGNBD, with(func(o *clv.SimulationOptions) { o.AcquisitionDays = 400 })))
+		}},
+		{"clv.SimulateParetoNBD", "SimulationOptions.AcquisitionDays", func() (bool, error) {
+			return run(clv.SimulateParetoNBD(simPareto, with(func(o *clv.SimulationOptions) { o.AcquisitionDays = -1 })))
+		}},
+		{"clv.SimulateBGNBD", "SimulationOptions.Spend.Q", func() (bool, error) {
+			return run(clv.SimulateBGNBD(simBGNBD, with(func(o *clv.SimulationOptions) { o.Spend = clv.GammaGamma{P: 1} })))
+		}},
+		{"clv.SimulateBGNBDCustomers", "CustomerSimulationOptions.Period", func() (bool, error) {
+			return run(clv.SimulateBGNBDCustomers(simBGNBD, withC(func(o *clv.CustomerSimulationOptions) { o.Period = time.Hour })))
+		}},
+		{"clv.SimulateMBGNBDCustomers", "CustomerSimulationOptions.Weeks", func() (bool, error) {
+			return run(clv.SimulateMBGNBDCustomers(simMBGNBD, withC(func(o *clv.CustomerSimulationOptions) { o.Weeks = -1 })))
+		}},
+		{"clv.SimulateParetoNBDCustomers", "CustomerSimulationOptions.Customers", func() (bool, error) {
+			return run(clv.SimulateParetoNBDCustomers(simPareto, withC(func(o *clv.CustomerSimulationOptions) { o.Customers = -5 })))
+		}},
+		{"clv.SimulateParetoNBDCustomers", "ParetoNBD.S", func() (bool, error) {
+			return run(clv.SimulateParetoNBDCustomers(clv.ParetoNBD{R: 1, Alpha: 1, Beta: 1}, goodC))
+		}},
+		{"clv.SimulateBGNBDCustomers", "CustomerSimulationOptions.Spend.Gamma", func() (bool, error) {
+			return run(clv.SimulateBGNBDCustomers(simBGNBD, withC(func(o *clv.CustomerSimulationOptions) { o.Spend = clv.GammaGamma{P: 1, Q: 2, Gamma: -3} })))
+		}},
+		{"clv.SimulateBGBB", "BGBB.Alpha", func() (bool, error) { return run(clv.SimulateBGBB(clv.BGBB{}, goodB)) }},
+		{"clv.SimulateBGBB", "BGBB.Delta", func() (bool, error) {
+			return run(clv.SimulateBGBB(clv.BGBB{Alpha: 1, Beta: 1, Gamma: 1, Delta: math.Inf(1)}, goodB))
+		}},
+		{"clv.SimulateBGBB", "BGBBSimulationOptions.Customers", func() (bool, error) {
+			return run(clv.SimulateBGBB(bgbb, clv.BGBBSimulationOptions{Customers: -1, Opportunities: 3}))
+		}},
+		{"clv.SimulateBGBB", "BGBBSimulationOptions.Opportunities", func() (bool, error) {
+			return run(clv.SimulateBGBB(bgbb, clv.BGBBSimulationOptions{Customers: 1}))
+		}},
+		{"clv.SimulateBGBB", "BGBBSimulationOptions.Opportunities", func() (bool, error) {
+			return run(clv.SimulateBGBB(bgbb, clv.BGBBSimulationOptions{Customers: 1, Opportunities: clv.MaxOpportunities + 1}))
+		}},
+		{"clv.SimulateShiftedBetaGeometric", "ShiftedBetaGeometric.Alpha", func() (bool, error) {
+			return run(clv.SimulateShiftedBetaGeometric(clv.ShiftedBetaGeometric{}, goodS))
+		}},
+		{"clv.SimulateShiftedBetaGeometric", "CohortSimulationOptions.Size", func() (bool, error) {
+			return run(clv.SimulateShiftedBetaGeometric(sbg, clv.CohortSimulationOptions{Size: -1, Periods: 3}))
+		}},
+		{"clv.SimulateShiftedBetaGeometric", "CohortSimulationOptions.Periods", func() (bool, error) {
+			return run(clv.SimulateShiftedBetaGeometric(sbg, clv.CohortSimulationOptions{Size: 10}))
+		}},
+	} {
+		t.Run(tc.fn+" "+tc.field, func(t *testing.T) {
+			var isNil bool
+			var err error
+			require.NotPanics(t, func() { isNil, err = tc.call() })
+			require.True(t, isNil, "a result with an error")
+			require.ErrorIs(t, err, clv.ErrInvalid)
+			var de *clv.DataError
+			require.ErrorAs(t, err, &de)
+			require.Equal(t, []any{tc.fn, -1, tc.field}, []any{de.Func, de.Row, de.Field}, "%v", err)
+		})
 	}
 }
 
@@ -289,10 +390,10 @@ func TestSimulatePanics(t *testing.T) {
 var summaryBenchEnd = utcDay(2020, 1, 1).AddDate(0, 0, 7*78)
 
 func summaryBenchLog(n int) []clv.Transaction {
-	txns := clv.SimulateBGNBD(simBGNBD, clv.SimulationOptions{
+	txns := must(clv.SimulateBGNBD(simBGNBD, clv.SimulationOptions{
 		Customers: n/2 + 1, Start: utcDay(2020, 1, 1), AcquisitionDays: 90, End: summaryBenchEnd,
 		Period: weekly, Spend: simSpend, Seed: 1,
-	})
+	}))
 	if len(txns) < n {
 		panic("benchLog: too few rows")
 	}
@@ -308,7 +409,7 @@ func BenchmarkSimulateBGNBD(b *testing.B) {
 				End: summaryBenchEnd, Period: weekly, Spend: simSpend, Seed: 1}
 			b.ReportAllocs()
 			for b.Loop() {
-				sinkTxns = clv.SimulateBGNBD(simBGNBD, opt)
+				sinkTxns = must(clv.SimulateBGNBD(simBGNBD, opt))
 			}
 		})
 	}
@@ -323,7 +424,7 @@ func BenchmarkSimulateBGNBDCustomers(b *testing.B) {
 			opt := clv.CustomerSimulationOptions{Customers: n, Period: weekly, Seed: 1}
 			b.ReportAllocs()
 			for b.Loop() {
-				sinkCustomers = clv.SimulateBGNBDCustomers(simBGNBD, opt)
+				sinkCustomers = must(clv.SimulateBGNBDCustomers(simBGNBD, opt))
 			}
 		})
 	}

@@ -1,9 +1,9 @@
 package clv
 
 import (
-	"math"
 	"time"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/txlog"
 )
 
@@ -57,8 +57,8 @@ type HoldoutCustomer struct {
 // Errors are *DataError.
 //
 // Summarize does not modify txns and keeps no reference to it (the IDs of
-// the rows share the caller's strings, which are immutable). It panics if
-// txns has 2³¹ or more rows.
+// the rows share the caller's strings, which are immutable). A log of 2³¹ − 1
+// or more rows is an error (ErrInvalid, Field "txns").
 func Summarize(txns []Transaction, opt SummaryOptions) ([]Customer, error) {
 	cs, _, _, err := summarize("clv.Summarize", txns, opt, time.Time{})
 	return cs, err
@@ -78,7 +78,7 @@ func Summarize(txns []Transaction, opt SummaryOptions) ([]Customer, error) {
 func SummarizeHoldout(txns []Transaction, opt SummaryOptions, holdoutEnd time.Time) ([]HoldoutCustomer, error) {
 	const fn = "clv.SummarizeHoldout"
 	if r := txlog.CheckTime(holdoutEnd); r != "" {
-		return nil, invalid(fn, -1, "holdoutEnd", "%s", r)
+		return nil, fault.New(fn, -1, "holdoutEnd", ErrInvalid, "%s", r)
 	}
 	cs, hold, holdT, err := summarize(fn, txns, opt, holdoutEnd)
 	if err != nil {
@@ -103,16 +103,13 @@ type holdoutStats struct{ purchases, spend float64 }
 // walk over its rows.
 func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd time.Time) (cs []Customer, hold []holdoutStats, holdT float64, err error) {
 	if opt.Period <= 0 {
-		return nil, nil, 0, invalid(fn, -1, "SummaryOptions.Period", "is %v, want > 0", opt.Period)
+		return nil, nil, 0, fault.New(fn, -1, "SummaryOptions.Period", ErrInvalid, "is %v, want > 0", opt.Period)
 	}
 	if r := txlog.CheckTime(opt.End); r != "" {
-		return nil, nil, 0, invalid(fn, -1, "SummaryOptions.End", "%s", r)
+		return nil, nil, 0, fault.New(fn, -1, "SummaryOptions.End", ErrInvalid, "%s", r)
 	}
 	if len(txns) == 0 {
-		return nil, nil, 0, &DataError{Func: fn, Row: -1, Reason: "no transactions", Err: ErrEmpty}
-	}
-	if len(txns) >= math.MaxInt32 {
-		panic("clv: 2³¹ or more transactions")
+		return nil, nil, 0, fault.New(fn, -1, "", ErrEmpty, "no transactions")
 	}
 	clock := txlog.NewClock(opt.Location)
 	endDay := clock.Day(opt.End)
@@ -121,14 +118,14 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 	if withHoldout {
 		lastDay = clock.Day(holdoutEnd)
 		if lastDay <= endDay {
-			return nil, nil, 0, invalid(fn, -1, "holdoutEnd", "(%v) is not on a day after End (%v)", holdoutEnd, opt.End)
+			return nil, nil, 0, fault.New(fn, -1, "holdoutEnd", ErrInvalid, "(%v) is not on a day after End (%v)", holdoutEnd, opt.End)
 		}
 	}
 	dayLength := float64(opt.Period) / float64(24*time.Hour) // in days; exact for whole days
 
 	log, bad := txlog.Read(txns, opt.Location, lastDay)
 	if bad != nil {
-		return nil, nil, 0, txlog.Err[DataError](fn, bad, ErrInvalid)
+		return nil, nil, 0, bad.Err(fn)
 	}
 	start, grouped := txlog.Purchases(log, txns)
 
@@ -179,8 +176,7 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 		}
 	}
 	if len(cs) == 0 {
-		return nil, nil, 0, &DataError{Func: fn, Row: -1, Field: "SummaryOptions.End",
-			Reason: "(" + opt.End.String() + ") is before every transaction", Err: ErrEmpty}
+		return nil, nil, 0, fault.New(fn, -1, "SummaryOptions.End", ErrEmpty, "(%v) is before every transaction", opt.End)
 	}
 	return cs, hold, float64(lastDay-endDay) / dayLength, nil
 }

@@ -37,7 +37,7 @@ func ExampleSimulateBGNBD() {
 	truth := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(1, 0, 0)
-	txns := clv.SimulateBGNBD(truth, clv.SimulationOptions{
+	txns, err := clv.SimulateBGNBD(truth, clv.SimulationOptions{
 		Customers:       20_000,
 		Start:           start,
 		AcquisitionDays: 90,
@@ -46,6 +46,9 @@ func ExampleSimulateBGNBD() {
 		Spend:           clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44},
 		Seed:            1,
 	})
+	if err != nil {
+		panic(err)
+	}
 	cs, err := clv.Summarize(txns, clv.SummaryOptions{Period: 7 * 24 * time.Hour, End: end})
 	if err != nil {
 		panic(err)

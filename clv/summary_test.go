@@ -396,8 +396,8 @@ func FuzzSummarize(f *testing.F) {
 		if err1 != nil || err2 != nil {
 			require.Error(t, err1)
 			require.Error(t, err2)
-			require.Empty(t, txlogtest.CheckError[clv.DataError](err1, "clv.Summarize", txns))
-			require.Empty(t, txlogtest.CheckError[clv.DataError](err2, "clv.SummarizeHoldout", txns))
+			require.Empty(t, txlogtest.CheckError(err1, "clv.Summarize", txns))
+			require.Empty(t, txlogtest.CheckError(err2, "clv.SummarizeHoldout", txns))
 			if row, _ := txlogtest.FirstBad(txns); row >= 0 {
 				require.ErrorIs(t, err1, clv.ErrInvalid)
 				var de *clv.DataError

@@ -44,41 +44,41 @@ var sweepModels = []sweepModel{
 	{"BGNBD", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
 		r := logUniform(rng, 0.2, 5)
 		m := clv.BGNBD{R: r, Alpha: r / logUniform(rng, 0.03, 1), A: logUniform(rng, 0.2, 3), B: logUniform(rng, 1, 20)}
-		cs := clv.SimulateBGNBDCustomers(m, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: seed, Continuous: true})
+		cs := must(clv.SimulateBGNBDCustomers(m, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: seed, Continuous: true}))
 		e, f, err := clv.FitBGNBD(cs, nil)
 		return []float64{m.R, m.Alpha, m.A, m.B}, []float64{e.R, e.Alpha, e.A, e.B}, f, err
 	}},
 	{"MBGNBD", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
 		r := logUniform(rng, 0.2, 5)
 		m := clv.MBGNBD{R: r, Alpha: r / logUniform(rng, 0.03, 1), A: logUniform(rng, 0.2, 3), B: logUniform(rng, 1, 20)}
-		cs := clv.SimulateMBGNBDCustomers(m, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: seed, Continuous: true})
+		cs := must(clv.SimulateMBGNBDCustomers(m, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: seed, Continuous: true}))
 		e, f, err := clv.FitMBGNBD(cs, nil)
 		return []float64{m.R, m.Alpha, m.A, m.B}, []float64{e.R, e.Alpha, e.A, e.B}, f, err
 	}},
 	{"ParetoNBD", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
 		r, s := logUniform(rng, 0.2, 5), logUniform(rng, 0.2, 3)
 		m := clv.ParetoNBD{R: r, Alpha: r / logUniform(rng, 0.03, 1), S: s, Beta: s / logUniform(rng, 0.01, 0.1)}
-		cs := clv.SimulateParetoNBDCustomers(m, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: seed, Continuous: true})
+		cs := must(clv.SimulateParetoNBDCustomers(m, clv.CustomerSimulationOptions{Customers: n, Period: week, Seed: seed, Continuous: true}))
 		e, f, err := clv.FitParetoNBD(cs, nil)
 		return []float64{m.R, m.Alpha, m.S, m.Beta}, []float64{e.R, e.Alpha, e.S, e.Beta}, f, err
 	}},
 	{"BGBB", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
 		m := clv.BGBB{Alpha: logUniform(rng, 0.2, 5), Beta: logUniform(rng, 0.2, 10), Gamma: logUniform(rng, 0.2, 3), Delta: logUniform(rng, 1, 20)}
-		cs := clv.SimulateBGBB(m, n, 10+rng.IntN(11), seed) // with fewer opportunities Wald intervals undercover
+		cs := must(clv.SimulateBGBB(m, clv.BGBBSimulationOptions{Customers: n, Opportunities: 10 + rng.IntN(11), Seed: seed})) // with fewer opportunities Wald intervals undercover
 		e, f, err := clv.FitBGBB(cs, nil)
 		return []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, []float64{e.Alpha, e.Beta, e.Gamma, e.Delta}, f, err
 	}},
 	{"GammaGamma", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
 		g := clv.GammaGamma{P: logUniform(rng, 1, 10), Q: logUniform(rng, 1.5, 10), Gamma: logUniform(rng, 1, 100)}
 		// Enough purchases that about n customers have a repeat purchase.
-		cs := clv.SimulateBGNBDCustomers(clv.BGNBD{R: 2, Alpha: 4, A: 0.5, B: 5},
-			clv.CustomerSimulationOptions{Customers: n + n/8, Period: week, Seed: seed, Continuous: true, Spend: g})
+		cs := must(clv.SimulateBGNBDCustomers(clv.BGNBD{R: 2, Alpha: 4, A: 0.5, B: 5},
+			clv.CustomerSimulationOptions{Customers: n + n/8, Period: week, Seed: seed, Continuous: true, Spend: g}))
 		e, f, err := clv.FitGammaGamma(cs, nil)
 		return []float64{g.P, g.Q, g.Gamma}, []float64{e.P, e.Q, e.Gamma}, f, err
 	}},
 	{"sBG", func(rng *rand.Rand, n int, seed uint64) ([]float64, []float64, clv.Fit, error) {
 		m := clv.ShiftedBetaGeometric{Alpha: logUniform(rng, 0.2, 5), Beta: logUniform(rng, 0.5, 10)}
-		alive := clv.SimulateShiftedBetaGeometric(m, n, 4+rng.IntN(9), seed)
+		alive := must(clv.SimulateShiftedBetaGeometric(m, clv.CohortSimulationOptions{Size: n, Periods: 4 + rng.IntN(9), Seed: seed}))
 		e, f, err := clv.FitShiftedBetaGeometric(alive, nil)
 		return []float64{m.Alpha, m.Beta}, []float64{e.Alpha, e.Beta}, f, err
 	}},

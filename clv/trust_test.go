@@ -44,7 +44,7 @@ func TestFitOneCustomerIsTooLittleData(t *testing.T) {
 // predictions are finite.
 func TestFitHomogeneousRatesIsBoundary(t *testing.T) {
 	truth := clv.BGNBD{R: 1e6, Alpha: 1e6 / 0.4, A: 0.8, B: 2.5}
-	cs := clv.SimulateBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 20_000, Period: week, Seed: 7, Continuous: true})
+	cs := must(clv.SimulateBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 20_000, Period: week, Seed: 7, Continuous: true}))
 	for name, fit := range map[string]func() (clv.PurchaseModel, float64, clv.Fit, error){
 		"BGNBD": func() (clv.PurchaseModel, float64, clv.Fit, error) {
 			m, f, err := clv.FitBGNBD(cs, nil)
@@ -78,8 +78,8 @@ func TestFitHomogeneousRatesIsBoundary(t *testing.T) {
 // with a positive-definite Hessian, or the limit; either way the rate is
 // right and the report is honest.
 func TestParetoNBDHomogeneousRates(t *testing.T) {
-	ps := clv.SimulateParetoNBDCustomers(clv.ParetoNBD{R: 1e6, Alpha: 1e6 / 0.4, S: 0.6, Beta: 12},
-		clv.CustomerSimulationOptions{Customers: 5000, Period: week, Seed: 7, Continuous: true})
+	ps := must(clv.SimulateParetoNBDCustomers(clv.ParetoNBD{R: 1e6, Alpha: 1e6 / 0.4, S: 0.6, Beta: 12},
+		clv.CustomerSimulationOptions{Customers: 5000, Period: week, Seed: 7, Continuous: true}))
 	m, f, err := clv.FitParetoNBD(ps, nil)
 	if err != nil {
 		require.ErrorIs(t, err, clv.ErrBoundary)
@@ -94,7 +94,7 @@ func TestParetoNBDHomogeneousRates(t *testing.T) {
 // A heterogeneous sample stays an interior optimum: no boundary error.
 func TestFitHeterogeneousIsInterior(t *testing.T) {
 	truth := clv.BGNBD{R: 0.5, Alpha: 5, A: 0.8, B: 2.5}
-	cs := clv.SimulateBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 20_000, Period: week, Seed: 8, Continuous: true})
+	cs := must(clv.SimulateBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 20_000, Period: week, Seed: 8, Continuous: true}))
 	_, _, err := clv.FitBGNBD(cs, nil)
 	require.NoError(t, err)
 }
@@ -104,8 +104,8 @@ func TestFitHeterogeneousIsInterior(t *testing.T) {
 // Before the fit ran in an internal unit, Monetary 1e308 "did not converge
 // after 0 iterations" with LL −Inf.
 func TestGammaGammaAnyCurrencyUnit(t *testing.T) {
-	cs := clv.SimulateBGNBDCustomers(clv.BGNBD{R: 0.5, Alpha: 5, A: 0.8, B: 2.5},
-		clv.CustomerSimulationOptions{Customers: 5000, Period: week, Seed: 9, Continuous: true, Spend: clv.GammaGamma{P: 6, Q: 4, Gamma: 15}})
+	cs := must(clv.SimulateBGNBDCustomers(clv.BGNBD{R: 0.5, Alpha: 5, A: 0.8, B: 2.5},
+		clv.CustomerSimulationOptions{Customers: 5000, Period: week, Seed: 9, Continuous: true, Spend: clv.GammaGamma{P: 6, Q: 4, Gamma: 15}}))
 	base, fb, err := clv.FitGammaGamma(cs, nil)
 	require.NoError(t, err)
 	var n float64
@@ -143,8 +143,8 @@ func TestGammaGammaAnyCurrencyUnit(t *testing.T) {
 // rejects it by row and field (Pareto/NBD used to spend 9 s on it and
 // return ErrNotConverged), and the per-customer methods return NaN.
 func TestRepeatPurchaseAtTimeZeroIsInvalid(t *testing.T) {
-	cs := clv.SimulateBGNBDCustomers(clv.BGNBD{R: 0.5, Alpha: 5, A: 0.8, B: 2.5},
-		clv.CustomerSimulationOptions{Customers: 300, Period: week, Seed: 10, Continuous: true})
+	cs := must(clv.SimulateBGNBDCustomers(clv.BGNBD{R: 0.5, Alpha: 5, A: 0.8, B: 2.5},
+		clv.CustomerSimulationOptions{Customers: 300, Period: week, Seed: 10, Continuous: true}))
 	cs[17] = clv.Customer{Frequency: 2, Recency: 0, T: 30}
 	start := time.Now()
 	for name, fit := range map[string]func() error{
@@ -171,8 +171,8 @@ func TestRepeatPurchaseAtTimeZeroIsInvalid(t *testing.T) {
 // evaluation does bounded work, so the fit takes well under a second per
 // hundred rows (it took 20 s before the series work was bounded).
 func TestParetoNBDHeavyBuyerIsBounded(t *testing.T) {
-	cs := clv.SimulateParetoNBDCustomers(clv.ParetoNBD{R: 0.55, Alpha: 10.5, S: 0.6, Beta: 12},
-		clv.CustomerSimulationOptions{Customers: 300, Period: week, Seed: 1, Continuous: true})
+	cs := must(clv.SimulateParetoNBDCustomers(clv.ParetoNBD{R: 0.55, Alpha: 10.5, S: 0.6, Beta: 12},
+		clv.CustomerSimulationOptions{Customers: 300, Period: week, Seed: 1, Continuous: true}))
 	for _, heavy := range []clv.Customer{{Frequency: 1e6, Recency: 50, T: 60}, {Frequency: 1e6, Recency: 0.01, T: 100}, {Frequency: 1e6, Recency: 10, T: 10}} {
 		cs[5] = heavy
 		start := time.Now()

@@ -31,8 +31,8 @@ func TestSummarizeBadLogCatalogue(t *testing.T) {
 				_, err2 = clv.SummarizeHoldout(txns, opt, end.AddDate(0, 1, 0))
 			}, bc.Name)
 			require.True(t, txlogtest.Same(before, txns), bc.Name)
-			txlogtest.RequireError[clv.DataError](t, err1, "clv.Summarize", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
-			txlogtest.RequireError[clv.DataError](t, err2, "clv.SummarizeHoldout", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError(t, err1, "clv.Summarize", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError(t, err2, "clv.SummarizeHoldout", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
 	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
@@ -76,8 +76,8 @@ func TestSummarizeBadOptions(t *testing.T) {
 			}
 		}, tc.name)
 		require.True(t, txlogtest.Same(before, good), tc.name)
-		txlogtest.RequireError[clv.DataError](t, err, fn, -1, tc.field, clv.ErrInvalid, tc.name)
+		txlogtest.RequireError(t, err, fn, -1, tc.field, clv.ErrInvalid, tc.name)
 	}
 	_, err := clv.SummarizeHoldout(good, clv.SummaryOptions{Period: day, End: end}, time.Time{})
-	txlogtest.RequireError[clv.DataError](t, err, "clv.SummarizeHoldout", -1, "holdoutEnd", clv.ErrInvalid, "zero holdoutEnd")
+	txlogtest.RequireError(t, err, "clv.SummarizeHoldout", -1, "holdoutEnd", clv.ErrInvalid, "zero holdoutEnd")
 }

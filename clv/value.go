@@ -1,10 +1,11 @@
 package clv
 
 import (
-	"fmt"
 	"math"
 	"sync"
 	"time"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // Calendar lengths for cash-flow periods and rate conversion.
@@ -97,18 +98,18 @@ func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 	}
 	switch {
 	case opt.Period <= 0:
-		return nil, invalid(fn, -1, "ValueOptions.Period", "is %v, want the model's time unit (> 0)", opt.Period)
+		return nil, fault.New(fn, -1, "ValueOptions.Period", ErrInvalid, "is %v, want the model's time unit (> 0)", opt.Period)
 	case opt.CashFlow < 0:
-		return nil, invalid(fn, -1, "ValueOptions.CashFlow", "is %v, want > 0", opt.CashFlow)
+		return nil, fault.New(fn, -1, "ValueOptions.CashFlow", ErrInvalid, "is %v, want > 0", opt.CashFlow)
 	case opt.Horizon < 1 || opt.Horizon > MaxHorizon:
-		return nil, invalid(fn, -1, "ValueOptions.Horizon", "is %d, want 1 to %d cash-flow periods", opt.Horizon, MaxHorizon)
+		return nil, fault.New(fn, -1, "ValueOptions.Horizon", ErrInvalid, "is %d, want 1 to %d cash-flow periods", opt.Horizon, MaxHorizon)
 	case !(opt.Discount >= 0) || math.IsInf(opt.Discount, 1):
-		return nil, invalid(fn, -1, "ValueOptions.Discount", "is %v, want ≥ 0", opt.Discount)
+		return nil, fault.New(fn, -1, "ValueOptions.Discount", ErrInvalid, "is %v, want ≥ 0", opt.Discount)
 	case !(opt.Margin > 0 && opt.Margin <= 1):
-		return nil, invalid(fn, -1, "ValueOptions.Margin", "is %v, want in (0, 1] (1 if amounts are profits)", opt.Margin)
+		return nil, fault.New(fn, -1, "ValueOptions.Margin", ErrInvalid, "is %v, want in (0, 1] (1 if amounts are profits)", opt.Margin)
 	}
 	if len(cs) == 0 {
-		return nil, &DataError{Func: fn, Row: -1, Reason: "no customers", Err: ErrEmpty}
+		return nil, fault.New(fn, -1, "", ErrEmpty, "no customers")
 	}
 	var table rowTable
 	rowOf := make([]int32, len(cs))
@@ -130,7 +131,7 @@ func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 		s.Spend = spend.ConditionalExpectedSpend(c)
 		s.Value *= opt.Margin * s.Spend
 		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
-			return nil, &DataError{Func: fn, Row: i, Reason: fmt.Sprintf("has no finite value under %+v and %+v", model, spend), Err: ErrUndefined}
+			return nil, fault.New(fn, i, "", ErrUndefined, "has no finite value under %+v and %+v", model, spend)
 		}
 		out[i] = s
 	}

@@ -71,16 +71,13 @@
 // the regressions fit the observed years with R² up to 0.997 and still
 // miss years 8–12 by 5–130 % while the sBG misses by 1.4–2.8 %. The
 // regressions run through github.com/sajari/regression behind FitTrend,
-// which copies its inputs, refuses rank-deficient designs (ErrSingular;
+// which copies its inputs, refuses rank-deficient designs (clv.ErrSingular;
 // the library returns arbitrary coefficients there) and computes R² from
 // the residuals.
 //
 // # Conventions
 //
-// Inputs are never modified or kept. Bad data returns a *clv.DataError
-// wrapping clv.ErrInvalid, clv.ErrEmpty or ErrSingular, naming the row and
-// field; only programmer mistakes documented on a function panic. Amounts
-// are in the caller's currency.
+// Amounts are in the caller's currency.
 //
 // A transaction log is checked by the rules clv, churn and segment share,
 // and a bad row is the same *clv.DataError (Row, Field) in all of them: a
@@ -90,4 +87,22 @@
 // checked, also those after End. Refunds are not purchases: net them out of
 // the log first (negative amounts were once taken as refunds; they are now
 // an error, as everywhere else in ltv).
+//
+// # Errors and options
+//
+// One policy holds in every package of ltv. Bad data, a setting outside its
+// domain, an unknown enum value and parallel slices of different lengths
+// are a returned *clv.DataError (the one error type of ltv:
+// survival.DataError is the same type) that names the function, the row (-1
+// for a setting or argument) and the field or option, e.g. "Amount",
+// "Options.Period" or "y", and wraps a sentinel shared by every package
+// (clv.ErrEmpty, clv.ErrInvalid, clv.ErrSingular, clv.ErrNotConverged), so
+// errors.Is and errors.As work with either package's names. A function or
+// method without an error result answers NaN (or nil, or the zero value)
+// and lists the case under "Special cases are:", as Go's math does. Nothing
+// panics on what a caller passes. Options whose every field has a default
+// are passed as a pointer, nil meaning all defaults (Options); settings
+// with required fields are passed by value (LifetimeOptions, whose Gap is
+// required); in both, a zero field means its default. No function modifies
+// or keeps its input slices.
 package cohort

@@ -193,7 +193,7 @@ func FuzzFitTrend(f *testing.F) {
 // comes first when the options are valid.
 func requireLogError(t *testing.T, err error, fn string, txns []clv.Transaction, o cohort.Options) {
 	t.Helper()
-	require.Empty(t, txlogtest.CheckError[clv.DataError](err, fn, txns))
+	require.Empty(t, txlogtest.CheckError(err, fn, txns))
 	if row, field := txlogtest.FirstBad(txns); row >= 0 && o.Period <= cohort.Quarter {
 		var de *clv.DataError
 		require.ErrorAs(t, err, &de)

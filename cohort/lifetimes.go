@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/txlog"
 	"github.com/ltvgo/ltv/survival"
 )
@@ -57,12 +58,12 @@ type Lifetimes struct {
 func BuildLifetimes(txns []clv.Transaction, opt LifetimeOptions) (*Lifetimes, error) {
 	const fn = "cohort.BuildLifetimes"
 	if opt.Gap <= 0 {
-		return nil, invalid(fn, -1, "LifetimeOptions.Gap", "is %v, want > 0", opt.Gap)
+		return nil, fault.New(fn, -1, "LifetimeOptions.Gap", clv.ErrInvalid, "is %v, want > 0", opt.Gap)
 	}
 	unit := opt.Unit
 	switch {
 	case unit < 0:
-		return nil, invalid(fn, -1, "LifetimeOptions.Unit", "is %v, want > 0", unit)
+		return nil, fault.New(fn, -1, "LifetimeOptions.Unit", clv.ErrInvalid, "is %v, want > 0", unit)
 	case unit == 0:
 		unit = 24 * time.Hour
 	}

@@ -7,7 +7,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/internal/custid"
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/txlog"
 )
 
@@ -40,12 +42,15 @@ type Recurring struct {
 //
 // Errors (a *clv.DataError): clv.ErrEmpty for no records; clv.ErrInvalid
 // for an empty CustomerID, a zero Month or one outside years 1..9999, an
-// Amount that is negative, NaN or infinite, or cohort tables of more than
-// 2²⁶ cells.
+// Amount that is negative, NaN or infinite, cohort tables of more than
+// 2²⁶ cells, or 2³¹ − 1 or more records.
 func BuildRecurring(recs []MRR) (*Recurring, error) {
 	const fn = "cohort.BuildRecurring"
-	if len(recs) == 0 {
-		return nil, empty(fn, "no MRR records")
+	switch {
+	case len(recs) == 0:
+		return nil, fault.New(fn, -1, "", clv.ErrEmpty, "no MRR records")
+	case len(recs) > custid.MaxRows:
+		return nil, fault.New(fn, -1, "recs", clv.ErrInvalid, "has %d records, more than the %d it can index", len(recs), custid.MaxRows)
 	}
 	type rec struct {
 		cust   int32
@@ -56,11 +61,11 @@ func BuildRecurring(recs []MRR) (*Recurring, error) {
 	for i, m := range recs {
 		switch {
 		case m.CustomerID == "":
-			return nil, invalid(fn, i, "CustomerID", "is empty")
+			return nil, fault.New(fn, i, "CustomerID", clv.ErrInvalid, "is empty")
 		case txlog.CheckTime(m.Month) != "":
-			return nil, invalid(fn, i, "Month", "%s", txlog.CheckTime(m.Month))
+			return nil, fault.New(fn, i, "Month", clv.ErrInvalid, "%s", txlog.CheckTime(m.Month))
 		case !(m.Amount >= 0) || m.Amount > txlog.MaxAmount:
-			return nil, invalid(fn, i, "Amount", "is %v, want 0 to %g (totals must stay finite)", m.Amount, txlog.MaxAmount)
+			return nil, fault.New(fn, i, "Amount", clv.ErrInvalid, "is %v, want 0 to %g (totals must stay finite)", m.Amount, txlog.MaxAmount)
 		}
 		month := monthNumber(m.Month)
 		r.first, r.last = min(r.first, month), max(r.last, month)
@@ -102,7 +107,7 @@ func BuildRecurring(recs []MRR) (*Recurring, error) {
 	slices.Sort(firsts)
 	cohorts := int64(len(slices.Compact(firsts)))
 	if span := r.last - r.first + 1; cohorts*span > maxCells {
-		return nil, invalid(fn, -1, "Month", "%d cohorts × %d months exceed %d cells", cohorts, span, maxCells)
+		return nil, fault.New(fn, -1, "Month", clv.ErrInvalid, "%d cohorts × %d months exceed %d cells", cohorts, span, maxCells)
 	}
 	return r, nil
 }
@@ -214,7 +219,7 @@ type NetRetention struct {
 // Errors: a *clv.DataError wrapping clv.ErrInvalid when window < 1.
 func (r *Recurring) Retention(window int) ([]NetRetention, error) {
 	if window < 1 {
-		return nil, invalid("cohort.Recurring.Retention", -1, "window", "is %d, want ≥ 1", window)
+		return nil, fault.New("cohort.Recurring.Retention", -1, "window", clv.ErrInvalid, "is %d, want ≥ 1", window)
 	}
 	w := int64(window)
 	n := int(r.last - r.first + 1 - w)

@@ -72,6 +72,13 @@ func ProjectRetention(alive []float64, opt *clv.FitOptions) (*Projection, error)
 // of ProjectRetention. For a non-contractual business this reads "has not
 // yet made a last purchase" as "alive"; the last observed counts are low
 // by the customers who will return after the end of data.
+//
+// Special cases are:
+//
+//	Alive(row) = nil if row is not a cohort row (outside [0, len(c.Observed)))
 func (c *Cohorts) Alive(row int) []float64 {
+	if row < 0 || row >= len(c.Observed) {
+		return nil
+	}
 	return append([]float64(nil), c.Surviving.Cells[row][:c.Observed[row]]...)
 }

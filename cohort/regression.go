@@ -6,6 +6,9 @@ import (
 
 	"github.com/sajari/regression"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // Form is the functional form of a Trend.
@@ -82,17 +85,15 @@ const maxTrendValue = 1e100
 // FitTrend fits the regression of form f to the points (t[i], y[i]) by
 // ordinary least squares. t and y are neither modified nor kept.
 //
-// It panics with "cohort: ..." when len(t) != len(y) or f is not a Form
-// constant.
-//
 // Errors: a *clv.DataError wrapping clv.ErrInvalid for a NaN or infinite
-// value or one beyond ±1e100, y ≤ 0 (Exponential, Power), t ≤ 0 (Power), or fewer points than
-// coefficients + 1; one wrapping ErrSingular when the design is rank
-// deficient (e.g. all t equal).
+// value or one beyond ±1e100, y ≤ 0 (Exponential, Power), t ≤ 0 (Power),
+// fewer points than coefficients + 1, len(y) != len(t) (Field "y") or an
+// f that is not a Form constant (Field "f"); one wrapping clv.ErrSingular
+// when the design is rank deficient (e.g. all t equal).
 func FitTrend(f Form, t, y []float64) (Trend, error) {
 	const fn = "cohort.FitTrend"
 	if len(t) != len(y) {
-		panic("cohort: FitTrend: t and y have different lengths")
+		return Trend{}, fault.New(fn, -1, "y", clv.ErrInvalid, "has %d values for %d times", len(y), len(t))
 	}
 	var nCoef int
 	switch f {
@@ -101,27 +102,27 @@ func FitTrend(f Form, t, y []float64) (Trend, error) {
 	case Quadratic:
 		nCoef = 3
 	default:
-		panic("cohort: FitTrend: unknown Form " + f.String())
+		return Trend{}, fault.New(fn, -1, "f", clv.ErrInvalid, "is %v, not a Form", f)
 	}
 	if len(t) < nCoef+1 {
-		return Trend{}, invalid(fn, -1, "t", "has %d points, a %v trend needs ≥ %d", len(t), f, nCoef+1)
+		return Trend{}, fault.New(fn, -1, "t", clv.ErrInvalid, "has %d points, a %v trend needs ≥ %d", len(t), f, nCoef+1)
 	}
 	x := make([][]float64, len(t))
 	resp := make([]float64, len(y))
 	for i := range t {
 		switch {
 		case math.IsNaN(t[i]) || math.IsInf(t[i], 0):
-			return Trend{}, invalid(fn, i, "t", "is %v", t[i])
+			return Trend{}, fault.New(fn, i, "t", clv.ErrInvalid, "is %v", t[i])
 		case math.IsNaN(y[i]) || math.IsInf(y[i], 0):
-			return Trend{}, invalid(fn, i, "y", "is %v", y[i])
+			return Trend{}, fault.New(fn, i, "y", clv.ErrInvalid, "is %v", y[i])
 		case math.Abs(t[i]) > maxTrendValue:
-			return Trend{}, invalid(fn, i, "t", "is %v, beyond ±%g", t[i], maxTrendValue)
+			return Trend{}, fault.New(fn, i, "t", clv.ErrInvalid, "is %v, beyond ±%g", t[i], maxTrendValue)
 		case math.Abs(y[i]) > maxTrendValue:
-			return Trend{}, invalid(fn, i, "y", "is %v, beyond ±%g", y[i], maxTrendValue)
+			return Trend{}, fault.New(fn, i, "y", clv.ErrInvalid, "is %v, beyond ±%g", y[i], maxTrendValue)
 		case (f == Exponential || f == Power) && y[i] <= 0:
-			return Trend{}, invalid(fn, i, "y", "is %v, a %v trend needs y > 0", y[i], f)
+			return Trend{}, fault.New(fn, i, "y", clv.ErrInvalid, "is %v, a %v trend needs y > 0", y[i], f)
 		case f == Power && t[i] <= 0:
-			return Trend{}, invalid(fn, i, "t", "is %v, a power trend needs t > 0", t[i])
+			return Trend{}, fault.New(fn, i, "t", clv.ErrInvalid, "is %v, a power trend needs t > 0", t[i])
 		}
 		resp[i] = y[i]
 		switch f {
@@ -163,7 +164,7 @@ func leastSquares(fn string, x [][]float64, y []float64) (coef []float64, r2 flo
 	}
 	var svd mat.SVD
 	if !svd.Factorize(design, mat.SVDNone) {
-		return nil, 0, singular(fn, "the SVD of the design failed")
+		return nil, 0, fault.New(fn, -1, "", clv.ErrSingular, "the SVD of the design failed")
 	}
 	sv := svd.Values(nil)
 	tol := float64(max(n, p)) * sv[0] * 0x1p-52
@@ -174,7 +175,7 @@ func leastSquares(fn string, x [][]float64, y []float64) (coef []float64, r2 flo
 		}
 	}
 	if rank < p {
-		return nil, 0, singular(fn, fmt.Sprintf("the design has rank %d < %d coefficients", rank, p))
+		return nil, 0, fault.New(fn, -1, "", clv.ErrSingular, "the design has rank %d < %d coefficients", rank, p)
 	}
 
 	var r regression.Regression
@@ -182,7 +183,7 @@ func leastSquares(fn string, x [][]float64, y []float64) (coef []float64, r2 flo
 		r.Train(regression.DataPoint(y[i], append([]float64(nil), row...)))
 	}
 	if err := r.Run(); err != nil {
-		return nil, 0, singular(fn, err.Error())
+		return nil, 0, fault.New(fn, -1, "", clv.ErrSingular, "%s", err)
 	}
 	coef = r.GetCoeffs()
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/txlog"
 )
 
@@ -34,13 +35,13 @@ func (o *Options) resolve(fn string) (Options, error) {
 		r = *o
 	}
 	if !r.Period.valid() {
-		return r, invalid(fn, -1, "Options.Period", "is %v, want Day, Week, Month or Quarter", r.Period)
+		return r, fault.New(fn, -1, "Options.Period", clv.ErrInvalid, "is %v, want Day, Week, Month or Quarter", r.Period)
 	}
 	if r.Location == nil {
 		r.Location = time.UTC
 	}
 	if reason := txlog.CheckTime(r.End); reason != "" && !r.End.IsZero() { // zero End: the latest day of data
-		return r, invalid(fn, -1, "Options.End", "%s", reason)
+		return r, fault.New(fn, -1, "Options.End", clv.ErrInvalid, "%s", reason)
 	}
 	return r, nil
 }
@@ -59,15 +60,15 @@ type scanned struct {
 // large logs.
 func scan(fn string, txns []clv.Transaction, o Options) (*scanned, error) {
 	if len(txns) == 0 {
-		return nil, empty(fn, "no transactions")
+		return nil, fault.New(fn, -1, "", clv.ErrEmpty, "no transactions")
 	}
 	last := txlog.LastDay(o.Location, o.End)
 	log, bad := txlog.Read(txns, o.Location, last)
 	if bad != nil {
-		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)
+		return nil, bad.Err(fn)
 	}
 	if log.Kept == 0 {
-		return nil, empty(fn, "no transaction on or before the end day")
+		return nil, fault.New(fn, -1, "", clv.ErrEmpty, "no transaction on or before the end day")
 	}
 	s := &scanned{Log: log, period: make([]int32, len(txns)), endDay: log.MaxDay}
 	if !o.End.IsZero() {

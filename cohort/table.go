@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/txlog"
 )
 
@@ -171,7 +172,7 @@ func newGrid(fn string, s *scanned, o Options) (*grid, error) {
 		}
 	}
 	if cells := len(g.periods) * span; cells > maxCells {
-		return nil, invalid(fn, -1, "", "%d cohorts × %d periods exceed %d cells; use a longer Period", len(g.periods), span, maxCells)
+		return nil, fault.New(fn, -1, "", clv.ErrInvalid, "%d cohorts × %d periods exceed %d cells; use a longer Period", len(g.periods), span, maxCells)
 	}
 	g.rowOf = make([]int32, len(s.first))
 	g.sizes = make([]int, len(g.periods))

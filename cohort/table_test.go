@@ -134,6 +134,9 @@ func TestBuildHandComputed(t *testing.T) {
 	require.Equal(t, []float64{2, 2, 2, 1}, c.Alive(0))
 	require.Equal(t, []float64{2, 1, 1}, c.Alive(1))
 	require.Empty(t, c.Alive(3))
+	for _, row := range []int{-1, len(c.Observed)} {
+		require.Nil(t, c.Alive(row), "row %d is not a cohort: nil", row)
+	}
 
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

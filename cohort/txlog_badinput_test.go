@@ -35,8 +35,8 @@ func TestBuildBadLogCatalogue(t *testing.T) {
 				_, err2 = cohort.BuildLifetimes(txns, lopt)
 			}, bc.Name)
 			require.True(t, txlogtest.Same(before, txns), bc.Name)
-			txlogtest.RequireError[clv.DataError](t, err1, "cohort.Build", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
-			txlogtest.RequireError[clv.DataError](t, err2, "cohort.BuildLifetimes", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError(t, err1, "cohort.Build", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
+			txlogtest.RequireError(t, err2, "cohort.BuildLifetimes", bc.Row, bc.Field, clv.ErrInvalid, bc.Name)
 		}
 	}
 	for _, rows := range [][]txlogtest.Tx{txlogtest.GoodLog(), txlogtest.BigLog(1<<16 + 3)} {
@@ -72,7 +72,7 @@ func TestBuildBadOptions(t *testing.T) {
 			_, err2 = cohort.BuildLifetimes(good, cohort.LifetimeOptions{Options: tc.opt, Gap: time.Hour})
 		}, tc.name)
 		require.True(t, txlogtest.Same(before, good), tc.name)
-		txlogtest.RequireError[clv.DataError](t, err1, "cohort.Build", -1, tc.field, tc.want, tc.name)
-		txlogtest.RequireError[clv.DataError](t, err2, "cohort.BuildLifetimes", -1, tc.field, tc.want, tc.name)
+		txlogtest.RequireError(t, err1, "cohort.Build", -1, tc.field, tc.want, tc.name)
+		txlogtest.RequireError(t, err2, "cohort.BuildLifetimes", -1, tc.field, tc.want, tc.name)
 	}
 }

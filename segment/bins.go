@@ -115,13 +115,13 @@ func scoreEqualCount(rows []RFM, n int, m measure) {
 //
 // the definition of numpy.percentile's default "linear" method, pandas
 // qcut and R's quantile(type = 7). sorted must be in ascending order and
-// free of NaN; it is not modified. It returns nil when n < 2 and panics
-// when sorted is empty.
+// free of NaN; it is not modified.
+//
+// Special cases are:
+//
+//	QuantileEdges(sorted, n) = nil if n < 2 or sorted is empty
 func QuantileEdges(sorted []float64, n int) []float64 {
-	if len(sorted) == 0 {
-		panic("segment: QuantileEdges of no values")
-	}
-	if n < 2 {
+	if n < 2 || len(sorted) == 0 {
 		return nil
 	}
 	edges := make([]float64, n-1)

@@ -35,6 +35,9 @@ func TestQuantileEdgesType7(t *testing.T) {
 		{[]float64{7}, 5, []float64{7, 7, 7, 7}},
 		// n = 1: no edges.
 		{[]float64{1, 2}, 1, nil},
+		// no values: no edges (the documented special case).
+		{nil, 5, nil},
+		{[]float64{}, 2, nil},
 	}
 	for _, tc := range tests {
 		got := segment.QuantileEdges(tc.sorted, tc.n)

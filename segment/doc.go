@@ -101,11 +101,21 @@
 // whole). With cuts 0.8 and 0.95, revenue 50, 30, 10, 5, 3, 2 gives shares
 // above of 0, .5, .8, .9, .95, .98 and classes A, A, B, B, C, C.
 //
-// # Errors and inputs
+// # Errors and options
 //
-// Bad data is returned as a *clv.DataError wrapping clv.ErrInvalid or
-// clv.ErrEmpty, naming the row and field. Slices and maps passed in are
-// never modified or kept. Mismatched tier cuts and names panic.
+// One policy holds in every package of ltv. Bad data, a setting outside its
+// domain, an unknown enum value and parallel slices of different lengths
+// are a returned *clv.DataError (the one error type of ltv:
+// survival.DataError is the same type) that names the function, the row (-1
+// for a setting or argument) and the field or option, e.g. "Monetary",
+// "Options.Scores" or "share", and wraps a sentinel shared by every package
+// (clv.ErrEmpty, clv.ErrInvalid), so errors.Is and errors.As work with
+// either package's names. A function or method without an error result
+// answers NaN (or nil, or the zero value) and lists the case under "Special
+// cases are:", as Go's math does. Nothing panics on what a caller passes.
+// Options whose every field has a default are passed as a pointer, nil
+// meaning all defaults (Options); a zero field means its default. No
+// function modifies or keeps its input slices or maps.
 //
 // # Performance
 //

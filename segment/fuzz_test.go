@@ -91,7 +91,7 @@ func FuzzCompute(f *testing.F) {
 		assertSameTxns(t, before, txns)
 		row, field := txlogtest.FirstBad(txns)
 		if err != nil {
-			if msg := txlogtest.CheckError[clv.DataError](err, "segment.Compute", txns); msg != "" {
+			if msg := txlogtest.CheckError(err, "segment.Compute", txns); msg != "" {
 				t.Fatal(msg)
 			}
 			var de *clv.DataError

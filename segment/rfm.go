@@ -1,12 +1,12 @@
 package segment
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/txlog"
 )
 
@@ -145,10 +145,10 @@ func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error
 		return nil, err
 	}
 	if len(txns) == 0 {
-		return nil, &clv.DataError{Func: fn, Row: -1, Reason: "no transactions", Err: clv.ErrEmpty}
+		return nil, fault.New(fn, -1, "", clv.ErrEmpty, "no transactions")
 	}
 	if r := txlog.CheckTime(at); r != "" {
-		return nil, invalid(fn, -1, "at", "%s", r)
+		return nil, fault.New(fn, -1, "at", clv.ErrInvalid, "%s", r)
 	}
 	atDay := txlog.NewClock(o.Location).Day(at)
 
@@ -156,7 +156,7 @@ func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error
 	// (internal/txlog), then accumulate one flat record per customer.
 	log, bad := txlog.Read(txns, o.Location, atDay)
 	if bad != nil {
-		return nil, txlog.Err[clv.DataError](fn, bad, clv.ErrInvalid)
+		return nil, bad.Err(fn)
 	}
 	ids := log.IDs
 	aggs := make([]aggregate, len(ids))
@@ -180,8 +180,7 @@ func Compute(txns []clv.Transaction, at time.Time, opt *Options) (*Result, error
 		}
 	}
 	if len(ids) == 0 {
-		return nil, &clv.DataError{Func: fn, Row: -1, Field: "at",
-			Reason: fmt.Sprintf("(%s) is before every transaction", at.In(o.Location).Format(time.DateOnly)), Err: clv.ErrEmpty}
+		return nil, fault.New(fn, -1, "at", clv.ErrEmpty, "(%s) is before every transaction", at.In(o.Location).Format(time.DateOnly))
 	}
 	if anyUnsort && o.Frequency == Occasions {
 		recountOccasions(log, aggs)
@@ -244,20 +243,20 @@ func Score(rows []RFM, opt *Options) (*Result, error) {
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, &clv.DataError{Func: fn, Row: -1, Reason: "no customers", Err: clv.ErrEmpty}
+		return nil, fault.New(fn, -1, "", clv.ErrEmpty, "no customers")
 	}
 	for i, r := range rows {
 		switch {
 		case r.CustomerID == "":
-			return nil, invalid(fn, i, "CustomerID", "is empty")
+			return nil, fault.New(fn, i, "CustomerID", clv.ErrInvalid, "is empty")
 		case r.SinceLast < 0:
-			return nil, invalid(fn, i, "SinceLast", "is %d, want ≥ 0", r.SinceLast)
+			return nil, fault.New(fn, i, "SinceLast", clv.ErrInvalid, "is %d, want ≥ 0", r.SinceLast)
 		case r.Frequency < 1:
-			return nil, invalid(fn, i, "Frequency", "is %d, want ≥ 1", r.Frequency)
+			return nil, fault.New(fn, i, "Frequency", clv.ErrInvalid, "is %d, want ≥ 1", r.Frequency)
 		case !finiteNonNegative(r.Monetary):
-			return nil, invalid(fn, i, "Monetary", "is %v, want finite and ≥ 0", r.Monetary)
+			return nil, fault.New(fn, i, "Monetary", clv.ErrInvalid, "is %v, want finite and ≥ 0", r.Monetary)
 		case !finiteNonNegative(r.Revenue):
-			return nil, invalid(fn, i, "Revenue", "is %v, want finite and ≥ 0", r.Revenue)
+			return nil, fault.New(fn, i, "Revenue", clv.ErrInvalid, "is %v, want finite and ≥ 0", r.Revenue)
 		}
 	}
 	res := &Result{Customers: slices.Clone(rows)}
@@ -282,13 +281,13 @@ func resolve(fn string, opt *Options) (Options, error) {
 	}
 	switch {
 	case o.Scores < 1 || o.Scores > MaxScores:
-		return o, invalid(fn, -1, "Options.Scores", "is %d, want 1 to %d", o.Scores, MaxScores)
+		return o, fault.New(fn, -1, "Options.Scores", clv.ErrInvalid, "is %d, want 1 to %d", o.Scores, MaxScores)
 	case o.Frequency != Occasions && o.Frequency != Orders:
-		return o, invalid(fn, -1, "Options.Frequency", "is %d, not a FrequencyBasis", o.Frequency)
+		return o, fault.New(fn, -1, "Options.Frequency", clv.ErrInvalid, "is %d, not a FrequencyBasis", o.Frequency)
 	case o.Monetary != TotalSpend && o.Monetary != MeanSpend:
-		return o, invalid(fn, -1, "Options.Monetary", "is %d, not a MonetaryBasis", o.Monetary)
+		return o, fault.New(fn, -1, "Options.Monetary", clv.ErrInvalid, "is %d, not a MonetaryBasis", o.Monetary)
 	case o.Binning < Quantile || o.Binning > CustomEdges:
-		return o, invalid(fn, -1, "Options.Binning", "is %d, not a Binning", o.Binning)
+		return o, fault.New(fn, -1, "Options.Binning", clv.ErrInvalid, "is %d, not a Binning", o.Binning)
 	}
 	if o.Binning == CustomEdges {
 		for _, e := range []struct {
@@ -296,19 +295,14 @@ func resolve(fn string, opt *Options) (Options, error) {
 			edges []float64
 		}{{"Options.RecencyEdges", o.RecencyEdges}, {"Options.FrequencyEdges", o.FrequencyEdges}, {"Options.MonetaryEdges", o.MonetaryEdges}} {
 			if len(e.edges) != o.Scores-1 {
-				return o, invalid(fn, -1, e.name, "has %d values, want Scores−1 = %d", len(e.edges), o.Scores-1)
+				return o, fault.New(fn, -1, e.name, clv.ErrInvalid, "has %d values, want Scores−1 = %d", len(e.edges), o.Scores-1)
 			}
 			for k, v := range e.edges {
 				if math.IsNaN(v) || math.IsInf(v, 0) || (k > 0 && v < e.edges[k-1]) {
-					return o, invalid(fn, -1, e.name, "value %d is %v, want finite and non-decreasing", k, v)
+					return o, fault.New(fn, -1, e.name, clv.ErrInvalid, "value %d is %v, want finite and non-decreasing", k, v)
 				}
 			}
 		}
 	}
 	return o, nil
-}
-
-// invalid returns a *clv.DataError for row and field wrapping clv.ErrInvalid.
-func invalid(fn string, row int, field, format string, args ...any) error {
-	return &clv.DataError{Func: fn, Row: row, Field: field, Reason: fmt.Sprintf(format, args...), Err: clv.ErrInvalid}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // Segment names used by ElevenSegments and RFGrid, and Other for a customer
@@ -159,11 +160,11 @@ type Summary struct {
 func Summarize(rows []RFM, rules []Rule, values map[string]float64) ([]Summary, error) {
 	const fn = "segment.Summarize"
 	if len(rows) == 0 {
-		return nil, &clv.DataError{Func: fn, Row: -1, Reason: "no customers", Err: clv.ErrEmpty}
+		return nil, fault.New(fn, -1, "", clv.ErrEmpty, "no customers")
 	}
 	for id, v := range values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, invalid(fn, -1, "values["+id+"]", "is %v, want finite", v)
+			return nil, fault.New(fn, -1, "values["+id+"]", clv.ErrInvalid, "is %v, want finite", v)
 		}
 	}
 	var out []Summary

@@ -1,11 +1,11 @@
 package segment
 
 import (
-	"fmt"
 	"math"
 	"slices"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // ByCount puts each value into a tier by the share of customers ranked
@@ -17,13 +17,15 @@ import (
 // largest values up to a cuts[0] share of the customers, and tied values
 // always share a tier: a tie at a boundary joins the higher tier whole, so a
 // tier may hold more than its share. cuts must be strictly increasing in
-// [0, 1] and len(names) == len(cuts)+1; otherwise ByCount panics.
+// [0, 1] and len(names) == len(cuts)+1.
 //
 // It returns a *clv.DataError wrapping clv.ErrEmpty for no values and one
-// wrapping clv.ErrInvalid for a NaN or infinite value. values is not
-// modified or kept.
+// wrapping clv.ErrInvalid for a NaN or infinite value, for a cut that is
+// outside [0, 1] or not above the previous one (Row its index, Field
+// "cuts"), and for names of the wrong length (Row -1, Field "names").
+// values is not modified or kept.
 func ByCount(values, cuts []float64, names []string) ([]string, error) {
-	return tiers("segment.ByCount", values, cuts, names, false)
+	return tiers("segment.ByCount", values, cuts, nil, names, false)
 }
 
 // ByRevenue puts each value into a tier by the cumulative share of the
@@ -38,36 +40,36 @@ func ByCount(values, cuts []float64, names []string) ([]string, error) {
 // always share a tier. cuts and names are as for ByCount.
 //
 // It returns a *clv.DataError wrapping clv.ErrEmpty for no values, and one
-// wrapping clv.ErrInvalid for a NaN, infinite or negative value or a zero
-// total. values is not modified or kept.
+// wrapping clv.ErrInvalid for a NaN, infinite or negative value, a zero
+// total, or cuts and names as for ByCount. values is not modified or kept.
 func ByRevenue(values, cuts []float64, names []string) ([]string, error) {
-	return tiers("segment.ByRevenue", values, cuts, names, true)
+	return tiers("segment.ByRevenue", values, cuts, nil, names, true)
 }
 
 // ABC is ByRevenue with the tiers "A" up to a share a of the revenue, "B" up
-// to b, and "C" for the rest; a = 0.8, b = 0.95 is the usual choice. It
-// panics unless 0 ≤ a < b ≤ 1.
+// to b, and "C" for the rest; a = 0.8, b = 0.95 is the usual choice. Errors
+// are as for ByRevenue, with 0 ≤ a < b ≤ 1 (Row -1, Field "a" or "b").
 func ABC(values []float64, a, b float64) ([]string, error) {
-	return ByRevenue(values, []float64{a, b}, []string{"A", "B", "C"})
+	return tiers("segment.ABC", values, []float64{a, b}, []string{"a", "b"}, []string{"A", "B", "C"}, true)
 }
 
 // HeavyMediumLight is ByCount with the tiers "Heavy" for the top heavy
 // share of customers, "Medium" up to the share medium, and "Light" for the
-// rest; heavy = 0.2, medium = 0.5 is a common choice. It panics unless
-// 0 ≤ heavy < medium ≤ 1.
+// rest; heavy = 0.2, medium = 0.5 is a common choice. Errors are as for
+// ByCount, with 0 ≤ heavy < medium ≤ 1 (Row -1, Field "heavy" or
+// "medium").
 func HeavyMediumLight(values []float64, heavy, medium float64) ([]string, error) {
-	return ByCount(values, []float64{heavy, medium}, []string{"Heavy", "Medium", "Light"})
+	return tiers("segment.HeavyMediumLight", values, []float64{heavy, medium}, []string{"heavy", "medium"},
+		[]string{"Heavy", "Medium", "Light"}, false)
 }
 
 // Top reports which values are in the top share of customers, share in
 // [0, 1]: those with #{j : values[j] > values[i]} / len(values) < share,
 // so ties at the boundary are all in. Top(v, 0) marks none, Top(v, 1) all.
-// Errors are as for ByCount; it panics when share is outside [0, 1].
+// Errors are as for ByCount, with a share outside [0, 1] (Row -1, Field
+// "share").
 func Top(values []float64, share float64) ([]bool, error) {
-	if !(share >= 0 && share <= 1) {
-		panic(fmt.Sprintf("segment: Top share %v outside [0, 1]", share))
-	}
-	names, err := tiers("segment.Top", values, []float64{share}, []string{"top", ""}, false)
+	names, err := tiers("segment.Top", values, []float64{share}, []string{"share"}, []string{"top", ""}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -83,13 +85,19 @@ func Top(values []float64, share float64) ([]bool, error) {
 // above it (a count share, or a revenue share when byRevenue), and keeps
 // the lowest value of each tier; a customer then gets the first tier whose
 // lowest value it reaches. Tiers fall with the value, so this is exact.
-func tiers(fn string, values, cuts []float64, names []string, byRevenue bool) ([]string, error) {
+// cutArgs names the argument of each cut in errors; nil means the slice
+// "cuts", whose errors then give the cut's index as Row.
+func tiers(fn string, values, cuts []float64, cutArgs, names []string, byRevenue bool) ([]string, error) {
 	if len(names) != len(cuts)+1 {
-		panic(fmt.Sprintf("segment: %d tier names for %d cuts, want %d", len(names), len(cuts), len(cuts)+1))
+		return nil, fault.New(fn, -1, "names", clv.ErrInvalid, "has %d tier names for %d cuts, want %d", len(names), len(cuts), len(cuts)+1)
 	}
 	for k, c := range cuts {
 		if !(c >= 0 && c <= 1) || (k > 0 && c <= cuts[k-1]) {
-			panic(fmt.Sprintf("segment: tier cut %d is %v, want strictly increasing in [0, 1]", k, c))
+			row, field := k, "cuts"
+			if cutArgs != nil {
+				row, field = -1, cutArgs[k]
+			}
+			return nil, fault.New(fn, row, field, clv.ErrInvalid, "is %v, want in [0, 1] and above the cut before it", c)
 		}
 	}
 	if err := checkValues(fn, values, byRevenue); err != nil {
@@ -111,7 +119,7 @@ func tiers(fn string, values, cuts []float64, names []string, byRevenue bool) ([
 			}
 		}
 		if total == 0 {
-			return nil, invalid(fn, -1, "values", "sum to 0, so there are no revenue shares")
+			return nil, fault.New(fn, -1, "values", clv.ErrInvalid, "sum to 0, so there are no revenue shares")
 		}
 	}
 	lowest := make([]float64, len(names)) // lowest value of each tier; +Inf when empty
@@ -152,7 +160,7 @@ func tiers(fn string, values, cuts []float64, names []string, byRevenue bool) ([
 // nonNegative.
 func checkValues(fn string, values []float64, nonNegative bool) error {
 	if len(values) == 0 {
-		return &clv.DataError{Func: fn, Row: -1, Reason: "no values", Err: clv.ErrEmpty}
+		return fault.New(fn, -1, "", clv.ErrEmpty, "no values")
 	}
 	for i, v := range values {
 		if math.IsNaN(v) || math.IsInf(v, 0) || (nonNegative && v < 0) {
@@ -160,7 +168,7 @@ func checkValues(fn string, values []float64, nonNegative bool) error {
 			if nonNegative {
 				want = "finite and ≥ 0"
 			}
-			return invalid(fn, i, "", "value is %v, want %s", v, want)
+			return fault.New(fn, i, "", clv.ErrInvalid, "value is %v, want %s", v, want)
 		}
 	}
 	return nil

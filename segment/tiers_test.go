@@ -89,40 +89,49 @@ func seq(n int) []float64 {
 	return out
 }
 
+// TestTierErrors: bad values, and bad cuts, shares and names (once
+// panics), are a *clv.DataError naming the function, row and field.
 func TestTierErrors(t *testing.T) {
+	v := []float64{1, 2}
+	ab := []string{"a", "b"}
 	tests := []struct {
-		name string
-		call func() error
-		is   error
-		row  int
+		name  string
+		call  func() error
+		is    error
+		fn    string
+		row   int
+		field string
 	}{
-		{"ByCount empty", func() error { _, err := segment.ByCount(nil, []float64{0.5}, []string{"a", "b"}); return err }, clv.ErrEmpty, -1},
+		{"ByCount empty", func() error { _, err := segment.ByCount(nil, []float64{0.5}, ab); return err }, clv.ErrEmpty, "segment.ByCount", -1, ""},
 		{"ByCount NaN", func() error {
-			_, err := segment.ByCount([]float64{1, math.NaN()}, []float64{0.5}, []string{"a", "b"})
+			_, err := segment.ByCount([]float64{1, math.NaN()}, []float64{0.5}, ab)
 			return err
-		}, clv.ErrInvalid, 1},
-		{"Top Inf", func() error { _, err := segment.Top([]float64{math.Inf(1)}, 0.5); return err }, clv.ErrInvalid, 0},
-		{"ABC negative", func() error { _, err := segment.ABC([]float64{1, -1}, 0.8, 0.95); return err }, clv.ErrInvalid, 1},
-		{"ABC zero total", func() error { _, err := segment.ABC([]float64{0, 0}, 0.8, 0.95); return err }, clv.ErrInvalid, -1},
+		}, clv.ErrInvalid, "segment.ByCount", 1, ""},
+		{"Top Inf", func() error { _, err := segment.Top([]float64{math.Inf(1)}, 0.5); return err }, clv.ErrInvalid, "segment.Top", 0, ""},
+		{"ABC negative", func() error { _, err := segment.ABC([]float64{1, -1}, 0.8, 0.95); return err }, clv.ErrInvalid, "segment.ABC", 1, ""},
+		{"ABC zero total", func() error { _, err := segment.ABC([]float64{0, 0}, 0.8, 0.95); return err }, clv.ErrInvalid, "segment.ABC", -1, "values"},
+		{"ByCount names", func() error { _, err := segment.ByCount(v, []float64{0.2, 0.5}, ab); return err }, clv.ErrInvalid, "segment.ByCount", -1, "names"},
+		{"ByRevenue cut above 1", func() error { _, err := segment.ByRevenue(v, []float64{0.5, 1.5}, []string{"a", "b", "c"}); return err }, clv.ErrInvalid, "segment.ByRevenue", 1, "cuts"},
+		{"ByCount cuts not increasing", func() error { _, err := segment.ByCount(v, []float64{0.5, 0.5}, []string{"a", "b", "c"}); return err }, clv.ErrInvalid, "segment.ByCount", 1, "cuts"},
+		{"ByCount NaN cut", func() error { _, err := segment.ByCount(v, []float64{math.NaN()}, ab); return err }, clv.ErrInvalid, "segment.ByCount", 0, "cuts"},
+		{"ABC b below a", func() error { _, err := segment.ABC(v, 0.9, 0.8); return err }, clv.ErrInvalid, "segment.ABC", -1, "b"},
+		{"ABC negative a", func() error { _, err := segment.ABC(v, -0.1, 0.8); return err }, clv.ErrInvalid, "segment.ABC", -1, "a"},
+		{"HeavyMediumLight medium above 1", func() error { _, err := segment.HeavyMediumLight(v, 0.2, 1.5); return err }, clv.ErrInvalid, "segment.HeavyMediumLight", -1, "medium"},
+		{"Top NaN share", func() error { _, err := segment.Top(v, math.NaN()); return err }, clv.ErrInvalid, "segment.Top", -1, "share"},
+		{"Top share above 1", func() error { _, err := segment.Top(v, 1.01); return err }, clv.ErrInvalid, "segment.Top", -1, "share"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := tc.call()
+			var err error
+			require.NotPanics(t, func() { err = tc.call() })
 			assert.ErrorIs(t, err, tc.is)
 			var de *clv.DataError
 			require.ErrorAs(t, err, &de)
+			assert.Equal(t, tc.fn, de.Func)
 			assert.Equal(t, tc.row, de.Row)
+			assert.Equal(t, tc.field, de.Field)
 		})
 	}
-}
-
-// TestTierPanics: programmer mistakes panic with a "segment:" message.
-func TestTierPanics(t *testing.T) {
-	v := []float64{1, 2}
-	assert.PanicsWithValue(t, "segment: 2 tier names for 2 cuts, want 3", func() { _, _ = segment.ByCount(v, []float64{0.2, 0.5}, []string{"a", "b"}) })
-	assert.Panics(t, func() { _, _ = segment.ABC(v, 0.9, 0.8) })
-	assert.Panics(t, func() { _, _ = segment.HeavyMediumLight(v, 0.2, 1.5) })
-	assert.Panics(t, func() { _, _ = segment.Top(v, math.NaN()) })
 }
 
 // Revenues whose total overflows float64 still get their shares (the

@@ -18,8 +18,8 @@
 // every output time is in that unit. No function modifies or keeps the
 // caller's slices. Invalid values (NaN, ±Inf, negative times or weights, an
 // Entry not before its Time) give a *DataError naming the row and field,
-// wrapping ErrInvalid; empty input gives ErrEmpty. Nothing panics on bad
-// data; bad options panic with a "survival: …" message.
+// wrapping ErrInvalid; empty input gives ErrEmpty (see "Errors and
+// options").
 //
 // # Risk sets and ties
 //
@@ -146,6 +146,22 @@
 // n_j (Gehan) and √n_j (Tarone–Ware). With late entry the (entry, exit] risk
 // sets make the log-rank statistic the score test of
 // coxph(ties = "exact").
+//
+// # Errors and options
+//
+// One policy holds in every package of ltv. Bad data, a setting outside its
+// domain, an unknown enum value and strata that do not match the groups are
+// a returned *DataError (the one error type of ltv: clv.DataError is the
+// same type) that names the function, the group and row (-1 where none
+// applies) and the field or option, e.g. "Entry" or "Options.Level", and
+// wraps a sentinel shared by every package (ErrEmpty, ErrInvalid and
+// ErrSingular, which are clv's), so errors.Is and errors.As work with
+// either package's names. A function or method without an error result
+// answers NaN (or nil, or the zero value) and lists the case under "Special
+// cases are:", as Go's math does. Nothing panics on what a caller passes.
+// Options whose every field has a default are passed as a pointer, nil
+// meaning all defaults (Options, LogRankOptions); a zero field means its
+// default. No function modifies or keeps its input slices.
 //
 // # Cost
 //

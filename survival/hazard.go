@@ -34,8 +34,12 @@ type CumHazard struct {
 // is summed in scaled form, so StdErr is finite and not flushed to 0 (a
 // plain d/(n·n) is +Inf with weights of 1e-300 and 0 with weights of 1e300).
 func NelsonAalen(obs []Observation, opt *Options) (*CumHazard, error) {
-	o := opt.resolved()
-	t, err := buildTable("survival.NelsonAalen", obs, o.ExactTimes)
+	const fn = "survival.NelsonAalen"
+	o, err := opt.resolve(fn)
+	if err != nil {
+		return nil, err
+	}
+	t, err := buildTable(fn, obs, o.ExactTimes)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package survival
 
 import (
 	"math"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // ConfType is the scale on which pointwise confidence bands for S(t) are
@@ -65,9 +67,9 @@ type Options struct {
 	HazardTies HazardTies
 }
 
-// resolved returns the options with defaults filled in, panicking on a
-// setting outside its domain.
-func (opt *Options) resolved() Options {
+// resolve returns the options of function fn with defaults filled in, or a
+// *DataError for a setting outside its domain.
+func (opt *Options) resolve(fn string) (Options, error) {
 	var o Options
 	if opt != nil {
 		o = *opt
@@ -75,19 +77,17 @@ func (opt *Options) resolved() Options {
 	if o.Level == 0 {
 		o.Level = 0.95
 	}
-	if !(o.Level > 0 && o.Level < 1) {
-		panic("survival: Options.Level must be in (0, 1)")
+	switch {
+	case !(o.Level > 0 && o.Level < 1):
+		return o, fault.New(fn, -1, "Options.Level", ErrInvalid, "is %v, want in (0, 1)", o.Level)
+	case o.Conf < ConfLog || o.Conf > ConfArcsin:
+		return o, fault.New(fn, -1, "Options.Conf", ErrInvalid, "is %d, not a ConfType", o.Conf)
+	case o.Quantile < QuantileR || o.Quantile > QuantileFirstBelow:
+		return o, fault.New(fn, -1, "Options.Quantile", ErrInvalid, "is %d, not a QuantileRule", o.Quantile)
+	case o.HazardTies < HazardNelsonAalen || o.HazardTies > HazardFlemingHarrington:
+		return o, fault.New(fn, -1, "Options.HazardTies", ErrInvalid, "is %d, not a HazardTies", o.HazardTies)
 	}
-	if o.Conf < ConfLog || o.Conf > ConfArcsin {
-		panic("survival: unknown Options.Conf")
-	}
-	if o.Quantile < QuantileR || o.Quantile > QuantileFirstBelow {
-		panic("survival: unknown Options.Quantile")
-	}
-	if o.HazardTies < HazardNelsonAalen || o.HazardTies > HazardFlemingHarrington {
-		panic("survival: unknown Options.HazardTies")
-	}
-	return o
+	return o, nil
 }
 
 // normalQuantile returns z = Φ⁻¹(1 − (1−level)/2), the two-sided normal
@@ -149,11 +149,15 @@ type Curve struct {
 // KaplanMeier neither modifies nor keeps obs. It returns an error wrapping
 // ErrEmpty when obs is empty and a *DataError wrapping ErrInvalid naming the
 // row and field of the first invalid value (including the row whose weight
-// takes the total above 2^1020). All-censored data are valid: S stays 1 and
-// the median is NaN. It panics if opt holds a setting outside its domain.
+// takes the total above 2^1020), or the option (Row -1, Field e.g.
+// "Options.Level") of a setting outside its domain. All-censored data are
+// valid: S stays 1 and the median is NaN.
 func KaplanMeier(obs []Observation, opt *Options) (*Curve, error) {
 	const fn = "survival.KaplanMeier"
-	o := opt.resolved()
+	o, err := opt.resolve(fn)
+	if err != nil {
+		return nil, err
+	}
 	t, err := buildTable(fn, obs, o.ExactTimes)
 	if err != nil {
 		return nil, err
@@ -208,7 +212,7 @@ func KaplanMeier(obs []Observation, opt *Options) (*Curve, error) {
 // buildTable validates obs and builds its life table.
 func buildTable(fn string, obs []Observation, exact bool) (table, error) {
 	if len(obs) == 0 {
-		return table{}, &DataError{Func: fn, Group: -1, Row: -1, Reason: "no observations", Err: ErrEmpty}
+		return table{}, fault.New(fn, -1, "", ErrEmpty, "no observations")
 	}
 	total := 0.0
 	g, err := prepare(fn, -1, obs, nil, 0, &total)

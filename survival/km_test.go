@@ -271,7 +271,9 @@ func TestAtAndTable(t *testing.T) {
 	require.Equal(t, 1.0, r.Survival[0])
 	require.InDelta(t, c.At(30), r.Survival[2], 0)
 	require.Equal(t, []float64{0, 10, 30, 200}, times)
-	require.Panics(t, func() { c.Table([]float64{3, 1}) })
+	for _, bad := range [][]float64{{3, 1}, {1, math.NaN(), 3}} {
+		require.Equal(t, survival.RiskTable{}, c.Table(bad), "special case: times %v", bad)
+	}
 }
 
 func TestTieMerging(t *testing.T) {
@@ -357,14 +359,56 @@ func TestBadInput(t *testing.T) {
 	require.Equal(t, 0.5, c.Survival[0])
 }
 
-func TestBadOptionsPanic(t *testing.T) {
-	obs := []survival.Observation{{Time: 1, Event: true}}
-	for _, opt := range []*survival.Options{{Level: 1}, {Level: -0.5}, {Conf: 99}, {Quantile: 7}, {HazardTies: 5}} {
-		require.Panics(t, func() { _, _ = survival.KaplanMeier(obs, opt) })
+// TestBadOptions: a setting outside its domain is a *DataError naming the
+// option (Row -1), from both functions that take Options, never a panic.
+func TestBadOptions(t *testing.T) {
+	obs := []survival.Observation{{Time: 1, Event: true}, {Time: 2}}
+	for _, tc := range []struct {
+		opt   survival.Options
+		field string
+	}{
+		{survival.Options{Level: 1}, "Options.Level"},
+		{survival.Options{Level: -0.5}, "Options.Level"},
+		{survival.Options{Level: math.NaN()}, "Options.Level"},
+		{survival.Options{Conf: 99}, "Options.Conf"},
+		{survival.Options{Conf: -1}, "Options.Conf"},
+		{survival.Options{Quantile: 7}, "Options.Quantile"},
+		{survival.Options{HazardTies: 5}, "Options.HazardTies"},
+	} {
+		for fn, call := range map[string]func() error{
+			"survival.KaplanMeier": func() error { _, err := survival.KaplanMeier(obs, &tc.opt); return err },
+			"survival.NelsonAalen": func() error { _, err := survival.NelsonAalen(obs, &tc.opt); return err },
+		} {
+			var err error
+			require.NotPanics(t, func() { err = call() })
+			requireOptionError(t, err, fn, -1, tc.field)
+		}
 	}
-	c := kmOrFail(t, obs, nil)
-	require.Panics(t, func() { c.Quantile(0) })
-	require.Panics(t, func() { c.Quantile(1) })
+}
+
+// requireOptionError fails t unless err is a *DataError of function fn
+// wrapping ErrInvalid for the option field, with Row -1 and group group.
+func requireOptionError(t *testing.T, err error, fn string, group int, field string) {
+	t.Helper()
+	require.ErrorIs(t, err, survival.ErrInvalid)
+	var de *survival.DataError
+	require.True(t, errors.As(err, &de), "%v", err)
+	require.Equal(t, []any{fn, group, -1, field}, []any{de.Func, de.Group, de.Row, de.Field}, "%v", err)
+}
+
+// TestQuantileOutside: a probability outside (0, 1) has no quantile (the
+// documented special case), whatever the rule.
+func TestQuantileOutside(t *testing.T) {
+	for _, rule := range []survival.QuantileRule{survival.QuantileR, survival.QuantileFirstBelow} {
+		// S = 2/3, 1/3, 0 at 1, 2, 3: both rules put the median at 2.
+		c := kmOrFail(t, []survival.Observation{{Time: 1, Event: true}, {Time: 2, Event: true}, {Time: 3, Event: true}}, &survival.Options{Quantile: rule})
+		for _, p := range []float64{0, 1, -0.5, 2, math.NaN(), math.Inf(1)} {
+			est, lo, hi := c.Quantile(p)
+			require.True(t, math.IsNaN(est) && math.IsNaN(lo) && math.IsNaN(hi), "Quantile(%v) = %v, %v, %v", p, est, lo, hi)
+		}
+		est, _, _ := c.Quantile(0.5)
+		require.Equal(t, 2.0, est, "inside (0, 1) the quantile is still read")
+	}
 }
 
 func TestInputsUntouched(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // Test is the result of a chi-square test.
@@ -89,18 +91,22 @@ func LogRank(groups [][]Observation) (Test, error) {
 //	ErrSingular when no event time has n_j > 1 (all weights tiny, as 1e-300).
 //
 // LogRankTest neither modifies nor keeps groups. Errors: a *DataError
-// wrapping ErrInvalid for an invalid observation (Group and Row name it),
-// ErrEmpty when fewer than two groups have expected events, ErrSingular
-// when V is not numerically positive definite (condition number > 1e12).
-// It panics if opt.Strata does not have the shape of groups, or if Rho or
-// Gamma is not finite or set with another weight.
+// wrapping ErrInvalid for an invalid observation (Group and Row name it)
+// or an invalid option (Row -1, Field the option: an unknown Weight, a Rho
+// or Gamma that is not finite or is set with another weight, Strata that
+// do not have the shape of groups, with Group naming the group whose
+// labels are missing or extra), ErrEmpty when fewer than two groups have
+// expected events, ErrSingular when V is not numerically positive definite
+// (condition number > 1e12).
 func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, error) {
 	const fn = "survival.LogRankTest"
 	var o LogRankOptions
 	if opt != nil {
 		o = *opt
 	}
-	o.check(groups)
+	if err := o.check(fn, groups); err != nil {
+		return nil, err
+	}
 	k := len(groups)
 	obsd, expd, v := make([]float64, k), make([]float64, k), make([]float64, k*k)
 	// O, E and V are accumulated with the test weight divided by 2^scale,
@@ -154,7 +160,7 @@ func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, e
 		}
 	}
 	if len(kept) < 2 {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "fewer than two groups have expected events", Err: ErrEmpty}
+		return nil, fault.New(fn, -1, "", ErrEmpty, "fewer than two groups have expected events")
 	}
 	kept = kept[1:]
 	df := len(kept)
@@ -176,7 +182,7 @@ func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, e
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(sym) || ch.Cond() > 1e12 {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "the variance of O − E is singular", Err: ErrSingular}
+		return nil, fault.New(fn, -1, "", ErrSingular, "the variance of O − E is singular")
 	}
 	// χ² = uᵀV⁻¹u = |y|² with Rᵀy = u, V = RᵀR: a sum of squares, never
 	// negative, where uᵀ(V⁻¹u) can round below 0 when u is near 0.
@@ -212,28 +218,32 @@ func validWeight(groups [][]Observation) float64 {
 	return math.Min(total, math.MaxFloat64)
 }
 
-// check panics on options outside their domain.
-func (o *LogRankOptions) check(groups [][]Observation) {
-	if o.Weight < WeightSurvival || o.Weight > WeightSqrtAtRisk {
-		panic("survival: unknown LogRankOptions.Weight")
-	}
-	if math.IsNaN(o.Rho) || math.IsInf(o.Rho, 0) || math.IsNaN(o.Gamma) || math.IsInf(o.Gamma, 0) {
-		panic("survival: LogRankOptions.Rho and Gamma must be finite")
-	}
-	if o.Weight != WeightSurvival && (o.Rho != 0 || o.Gamma != 0) {
-		panic("survival: LogRankOptions.Rho and Gamma apply to WeightSurvival only")
-	}
-	if o.Strata == nil {
-		return
-	}
-	if len(o.Strata) != len(groups) {
-		panic("survival: LogRankOptions.Strata must have one slice per group")
+// check returns a *DataError of function fn for the first option outside
+// its domain, or nil.
+func (o *LogRankOptions) check(fn string, groups [][]Observation) error {
+	const exponents = "apply to WeightSurvival only"
+	switch {
+	case o.Weight < WeightSurvival || o.Weight > WeightSqrtAtRisk:
+		return fault.New(fn, -1, "LogRankOptions.Weight", ErrInvalid, "is %d, not a LogRankWeight", o.Weight)
+	case math.IsNaN(o.Rho) || math.IsInf(o.Rho, 0):
+		return fault.New(fn, -1, "LogRankOptions.Rho", ErrInvalid, "is %v, want finite", o.Rho)
+	case math.IsNaN(o.Gamma) || math.IsInf(o.Gamma, 0):
+		return fault.New(fn, -1, "LogRankOptions.Gamma", ErrInvalid, "is %v, want finite", o.Gamma)
+	case o.Weight != WeightSurvival && o.Rho != 0:
+		return fault.New(fn, -1, "LogRankOptions.Rho", ErrInvalid, "is %v, want 0: Rho and Gamma %s", o.Rho, exponents)
+	case o.Weight != WeightSurvival && o.Gamma != 0:
+		return fault.New(fn, -1, "LogRankOptions.Gamma", ErrInvalid, "is %v, want 0: Rho and Gamma %s", o.Gamma, exponents)
+	case o.Strata == nil:
+		return nil
+	case len(o.Strata) != len(groups):
+		return fault.New(fn, -1, "LogRankOptions.Strata", ErrInvalid, "has %d slices for %d groups", len(o.Strata), len(groups))
 	}
 	for g := range groups {
 		if len(o.Strata[g]) != len(groups[g]) {
-			panic("survival: LogRankOptions.Strata[g] must label every row of groups[g]")
+			return fault.NewInGroup(fn, g, -1, "LogRankOptions.Strata", ErrInvalid, "has %d labels for %d rows", len(o.Strata[g]), len(groups[g]))
 		}
 	}
+	return nil
 }
 
 // distinctLabels returns the stratum labels in ascending order.

@@ -116,9 +116,10 @@ func TestLogRankStrata(t *testing.T) {
 	require.NoError(t, err)
 	require.InDelta(t, 2*b1.ChiSquare, r.ChiSquare, 1e-10)
 	require.InDeltaSlice(t, []float64{2 * b1.Observed[0], 2 * b1.Observed[1]}, r.Observed, 1e-10)
-	require.Panics(t, func() {
-		_, _ = survival.LogRankTest(g, &survival.LogRankOptions{Strata: [][]int{{0}}})
-	})
+	_, err = survival.LogRankTest(g, &survival.LogRankOptions{Strata: [][]int{{0}}})
+	requireOptionError(t, err, "survival.LogRankTest", -1, "LogRankOptions.Strata")
+	_, err = survival.LogRankTest(g, &survival.LogRankOptions{Strata: [][]int{labels[0][:len(g[0])], labels[1][:len(g[1])-1]}})
+	requireOptionError(t, err, "survival.LogRankTest", 1, "LogRankOptions.Strata")
 }
 
 func TestLogRankErrors(t *testing.T) {
@@ -136,9 +137,21 @@ func TestLogRankErrors(t *testing.T) {
 		_, err = survival.LogRank(g)
 		require.ErrorIs(t, err, survival.ErrEmpty)
 	}
-	for _, opt := range []*survival.LogRankOptions{
-		{Rho: math.NaN()}, {Gamma: math.Inf(1)}, {Weight: survival.WeightAtRisk, Rho: 1}, {Weight: 9},
+	// Options outside their domain: a *DataError naming the option.
+	for _, tc := range []struct {
+		opt   survival.LogRankOptions
+		field string
+	}{
+		{survival.LogRankOptions{Rho: math.NaN()}, "LogRankOptions.Rho"},
+		{survival.LogRankOptions{Gamma: math.Inf(1)}, "LogRankOptions.Gamma"},
+		{survival.LogRankOptions{Weight: survival.WeightAtRisk, Rho: 1}, "LogRankOptions.Rho"},
+		{survival.LogRankOptions{Weight: survival.WeightSqrtAtRisk, Gamma: -1}, "LogRankOptions.Gamma"},
+		{survival.LogRankOptions{Weight: 9}, "LogRankOptions.Weight"},
+		{survival.LogRankOptions{Weight: -1}, "LogRankOptions.Weight"},
 	} {
-		require.Panics(t, func() { _, _ = survival.LogRankTest(tinyGroups(), opt) })
+		var r *survival.LogRankResult
+		require.NotPanics(t, func() { r, err = survival.LogRankTest(tinyGroups(), &tc.opt) })
+		require.Nil(t, r)
+		requireOptionError(t, err, "survival.LogRankTest", -1, tc.field)
 	}
 }

@@ -3,6 +3,8 @@ package survival
 import (
 	"fmt"
 	"math"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // Observation is one subject (or, with Weight, a bundle of identical
@@ -133,12 +135,12 @@ func prepare(fn string, group int, obs []Observation, labels []int, label int, t
 			continue
 		}
 		if field, reason := o.check(); field != "" {
-			return groupData{}, &DataError{Func: fn, Group: group, Row: i, Field: field, Reason: reason, Err: ErrInvalid}
+			return groupData{}, fault.NewInGroup(fn, group, i, field, ErrInvalid, "%s", reason)
 		}
 		if weighted {
 			if *total += o.weight(); *total > maxTotalWeight {
-				return groupData{}, &DataError{Func: fn, Group: group, Row: i, Field: "Weight",
-					Reason: fmt.Sprintf("(%g) takes the total weight above %g", o.Weight, float64(maxTotalWeight)), Err: ErrInvalid}
+				return groupData{}, fault.NewInGroup(fn, group, i, "Weight", ErrInvalid,
+					"(%g) takes the total weight above %g", o.Weight, float64(maxTotalWeight))
 			}
 		}
 		slot := ev

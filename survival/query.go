@@ -81,10 +81,12 @@ func (c *Curve) medianTable(y []float64) float64 {
 // a stretch where S = 1 − p exactly the quantile is its midpoint. With
 // QuantileFirstBelow (lifelines) it is the first time with S ≤ 1 − p.
 //
-// It panics if p is not in (0, 1).
+// Special cases are:
+//
+//	Quantile(p) = NaN, NaN, NaN if p is not in (0, 1) (or is NaN)
 func (c *Curve) Quantile(p float64) (est, lower, upper float64) {
 	if !(p > 0 && p < 1) {
-		panic("survival: quantile p must be in (0, 1)")
+		return math.NaN(), math.NaN(), math.NaN()
 	}
 	q := c.quantileR
 	if c.opt.Quantile == QuantileFirstBelow {
@@ -217,10 +219,19 @@ type RiskTable struct {
 	Upper    []float64 // upper band at Time
 }
 
-// Table reads the curve at times, which must be ascending and not NaN (it
-// panics otherwise). The first interval of Events and Censored starts at
-// −∞. times is neither modified nor kept.
+// Table reads the curve at times, which must be ascending and not NaN. The
+// first interval of Events and Censored starts at −∞. times is neither
+// modified nor kept.
+//
+// Special cases are:
+//
+//	Table(times) = RiskTable{} (every slice nil) if times is not ascending or holds a NaN
 func (c *Curve) Table(times []float64) RiskTable {
+	for i, t := range times {
+		if math.IsNaN(t) || i > 0 && t < times[i-1] {
+			return RiskTable{}
+		}
+	}
 	k := len(times)
 	r := RiskTable{
 		Time: append([]float64(nil), times...), AtRisk: make([]float64, k), Events: make([]float64, k),
@@ -229,9 +240,6 @@ func (c *Curve) Table(times []float64) RiskTable {
 	}
 	prev := 0 // rows already counted
 	for i, t := range times {
-		if math.IsNaN(t) || i > 0 && t < times[i-1] {
-			panic("survival: Table times must be ascending and not NaN")
-		}
 		j := c.index(t)
 		for ; prev < j; prev++ {
 			r.Events[i] += c.Events[prev]

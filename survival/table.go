@@ -1,10 +1,11 @@
 package survival
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // tieTolerance is R's aeqSurv tolerance, sqrt(machine epsilon).
@@ -327,8 +328,8 @@ func checkIntervals(fn string, s *sweep, obs [][]Observation, strata [][]int, la
 			if groupIDs {
 				group = g
 			}
-			return &DataError{Func: fn, Group: group, Row: i, Field: "Entry",
-				Reason: fmt.Sprintf("(%g) and Time (%g) merge into one time under the tie tolerance", o.Entry, o.Time), Err: ErrInvalid}
+			return fault.NewInGroup(fn, group, i, "Entry", ErrInvalid,
+				"(%g) and Time (%g) merge into one time under the tie tolerance", o.Entry, o.Time)
 		}
 	}
 	return nil

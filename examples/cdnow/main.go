@@ -49,7 +49,7 @@ func run(args []string, stdout io.Writer) error {
 		// No reference data (a fresh clone): tell the same story on a log
 		// simulated from the published BG/NBD and Gamma-Gamma estimates.
 		fmt.Fprintf(stdout, "%s not found: running on a simulated CDNOW-like log (FHL 2005's estimates); give the real sample with -data or LTV_REFDATA.\n\n", *path)
-		txns, err = simulatedCDNOW(), nil
+		txns, err = simulatedCDNOW()
 	}
 	if err != nil {
 		return fmt.Errorf("%w (give the CDNOW sample with -data, or set LTV_REFDATA)", err)
@@ -151,7 +151,7 @@ func compareModels(rep *report.Report, cs []clv.Customer, bg clv.Fit) error {
 // simulatedCDNOW draws 2,357 customers acquired in the first 12 weeks of
 // 1997 from the BG/NBD and Gamma-Gamma estimates of Fader, Hardie & Lee
 // (2005; note 025), observed to 1998-06-30 like the CDNOW sample.
-func simulatedCDNOW() []clv.Transaction {
+func simulatedCDNOW() ([]clv.Transaction, error) {
 	return clv.SimulateBGNBD(clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}, clv.SimulationOptions{
 		Customers:       2357,
 		Start:           time.Date(1997, 1, 1, 0, 0, 0, 0, time.UTC),

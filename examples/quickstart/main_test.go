@@ -38,7 +38,11 @@ func TestRunSimulated(t *testing.T) {
 func TestRunCSV(t *testing.T) {
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "log.csv")
-	writeStoreCSV(t, csvPath, data.SimulatedStore(1500, 3))
+	st, err := data.SimulatedStore(1500, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeStoreCSV(t, csvPath, st)
 	var out bytes.Buffer
 	outDir := filepath.Join(dir, "out")
 	if err := run([]string{"-csv", csvPath, "-out", outDir, "-holdout", "120"}, &out); err != nil {

@@ -61,7 +61,7 @@ func run(args []string, stdout io.Writer) error {
 		// No reference data (a fresh clone): simulate the two segments
 		// from Fader & Hardie's (2007) published sBG estimates.
 		fmt.Fprintf(stdout, "%s not found: running on cohorts simulated from FH 2007's estimates; give the real counts with -data or LTV_REFDATA.\n\n", *path)
-		segs, err = simulatedSegments(), nil
+		segs, err = simulatedSegments()
 	}
 	if err != nil {
 		return fmt.Errorf("%w (give the file with -data, or set LTV_REFDATA)", err)
@@ -231,9 +231,21 @@ func segmentName(column string) string {
 // simulatedSegments draws 1,000 customers for 12 years from each of the
 // sBG estimates of Fader & Hardie (2007): Regular (α 0.704, β 1.182) and
 // High End (α 0.668, β 3.806).
-func simulatedSegments() []segmentData {
-	return []segmentData{
-		{Name: "Regular", Alive: clv.SimulateShiftedBetaGeometric(clv.ShiftedBetaGeometric{Alpha: 0.704, Beta: 1.182}, 1000, 12, 2007)},
-		{Name: "High End", Alive: clv.SimulateShiftedBetaGeometric(clv.ShiftedBetaGeometric{Alpha: 0.668, Beta: 3.806}, 1000, 12, 2008)},
+func simulatedSegments() ([]segmentData, error) {
+	var segs []segmentData
+	for _, s := range []struct {
+		name string
+		m    clv.ShiftedBetaGeometric
+		seed uint64
+	}{
+		{"Regular", clv.ShiftedBetaGeometric{Alpha: 0.704, Beta: 1.182}, 2007},
+		{"High End", clv.ShiftedBetaGeometric{Alpha: 0.668, Beta: 3.806}, 2008},
+	} {
+		alive, err := clv.SimulateShiftedBetaGeometric(s.m, clv.CohortSimulationOptions{Size: 1000, Periods: 12, Seed: s.seed})
+		if err != nil {
+			return nil, err
+		}
+		segs = append(segs, segmentData{Name: s.name, Alive: alive})
 	}
+	return segs, nil
 }

@@ -25,6 +25,10 @@ import (
 	"sync"
 )
 
+// MaxRows is the most rows Index numbers: row and customer numbers are
+// int32.
+const MaxRows = math.MaxInt32 - 1
+
 // parallelRows is the log size from which Index uses two goroutines.
 const parallelRows = 1 << 15
 
@@ -36,9 +40,9 @@ const parallelRows = 1 << 15
 // id(i) must return the same string every time it is called for row i and
 // be safe for concurrent use: Index calls it from up to two goroutines, at
 // most three times per row. It panics with "custid: …" if n is negative or
-// 2³¹ or more.
+// above MaxRows: callers check their input against MaxRows first.
 func Index(n int, id func(i int) string) (of []int32, ids []string) {
-	if n < 0 || n >= math.MaxInt32 {
+	if n < 0 || n > MaxRows {
 		panic("custid: row count out of range [0, 2³¹−1)")
 	}
 	of = make([]int32, n)

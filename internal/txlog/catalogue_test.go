@@ -40,31 +40,18 @@ func TestReadCatalogue(t *testing.T) {
 // with the catalogue; CheckError accepts the shared step's errors and
 // refuses others.
 func TestFirstBadAndCheckError(t *testing.T) {
-	sentinel := errors.New("invalid input")
 	for _, bc := range txlogtest.BadLogs() {
 		row, field := txlogtest.FirstBad(bc.Txns)
 		require.Equal(t, bc.Row, row, bc.Name)
 		require.Equal(t, bc.Field, field, bc.Name)
 		_, p := txlog.Read(bc.Txns, nil, txlog.NoLimit)
-		err := txlog.Err[dataError]("pkg.F", p, sentinel)
-		require.Empty(t, txlogtest.CheckError[dataError](err, "pkg.F", bc.Txns), bc.Name)
-		require.NotEmpty(t, txlogtest.CheckError[dataError](err, "pkg.G", bc.Txns), bc.Name)
-		wrong := txlog.Err[dataError]("pkg.F", &txlog.Problem{Row: bc.Row + 1, Field: bc.Field, Reason: "x"}, sentinel)
-		require.NotEmpty(t, txlogtest.CheckError[dataError](wrong, "pkg.F", bc.Txns), bc.Name)
+		err := p.Err("pkg.F")
+		require.Empty(t, txlogtest.CheckError(err, "pkg.F", bc.Txns), bc.Name)
+		require.NotEmpty(t, txlogtest.CheckError(err, "pkg.G", bc.Txns), bc.Name)
+		wrong := (&txlog.Problem{Row: bc.Row + 1, Field: bc.Field, Reason: "x"}).Err("pkg.F")
+		require.NotEmpty(t, txlogtest.CheckError(wrong, "pkg.F", bc.Txns), bc.Name)
 	}
 	row, _ := txlogtest.FirstBad(txlogtest.GoodLog())
 	require.Equal(t, -1, row)
-	require.NotEmpty(t, txlogtest.CheckError[dataError](errors.New("plain"), "pkg.F", txlogtest.GoodLog()))
+	require.NotEmpty(t, txlogtest.CheckError(errors.New("plain"), "pkg.F", txlogtest.GoodLog()))
 }
-
-// dataError has clv.DataError's layout.
-type dataError struct {
-	Func   string
-	Row    int
-	Field  string
-	Reason string
-	Err    error
-}
-
-func (e *dataError) Error() string { return e.Func + ": " + e.Reason }
-func (e *dataError) Unwrap() error { return e.Err }

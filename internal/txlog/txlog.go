@@ -11,12 +11,12 @@
 //
 // A row is checked field by field in that order, and the rows in slice
 // order: the first bad field of the first bad row is reported, as a
-// Problem that the caller turns into its *clv.DataError with Err. Every
-// row is checked, also those a caller then leaves out.
+// Problem that the caller turns into its *clv.DataError with Problem.Err.
+// Every row is checked, also those a caller then leaves out.
 //
 // This package cannot import clv (internal/ is the ground floor), so it
 // takes any slice whose element type has clv.Transaction's fields (the Tx
-// constraint) and builds clv.DataError through its layout (DataError).
+// constraint).
 package txlog
 
 import (
@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/internal/custid"
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // Tx is the layout of clv.Transaction.
@@ -46,36 +47,15 @@ type row struct {
 
 // Problem is the first bad value of an input.
 type Problem struct {
-	Row    int    // index into the caller's slice
-	Field  string // "CustomerID", "At" or "Amount"
+	Row    int    // index into the caller's slice; -1 for the log as a whole
+	Field  string // "CustomerID", "At" or "Amount"; "txns" for the log as a whole
 	Reason string // what is wrong, e.g. "is the zero time"
 }
 
-// DataError is the layout of clv.DataError.
-type DataError interface {
-	~struct {
-		Func   string
-		Row    int
-		Field  string
-		Reason string
-		Err    error
-	}
-}
-
-// Err returns p as an error of type *E for function fn, wrapping sentinel:
-// Err[clv.DataError](fn, p, clv.ErrInvalid) is a *clv.DataError.
-func Err[E DataError, P interface {
-	*E
-	error
-}](fn string, p *Problem, sentinel error) error {
-	e := E(struct {
-		Func   string
-		Row    int
-		Field  string
-		Reason string
-		Err    error
-	}{fn, p.Row, p.Field, p.Reason, sentinel})
-	return P(&e)
+// Err returns p as the *fault.DataError of function fn, wrapping
+// fault.ErrInvalid.
+func (p *Problem) Err(fn string) error {
+	return fault.New(fn, p.Row, p.Field, fault.ErrInvalid, "%s", p.Reason)
 }
 
 // check returns the first bad field of t, or nil.
@@ -120,10 +100,14 @@ func LastDay(loc *time.Location, end time.Time) int64 {
 // Read validates txns (see the package doc), numbers the civil days of
 // their At in loc (nil means UTC), and numbers the customers of the rows on
 // or before day last (NoLimit: all rows). It returns the first bad value as
-// a Problem and then no Log. txns is only read. Read panics if txns has 2³¹
-// or more rows.
+// a Problem and then no Log; a log of 2³¹ − 1 or more rows, more than the
+// customer numbers can index, is a Problem of the log as a whole. txns is
+// only read.
 func Read[T Tx](txns []T, loc *time.Location, last int64) (*Log, *Problem) {
 	n := len(txns)
+	if n > custid.MaxRows {
+		return nil, &Problem{-1, "txns", fmt.Sprintf("has %d rows, more than the %d a log can hold", n, custid.MaxRows)}
+	}
 	l := &Log{Day: make([]int64, n), MaxDay: math.MinInt64}
 	type result struct {
 		maxDay int64

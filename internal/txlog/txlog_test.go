@@ -1,7 +1,6 @@
 package txlog
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -12,6 +11,8 @@ import (
 	_ "time/tzdata" // the zone tests must not depend on the host's zoneinfo
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // tx has clv.Transaction's layout, as the callers' type does.
@@ -20,18 +21,6 @@ type tx struct {
 	At         time.Time
 	Amount     float64
 }
-
-// dataError has clv.DataError's layout.
-type dataError struct {
-	Func   string
-	Row    int
-	Field  string
-	Reason string
-	Err    error
-}
-
-func (e *dataError) Error() string { return e.Func + ": " + e.Reason }
-func (e *dataError) Unwrap() error { return e.Err }
 
 // The zone cache must agree with t.In(loc).Date() (the time package, an
 // independent implementation) for instants in any order, including the
@@ -228,13 +217,12 @@ func TestGroupMatchesNaive(t *testing.T) {
 	}
 }
 
-func TestErr(t *testing.T) {
-	sentinel := errors.New("invalid input")
-	err := Err[dataError]("pkg.F", &Problem{Row: 3, Field: "At", Reason: "is the zero time"}, sentinel)
-	var de *dataError
+func TestProblemErr(t *testing.T) {
+	err := (&Problem{Row: 3, Field: "At", Reason: "is the zero time"}).Err("pkg.F")
+	var de *fault.DataError
 	require.ErrorAs(t, err, &de)
-	require.Equal(t, dataError{"pkg.F", 3, "At", "is the zero time", sentinel}, *de)
-	require.ErrorIs(t, err, sentinel)
+	require.Equal(t, fault.DataError{Func: "pkg.F", Group: -1, Row: 3, Field: "At", Reason: "is the zero time", Err: fault.ErrInvalid}, *de)
+	require.ErrorIs(t, err, fault.ErrInvalid)
 }
 
 func TestSplit(t *testing.T) {

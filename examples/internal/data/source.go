@@ -25,7 +25,8 @@ func (s *Source) Register(fs *flag.FlagSet) {
 // Load returns the store and a short description of it.
 func (s Source) Load() (Store, string, error) {
 	if s.CSV == "" {
-		return SimulatedStore(s.Customers, s.Seed), fmt.Sprintf("a simulated store (%d customers, seed %d)", s.Customers, s.Seed), nil
+		st, err := SimulatedStore(s.Customers, s.Seed)
+		return st, fmt.Sprintf("a simulated store (%d customers, seed %d)", s.Customers, s.Seed), err
 	}
 	txns, err := ReadLogFile(s.CSV)
 	if err != nil {

@@ -32,9 +32,10 @@ var (
 // a BG/NBD process (r = 0.5, α = 5 weeks, a = 0.8, b = 3) with Gamma-Gamma
 // spend (p = 6.25, q = 3.74, γ = 15.44, the CDNOW estimates), acquired
 // uniformly over the first half of 2024 and observed to 30 June 2025. The
-// calibration period is 2024; the holdout is the first half of 2025.
-func SimulatedStore(customers int, seed uint64) Store {
-	txns := clv.SimulateBGNBD(storeModel, clv.SimulationOptions{
+// calibration period is 2024; the holdout is the first half of 2025. It
+// fails when customers is not positive.
+func SimulatedStore(customers int, seed uint64) (Store, error) {
+	txns, err := clv.SimulateBGNBD(storeModel, clv.SimulationOptions{
 		Customers:       customers,
 		Start:           storeStart,
 		AcquisitionDays: 182,
@@ -43,7 +44,7 @@ func SimulatedStore(customers int, seed uint64) Store {
 		Spend:           storeSpend,
 		Seed:            seed,
 	})
-	return Store{Txns: txns, Start: storeStart, CalibrationEnd: storeCal, End: storeEnd}
+	return Store{Txns: txns, Start: storeStart, CalibrationEnd: storeCal, End: storeEnd}, err
 }
 
 // NewStore wraps a user's log: the data run from the day of the first to the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/churn"
+	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/examples/internal/data"
 	"github.com/ltvgo/ltv/examples/internal/plots"
 	"github.com/ltvgo/ltv/examples/internal/report"
@@ -72,7 +73,7 @@ func Churn(rep *report.Report, s data.Store, horizonDays int) (ChurnModel, error
 // penalty when the features separate the classes or are collinear.
 func fitChurn(rep *report.Report, train *churn.Dataset) (*churn.Logistic, error) {
 	m, err := churn.FitLogistic(train.X, train.Churned, &churn.LogisticOptions{Names: train.Names})
-	if errors.Is(err, churn.ErrSeparation) || errors.Is(err, churn.ErrCollinear) {
+	if errors.Is(err, churn.ErrSeparation) || errors.Is(err, clv.ErrSingular) {
 		rep.Textf("Note: %v; refitting with a ridge penalty (λ = 1 on standardised features).", err)
 		m, err = churn.FitLogistic(train.X, train.Churned, &churn.LogisticOptions{Names: train.Names, L2: 1, PenalizeStandardized: true})
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 	_ "time/tzdata" // Pacific/Apia without the host's zoneinfo
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/txlog"
 )
 
@@ -151,20 +152,18 @@ func FirstBad[T txlog.Tx](txns []T) (int, string) {
 }
 
 // CheckError returns what is wrong with err, an error of function fn on the
-// log txns, or "" when nothing is: err must be a *E (clv.DataError) of fn
-// with a reason and a sentinel, and an error about a row must name the
-// row and field FirstBad finds. An error about anything else (an option,
-// an empty log) has Row −1 unless it indexes another slice of the call.
-func CheckError[E txlog.DataError, P interface {
-	*E
-	error
-}, T txlog.Tx](err error, fn string, txns []T) string {
-	d, ok := asFields[E, P](err)
-	if !ok {
+// log txns, or "" when nothing is: err must be a *fault.DataError (as
+// clv.DataError) of fn with a reason and a sentinel, and an error about a
+// row must name the row and field FirstBad finds. An error about anything
+// else (an option, an empty log) has Row −1 unless it indexes another
+// slice of the call.
+func CheckError[T txlog.Tx](err error, fn string, txns []T) string {
+	var d *fault.DataError
+	if !errors.As(err, &d) {
 		return fmt.Sprintf("%T is not a data error: %v", err, err)
 	}
 	if d.Func != fn || d.Reason == "" || d.Err == nil {
-		return fmt.Sprintf("malformed error %+v", d)
+		return fmt.Sprintf("malformed error %+v", *d)
 	}
 	switch d.Field {
 	case "CustomerID", "At", "Amount":
@@ -175,39 +174,16 @@ func CheckError[E txlog.DataError, P interface {
 	return ""
 }
 
-// RequireError fails t unless err is a *E (clv.DataError) of function fn
-// for row and field that wraps sentinel; name labels the case.
-func RequireError[E txlog.DataError, P interface {
-	*E
-	error
-}](t testing.TB, err error, fn string, row int, field string, sentinel error, name string) {
+// RequireError fails t unless err is a *fault.DataError (as
+// clv.DataError) of function fn for row and field that wraps sentinel;
+// name labels the case.
+func RequireError(t testing.TB, err error, fn string, row int, field string, sentinel error, name string) {
 	t.Helper()
-	d, ok := asFields[E, P](err)
-	if !ok {
+	var d *fault.DataError
+	if !errors.As(err, &d) {
 		t.Fatalf("%s: %T is not a data error: %v", name, err, err)
 	}
 	if d.Func != fn || d.Row != row || d.Field != field || !errors.Is(err, sentinel) {
 		t.Fatalf("%s: got %s row %d field %q (%v), want %s row %d field %q wrapping %v", name, d.Func, d.Row, d.Field, err, fn, row, field, sentinel)
 	}
-}
-
-// fields is the layout of clv.DataError.
-type fields = struct {
-	Func   string
-	Row    int
-	Field  string
-	Reason string
-	Err    error
-}
-
-// asFields returns the fields of the first *E in err's chain.
-func asFields[E txlog.DataError, P interface {
-	*E
-	error
-}](err error) (fields, bool) {
-	var e P
-	if !errors.As(err, &e) {
-		return fields{}, false
-	}
-	return fields(*e), true
 }
