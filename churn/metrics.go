@@ -251,12 +251,12 @@ func Brier(probs []float64, positive []bool, weights []float64) float64 {
 	})
 }
 
-// Binning chooses the bin edges of Calibration.
-type Binning int
+// BinStrategy chooses the bin edges of Calibration.
+type BinStrategy int
 
 const (
 	// UniformBins: edges b/B, b = 0..B.
-	UniformBins Binning = iota
+	UniformBins BinStrategy = iota
 	// QuantileBins: edges at the type-7 (linear) quantiles of the
 	// probabilities at b/B, as scikit-learn's strategy="quantile".
 	QuantileBins
@@ -279,9 +279,9 @@ type CalibrationBin struct {
 //
 // It returns a *clv.DataError wrapping clv.ErrEmpty for no rows and
 // clv.ErrInvalid for a probability outside [0, 1] or NaN, and for bins < 1,
-// an unknown binning or labels that do not match probs (Row -1, Field
-// "bins", "binning" or "positive").
-func Calibration(probs []float64, positive []bool, bins int, binning Binning) ([]CalibrationBin, error) {
+// an unknown strategy or labels that do not match probs (Row -1, Field
+// "bins", "strategy" or "positive").
+func Calibration(probs []float64, positive []bool, bins int, strategy BinStrategy) ([]CalibrationBin, error) {
 	const fn = "churn.Calibration"
 	if err := labelsError(fn, len(probs), positive); err != nil {
 		return nil, err
@@ -289,8 +289,8 @@ func Calibration(probs []float64, positive []bool, bins int, binning Binning) ([
 	switch {
 	case bins < 1:
 		return nil, fault.New(fn, -1, "bins", clv.ErrInvalid, "is %d, want ≥ 1", bins)
-	case binning != UniformBins && binning != QuantileBins:
-		return nil, fault.New(fn, -1, "binning", clv.ErrInvalid, "is %d, not a Binning", binning)
+	case strategy != UniformBins && strategy != QuantileBins:
+		return nil, fault.New(fn, -1, "strategy", clv.ErrInvalid, "is %d, not a BinStrategy", strategy)
 	case len(probs) == 0:
 		return nil, fault.New(fn, -1, "probs", clv.ErrEmpty, "has no rows")
 	}
@@ -303,13 +303,13 @@ func Calibration(probs []float64, positive []bool, bins int, binning Binning) ([
 	// p: a binary search over edges computed on demand, so the work and
 	// memory do not grow with bins (only non-empty bins are kept).
 	var sorted []float64
-	if binning == QuantileBins {
+	if strategy == QuantileBins {
 		sorted = slices.Clone(probs)
 		slices.Sort(sorted)
 	}
 	edge := func(b int) float64 { // e_{b+1}
 		f := float64(b+1) / float64(bins)
-		if binning == QuantileBins {
+		if strategy == QuantileBins {
 			return quantile7(sorted, f)
 		}
 		return f

@@ -135,7 +135,7 @@ func TestCalibration(t *testing.T) {
 		y       []bool
 		p       []float64
 		bins    int
-		binning Binning
+		binning BinStrategy
 		want    []bin
 	}{
 		{"20-point uniform B=5", y20, p20, 5, UniformBins, []bin{{0.25, 0.1175, 4}, {0.5, 0.3175, 4}, {0.6, 0.54, 5}, {1.0, 0.74, 3}, {0.75, 0.9225, 4}}},

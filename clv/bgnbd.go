@@ -80,14 +80,14 @@ func (m BGNBD) ConditionalExpectedPurchases(c Customer, t float64) float64 {
 	return m.family().conditional(c, t)
 }
 
-// ProbPurchases returns P(X(t) = n), the probability of exactly n repeat
+// ProbPurchases returns P(X(t) = x), the probability of exactly x repeat
 // purchases in (0, t] (FHL 2005 eq. 8, with the negative-binomial tail as
 // a regularised incomplete beta rather than FHL's cancelling finite sum),
-// accurate to 1e-9 relative for n ≤ 1e4 over the range of
+// accurate to 1e-9 relative for x ≤ 1e4 over the range of
 // ExpectedPurchases, underflowing to 0 where it is below ~1e-308.
 //
 // Special cases are:
 //
-//	ProbPurchases(0, 0) = 1; ProbPurchases(n, 0) = 0 for n > 0
-//	ProbPurchases(n, t) = NaN for n < 0, t < 0, t = +Inf or NaN, or invalid parameters
-func (m BGNBD) ProbPurchases(n int, t float64) float64 { return m.family().probPurchases(n, t) }
+//	ProbPurchases(0, 0) = 1; ProbPurchases(x, 0) = 0 for x > 0
+//	ProbPurchases(x, t) = NaN for x < 0, t < 0, t = +Inf or NaN, or invalid parameters
+func (m BGNBD) ProbPurchases(x int, t float64) float64 { return m.family().probPurchases(x, t) }

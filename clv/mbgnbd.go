@@ -66,12 +66,12 @@ func (m MBGNBD) ConditionalExpectedPurchases(c Customer, t float64) float64 {
 	return m.family().conditional(c, t)
 }
 
-// ProbPurchases returns P(X(t) = n) for a new customer (Batislam et al.
-// 2007; the BG/NBD form with b+n+1 in place of b+n). Accuracy and range
+// ProbPurchases returns P(X(t) = x) for a new customer (Batislam et al.
+// 2007; the BG/NBD form with b+x+1 in place of b+x). Accuracy and range
 // are those of BGNBD.ProbPurchases.
 //
 // Special cases are:
 //
-//	ProbPurchases(0, 0) = 1; ProbPurchases(n, 0) = 0 for n > 0
-//	ProbPurchases(n, t) = NaN for n < 0, t < 0, t = +Inf or NaN, or invalid parameters
-func (m MBGNBD) ProbPurchases(n int, t float64) float64 { return m.family().probPurchases(n, t) }
+//	ProbPurchases(0, 0) = 1; ProbPurchases(x, 0) = 0 for x > 0
+//	ProbPurchases(x, t) = NaN for x < 0, t < 0, t = +Inf or NaN, or invalid parameters
+func (m MBGNBD) ProbPurchases(x int, t float64) float64 { return m.family().probPurchases(x, t) }

@@ -12,33 +12,33 @@ type Period int
 // with the ISO week-numbering year); quarters start in January, April, July
 // and October.
 const (
-	Month Period = iota // the default (the zero value)
-	Day
-	Week
-	Quarter
+	Monthly Period = iota // the default (the zero value)
+	Daily
+	Weekly
+	Quarterly
 )
 
 // String returns "month", "day", "week" or "quarter".
 func (p Period) String() string {
 	switch p {
-	case Month:
+	case Monthly:
 		return "month"
-	case Day:
+	case Daily:
 		return "day"
-	case Week:
+	case Weekly:
 		return "week"
-	case Quarter:
+	case Quarterly:
 		return "quarter"
 	}
 	return fmt.Sprintf("Period(%d)", int(p))
 }
 
-func (p Period) valid() bool { return p >= Month && p <= Quarter }
+func (p Period) valid() bool { return p >= Monthly && p <= Quarterly }
 
 // Civil dates are handled as day numbers: days since 1970-01-01 in the
-// proleptic Gregorian calendar. A period number is the day number for Day,
-// the number of Mondays-started weeks since the week of 1969-12-29 for Week,
-// 12·year + month − 1 for Month and 4·year + quarter − 1 for Quarter, so the
+// proleptic Gregorian calendar. A period number is the day number for Daily,
+// the number of Mondays-started weeks since the week of 1969-12-29 for Weekly,
+// 12·year + month − 1 for Monthly and 4·year + quarter − 1 for Quarterly, so the
 // period index of a purchase is a subtraction of two period numbers.
 
 func floorDiv(a, b int64) int64 {
@@ -86,13 +86,13 @@ func dayNumber(year int64, month, day int) int64 {
 // periodOf returns the period number of day number d.
 func (p Period) periodOf(d int64) int64 {
 	switch p {
-	case Day:
+	case Daily:
 		return d
-	case Week:
+	case Weekly:
 		return floorDiv(d+3, 7) // day −3 (1969-12-29) is a Monday
 	}
 	y, m, _ := civil(d)
-	if p == Quarter {
+	if p == Quarterly {
 		return 4*y + int64(m-1)/3
 	}
 	return 12*y + int64(m-1)
@@ -101,11 +101,11 @@ func (p Period) periodOf(d int64) int64 {
 // firstDay returns the day number of the first day of period number n.
 func (p Period) firstDay(n int64) int64 {
 	switch p {
-	case Day:
+	case Daily:
 		return n
-	case Week:
+	case Weekly:
 		return 7*n - 3
-	case Quarter:
+	case Quarterly:
 		return dayNumber(floorDiv(n, 4), int(n-4*floorDiv(n, 4))*3+1, 1)
 	}
 	return dayNumber(floorDiv(n, 12), int(n-12*floorDiv(n, 12))+1, 1)
@@ -127,12 +127,12 @@ func midnight(d int64, loc *time.Location) time.Time {
 func (p Period) label(n int64) string {
 	y, m, d := civil(p.firstDay(n))
 	switch p {
-	case Day:
+	case Daily:
 		return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
-	case Week:
+	case Weekly:
 		iy, iw := time.Date(int(y), time.Month(m), d, 0, 0, 0, 0, time.UTC).ISOWeek()
 		return fmt.Sprintf("%04d-W%02d", iy, iw)
-	case Quarter:
+	case Quarterly:
 		return fmt.Sprintf("%04d-Q%d", y, (m-1)/3+1)
 	}
 	return fmt.Sprintf("%04d-%02d", y, m)

@@ -23,15 +23,15 @@ func TestCivilAgainstTimePackage(t *testing.T) {
 		require.Equal(t, d, dayNumber(y, m, day))
 
 		// Month and quarter numbers and their first days.
-		require.Equal(t, int64(12*want.Year()+int(want.Month())-1), Month.periodOf(d))
-		require.Equal(t, int64(4*want.Year()+(int(want.Month())-1)/3), Quarter.periodOf(d))
-		first := time.Unix(Month.firstDay(Month.periodOf(d))*secondsPerDay, 0).UTC()
+		require.Equal(t, int64(12*want.Year()+int(want.Month())-1), Monthly.periodOf(d))
+		require.Equal(t, int64(4*want.Year()+(int(want.Month())-1)/3), Quarterly.periodOf(d))
+		first := time.Unix(Monthly.firstDay(Monthly.periodOf(d))*secondsPerDay, 0).UTC()
 		require.Equal(t, 1, first.Day())
 		require.Equal(t, want.Month(), first.Month())
 
 		// Weeks start on Monday and contain d.
-		w := Week.periodOf(d)
-		monday := Week.firstDay(w)
+		w := Weekly.periodOf(d)
+		monday := Weekly.firstDay(w)
 		require.Equal(t, time.Monday, time.Unix(monday*secondsPerDay, 0).UTC().Weekday())
 		require.True(t, monday <= d && d < monday+7)
 	}
@@ -52,13 +52,13 @@ func TestLabels(t *testing.T) {
 		date   string
 		want   string
 	}{
-		{Day, "2024-02-29", "2024-02-29"},
-		{Week, "2024-12-31", "2025-W01"},
-		{Week, "2021-01-03", "2020-W53"},
-		{Week, "2024-03-04", "2024-W10"},
-		{Month, "2023-12-31", "2023-12"},
-		{Quarter, "2024-05-01", "2024-Q2"},
-		{Quarter, "2023-12-31", "2023-Q4"},
+		{Daily, "2024-02-29", "2024-02-29"},
+		{Weekly, "2024-12-31", "2025-W01"},
+		{Weekly, "2021-01-03", "2020-W53"},
+		{Weekly, "2024-03-04", "2024-W10"},
+		{Monthly, "2023-12-31", "2023-12"},
+		{Quarterly, "2024-05-01", "2024-Q2"},
+		{Quarterly, "2023-12-31", "2023-Q4"},
 	}
 	for _, c := range cases {
 		tm, err := time.Parse(time.DateOnly, c.date)

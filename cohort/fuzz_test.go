@@ -72,7 +72,7 @@ func FuzzBuild(f *testing.F) {
 		txns := fuzzTxns(data)
 		before := slices.Clone(txns)
 		o := fuzzOptions(t, period, zone, end)
-		var c *cohort.Cohorts
+		var c *cohort.Tables
 		var err error
 		require.NotPanics(t, func() { c, err = cohort.Build(txns, &o) })
 		requireSameTxns(t, before, txns)
@@ -194,7 +194,7 @@ func FuzzFitTrend(f *testing.F) {
 func requireLogError(t *testing.T, err error, fn string, txns []clv.Transaction, o cohort.Options) {
 	t.Helper()
 	require.Empty(t, txlogtest.CheckError(err, fn, txns))
-	if row, field := txlogtest.FirstBad(txns); row >= 0 && o.Period <= cohort.Quarter {
+	if row, field := txlogtest.FirstBad(txns); row >= 0 && o.Period <= cohort.Quarterly {
 		var de *clv.DataError
 		require.ErrorAs(t, err, &de)
 		require.Equal(t, row, de.Row, "%v", err)

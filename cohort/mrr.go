@@ -116,7 +116,7 @@ func BuildRecurring(recs []MRR) (*Recurring, error) {
 func monthNumber(t time.Time) int64 { return 12*int64(t.Year()) + int64(t.Month()) - 1 }
 
 // monthStart returns midnight UTC of the first day of month number n.
-func monthStart(n int64) time.Time { return Month.start(n, time.UTC) }
+func monthStart(n int64) time.Time { return Monthly.start(n, time.UTC) }
 
 // customers returns the number of customers with at least one payment.
 func (r *Recurring) customers() int { return len(r.starts) - 1 }
@@ -297,7 +297,7 @@ func (r *Recurring) CohortRetention() (nrr, grr Table) {
 		}
 	}
 	var g grid
-	g.period, g.loc, g.span = Month, time.UTC, span
+	g.period, g.loc, g.span = Monthly, time.UTC, span
 	var netFlat, grossFlat []float64
 	for i, cs := range sums {
 		if cs.size == 0 {

@@ -36,7 +36,7 @@ type Projection struct {
 // regressions, whose fit to the observed periods says nothing about their
 // extrapolation.
 //
-// For a transaction log, Cohorts.Alive gives the counts of one cohort.
+// For a transaction log, Tables.Alive gives the counts of one cohort.
 //
 // Errors: those of clv.FitShiftedBetaGeometric (a cohort that no one, or
 // everyone, leaves has no interior optimum: the limiting sBG comes back
@@ -76,7 +76,7 @@ func ProjectRetention(alive []float64, opt *clv.FitOptions) (*Projection, error)
 // Special cases are:
 //
 //	Alive(row) = nil if row is not a cohort row (outside [0, len(c.Observed)))
-func (c *Cohorts) Alive(row int) []float64 {
+func (c *Tables) Alive(row int) []float64 {
 	if row < 0 || row >= len(c.Observed) {
 		return nil
 	}

@@ -13,7 +13,7 @@ import (
 // monthly cohorts in UTC up to the day of the latest transaction.
 type Options struct {
 	// Period is the calendar unit of cohorts and of the period index
-	// (default Month).
+	// (default Monthly).
 	Period Period
 	// Location is the time zone whose calendar defines days, weeks, months
 	// and quarters (default UTC). A purchase at 23:30 UTC on 31 March is in

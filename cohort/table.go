@@ -60,10 +60,10 @@ func (t Table) Average() []float64 {
 	return avg
 }
 
-// Cohorts holds the cohort tables of a transaction log. The count and sum
+// Tables holds the cohort tables of a transaction log. The count and sum
 // tables are filled by Build; the rate tables are derived from them by the
 // methods.
-type Cohorts struct {
+type Tables struct {
 	Period   Period
 	Location *time.Location
 	// End is midnight, in Location, of the last day of data.
@@ -107,7 +107,7 @@ type Cohorts struct {
 // outside years 1..9999 UTC, an Amount that is NaN, negative or above
 // 1e290; every row is checked, also those after End), an End outside
 // years 1..9999, an unknown Period, or a table of more than 2²⁶ cells.
-func Build(txns []clv.Transaction, opt *Options) (*Cohorts, error) {
+func Build(txns []clv.Transaction, opt *Options) (*Tables, error) {
 	const fn = "cohort.Build"
 	o, err := opt.resolve(fn)
 	if err != nil {
@@ -122,7 +122,7 @@ func Build(txns []clv.Transaction, opt *Options) (*Cohorts, error) {
 		return nil, err
 	}
 	revenue, active, surviving := g.tabulate(txns, s, g.span <= 64)
-	return &Cohorts{
+	return &Tables{
 		Period:    o.Period,
 		Location:  o.Location,
 		End:       midnight(s.endDay, o.Location),
@@ -311,7 +311,7 @@ func ratio(num, den float64) float64 {
 
 // Retention returns the share of each cohort active in period k:
 // Active[c][k] / Sizes[c]. Column 0 is 1.
-func (c *Cohorts) Retention() Table {
+func (c *Tables) Retention() Table {
 	return derive(c.Active, func(i, k int) float64 {
 		return c.Active.Cells[i][k] / float64(c.Active.Sizes[i])
 	})
@@ -320,7 +320,7 @@ func (c *Cohorts) Retention() Table {
 // Survival returns the share of each cohort active in period k or later:
 // Surviving[c][k] / Sizes[c], a non-increasing curve starting at 1 (see
 // Surviving for its bias at the end of data).
-func (c *Cohorts) Survival() Table {
+func (c *Tables) Survival() Table {
 	return derive(c.Surviving, func(i, k int) float64 {
 		return c.Surviving.Cells[i][k] / float64(c.Surviving.Sizes[i])
 	})
@@ -329,7 +329,7 @@ func (c *Cohorts) Survival() Table {
 // RevenueRetention returns each cohort's revenue in period k relative to
 // its acquisition period: Revenue[c][k] / Revenue[c][0]; NaN when the
 // cohort's period-0 revenue is 0.
-func (c *Cohorts) RevenueRetention() Table {
+func (c *Tables) RevenueRetention() Table {
 	return derive(c.Revenue, func(i, k int) float64 {
 		return ratio(c.Revenue.Cells[i][k], c.Revenue.Cells[i][0])
 	})
@@ -338,7 +338,7 @@ func (c *Cohorts) RevenueRetention() Table {
 // CumulativeRevenuePerCustomer returns the empirical value curve: revenue
 // of cohort c in periods 0..k divided by the customers acquired,
 // Σ_{j≤k} Revenue[c][j] / Sizes[c], in currency per customer.
-func (c *Cohorts) CumulativeRevenuePerCustomer() Table {
+func (c *Tables) CumulativeRevenuePerCustomer() Table {
 	cum := derive(c.Revenue, func(i, k int) float64 { return c.Revenue.Cells[i][k] })
 	for i, row := range cum.Cells {
 		sum := 0.0

@@ -64,7 +64,7 @@ func TestBuildHandComputed(t *testing.T) {
 	loc := berlin(t)
 	txns := handLog(loc)
 	before := slices.Clone(txns)
-	c, err := cohort.Build(txns, &cohort.Options{Period: cohort.Month, Location: loc, End: time.Date(2024, 4, 15, 12, 0, 0, 0, loc)})
+	c, err := cohort.Build(txns, &cohort.Options{Period: cohort.Monthly, Location: loc, End: time.Date(2024, 4, 15, 12, 0, 0, 0, loc)})
 	require.NoError(t, err)
 	require.Equal(t, before, txns, "input modified")
 
@@ -206,13 +206,13 @@ func TestBuildPeriods(t *testing.T) {
 		observed int
 		revenue  []float64
 	}{
-		{cohort.Week, "2025-W01", 2, []float64{3, 4}},
+		{cohort.Weekly, "2025-W01", 2, []float64{3, 4}},
 		// Days: Dec 30 .. Jan 12 is 14 days; purchases at k = 0, 6, 7.
-		{cohort.Day, "2024-12-30", 14, []float64{1, 0, 0, 0, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0}},
+		{cohort.Daily, "2024-12-30", 14, []float64{1, 0, 0, 0, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0}},
 		// Months: December observed, January partial.
-		{cohort.Month, "2024-12", 1, []float64{1}},
+		{cohort.Monthly, "2024-12", 1, []float64{1}},
 		// Quarters: 2024-Q4 observed, 2025-Q1 partial.
-		{cohort.Quarter, "2024-Q4", 1, []float64{1}},
+		{cohort.Quarterly, "2024-Q4", 1, []float64{1}},
 	}
 	for _, tc := range cases {
 		c, err := cohort.Build(txns, &cohort.Options{Period: tc.period, End: end})
@@ -241,7 +241,7 @@ func TestBuildErrors(t *testing.T) {
 		{"NaN amount", []clv.Transaction{{CustomerID: "a", At: ok, Amount: math.NaN()}}, nil, clv.ErrInvalid, 0, "Amount"},
 		{"Inf amount", []clv.Transaction{{CustomerID: "a", At: ok, Amount: math.Inf(-1)}}, nil, clv.ErrInvalid, 0, "Amount"},
 		{"bad period", []clv.Transaction{{CustomerID: "a", At: ok}}, &cohort.Options{Period: 9}, clv.ErrInvalid, -1, "Options.Period"},
-		{"too many cells", spread(1000, 200), &cohort.Options{Period: cohort.Day}, clv.ErrInvalid, -1, ""},
+		{"too many cells", spread(1000, 200), &cohort.Options{Period: cohort.Daily}, clv.ErrInvalid, -1, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -61,7 +61,7 @@ func TestTabulateAgainstNaive(t *testing.T) {
 		}
 	}
 
-	o := Options{Period: Month, Location: loc}
+	o := Options{Period: Monthly, Location: loc}
 	s, err := scan("test", txns, o)
 	require.NoError(t, err)
 	g, err := newGrid("test", s, o)

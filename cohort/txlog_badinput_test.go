@@ -22,7 +22,7 @@ func TestBuildBadLogCatalogue(t *testing.T) {
 	require.NoError(t, err)
 	end := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
 	for _, bc := range txlogtest.BadLogs() {
-		for _, opt := range []*cohort.Options{nil, {Location: apia, Period: cohort.Week}, {End: end, Period: cohort.Day}} {
+		for _, opt := range []*cohort.Options{nil, {Location: apia, Period: cohort.Weekly}, {End: end, Period: cohort.Daily}} {
 			txns := txlogtest.Convert[clv.Transaction](bc.Txns)
 			before := slices.Clone(txns)
 			lopt := cohort.LifetimeOptions{Gap: 30 * 24 * time.Hour}
@@ -44,7 +44,7 @@ func TestBuildBadLogCatalogue(t *testing.T) {
 		before := slices.Clone(good)
 		_, err = cohort.Build(good, &cohort.Options{Location: apia})
 		require.NoError(t, err)
-		_, err = cohort.BuildLifetimes(good, cohort.LifetimeOptions{Options: cohort.Options{Period: cohort.Week}, Gap: time.Hour})
+		_, err = cohort.BuildLifetimes(good, cohort.LifetimeOptions{Options: cohort.Options{Period: cohort.Weekly}, Gap: time.Hour})
 		require.NoError(t, err)
 		require.True(t, txlogtest.Same(before, good), "input modified")
 	}
@@ -63,7 +63,7 @@ func TestBuildBadOptions(t *testing.T) {
 		{"End in year 10000", cohort.Options{End: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, clv.ErrInvalid, "Options.End"},
 		{"End far in the past", cohort.Options{End: time.Unix(-1<<62, 0)}, clv.ErrInvalid, "Options.End"},
 		{"End before every row", cohort.Options{End: time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC)}, clv.ErrEmpty, ""},
-		{"unknown Period", cohort.Options{Period: cohort.Quarter + 1}, clv.ErrInvalid, "Options.Period"},
+		{"unknown Period", cohort.Options{Period: cohort.Quarterly + 1}, clv.ErrInvalid, "Options.Period"},
 	} {
 		before := slices.Clone(good)
 		var err1, err2 error

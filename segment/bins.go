@@ -12,7 +12,7 @@ type measure struct {
 	value    func(*RFM) float64
 	score    func(*RFM) *int // the score field: R, F or M
 	reversed bool            // recency: a small value is good, so it scores high
-	edges    []float64       // CustomEdges only
+	edges    []float64       // ByEdges only
 }
 
 // scoreAll fills the R, F and M scores of res.Customers and the three
@@ -40,11 +40,11 @@ func scoreAll(res *Result, o Options) {
 func scoreMeasure(rows []RFM, o Options, m measure) Scale {
 	n := o.Scores
 	var sc Scale
-	switch o.Binning {
-	case EqualCount:
+	switch o.Scoring {
+	case ByEqualCount:
 		scoreEqualCount(rows, n, m)
 	default:
-		if o.Binning == Quantile {
+		if o.Scoring == ByQuantile {
 			sorted := make([]float64, len(rows))
 			for i := range rows {
 				sorted[i] = m.value(&rows[i])

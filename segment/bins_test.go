@@ -172,15 +172,15 @@ func TestScoreEdgeEquality(t *testing.T) {
 // TestScoreSingleCustomer: every edge equals the one value, so F = M = 1
 // (v ≤ e_1) and R = n (d ≤ e_1); the other bins are empty.
 func TestScoreSingleCustomer(t *testing.T) {
-	for _, b := range []segment.Binning{segment.Quantile, segment.EqualCount} {
-		res, err := segment.Score(rows([]int{12}, []int{3}, []float64{50}), &segment.Options{Binning: b})
+	for _, b := range []segment.Scoring{segment.ByQuantile, segment.ByEqualCount} {
+		res, err := segment.Score(rows([]int{12}, []int{3}, []float64{50}), &segment.Options{Scoring: b})
 		require.NoError(t, err)
 		r, f, m := scores(res)
-		if b == segment.Quantile {
+		if b == segment.ByQuantile {
 			assert.Equal(t, []int{5}, r)
 			assert.InDeltaSlice(t, []float64{12, 12, 12, 12}, res.Recency.Edges, 0)
 		} else {
-			// EqualCount: NTILE(5) of one row is group 1 of every measure.
+			// ByEqualCount: NTILE(5) of one row is group 1 of every measure.
 			assert.Equal(t, []int{1}, r)
 			assert.Nil(t, res.Recency.Edges)
 		}
@@ -197,7 +197,7 @@ func TestScoreSingleCustomer(t *testing.T) {
 func TestScoreEqualCount(t *testing.T) {
 	rs := rows([]int{5, 5, 5, 5, 5, 5, 5}, []int{2, 2, 2, 2, 2, 2, 2}, []float64{9, 9, 9, 9, 9, 9, 9})
 	slices.Reverse(rs)
-	res, err := segment.Score(rs, &segment.Options{Binning: segment.EqualCount})
+	res, err := segment.Score(rs, &segment.Options{Scoring: segment.ByEqualCount})
 	require.NoError(t, err)
 	got := map[string][3]int{}
 	for _, c := range res.Customers {
@@ -210,7 +210,7 @@ func TestScoreEqualCount(t *testing.T) {
 
 	// Distinct values, m = 3 < n = 5: groups 1, 2, 3 and two empty groups.
 	// R ranks the longest SinceLast lowest: 30 → 1, 20 → 2, 10 → 3.
-	res, err = segment.Score(rows([]int{10, 30, 20}, []int{4, 1, 2}, []float64{1, 2, 3}), &segment.Options{Binning: segment.EqualCount})
+	res, err = segment.Score(rows([]int{10, 30, 20}, []int{4, 1, 2}, []float64{1, 2, 3}), &segment.Options{Scoring: segment.ByEqualCount})
 	require.NoError(t, err)
 	r, f, m := scores(res)
 	assert.Equal(t, []int{3, 1, 2}, r)
@@ -224,7 +224,7 @@ func TestScoreEqualCount(t *testing.T) {
 // 61..90 → 3, 91..180 → 2, >180 → 1. F edges 1,2,3,5: 1 → 1, 2 → 2, 4 → 4,
 // 6 → 5. M edges 50,100,200,500: 50 → 1, 50.01 → 2, 500 → 4, 501 → 5.
 func TestScoreCustomEdges(t *testing.T) {
-	opt := &segment.Options{Binning: segment.CustomEdges,
+	opt := &segment.Options{Scoring: segment.ByEdges,
 		RecencyEdges:   []float64{30, 60, 90, 180},
 		FrequencyEdges: []float64{1, 2, 3, 5},
 		MonetaryEdges:  []float64{50, 100, 200, 500}}

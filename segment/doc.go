@@ -33,9 +33,9 @@
 // # Scores
 //
 // Each measure gets a score 1..n (Options.Scores, default 5); recency is
-// reversed, so n is the most recent. Three rules (Options.Binning):
+// reversed, so n is the most recent. Three rules (Options.Scoring):
 //
-// Quantile (default). The edges are the type-7 sample quantiles
+// ByQuantile (default). The edges are the type-7 sample quantiles
 // (Hyndman & Fan 1996, definition 7; numpy.percentile "linear", pandas
 // quantile and qcut, R quantile(type = 7)) of the customers' values at
 // k/n, k = 1..n−1. With the values sorted x_0 ≤ … ≤ x_{m−1}:
@@ -63,15 +63,15 @@
 // with other labels), and the common workaround qcut(x.rank(method="first"))
 // splits ties by row order. A single customer scores F = M = 1, R = n.
 //
-// EqualCount. The customers are ranked by value (recency: SinceLast
+// ByEqualCount. The customers are ranked by value (recency: SinceLast
 // descending), ties broken by CustomerID ascending, and the ranking is cut
 // into n groups as SQL NTILE(n) does: with m customers, q = ⌊m/n⌋ and
 // r = m mod n, the first r groups hold q + 1 customers and the rest q; when
 // m < n the top n − m scores are empty. Tied values may get different scores
 // here, decided by ID, never by input order.
 //
-// CustomEdges. The caller gives the n − 1 edges of each measure (recency in
-// days), scored as under Quantile: RecencyEdges 30, 60, 90, 180 give R = 5
+// ByEdges. The caller gives the n − 1 edges of each measure (recency in
+// days), scored as under ByQuantile: RecencyEdges 30, 60, 90, 180 give R = 5
 // for 0–30 days, 4 for 31–60, 3 for 61–90, 2 for 91–180 and 1 beyond.
 //
 // The edges used and per-score counts and value ranges come back as data in

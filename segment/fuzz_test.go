@@ -67,8 +67,8 @@ func FuzzCompute(f *testing.F) {
 		txns := fuzzTxns(data)
 		before := slices.Clone(txns)
 		n := int(scores%7) + 1
-		opt := &segment.Options{Scores: n, Binning: segment.Binning(binning % 3), Frequency: segment.FrequencyBasis(scores % 2)}
-		if opt.Binning == segment.CustomEdges {
+		opt := &segment.Options{Scores: n, Scoring: segment.Scoring(binning % 3), Frequency: segment.FrequencyBasis(scores % 2)}
+		if opt.Scoring == segment.ByEdges {
 			e := make([]float64, n-1)
 			for k := range e {
 				e[k] = float64(k) * 2

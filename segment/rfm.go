@@ -52,22 +52,22 @@ const (
 	MeanSpend
 )
 
-// Binning is the rule that turns values into scores 1..n.
-type Binning int
+// Scoring is the rule that turns values into scores 1..n.
+type Scoring int
 
 const (
-	// Quantile scores against the type-7 quantiles of the customers'
+	// ByQuantile scores against the type-7 quantiles of the customers'
 	// values at k/n, k = 1..n−1 (numpy/pandas "linear", R quantile type 7).
 	// Tied values always share a score; tied edges leave scores empty.
-	Quantile Binning = iota
-	// EqualCount ranks the customers (ties broken by CustomerID, ascending)
+	ByQuantile Scoring = iota
+	// ByEqualCount ranks the customers (ties broken by CustomerID, ascending)
 	// and cuts the ranking into n groups whose sizes differ by at most one,
 	// the larger groups first (SQL NTILE). Tied values may get different
 	// scores; the result does not depend on the order of the input.
-	EqualCount
-	// CustomEdges scores against caller-given edges
+	ByEqualCount
+	// ByEdges scores against caller-given edges
 	// (Options.RecencyEdges, FrequencyEdges, MonetaryEdges).
-	CustomEdges
+	ByEdges
 )
 
 // MaxScores bounds Options.Scores: a thousand score levels is finer than
@@ -83,13 +83,13 @@ type Options struct {
 	Frequency FrequencyBasis
 	// Monetary: TotalSpend (default) or MeanSpend.
 	Monetary MonetaryBasis
-	// Scores is n, the number of score levels (default 5). With CustomEdges
+	// Scores is n, the number of score levels (default 5). With ByEdges
 	// each edge list must hold n−1 values.
 	Scores int // at most MaxScores
-	// Binning: Quantile (default), EqualCount or CustomEdges.
-	Binning Binning
+	// Scoring: ByQuantile (default), ByEqualCount or ByEdges.
+	Scoring Scoring
 	// RecencyEdges, FrequencyEdges and MonetaryEdges are the n−1
-	// non-decreasing, finite edges of CustomEdges, in days, purchases and
+	// non-decreasing, finite edges of ByEdges, in days, purchases and
 	// currency. They are read, never kept or modified.
 	RecencyEdges, FrequencyEdges, MonetaryEdges []float64
 }
@@ -97,8 +97,8 @@ type Options struct {
 // Scale records how one measure was scored.
 type Scale struct {
 	// Edges are the n−1 non-decreasing edges e_1..e_{n−1} in the measure's
-	// units (for recency, days since the last purchase) under Quantile and
-	// CustomEdges; nil under EqualCount. A value v gets the score
+	// units (for recency, days since the last purchase) under ByQuantile and
+	// ByEdges; nil under ByEqualCount. A value v gets the score
 	//   1 + #{k : e_k < v}   for frequency and monetary,
 	//   n − #{k : e_k < d}   for recency d,
 	// so a value equal to an edge goes to the lower bin of that measure:
@@ -286,10 +286,10 @@ func resolve(fn string, opt *Options) (Options, error) {
 		return o, fault.New(fn, -1, "Options.Frequency", clv.ErrInvalid, "is %d, not a FrequencyBasis", o.Frequency)
 	case o.Monetary != TotalSpend && o.Monetary != MeanSpend:
 		return o, fault.New(fn, -1, "Options.Monetary", clv.ErrInvalid, "is %d, not a MonetaryBasis", o.Monetary)
-	case o.Binning < Quantile || o.Binning > CustomEdges:
-		return o, fault.New(fn, -1, "Options.Binning", clv.ErrInvalid, "is %d, not a Binning", o.Binning)
+	case o.Scoring < ByQuantile || o.Scoring > ByEdges:
+		return o, fault.New(fn, -1, "Options.Scoring", clv.ErrInvalid, "is %d, not a Scoring", o.Scoring)
 	}
-	if o.Binning == CustomEdges {
+	if o.Scoring == ByEdges {
 		for _, e := range []struct {
 			name  string
 			edges []float64

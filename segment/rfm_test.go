@@ -124,7 +124,7 @@ func TestComputeOrderInvariant(t *testing.T) {
 	sorted := slices.Clone(txns)
 	slices.SortStableFunc(sorted, func(a, b clv.Transaction) int { return a.At.Compare(b.At) })
 	at := day("2024-12-31")
-	for _, opt := range []*segment.Options{nil, {Binning: segment.EqualCount}, {Frequency: segment.Orders}} {
+	for _, opt := range []*segment.Options{nil, {Scoring: segment.ByEqualCount}, {Frequency: segment.Orders}} {
 		want, err := segment.Compute(sorted, at, opt)
 		require.NoError(t, err)
 		got, err := segment.Compute(txns, at, opt)
@@ -177,13 +177,13 @@ func TestComputeErrors(t *testing.T) {
 		{"zero date", good(), time.Time{}, nil, clv.ErrInvalid, -1, "at"},
 		{"Scores < 1", good(), at, &segment.Options{Scores: -2}, clv.ErrInvalid, -1, "Options.Scores"},
 		{"Scores above MaxScores (used to run out of memory)", good(), at, &segment.Options{Scores: 1 << 40}, clv.ErrInvalid, -1, "Options.Scores"},
-		{"unknown Binning", good(), at, &segment.Options{Binning: 9}, clv.ErrInvalid, -1, "Options.Binning"},
+		{"unknown Scoring", good(), at, &segment.Options{Scoring: 9}, clv.ErrInvalid, -1, "Options.Scoring"},
 		{"unknown Frequency", good(), at, &segment.Options{Frequency: 9}, clv.ErrInvalid, -1, "Options.Frequency"},
 		{"unknown Monetary", good(), at, &segment.Options{Monetary: -1}, clv.ErrInvalid, -1, "Options.Monetary"},
-		{"custom edges missing", good(), at, &segment.Options{Binning: segment.CustomEdges}, clv.ErrInvalid, -1, "Options.RecencyEdges"},
-		{"custom edges decreasing", good(), at, &segment.Options{Binning: segment.CustomEdges, Scores: 3,
+		{"custom edges missing", good(), at, &segment.Options{Scoring: segment.ByEdges}, clv.ErrInvalid, -1, "Options.RecencyEdges"},
+		{"custom edges decreasing", good(), at, &segment.Options{Scoring: segment.ByEdges, Scores: 3,
 			RecencyEdges: []float64{1, 2}, FrequencyEdges: []float64{2, 1}, MonetaryEdges: []float64{1, 2}}, clv.ErrInvalid, -1, "Options.FrequencyEdges"},
-		{"custom edge NaN", good(), at, &segment.Options{Binning: segment.CustomEdges, Scores: 2,
+		{"custom edge NaN", good(), at, &segment.Options{Scoring: segment.ByEdges, Scores: 2,
 			RecencyEdges: []float64{1}, FrequencyEdges: []float64{1}, MonetaryEdges: []float64{math.NaN()}}, clv.ErrInvalid, -1, "Options.MonetaryEdges"},
 	}
 	for _, tc := range tests {
@@ -207,7 +207,7 @@ func TestComputeDoesNotModifyInput(t *testing.T) {
 	txns := handTxns()
 	before := slices.Clone(txns)
 	edges := []float64{30, 60, 90, 180}
-	opt := &segment.Options{Binning: segment.CustomEdges, RecencyEdges: edges,
+	opt := &segment.Options{Scoring: segment.ByEdges, RecencyEdges: edges,
 		FrequencyEdges: []float64{1, 2, 3, 5}, MonetaryEdges: []float64{10, 20, 50, 100}}
 	res, err := segment.Compute(txns, day("2024-03-31"), opt)
 	require.NoError(t, err)

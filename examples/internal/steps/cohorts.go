@@ -17,7 +17,7 @@ import (
 
 // Cohorts tabulates monthly acquisition cohorts: the share of each cohort
 // active k months after its first purchase, as a table and a heat map.
-func Cohorts(rep *report.Report, s data.Store) (*cohort.Cohorts, error) {
+func Cohorts(rep *report.Report, s data.Store) (*cohort.Tables, error) {
 	rep.Section("Cohort retention")
 	c, err := cohort.Build(s.Txns, &cohort.Options{End: s.End})
 	if err != nil {
@@ -104,7 +104,7 @@ const maxCurves = 6
 func Lifetimes(rep *report.Report, s data.Store, gap time.Duration) error {
 	rep.Section("Customer lifetimes by cohort (Kaplan-Meier)")
 	lt, err := cohort.BuildLifetimes(s.Txns, cohort.LifetimeOptions{
-		Options: cohort.Options{Period: cohort.Quarter, End: s.End},
+		Options: cohort.Options{Period: cohort.Quarterly, End: s.End},
 		Gap:     gap,
 	})
 	if err != nil {
