@@ -176,7 +176,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		bad("churn.FitLogistic", "LogisticOptions.Names", badArgs{X: X, Y: y, Opt: LogisticOptions{Names: names[:2]}}, fitCall),
 		bad("churn.Calibration", "positive", badArgs{Scores: []float64{0.2, 0.4}, Y: labels(0, 1, 1), N: 2}, calibrate(UniformBins)),
 		bad("churn.Calibration", "bins", badArgs{Scores: []float64{0.2, 0.4}, Y: labels(0, 1), N: 0}, calibrate(UniformBins)),
-		bad("churn.Calibration", "binning", badArgs{Scores: []float64{0.2, 0.4}, Y: labels(0, 1), N: 2}, calibrate(BinStrategy(7))),
+		bad("churn.Calibration", "strategy", badArgs{Scores: []float64{0.2, 0.4}, Y: labels(0, 1), N: 2}, calibrate(BinStrategy(7))),
 		bad("churn.Gains", "positive", badArgs{Scores: []float64{0.2, 0.4}, Y: labels(0), N: 1}, gains),
 		bad("churn.Gains", "groups", badArgs{Scores: []float64{0.2, 0.4}, Y: labels(0, 1), N: 0}, gains),
 		bad("churn.StratifiedGroupKFold", "positive", badArgs{IDs: []string{"a", "b", "c"}, Y: labels(0, 1), N: 2}, folds),
