@@ -81,11 +81,7 @@ func (m bgFamily) conditional(c Customer, t float64) float64 {
 	if p == 0 {
 		return 0
 	}
-	core, err := numeric.BGCore(m.a, m.b+c.Frequency+m.shift, m.r+c.Frequency, t/(m.alpha+c.T))
-	if err != nil {
-		return math.NaN()
-	}
-	return core * p
+	return numeric.BGCore(m.a, m.b+c.Frequency+m.shift, m.r+c.Frequency, t/(m.alpha+c.T)) * p
 }
 
 // unconditional returns E[X(t)] for a customer who made a first purchase
@@ -95,10 +91,7 @@ func (m bgFamily) unconditional(t float64) float64 {
 	if !m.valid() || !(t >= 0) || math.IsInf(t, 1) {
 		return math.NaN()
 	}
-	core, err := numeric.BGCore(m.a, m.b+m.shift, m.r, t/m.alpha)
-	if err != nil {
-		return math.NaN()
-	}
+	core := numeric.BGCore(m.a, m.b+m.shift, m.r, t/m.alpha)
 	if m.shift == 1 {
 		core *= m.b / (m.a + m.b)
 	}

@@ -49,19 +49,18 @@ import "math"
 // Special cases are:
 //
 //	BGCore(a, b', k, 0) = 0
-//	BGCore(a, b', k, τ) = NaN if a, b' or k is ≤ 0 or +Inf, τ < 0, τ = +Inf or any is NaN
-//	BGCore(a, b', k, τ) = NaN with ErrSeriesCap if the quadrature exceeds its panel cap
-//	                      (never seen inside the range above)
-func BGCore(a, bp, k, tau float64) (float64, error) {
+//	BGCore(a, b', k, τ) = NaN if a, b' or k is ≤ 0 or +Inf, τ < 0, τ = +Inf or any is NaN,
+//	                      or if the quadrature exceeds its panel cap (never seen inside the range above)
+func BGCore(a, bp, k, tau float64) float64 {
 	switch {
 	case !(a > 0 && bp > 0 && k > 0 && tau >= 0) ||
 		math.IsInf(a, 1) || math.IsInf(bp, 1) || math.IsInf(k, 1) || math.IsInf(tau, 1):
-		return math.NaN(), nil
+		return math.NaN()
 	case tau == 0:
-		return 0, nil
+		return 0
 	}
 	if m, ok := bgCoreSeries(a, bp, k, tau); ok {
-		return m, nil
+		return m
 	}
 	return bgCoreQuad(a, bp, k, tau)
 }
@@ -177,8 +176,15 @@ func lgammaRem(x float64) float64 {
 //
 // with Stirling remainders δ, so its absolute error is a few ulp of
 // m·ln(x+m) however large x is.
+//
+// Special cases are:
+//
+//	LnGammaRatio(x, 0) = 0
+//	LnGammaRatio(x, m) = NaN if x ≤ 0, m < 0, either is +Inf or NaN
 func LnGammaRatio(x, m float64) float64 {
 	switch {
+	case !(x > 0 && m >= 0) || math.IsInf(x, 1) || math.IsInf(m, 1):
+		return math.NaN()
 	case m == 0:
 		return 0
 	case x < 10:
@@ -322,8 +328,9 @@ func (q *bgQuad) mode() float64 {
 	return u
 }
 
-// bgCoreQuad evaluates BGCore by quadrature (see BGCore).
-func bgCoreQuad(a, bp, k, tau float64) (float64, error) {
+// bgCoreQuad evaluates BGCore by quadrature (see BGCore); it returns NaN
+// when a side exceeds its panel cap.
+func bgCoreQuad(a, bp, k, tau float64) float64 {
 	q := newBGQuad(a, bp, k, tau)
 	um := q.mode()
 	pCut := bgQuadCut / (k*tau + bp + a + 2)
@@ -378,7 +385,7 @@ func bgCoreQuad(a, bp, k, tau float64) (float64, error) {
 		return done
 	}
 	if !side(1) || !side(-1) || !(total > 0) || math.IsInf(total, 1) {
-		return math.NaN(), ErrSeriesCap
+		return math.NaN()
 	}
-	return total, nil
+	return total
 }

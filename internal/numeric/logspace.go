@@ -54,8 +54,17 @@ func LnBeta(a, b float64) float64 {
 	return la + lb - lab
 }
 
-// Lgamma returns ln Γ(x) for x > 0.
+// Lgamma returns ln Γ(x) for x ≥ 0.
+//
+// Special cases are:
+//
+//	Lgamma(0) = +Inf
+//	Lgamma(+Inf) = +Inf
+//	Lgamma(x) = NaN if x < 0 or x is NaN
 func Lgamma(x float64) float64 {
+	if x < 0 {
+		return math.NaN()
+	}
 	v, _ := math.Lgamma(x)
 	return v
 }
