@@ -153,60 +153,6 @@ func bgCoreSeries(a, bp, k, tau float64) (float64, bool) {
 	return m, true
 }
 
-// halfLn2Pi is ½·ln(2π).
-const halfLn2Pi = 0.91893853320467274178032973640561764
-
-// lgammaRem returns the Stirling remainder δ(x) = lnΓ(x) − [(x−½)·ln x − x + ½·ln 2π]
-// for x > 0: directly for x < 10 (where the bracket is small, so nothing
-// cancels badly), otherwise by the asymptotic series through B₁₄
-// (Abramowitz & Stegun 6.1.40), accurate to 1e-16 relative there.
-func lgammaRem(x float64) float64 {
-	if x < 10 {
-		return Lgamma(x) - ((x-0.5)*math.Log(x) - x + halfLn2Pi)
-	}
-	r := 1 / x
-	r2 := r * r
-	return r * (1.0/12 + r2*(-1.0/360+r2*(1.0/1260+r2*(-1.0/1680+r2*(1.0/1188+r2*(-691.0/360360+r2/156))))))
-}
-
-// LnGammaRatio returns lnΓ(x+m) − lnΓ(x) for x > 0 and m ≥ 0 without the
-// cancellation of two large lgamma values: for x ≥ 10 it is
-//
-//	(x−½)·log1p(m/x) + m·(ln(x+m) − 1) + δ(x+m) − δ(x)
-//
-// with Stirling remainders δ, so its absolute error is a few ulp of
-// m·ln(x+m) however large x is.
-//
-// Special cases are:
-//
-//	LnGammaRatio(x, 0) = 0
-//	LnGammaRatio(x, m) = NaN if x ≤ 0, m < 0, either is +Inf or NaN
-func LnGammaRatio(x, m float64) float64 {
-	switch {
-	case !(x > 0 && m >= 0) || math.IsInf(x, 1) || math.IsInf(m, 1):
-		return math.NaN()
-	case m == 0:
-		return 0
-	case x < 10:
-		return Lgamma(x+m) - Lgamma(x)
-	}
-	return (x-0.5)*math.Log1p(m/x) + m*(math.Log(x+m)-1) + lgammaRem(x+m) - lgammaRem(x)
-}
-
-// lnBetaStirling returns ln B(a, b) from Stirling remainders, accurate to a
-// few ulp of ½·ln(a+b) + its other O(ln) terms even when lgamma(a) is ~1e9:
-//
-//	ln B = ½ln 2π + (a−½)ln a + (b−½)ln b − (a+b−½)ln(a+b) + δ(a) + δ(b) − δ(a+b),
-//
-// with the large terms regrouped as a·ln(a/(a+b)) + b·ln(b/(a+b)).
-func lnBetaStirling(a, b float64) float64 {
-	lo, hi := min(a, b), max(a, b)
-	s := a + b
-	// hi·ln(hi/s) = −hi·log1p(lo/hi): exact where lo ≪ hi.
-	return halfLn2Pi + lo*math.Log(lo/s) - hi*math.Log1p(lo/hi) - 0.5*(math.Log(a)+math.Log(b)-math.Log(s)) +
-		lgammaRem(a) + lgammaRem(b) - lgammaRem(s)
-}
-
 const (
 	bgQuadMaxPanels = 2000  // per side; a few tens are typical
 	bgQuadTailTol   = 1e-16 // tail bound, relative to the sum

@@ -88,56 +88,6 @@ func TestBGCoreSpecial(t *testing.T) {
 	}
 }
 
-// Expected values: mpmath 1.3.0 at 40 digits, loggamma(x+m) − loggamma(x).
-func TestLnGammaRatio(t *testing.T) {
-	for _, tc := range []struct{ x, m, want float64 }{
-		{0.5, 3, 0.62860865942237409},
-		{12.5, 100, 398.65609258423927},
-		{1e8, 1e4, 184207.30737286032},
-		{1e8, 1, 18.420680743952367},
-		{3e7, 0.5, 8.6083539656465486},
-		{1e-3, 1e4, 82092.819527847416},
-	} {
-		require.InEpsilon(t, tc.want, LnGammaRatio(tc.x, tc.m), 1e-14, "x=%v m=%v", tc.x, tc.m)
-	}
-	require.Equal(t, 0.0, LnGammaRatio(3, 0))
-	// lnB from Stirling remainders against lgamma where that is exact enough.
-	for _, ab := range [][2]float64{{0.5, 0.5}, {3, 7.5}, {12, 40}, {1e-3, 2}} {
-		require.InDelta(t, LnBeta(ab[0], ab[1]), lnBetaStirling(ab[0], ab[1]), 1e-13, "%v", ab)
-	}
-}
-
-// Expected values: mpmath 1.3.0 at 40 digits, betainc(a, b, 0, x,
-// regularized=True) (or 1 − betainc(b, a, 0, y) above the mean) at
-// x = t/(α+t) and y = α/(α+t) in float64, the negative-binomial tails of
-// ProbPurchases.
-func TestRegIncBeta(t *testing.T) {
-	for _, tc := range []struct{ a, b, alpha, t, want float64 }{
-		{1, 0.243, 4.414, 52, 0.46159728577060016},
-		{3, 0.243, 4.414, 2, 0.0042047848905589257},
-		{100, 50, 1, 1, 1.7835578309722153e-05},
-		{2, 1e4, 1e4, 0.01, 4.9672814080412634e-05},
-		{7, 3, 2, 1e7, 1},
-	} {
-		// x and y are each within an ulp of the true split but x+y ≠ 1
-		// exactly, which moves I by up to ~(a+b)·ulp(1).
-		x, y := tc.t/(tc.alpha+tc.t), tc.alpha/(tc.alpha+tc.t)
-		require.InEpsilon(t, tc.want, RegIncBeta(tc.a, tc.b, x, y), 1e-13*(1+(tc.a+tc.b)/100), "%v", tc)
-	}
-	// Against gonum away from the extremes.
-	for _, a := range []float64{0.5, 2, 30} {
-		for _, b := range []float64{0.3, 4, 80} {
-			for _, x := range []float64{0.01, 0.3, 0.7, 0.99} {
-				require.InEpsilon(t, mathext.RegIncBeta(a, b, x), RegIncBeta(a, b, x, 1-x), 1e-12, "a=%v b=%v x=%v", a, b, x)
-			}
-		}
-	}
-	require.Equal(t, 0.0, RegIncBeta(2, 3, 0, 1))
-	require.Equal(t, 1.0, RegIncBeta(2, 3, 1, 0))
-	require.True(t, math.IsNaN(RegIncBeta(0, 3, 0.5, 0.5)))
-	require.True(t, math.IsNaN(RegIncBeta(2, 3, 1.5, -0.5)))
-}
-
 // BenchmarkBGCore times the series at CDNOW-like inputs (the common case)
 // and the quadrature at a reported hard one.
 func BenchmarkBGCore(b *testing.B) {

@@ -46,29 +46,6 @@ func ExpRel(eps, l float64) float64 {
 	return -math.Expm1(-eps*l) / eps
 }
 
-// LnBeta returns ln B(a, b) = lgamma(a) + lgamma(b) − lgamma(a+b) for a, b > 0.
-func LnBeta(a, b float64) float64 {
-	la, _ := math.Lgamma(a)
-	lb, _ := math.Lgamma(b)
-	lab, _ := math.Lgamma(a + b)
-	return la + lb - lab
-}
-
-// Lgamma returns ln Γ(x) for x ≥ 0.
-//
-// Special cases are:
-//
-//	Lgamma(0) = +Inf
-//	Lgamma(+Inf) = +Inf
-//	Lgamma(x) = NaN if x < 0 or x is NaN
-func Lgamma(x float64) float64 {
-	if x < 0 {
-		return math.NaN()
-	}
-	v, _ := math.Lgamma(x)
-	return v
-}
-
 // KahanSum accumulates a sum with Neumaier's compensation, for totals whose
 // rounding noise matters (finite-difference Hessians of a log-likelihood).
 type KahanSum struct{ sum, c float64 }
