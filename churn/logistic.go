@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/numeric"
 )
 
 // LogisticOptions tune FitLogistic. A nil *LogisticOptions means the
@@ -68,7 +69,7 @@ type Logistic struct {
 
 // Prob returns the fitted churn probability at x (raw feature scale).
 // It panics if len(x) differs from len(l.Coef). A NaN in x gives NaN.
-func (l *Logistic) Prob(x []float64) float64 { return expit(l.LogOdds(x)) }
+func (l *Logistic) Prob(x []float64) float64 { return numeric.Expit(l.LogOdds(x)) }
 
 // LogOdds returns η = Intercept + Σ Coef[j]·x[j]. It panics if len(x)
 // differs from len(l.Coef).
@@ -521,7 +522,7 @@ func (nt *newton) start(G, gy []float64, smp sample) {
 	nt.b[0] = math.Log(smp.sumWY / smp.sumWN)
 	nt.grad = make([]float64, m)
 	nt.hess = make([]float64, m*m)
-	prob, q, spPos, spNeg := logistic(nt.b[0])
+	prob, q, lnP, lnQ := numeric.Logistic(nt.b[0])
 	// G and gy are moments of the columns times colScale, so the factor
 	// from them to the standardised scale is invSD/colScale = 1/(σ·colScale).
 	scale := func(j int) float64 {
@@ -538,7 +539,7 @@ func (nt *newton) start(G, gy []float64, smp sample) {
 		}
 		nt.hess[i*m+i] += nt.pen[i]
 	}
-	nt.ll = -(smp.sumWY*spNeg + smp.sumWN*spPos)
+	nt.ll = smp.sumWY*lnP + smp.sumWN*lnQ
 	if min(prob, q) <= tinyProb {
 		nt.extreme = smp.positive
 	}

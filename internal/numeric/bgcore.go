@@ -194,17 +194,17 @@ func (q *bgQuad) point(u float64) (h, p, pc, g float64) {
 		dlp = -math.Log1p(xp)
 		p = q.p0 / (1 + xp)
 	} else { // p > 2·p0: log1p(xp) would cancel; go through y itself
-		y := q.y0 + u
-		dlp = -math.Log1p(math.Exp(-y)) - math.Log(q.p0)
-		p = 1 / (1 + math.Exp(-y))
+		var lnP float64
+		p, _, lnP, _ = Logistic(q.y0 + u)
+		dlp = lnP - math.Log(q.p0)
 	}
 	if xq := q.p0 * emPos; xq > -0.5 {
 		dlq = -math.Log1p(xq)
 		pc = q.q0 / (1 + xq)
 	} else {
-		y := q.y0 + u
-		dlq = -math.Log1p(math.Exp(y)) - math.Log(q.q0)
-		pc = 1 / (1 + math.Exp(y))
+		var lnQ float64
+		_, pc, _, lnQ = Logistic(q.y0 + u)
+		dlq = lnQ - math.Log(q.q0)
 	}
 	g = -math.Expm1(-q.k * math.Log1p(p*q.tau))
 	h = math.Exp(q.lnC+(q.a-1)*dlp+q.bp*dlq) * g

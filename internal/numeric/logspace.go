@@ -28,16 +28,6 @@ func Log1mExp(d float64) float64 {
 	}
 }
 
-// InvLogit1p returns 1/(1 + e^lo) without overflow: the probability whose
-// log-odds against it are lo.
-func InvLogit1p(lo float64) float64 {
-	if lo < 0 {
-		return 1 / (1 + math.Exp(lo))
-	}
-	e := math.Exp(-lo)
-	return e / (1 + e)
-}
-
 // ExpRel returns (1 − e^(−εL))/ε, with its limit L at ε = 0.
 func ExpRel(eps, l float64) float64 {
 	if eps == 0 {
