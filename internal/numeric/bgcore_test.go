@@ -36,6 +36,48 @@ func TestBGCore(t *testing.T) {
 	}
 }
 
+// bgSeriesCases: M(a, b', k, τ) where the series is the path (series =
+// true) or must refuse and leave it to the quadrature. Expected values:
+// mpmath 1.3.0, c/(a−1)·[1 − 2F1(a−1, k; c; −τ)] at raised precision,
+// agreeing with the Beta integral by mpmath.quad to 30 digits (at a = 1,
+// the integral alone), at the float64 inputs (testdata/numref.py, section
+// BG series). Rows: CDNOW-like customers; a = 1 exactly and 1 + 1e-9
+// (c/(a−1) is 0/0 and E1 its limit); c = a+b'−1 = 1e-6; τ tiny; and cases
+// the series must refuse (its error bound or term cap fails): k ≪ c (c·E1
+// and G agree to many digits), τ large (z → 1), a and b' large, c − k ≪ 0
+// (the reported r = 100 failure) and a = 1e4.
+var bgSeriesCases = []struct {
+	a, bp, k, tau, want float64
+	series              bool
+}{
+	{0.793, 4.426, 2.243, 0.9013173099144903, 1.6875319001457568, true},
+	{0.793, 2.426, 0.243, 11.780697779791574, 1.4460505953964038, true},
+	{1.0, 2.5, 0.7, 3.0, 1.3450514803564213, true},
+	{1.000000001, 3.0, 2.0, 1.5, 2.0271512192086451, true},
+	{0.5, 0.500001, 0.3, 2.0, 0.40622550913323973, true},
+	{0.793, 2.426, 0.243, 1e-08, 2.4299999962795145e-9, true},
+	{2.0, 50.0, 0.001, 0.5, 0.00049527591083301687, false},
+	{0.793, 2.426, 0.243, 200.0, 6.2503749627408221, false},
+	{0.793, 2.426, 0.243, 10000.0, 23.577620005872834, false},
+	{30.0, 10000.0, 3.0, 50.0, 114.44379298004630, false},
+	{0.793, 2.426, 100.0, 11.780697779791574, 30.082393010083826, false},
+	{10000.0, 2.426, 0.243, 11.780697779791574, 0.46168001541111871, false},
+}
+
+// TestBGSeries checks that the series takes the cases it should, is
+// accurate there (to 1e-13, inside the 1e-11 its error bound admits), and
+// refuses the others, which BGCore then computes by quadrature.
+func TestBGSeries(t *testing.T) {
+	for _, tc := range bgSeriesCases {
+		s, ok := bgCoreSeries(tc.a, tc.bp, tc.k, tc.tau)
+		require.Equal(t, tc.series, ok, "series at M(%v, %v, %v, %v)", tc.a, tc.bp, tc.k, tc.tau)
+		if ok {
+			require.InEpsilon(t, tc.want, s, 1e-13, "series M(%v, %v, %v, %v)", tc.a, tc.bp, tc.k, tc.tau)
+		}
+		require.InEpsilon(t, tc.want, BGCore(tc.a, tc.bp, tc.k, tc.tau), 1e-12, "M(%v, %v, %v, %v)", tc.a, tc.bp, tc.k, tc.tau)
+	}
+}
+
 // TestBGCoreSeriesQuad checks the two ways of computing M against each
 // other wherever the series trusts itself, over a grid that spans both
 // small and large parameters.

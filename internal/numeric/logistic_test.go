@@ -7,13 +7,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// within reports whether got is within n ulp of want, relative, or within
-// half the smallest subnormal (for values that underflow).
+// within reports whether got is within n ulp of want, n·2^−52·|want|, or
+// within half the smallest subnormal (for values that underflow).
 func within(got, want float64, n int) bool {
 	if got == want {
 		return true
 	}
-	return math.Abs(got-want) <= float64(n)*0x1p-53*math.Abs(want)+0x1p-1075
+	return math.Abs(got-want) <= float64(n)*0x1p-52*math.Abs(want)+0x1p-1075
 }
 
 // logisticCases: σ(x), 1 − σ(x) and their logs. Expected values: mpmath
