@@ -4,7 +4,6 @@ go 1.24.0
 
 require (
 	github.com/montanaflynn/stats v0.14.0
-	github.com/sajari/regression v1.0.1
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/image v0.30.0
 	gonum.org/v1/gonum v0.17.0

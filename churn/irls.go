@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/ltvgo/ltv/internal/numeric"
 )
 
 // chunkRows is how many rows a worker loads into its buffer at a time; the
@@ -177,12 +179,12 @@ func (p *worker) run(d *design, b []float64, lo, hi int, full bool) {
 		i, n = p.load(d, i, hi, d.invSD, b)
 		for r, row := range p.rows[:n] {
 			wi := d.w[row]
-			prob, q, spPos, spNeg := logistic(p.eta[r])
+			prob, q, lnP, lnQ := numeric.Logistic(p.eta[r])
 			if d.y[row] {
-				ll -= wi * spNeg
+				ll += wi * lnP
 				p.res[r] = wi * q // w·(y − p)
 			} else {
-				ll -= wi * spPos
+				ll += wi * lnQ
 				p.res[r] = -wi * prob
 			}
 			if min(prob, q) <= tinyProb {
@@ -261,28 +263,4 @@ func (p *worker) accumulate(n int) {
 	a := blas64.General{Rows: m, Cols: n, Stride: bufStride, Data: p.buf}
 	c := blas64.Symmetric{N: m, Stride: m, Uplo: blas.Upper, Data: p.hess}
 	blas64.Syrk(blas.NoTrans, 1, a, 1, c)
-}
-
-// logistic returns p = expit(η), q = 1 − p, softplus(η) and softplus(−η),
-// so that a row's ℓ is −softplus(−η) for y = 1 and −softplus(η) for y = 0.
-// One exp serves all four, without overflow.
-func logistic(eta float64) (prob, q, spPos, spNeg float64) {
-	e := math.Exp(-math.Abs(eta))
-	l1p := math.Log1p(e)
-	prob, q = 1/(1+e), e/(1+e)
-	spPos, spNeg = eta+l1p, l1p // for η ≥ 0
-	if eta < 0 {
-		prob, q = q, prob
-		spPos, spNeg = l1p, l1p-eta
-	}
-	return prob, q, spPos, spNeg
-}
-
-// expit returns 1/(1+e^(−η)) without overflow.
-func expit(eta float64) float64 {
-	if eta >= 0 {
-		return 1 / (1 + math.Exp(-eta))
-	}
-	e := math.Exp(eta)
-	return e / (1 + e)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/numeric"
 )
 
 // LogisticOptions tune FitLogistic. A nil *LogisticOptions means the
@@ -72,7 +73,7 @@ type Logistic struct {
 // Special cases are:
 //
 //	Prob(x) = NaN if len(x) != len(l.Coef) or x holds a NaN
-func (l *Logistic) Prob(x []float64) float64 { return expit(l.LogOdds(x)) }
+func (l *Logistic) Prob(x []float64) float64 { return numeric.Expit(l.LogOdds(x)) }
 
 // LogOdds returns η = Intercept + Σ Coef[j]·x[j].
 //
@@ -527,7 +528,7 @@ func (nt *newton) start(G, gy []float64, smp sample) {
 	nt.b[0] = math.Log(smp.sumWY / smp.sumWN)
 	nt.grad = make([]float64, m)
 	nt.hess = make([]float64, m*m)
-	prob, q, spPos, spNeg := logistic(nt.b[0])
+	prob, q, lnP, lnQ := numeric.Logistic(nt.b[0])
 	// G and gy are moments of the columns times colScale, so the factor
 	// from them to the standardised scale is invSD/colScale = 1/(σ·colScale).
 	scale := func(j int) float64 {
@@ -544,7 +545,7 @@ func (nt *newton) start(G, gy []float64, smp sample) {
 		}
 		nt.hess[i*m+i] += nt.pen[i]
 	}
-	nt.ll = -(smp.sumWY*spNeg + smp.sumWN*spPos)
+	nt.ll = smp.sumWY*lnP + smp.sumWN*lnQ
 	if min(prob, q) <= tinyProb {
 		nt.extreme = smp.positive
 	}

@@ -64,12 +64,10 @@ func (m bgFamily) pAlive(c Customer) float64 {
 	if !m.valid() || checkCustomer("", 0, c, false) != nil {
 		return math.NaN()
 	}
-	x := c.Frequency
-	if x+m.shift == 0 {
+	if c.Frequency+m.shift == 0 {
 		return 1
 	}
-	lo := math.Log(m.a) - math.Log(m.b+(x+m.shift-1)) + (m.r+x)*math.Log1p((c.T-c.Recency)/(m.alpha+c.Recency))
-	return numeric.InvLogit1p(lo)
+	return numeric.Expit(-m.logOddsDropped(c.Frequency, c.Recency, c.T))
 }
 
 // conditional returns E[Y(t) | x, t_x, T] = M(a, b+x+shift, r+x, t/(α+T))·P(alive)
@@ -82,11 +80,7 @@ func (m bgFamily) conditional(c Customer, t float64) float64 {
 	if p == 0 {
 		return 0
 	}
-	core, err := numeric.BGCore(m.a, m.b+c.Frequency+m.shift, m.r+c.Frequency, t/(m.alpha+c.T))
-	if err != nil {
-		return math.NaN()
-	}
-	return core * p
+	return numeric.BGCore(m.a, m.b+c.Frequency+m.shift, m.r+c.Frequency, t/(m.alpha+c.T)) * p
 }
 
 // unconditional returns E[X(t)] for a customer who made a first purchase
@@ -96,10 +90,7 @@ func (m bgFamily) unconditional(t float64) float64 {
 	if !m.valid() || !(t >= 0) || math.IsInf(t, 1) {
 		return math.NaN()
 	}
-	core, err := numeric.BGCore(m.a, m.b+m.shift, m.r, t/m.alpha)
-	if err != nil {
-		return math.NaN()
-	}
+	core := numeric.BGCore(m.a, m.b+m.shift, m.r, t/m.alpha)
 	if m.shift == 1 {
 		core *= m.b / (m.a + m.b)
 	}
@@ -449,17 +440,9 @@ func (d *bgData) pass(sc *bgScratch, part *bgPartial, mode bgMode, lo, hi int) {
 		txi := d.txi[i]
 		lnTx := sc.lnTx[txi]
 		delta := cx + rx*(lnT-lnTx) // v − u
-		e := math.Exp(-math.Abs(delta))
-		om := 1 / (1 + e) // ω when δ > 0
-		// log(1+e) rather than log1p(e): e ≤ 1, so the absolute error is
-		// ~1e-16 on a term of order 1, and math.Log is several times faster.
-		lse := u + math.Log(1+e)
-		if delta > 0 {
-			lse += delta
-		} else {
-			om = e * om
-		}
-		ll += w * lse
+		// ω = σ(δ) and LSE(u, v) = u + ln(1 + e^δ) = u − ln(1 − ω).
+		om, _, _, lnQ := numeric.Logistic(delta)
+		ll += w * (u - lnQ)
 		if mode == bgValue {
 			continue
 		}

@@ -122,7 +122,7 @@ func (m ParetoNBD) PAlive(c Customer) float64 {
 	if !ok {
 		return math.NaN()
 	}
-	return numeric.InvLogit1p(l2 - l1)
+	return numeric.Expit(l1 - l2)
 }
 
 // ExpectedPurchases returns E[X(t)], the expected repeat purchases in
@@ -378,14 +378,10 @@ func (d *paretoData) eval(th [4]float64, grad *[4]float64) float64 {
 			l1 := p2.alive
 			delta := math.Min(0, p2.lnF-p1.lnF)
 			l2 := d.xDied[xi] + p1.lnF + numeric.Log1mExp(delta)
-			// LSE(ℓ1, ℓ2) and the weights π = e^(ℓ1−LSE), 1−π = e^(ℓ2−LSE)
-			// from one exp.
-			e := math.Exp(-math.Abs(l1 - l2))
-			lse := math.Max(l1, l2) + math.Log1p(e)
-			alive, dead := 1/(1+e), e/(1+e)
-			if l2 > l1 {
-				alive, dead = dead, alive
-			}
+			// The weights π = e^(ℓ1−LSE) = σ(ℓ1−ℓ2), 1−π, and LSE(ℓ1, ℓ2) =
+			// ℓ1 − ln π = ℓ2 − ln(1−π), taken from the larger ℓ.
+			alive, dead, lnAlive, lnDead := numeric.Logistic(l1 - l2)
+			lse := math.Max(l1, l2) - math.Max(lnAlive, lnDead)
 			acc[0] += w * lse
 			for j := range 4 {
 				acc[1+j] += w * alive * p2.dAlive[j]

@@ -69,11 +69,12 @@
 // with, ordinary least squares of S(t) (linear, quadratic), ln S(t) on t
 // (exponential) and ln S(t) on ln t (power), t = 1..k. On the paper's data
 // the regressions fit the observed years with R² up to 0.997 and still
-// miss years 8–12 by 5–130 % while the sBG misses by 1.4–2.8 %. The
-// regressions run through github.com/sajari/regression behind FitTrend,
-// which copies its inputs, refuses rank-deficient designs (clv.ErrSingular;
-// the library returns arbitrary coefficients there) and computes R² from
-// the residuals.
+// miss years 8–12 by 5–130 % while the sBG misses by 1.4–2.8 %. FitTrend
+// solves each regression by one singular value decomposition of its
+// design (gonum), which also finds its rank: a rank-deficient design (all
+// t equal, or fewer distinct t than coefficients) is clv.ErrSingular rather
+// than an arbitrary solution. R² is 1 − SSE/SST from the residuals; the
+// coefficients and R² match R's lm.
 //
 // # Conventions
 //

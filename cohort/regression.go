@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/sajari/regression"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/ltvgo/ltv/clv"
@@ -145,14 +144,14 @@ func FitTrend(f Form, t, y []float64) (Trend, error) {
 	return Trend{Form: f, Coef: coef, R2: r2}, nil
 }
 
-// leastSquares regresses y on the columns of x plus an intercept with
-// github.com/sajari/regression, guarding its two weak points: it silently
-// returns meaningless coefficients for a rank-deficient design (it divides
-// by a zero pivot of R), and it keeps and extends the slices it is given.
-// So the rank is checked here first (singular values of the design with
-// the LAPACK tolerance max(n, p)·σ_max·ε), the rows are copied, and R² is
-// computed from the residuals rather than taken from the library.
-// x and y are not modified or kept.
+// leastSquares regresses y on the columns of x plus an intercept by
+// ordinary least squares, through one singular value decomposition of the
+// design D = [1 x] (gonum mat.SVD): its rank is the number of singular
+// values above LAPACK's tolerance max(n, p)·σ_max·ε, a rank-deficient
+// design is an error wrapping clv.ErrSingular, and otherwise the coefficients
+// are V·Σ⁻¹·Uᵀ·y, as accurate as the design's conditioning allows (they
+// match R's lm in the tests).
+// R² = 1 − SSE/SST from the residuals. x and y are not modified or kept.
 func leastSquares(fn string, x [][]float64, y []float64) (coef []float64, r2 float64, err error) {
 	n, p := len(y), len(x[0])+1
 	design := mat.NewDense(n, p, nil)
@@ -163,29 +162,15 @@ func leastSquares(fn string, x [][]float64, y []float64) (coef []float64, r2 flo
 		}
 	}
 	var svd mat.SVD
-	if !svd.Factorize(design, mat.SVDNone) {
+	if !svd.Factorize(design, mat.SVDThin) {
 		return nil, 0, fault.New(fn, -1, "", clv.ErrSingular, "the SVD of the design failed")
 	}
-	sv := svd.Values(nil)
-	tol := float64(max(n, p)) * sv[0] * 0x1p-52
-	rank := 0
-	for _, s := range sv {
-		if s > tol {
-			rank++
-		}
-	}
-	if rank < p {
+	if rank := svd.Rank(float64(max(n, p)) * 0x1p-52); rank < p {
 		return nil, 0, fault.New(fn, -1, "", clv.ErrSingular, "the design has rank %d < %d coefficients", rank, p)
 	}
-
-	var r regression.Regression
-	for i, row := range x {
-		r.Train(regression.DataPoint(y[i], append([]float64(nil), row...)))
-	}
-	if err := r.Run(); err != nil {
-		return nil, 0, fault.New(fn, -1, "", clv.ErrSingular, "%s", err)
-	}
-	coef = r.GetCoeffs()
+	var b mat.VecDense
+	svd.SolveVecTo(&b, mat.NewVecDense(n, y), p) // reads y only
+	coef = b.RawVector().Data
 
 	mean := 0.0
 	for _, v := range y {

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/numeric"
 )
 
 // ConfType is the scale on which pointwise confidence bands for S(t) are
@@ -252,7 +253,7 @@ func band(conf ConfType, s, q, se, z float64) (lo, hi float64) {
 	case ConfLogit:
 		lg := logSurvival(s, q) - math.Log(q)
 		h := z * se / q
-		lo, hi = 1/(1+math.Exp(-(lg-h))), 1/(1+math.Exp(-(lg+h)))
+		lo, hi = numeric.Expit(lg-h), numeric.Expit(lg+h)
 	case ConfArcsin:
 		a := math.Asin(math.Sqrt(s))
 		k := 0.5 * z * se * (math.Sqrt(s) / math.Sqrt(q))

@@ -49,19 +49,18 @@ import "math"
 // Special cases are:
 //
 //	BGCore(a, b', k, 0) = 0
-//	BGCore(a, b', k, τ) = NaN if a, b' or k is ≤ 0 or +Inf, τ < 0, τ = +Inf or any is NaN
-//	BGCore(a, b', k, τ) = NaN with ErrSeriesCap if the quadrature exceeds its panel cap
-//	                      (never seen inside the range above)
-func BGCore(a, bp, k, tau float64) (float64, error) {
+//	BGCore(a, b', k, τ) = NaN if a, b' or k is ≤ 0 or +Inf, τ < 0, τ = +Inf or any is NaN,
+//	                      or if the quadrature exceeds its panel cap (never seen inside the range above)
+func BGCore(a, bp, k, tau float64) float64 {
 	switch {
 	case !(a > 0 && bp > 0 && k > 0 && tau >= 0) ||
 		math.IsInf(a, 1) || math.IsInf(bp, 1) || math.IsInf(k, 1) || math.IsInf(tau, 1):
-		return math.NaN(), nil
+		return math.NaN()
 	case tau == 0:
-		return 0, nil
+		return 0
 	}
 	if m, ok := bgCoreSeries(a, bp, k, tau); ok {
-		return m, nil
+		return m
 	}
 	return bgCoreQuad(a, bp, k, tau)
 }
@@ -154,53 +153,6 @@ func bgCoreSeries(a, bp, k, tau float64) (float64, bool) {
 	return m, true
 }
 
-// halfLn2Pi is ½·ln(2π).
-const halfLn2Pi = 0.91893853320467274178032973640561764
-
-// lgammaRem returns the Stirling remainder δ(x) = lnΓ(x) − [(x−½)·ln x − x + ½·ln 2π]
-// for x > 0: directly for x < 10 (where the bracket is small, so nothing
-// cancels badly), otherwise by the asymptotic series through B₁₄
-// (Abramowitz & Stegun 6.1.40), accurate to 1e-16 relative there.
-func lgammaRem(x float64) float64 {
-	if x < 10 {
-		return Lgamma(x) - ((x-0.5)*math.Log(x) - x + halfLn2Pi)
-	}
-	r := 1 / x
-	r2 := r * r
-	return r * (1.0/12 + r2*(-1.0/360+r2*(1.0/1260+r2*(-1.0/1680+r2*(1.0/1188+r2*(-691.0/360360+r2/156))))))
-}
-
-// LnGammaRatio returns lnΓ(x+m) − lnΓ(x) for x > 0 and m ≥ 0 without the
-// cancellation of two large lgamma values: for x ≥ 10 it is
-//
-//	(x−½)·log1p(m/x) + m·(ln(x+m) − 1) + δ(x+m) − δ(x)
-//
-// with Stirling remainders δ, so its absolute error is a few ulp of
-// m·ln(x+m) however large x is.
-func LnGammaRatio(x, m float64) float64 {
-	switch {
-	case m == 0:
-		return 0
-	case x < 10:
-		return Lgamma(x+m) - Lgamma(x)
-	}
-	return (x-0.5)*math.Log1p(m/x) + m*(math.Log(x+m)-1) + lgammaRem(x+m) - lgammaRem(x)
-}
-
-// lnBetaStirling returns ln B(a, b) from Stirling remainders, accurate to a
-// few ulp of ½·ln(a+b) + its other O(ln) terms even when lgamma(a) is ~1e9:
-//
-//	ln B = ½ln 2π + (a−½)ln a + (b−½)ln b − (a+b−½)ln(a+b) + δ(a) + δ(b) − δ(a+b),
-//
-// with the large terms regrouped as a·ln(a/(a+b)) + b·ln(b/(a+b)).
-func lnBetaStirling(a, b float64) float64 {
-	lo, hi := min(a, b), max(a, b)
-	s := a + b
-	// hi·ln(hi/s) = −hi·log1p(lo/hi): exact where lo ≪ hi.
-	return halfLn2Pi + lo*math.Log(lo/s) - hi*math.Log1p(lo/hi) - 0.5*(math.Log(a)+math.Log(b)-math.Log(s)) +
-		lgammaRem(a) + lgammaRem(b) - lgammaRem(s)
-}
-
 const (
 	bgQuadMaxPanels = 2000  // per side; a few tens are typical
 	bgQuadTailTol   = 1e-16 // tail bound, relative to the sum
@@ -242,17 +194,17 @@ func (q *bgQuad) point(u float64) (h, p, pc, g float64) {
 		dlp = -math.Log1p(xp)
 		p = q.p0 / (1 + xp)
 	} else { // p > 2·p0: log1p(xp) would cancel; go through y itself
-		y := q.y0 + u
-		dlp = -math.Log1p(math.Exp(-y)) - math.Log(q.p0)
-		p = 1 / (1 + math.Exp(-y))
+		var lnP float64
+		p, _, lnP, _ = Logistic(q.y0 + u)
+		dlp = lnP - math.Log(q.p0)
 	}
 	if xq := q.p0 * emPos; xq > -0.5 {
 		dlq = -math.Log1p(xq)
 		pc = q.q0 / (1 + xq)
 	} else {
-		y := q.y0 + u
-		dlq = -math.Log1p(math.Exp(y)) - math.Log(q.q0)
-		pc = 1 / (1 + math.Exp(y))
+		var lnQ float64
+		_, pc, _, lnQ = Logistic(q.y0 + u)
+		dlq = lnQ - math.Log(q.q0)
 	}
 	g = -math.Expm1(-q.k * math.Log1p(p*q.tau))
 	h = math.Exp(q.lnC+(q.a-1)*dlp+q.bp*dlq) * g
@@ -322,8 +274,9 @@ func (q *bgQuad) mode() float64 {
 	return u
 }
 
-// bgCoreQuad evaluates BGCore by quadrature (see BGCore).
-func bgCoreQuad(a, bp, k, tau float64) (float64, error) {
+// bgCoreQuad evaluates BGCore by quadrature (see BGCore); it returns NaN
+// when a side exceeds its panel cap.
+func bgCoreQuad(a, bp, k, tau float64) float64 {
 	q := newBGQuad(a, bp, k, tau)
 	um := q.mode()
 	pCut := bgQuadCut / (k*tau + bp + a + 2)
@@ -378,7 +331,7 @@ func bgCoreQuad(a, bp, k, tau float64) (float64, error) {
 		return done
 	}
 	if !side(1) || !side(-1) || !(total > 0) || math.IsInf(total, 1) {
-		return math.NaN(), ErrSeriesCap
+		return math.NaN()
 	}
-	return total, nil
+	return total
 }

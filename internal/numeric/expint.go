@@ -37,7 +37,8 @@ func legendre20() (x, w []float64) {
 // Special cases are:
 //
 //	ScaledExpInt(s, +Inf) = 0
-//	ScaledExpInt(s, z) = NaN if s ≤ 0, z ≤ 0, s = +Inf or either is NaN
+//	ScaledExpInt(s, z) = NaN if s ≤ 0, z ≤ 0, s = +Inf or either is NaN,
+//	                     or if the continued fraction has not converged after 1000 steps
 func ScaledExpInt(s, z float64) float64 {
 	switch {
 	case !(s > 0 && z > 0) || math.IsInf(s, 1):
@@ -52,7 +53,8 @@ func ScaledExpInt(s, z float64) float64 {
 
 // scaledExpIntFraction evaluates S(s, z) = e^z·E_s(z) by the continued
 // fraction E_s(z) = e^(−z)·1/(z+s − 1·s/(z+s+2 − 2(s+1)/(z+s+4 − …))),
-// summed with the modified Lentz method.
+// summed with the modified Lentz method; NaN if it has not converged after
+// 1000 steps.
 func scaledExpIntFraction(s, z float64) float64 {
 	const (
 		tiny    = 1e-300
@@ -78,10 +80,10 @@ func scaledExpIntFraction(s, z float64) float64 {
 		delta := c * d
 		f *= delta
 		if math.Abs(delta-1) <= 1e-15 {
-			break
+			return f
 		}
 	}
-	return f
+	return math.NaN()
 }
 
 // scaledExpIntQuad evaluates S(s, z) for 0 < z < 1 by Gauss–Legendre

@@ -2,9 +2,13 @@ package numeric
 
 import "math"
 
-// hypSeriesTerms is where Hyp2F1A1Deriv hands the series over to Euler's
-// integral (the series needs about 37/(1−z) terms).
-const hypSeriesTerms = 10_000
+const (
+	// hypSeriesTerms is where Hyp2F1A1Deriv hands the series over to
+	// Euler's integral (the series needs about 37/(1−z) terms).
+	hypSeriesTerms = 10_000
+	// hypMaxTerms caps the series where the integral does not apply (c ≤ 1).
+	hypMaxTerms = 1_000_000
+)
 
 // Hyp2F1A1Deriv returns h = 2F1(1, b; c; z), the Gauss hypergeometric
 // function with first parameter 1, together with its partial derivatives
@@ -25,7 +29,7 @@ const hypSeriesTerms = 10_000
 //	h = (c−1)·∫_0^∞ (1+v)^(−(c−b))·(1+(1−z)·v)^(−b) dv,
 //
 // by composite Gauss–Legendre quadrature in y = ln(1+v); for c ≤ 1 the
-// series goes on up to MaxSeriesTerms terms. One could hand over to gonum's
+// series goes on up to 1e6 terms. One could hand over to gonum's
 // mathext.Hypergeo (Cephes hyp2f1) there instead, but it returns NaN for
 // c ≳ 100 near z = 1 and does not terminate when c−b−1 is a whole number
 // and c is large (2F1(1, 3; 300; 0.999)).
@@ -34,7 +38,7 @@ const hypSeriesTerms = 10_000
 //
 //	Hyp2F1A1Deriv(b, c, 0) = 1, with ∂h/∂z = b/c and the other partials 0
 //	Hyp2F1A1Deriv(b, c, z) = NaN (all four) if z < 0, z ≥ 1, b ≤ 0, c ≤ b or an argument is NaN or +Inf,
-//	                         or if c ≤ 1 and the series needs more than MaxSeriesTerms terms
+//	                         or if c ≤ 1 and the series needs more than 1e6 terms
 func Hyp2F1A1Deriv(b, c, z float64) (h, db, dc, dz float64) {
 	nan := math.NaN()
 	if !(z >= 0 && z < 1 && b > 0 && c > b) || math.IsInf(c, 1) {
@@ -46,7 +50,7 @@ func Hyp2F1A1Deriv(b, c, z float64) (h, db, dc, dz float64) {
 	if c > 1 {
 		return hyp2F1A1DerivQuad(b, c, z)
 	}
-	if h, db, dc, dz, ok := hyp2F1A1DerivSeries(b, c, z, MaxSeriesTerms); ok {
+	if h, db, dc, dz, ok := hyp2F1A1DerivSeries(b, c, z, hypMaxTerms); ok {
 		return h, db, dc, dz
 	}
 	return nan, nan, nan, nan

@@ -65,7 +65,7 @@ func TestHyp2F1A1DerivIntegral(t *testing.T) {
 	for _, z := range []float64{0.5, 0.9, 0.99} {
 		for _, bc := range [][2]float64{{0.6, 1.2}, {1.6, 3.2}, {40, 41.5}, {2, 500}} {
 			b, c := bc[0], bc[1]
-			h, db, dc, dz, ok := hyp2F1A1DerivSeries(b, c, z, MaxSeriesTerms)
+			h, db, dc, dz, ok := hyp2F1A1DerivSeries(b, c, z, hypMaxTerms)
 			require.True(t, ok)
 			qh, qb, qc, qz := hyp2F1A1DerivQuad(b, c, z)
 			// Absolute scale: h plus the largest partial.
@@ -81,7 +81,7 @@ func TestHyp2F1A1DerivBranches(t *testing.T) {
 	for _, z := range []float64{0, 1e-12, 0.3, 0.9, 0.95} {
 		for _, bc := range [][2]float64{{0.01, 0.02}, {1, 2}, {0.6, 1.7}, {30, 31}, {1e4, 1e4 + 1.6}} {
 			b, c := bc[0], bc[1]
-			h, _, _, _, ok := hyp2F1A1DerivSeries(b, c, z, MaxSeriesTerms)
+			h, _, _, _, ok := hyp2F1A1DerivSeries(b, c, z, hypMaxTerms)
 			require.True(t, ok)
 			// gonum's Hypergeo (Cephes hyp2f1) is an independent
 			// implementation; N4 puts it within 5e-15 of mpmath.
