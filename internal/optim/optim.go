@@ -33,13 +33,10 @@ var ErrNotConverged = errors.New("optim: no start converged")
 
 // Minimize searches from each start in turn with BFGS and a Newton polish,
 // and stops at the first start that converges (‖∇J‖∞ ≤ gradTol). If none
-// does, it returns the best point found and ErrNotConverged. maxIter caps
-// the BFGS iterations per start (0 means 1000). Callers should scale J so
-// that gradTol is meaningful (the models divide a total by Σw).
+// does, it returns the best point found and ErrNotConverged. maxIter > 0
+// caps the BFGS iterations per start. Callers should scale J so that
+// gradTol is meaningful (the models divide a total by Σw).
 func Minimize(f Func, starts [][]float64, maxIter int, gradTol float64) (Result, error) {
-	if maxIter <= 0 {
-		maxIter = 1000
-	}
 	best := Result{Value: math.Inf(1)}
 	for _, x0 := range starts {
 		res := searchFrom(f, x0, maxIter, gradTol)
