@@ -34,8 +34,9 @@ var ErrNotConverged = errors.New("optim: no start converged")
 // Minimize searches from each start in turn with BFGS and a Newton polish,
 // and stops at the first start that converges (‖∇J‖∞ ≤ gradTol). If none
 // does, it returns the best point found and ErrNotConverged. maxIter > 0
-// caps the BFGS iterations per start. Callers should scale J so that
-// gradTol is meaningful (the models divide a total by Σw).
+// caps the BFGS iterations and polish steps together, per start. Callers
+// should scale J so that gradTol is meaningful (the models divide a total
+// by Σw).
 func Minimize(f Func, starts [][]float64, maxIter int, gradTol float64) (Result, error) {
 	best := Result{Value: math.Inf(1)}
 	for _, x0 := range starts {
@@ -91,21 +92,24 @@ func searchFrom(f Func, x0 []float64, maxIter int, gradTol float64) Result {
 	}
 	g := make([]float64, n)
 	out.Value = safe(out.Phi, g)
-	steps := polish(safe, &out, g)
+	steps := polish(safe, &out, g, min(maxPolishSteps, maxIter-out.Iterations))
 	out.Iterations += steps
 	out.Converged = infNorm(g) <= gradTol && !math.IsInf(out.Value, 0)
 	return out
 }
 
-// polish takes Newton steps with a finite-difference Hessian while they
-// lower J and the gradient is above round-off, updating r and g in place.
-// It returns the number of steps taken.
-func polish(f Func, r *Result, g []float64) int {
+// maxPolishSteps caps the Newton steps of a polish.
+const maxPolishSteps = 20
+
+// polish takes up to maxSteps Newton steps with a finite-difference
+// Hessian while they lower J and the gradient is above round-off, updating
+// r and g in place. It returns the number of steps taken.
+func polish(f Func, r *Result, g []float64, maxSteps int) int {
 	n := len(r.Phi)
 	trial := make([]float64, n)
 	tg := make([]float64, n)
 	steps := 0
-	for ; steps < 20; steps++ {
+	for ; steps < maxSteps; steps++ {
 		if infNorm(g) < 1e-11 {
 			break
 		}
