@@ -118,7 +118,6 @@ type fitSettings struct {
 	start   []float64 // nil: the problem's own starts
 	// Iteration caps of one search from one start, per optimiser.
 	newtonIterations, bfgsIterations int
-	capped                           bool // the caller set MaxIterations
 }
 
 // defaultSettings are the settings of a nil *FitOptions.
@@ -138,7 +137,7 @@ func (p mlProblem) resolve(opt *FitOptions) (fitSettings, error) {
 	}
 	s.penalty, s.start = opt.Penalty, opt.Start
 	if opt.MaxIterations > 0 {
-		s.newtonIterations, s.bfgsIterations, s.capped = opt.MaxIterations, opt.MaxIterations, true
+		s.newtonIterations, s.bfgsIterations = opt.MaxIterations, opt.MaxIterations
 	}
 	return s, nil
 }
@@ -386,10 +385,11 @@ type boundary struct {
 // err) is heading for, and reports whether it added any: the shapes out of
 // range; failing that, after a search that stalled (err wraps
 // ErrNotConverged) on the slope towards a limit, the shape whose bound fits
-// best. A stalled search the caller capped is left as it is.
+// best. A search that ran out of iterations is left as it is: it did not
+// stall, it was stopped. (A search that did not converge is a BFGS one.)
 func (b *boundary) next(est []float64, fit Fit, err error) bool {
 	switch {
-	case err != nil && b.refit.capped:
+	case err != nil && fit.Iterations >= b.refit.bfgsIterations:
 		return false
 	case b.outOfRange(est):
 		return true

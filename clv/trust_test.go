@@ -267,3 +267,23 @@ func TestMaxIterationsCapsEverySearch(t *testing.T) {
 		assert.Equal(t, free.Iterations, f.Iterations, name)
 	}
 }
+
+// A cap that a stalled search stays below changes nothing: the fit heading
+// for R → ∞ stalls and is refitted at the limit with MaxIterations 100 as
+// with the defaults (any cap used to turn the search for a limit off). A
+// search the cap stops is returned as it is.
+func TestMaxIterationsAboveAStallKeepsTheBoundaryRule(t *testing.T) {
+	truth := clv.BGNBD{R: 1e6, Alpha: 1e6 / 0.4, A: 0.8, B: 2.5}
+	cs := clv.SimulateBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 20_000, Period: week, Seed: 7, Continuous: true})
+	want, wantFit, err := clv.FitBGNBD(cs, nil)
+	require.ErrorIs(t, err, clv.ErrBoundary)
+	got, gotFit, err := clv.FitBGNBD(cs, &clv.FitOptions{MaxIterations: 100})
+	require.ErrorIs(t, err, clv.ErrBoundary)
+	assert.Equal(t, want, got)
+	assert.Equal(t, wantFit.Iterations, gotFit.Iterations)
+
+	_, f, err := clv.FitBGNBD(cs, &clv.FitOptions{MaxIterations: 5})
+	require.ErrorIs(t, err, clv.ErrNotConverged)
+	assert.NotErrorIs(t, err, clv.ErrBoundary)
+	assert.Equal(t, 5, f.Iterations)
+}
