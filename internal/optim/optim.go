@@ -23,7 +23,7 @@ type Func func(phi, grad []float64) float64
 type Result struct {
 	Phi        []float64
 	Value      float64
-	Iterations int  // major iterations of the search that produced Phi, plus Newton steps
+	Iterations int  // steps of the search that produced Phi: BFGS iterations plus polish steps, or Newton steps
 	Converged  bool // the gradient test passed at Phi
 }
 
@@ -81,14 +81,14 @@ func searchFrom(f Func, x0 []float64, maxIter int, gradTol float64) Result {
 	}
 	settings := &optimize.Settings{
 		GradientThreshold: gradTol,
-		MajorIterations:   maxIter,
+		MajorIterations:   maxIter + 1, // gonum counts the start as one
 		Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 50},
 	}
 	start := append([]float64(nil), x0...)
 	res, err := optimize.Minimize(p, start, settings, &optimize.BFGS{})
 	out := Result{Phi: start, Value: safe(start, nil)}
 	if res != nil && (err == nil || res.F < out.Value) && !math.IsInf(res.F, 0) {
-		out = Result{Phi: res.X, Value: res.F, Iterations: res.Stats.MajorIterations}
+		out = Result{Phi: res.X, Value: res.F, Iterations: max(0, res.Stats.MajorIterations-1)}
 	}
 	g := make([]float64, n)
 	out.Value = safe(out.Phi, g)
