@@ -3,6 +3,29 @@
 // polish, a Hessian from the analytic gradient, damped Newton with an
 // analytic Hessian, and delta-method standard errors
 // on the log-parameter scale.
+//
+// It runs gonum's optimize.BFGS and factorises with mat.Cholesky, and adds
+// what gonum does not do:
+//
+//   - Minimize tries several starts and keeps the first that converges,
+//     else the best point; it computes value and gradient in one call
+//     (optimize.Problem asks for them separately) and reads a NaN value as
+//     +Inf, so line searches back off from outside a likelihood's domain.
+//   - After BFGS, a Newton polish takes the gradient from the tolerance to
+//     round-off, typically in one step (median ‖∇J‖∞ from 3e-8 to 2e-14
+//     on the convergence sweep). It accepts a step when J does not rise and
+//     ‖∇J‖ falls; gonum's line searches need J to fall measurably, which
+//     it no longer does there.
+//   - Newton caps each step at 3 in every coordinate (a factor e³ in a
+//     parameter) and shifts the Hessian by multiples of its own diagonal
+//     scale. optimize.Newton (absolute shifts from 0.001, no step cap),
+//     tried in its place with either line search, converged on the same
+//     sweep fits but stopped MBG/NBD on CDNOW 3e-6 (relative) from R's
+//     estimate, outside the reference test's 2e-6.
+//   - HessianFromGradient steps by 1e-5·max(1, |φ_j|) in each coordinate;
+//     diff/fd.Jacobian takes one absolute step for all, whose rounding
+//     error reached 0.2% in the standard errors of a Pareto/NBD fit with
+//     β ≈ 1600 (φ ≈ 7.4).
 package optim
 
 import (
