@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/ltvgo/ltv/clv"
@@ -719,112 +722,67 @@ func (nt *newton) result(names []string, sumW float64, o LogisticOptions) *Logis
 	return fit
 }
 
-// rankCheck runs a Cholesky factorisation with diagonal pivoting on the
-// information matrix h (m×m, upper triangle) of the standardised design,
-// the Gram-matrix equivalent of a pivoted QR of sqrt(W)·A: a column is
-// aliased when its pivot d_j ≤ (1e-7)²·d_1 (R_jj ≤ 1e-7·R_11). It returns
-// clv.ErrSingular naming each aliased column and the columns it depends on.
+// rankCheck finds the aliased columns of the information matrix h (m×m,
+// upper triangle) of the standardised design by a Cholesky factorisation
+// with diagonal pivoting (LAPACK dpstrf), the Gram-matrix equivalent of a
+// column-pivoted QR of sqrt(W)·A: it stops at the first pivot
+// d_j ≤ (1e-7)²·d_1, i.e. R_jj ≤ 1e-7·R_11, and the columns not yet
+// pivoted are aliased. It returns clv.ErrSingular naming each aliased column
+// and the kept columns it depends on.
 func rankCheck(fn string, h []float64, m int, names []string) error {
-	full := func(i, j int) float64 {
-		if i > j {
-			i, j = j, i
-		}
-		return h[i*m+j]
-	}
-	s := make([]float64, m*m) // Schur complement in pivoted order
-	perm := make([]int, m)
-	for i := range m {
-		perm[i] = i
-		for j := range m {
-			s[i*m+j] = full(i, j)
+	d1 := h[0] // the largest diagonal entry, the first pivot
+	for j := 1; j < m; j++ {
+		if h[j*m+j] > d1 {
+			d1 = h[j*m+j]
 		}
 	}
-	rank := m
-	var d1 float64
-	for r := range m {
-		p := r
-		for i := r + 1; i < m; i++ {
-			if s[i*m+i] > s[p*m+p] {
-				p = i
-			}
-		}
-		if r == 0 {
-			d1 = s[p*m+p]
-		}
-		// !(pivot > tol) also stops on a NaN pivot; with r = 0 it means
-		// an information matrix without a positive diagonal entry.
-		if !(s[p*m+p] > 1e-14*d1) || !(d1 > 0) {
-			rank = r
-			break
-		}
-		if p != r { // symmetric swap of rows and columns r and p
-			perm[r], perm[p] = perm[p], perm[r]
-			for j := range m {
-				s[r*m+j], s[p*m+j] = s[p*m+j], s[r*m+j]
-			}
-			for i := range m {
-				s[i*m+r], s[i*m+p] = s[i*m+p], s[i*m+r]
-			}
-		}
-		piv := s[r*m+r]
-		for i := r + 1; i < m; i++ {
-			for j := r + 1; j < m; j++ {
-				s[i*m+j] -= s[i*m+r] * s[r*m+j] / piv
-			}
-		}
-	}
+	piv := make([]int, m)
+	sym := blas64.Symmetric{Uplo: blas.Upper, N: m, Stride: m, Data: slices.Clone(h)}
+	u, rank, _ := lapack64.Pstrf(sym, piv, 1e-14*d1, make([]float64, 2*m))
 	if rank == m {
 		return nil
 	}
-	if rank == 0 {
+	if rank == 0 { // also a NaN or non-positive first pivot
 		return fault.New(fn, -1, "X", clv.ErrSingular, "the information matrix is zero: no column carries information")
 	}
-	// Express each aliased column through the kept ones: solve
-	// H_kk·c = H_k,a on the kept block.
-	kept := slices.Clone(perm[:rank])
-	slices.Sort(kept)
-	hk := mat.NewSymDense(rank, nil)
-	for i, a := range kept {
-		for j := i; j < rank; j++ {
-			hk.SetSym(i, j, full(a, kept[j]))
-		}
-	}
-	var chol mat.Cholesky
-	// The kept block passed the pivot test, but a Cholesky factorisation
-	// can still fail on it in rounding; the partners are then not named.
-	cholOK := chol.Factorize(hk)
-	aliased := slices.Clone(perm[rank:])
-	slices.Sort(aliased)
+	// Express each aliased column through the kept ones: with
+	// PᵀHP = UᵀU, H_kk·c = H_ka is U_kk·c = U_ka, one triangular solve on
+	// the factor's kept rows.
+	kept := blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: rank, Stride: m, Data: u.Data}
 	var msgs []string
+	aliased := slices.Clone(piv[rank:])
+	slices.Sort(aliased)
 	for _, a := range aliased {
-		rhs := mat.NewVecDense(rank, nil)
-		for i, c := range kept {
-			rhs.SetVec(i, full(c, a))
+		q := slices.Index(piv, a)
+		c := make([]float64, rank)
+		for i := range rank {
+			c[i] = u.Data[i*m+q]
 		}
-		var c mat.VecDense
-		var partners []string
-		if cholOK && chol.SolveVecTo(&c, rhs) == nil {
-			var maxC float64
-			for i := range rank {
-				maxC = math.Max(maxC, math.Abs(c.AtVec(i)))
-			}
-			for i, col := range kept {
-				if col > 0 && math.Abs(c.AtVec(i)) > 1e-6*maxC {
-					partners = append(partners, columnLabel(col-1, names))
-				}
+		blas64.Trsv(blas.NoTrans, kept, blas64.Vector{N: rank, Inc: 1, Data: c})
+		var maxC float64
+		for _, v := range c {
+			maxC = math.Max(maxC, math.Abs(v))
+		}
+		var partners []int
+		for i, col := range piv[:rank] {
+			if col > 0 && math.Abs(c[i]) > 1e-6*maxC {
+				partners = append(partners, col)
 			}
 		}
+		slices.Sort(partners)
 		label := "the intercept"
 		if a > 0 {
 			label = columnLabel(a-1, names)
 		}
-		if !cholOK {
-			msgs = append(msgs, label+" is collinear with other columns")
-		} else if len(partners) == 0 {
+		if len(partners) == 0 {
 			msgs = append(msgs, label+" is numerically constant")
-		} else {
-			msgs = append(msgs, label+" is collinear with "+strings.Join(partners, ", "))
+			continue
 		}
+		labels := make([]string, len(partners))
+		for i, col := range partners {
+			labels[i] = columnLabel(col-1, names)
+		}
+		msgs = append(msgs, label+" is collinear with "+strings.Join(labels, ", "))
 	}
 	return fault.New(fn, -1, "X", clv.ErrSingular, "%s", strings.Join(msgs, "; "))
 }

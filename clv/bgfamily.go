@@ -198,7 +198,7 @@ func warmStart(fn string, rows []row, shift float64, starts [][]float64) []float
 	if d.sumX == 0 {
 		return nil
 	}
-	est, _, _ := search(mlProblem{fn: fn, params: bgParams, starts: starts, n: n, negLL: d.negLL, hessian: d.eval}, nil)
+	est, _, _ := search(mlProblem{fn: fn, params: bgParams, starts: starts, n: n, negLL: d.negLL, hessian: d.eval}, defaultSettings)
 	return est // nil when the subsample fit failed outright
 }
 

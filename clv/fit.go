@@ -92,167 +92,114 @@ const gradTol = 1e-7
 // parameters have StdErr NaN and zero rows and columns in Cov, and
 // Fit.NumParams counts only the free ones, as the limiting model has them.
 func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
-	k := len(p.params)
-	if opt != nil {
-		if !(opt.Penalty >= 0) || math.IsInf(opt.Penalty, 1) {
-			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.Penalty", ErrInvalid, "is %v, want a finite λ ≥ 0", opt.Penalty)
-		}
-		if opt.MaxIterations < 0 {
-			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.MaxIterations", ErrInvalid, "is %d, want ≥ 0 (0: the default)", opt.MaxIterations)
-		}
-		if opt.Start != nil && len(opt.Start) != k {
-			return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.Start", ErrInvalid, "has %d values, want %d", len(opt.Start), k)
-		}
+	s, err := p.resolve(opt)
+	if err != nil {
+		return nil, Fit{}, err
 	}
-	if p.rows < k {
+	if k := len(p.params); p.rows < k {
 		return nil, Fit{}, fault.New(p.fn, -1, "", ErrEmpty, "%d distinct rows cannot identify %d parameters", p.rows, k)
 	}
-	est, fit, err := search(p, opt)
+	est, fit, err := search(p, s)
 	if est == nil {
-		return est, fit, err
+		return nil, fit, err
 	}
-	held := map[int]float64{}
-	high := map[int]bool{} // held at shapeMax rather than shapeMin
-	// next adds to held the shapes whose limit the last search is heading
-	// for: those out of range; failing that, after a search that stalled on
-	// the slope towards a limit, the shape whose bound fits best. A search
-	// the caller capped is left as it is.
-	capped := opt != nil && opt.MaxIterations > 0
-	next := func() bool {
-		switch {
-		case err != nil && (capped || !errors.Is(err, ErrNotConverged)):
-			return false
-		case p.outOfRange(est, held, high):
-			return true
-		case err != nil:
-			return p.boundaryCandidate(opt, est, fit, held, high)
-		}
-		return false
-	}
-	for grew := next(); grew; grew = next() {
-		var o FitOptions
-		if opt != nil {
-			o = *opt
-		}
-		o.Start = nil
-		if len(held) == k { // nothing left to fit: the limit is the model
-			est = make([]float64, k)
-			for j, v := range held {
-				est[j] = v
-			}
-			nan := make([]float64, k)
-			for j := range nan {
-				nan[j] = math.NaN()
-			}
-			fit, err = Fit{LogLikelihood: -p.negLL(est, nil), StdErr: nan, Converged: true, N: p.n, Penalized: o.Penalty > 0}, nil
-			break
-		}
-		var rest Fit
-		est, rest, err = search(p.hold(held, est), &o)
-		if est == nil {
-			return nil, rest, err
-		}
-		est, fit = p.release(held, est, rest)
-	}
-	if len(held) == 0 {
-		return est, fit, err
-	}
-	b := &BoundaryError{Func: p.fn, Err: ErrBoundary}
-	if err != nil {
-		b.Err = errors.Join(ErrBoundary, err)
-	}
-	for j := range k {
-		if v, ok := held[j]; ok {
-			pj := p.params[j]
-			limit := pj.low
-			if high[j] {
-				limit = pj.high
-			}
-			b.Params = append(b.Params, pj.name)
-			b.Held = append(b.Held, v)
-			b.Limits = append(b.Limits, limit)
+	b := boundary{p: p, refit: s.refit(), held: map[int]float64{}, high: map[int]bool{}}
+	for b.next(est, fit, err) {
+		if est, fit, err = b.fit(est); est == nil {
+			return nil, fit, err
 		}
 	}
-	return est, fit, b
+	return est, fit, b.classify(err)
 }
 
-// outOfRange adds to held (and high) every shape of est outside
-// [shapeMin, shapeMax], held at the bound it crossed, and reports whether
-// it added any.
-func (p mlProblem) outOfRange(est []float64, held map[int]float64, high map[int]bool) bool {
-	grew := false
-	for j, pj := range p.params {
-		if _, ok := held[j]; ok || !pj.shape {
-			continue
-		}
-		lo := p.lowerBound(j)
-		switch e := est[j] - lo; {
-		case e > shapeMax:
-			held[j], high[j], grew = lo+shapeMax, true, true
-		case e < shapeMin:
-			held[j], grew = lo+shapeMin, true
-		}
-	}
-	return grew
+// fitSettings are FitOptions checked and with the defaults filled in.
+type fitSettings struct {
+	penalty float64
+	start   []float64 // nil: the problem's own starts
+	// Iteration caps of one search from one start, per optimiser.
+	newtonIterations, bfgsIterations int
 }
 
-// lowerBound returns the lower bound of parameter j.
-func (p mlProblem) lowerBound(j int) float64 {
+// defaultSettings are the settings of a nil *FitOptions.
+var defaultSettings = fitSettings{newtonIterations: 100, bfgsIterations: 1000}
+
+// resolve checks opt against p and fills in the defaults.
+func (p mlProblem) resolve(opt *FitOptions) (fitSettings, error) {
+	s := defaultSettings
+	if opt == nil {
+		return s, nil
+	}
+	if !(opt.Penalty >= 0) || math.IsInf(opt.Penalty, 1) {
+		return s, fault.New(p.fn, -1, "FitOptions.Penalty", ErrInvalid, "is %v, want a finite λ ≥ 0", opt.Penalty)
+	}
+	if opt.MaxIterations < 0 {
+		return s, fault.New(p.fn, -1, "FitOptions.MaxIterations", ErrInvalid, "is %d, want ≥ 0 (0: the default)", opt.MaxIterations)
+	}
+	if k := len(p.params); opt.Start != nil && len(opt.Start) != k {
+		return s, fault.New(p.fn, -1, "FitOptions.Start", ErrInvalid, "has %d values, want %d", len(opt.Start), k)
+	}
+	s.penalty, s.start = opt.Penalty, opt.Start
+	if opt.MaxIterations > 0 {
+		s.newtonIterations, s.bfgsIterations = opt.MaxIterations, opt.MaxIterations
+	}
+	return s, nil
+}
+
+// refit returns the settings of a refit with some parameters held: the
+// caller's start no longer applies, the problem's own starts do.
+func (s fitSettings) refit() fitSettings {
+	s.start = nil
+	return s
+}
+
+// logSpace maps the search variables φ to the parameters
+// θ_j = lower_j + e^φ_j.
+type logSpace struct{ lower []float64 }
+
+// logSpace returns p's transform.
+func (p mlProblem) logSpace() logSpace {
 	if p.lower == nil {
-		return 0
+		return logSpace{make([]float64, len(p.params))}
 	}
-	return p.lower[j]
+	return logSpace{p.lower}
 }
 
-// boundaryCandidate holds each shape in turn at the bound it is heading for
-// and refits the rest; if such a fit converges and fits at least as well as
-// the failed search's estimate est, it records the best such shape in held
-// and high, so that maximize goes on from that limit.
-func (p mlProblem) boundaryCandidate(opt *FitOptions, est []float64, fit Fit, held map[int]float64, high map[int]bool) bool {
-	var o FitOptions
-	if opt != nil {
-		o = *opt
+// toTheta writes θ(φ) into theta.
+func (l logSpace) toTheta(phi, theta []float64) {
+	for j, f := range phi {
+		theta[j] = l.lower[j] + math.Exp(f)
 	}
-	o.Start = nil
-	best, bestLL := -1, fit.LogLikelihood-1e-8*p.n-1e-9*math.Abs(fit.LogLikelihood)
-	var bestV float64
-	var bestHigh bool
-	for j, pj := range p.params {
-		if _, ok := held[j]; ok || !pj.shape {
-			continue
-		}
-		lo := p.lowerBound(j)
-		up := est[j]-lo > 1
-		v := lo + shapeMin
-		if up {
-			v = lo + shapeMax
-		}
-		try := maps.Clone(held)
-		try[j] = v
-		if len(try) == len(p.params) {
-			continue
-		}
-		if _, f, _ := search(p.hold(try, est), &o); f.LogLikelihood > bestLL {
-			best, bestLL, bestV, bestHigh = j, f.LogLikelihood, v, up
-		}
+}
+
+// slope returns dθ_j/dφ_j = θ_j − lower_j.
+func (l logSpace) slope(theta []float64, j int) float64 { return theta[j] - l.lower[j] }
+
+// phiStarts returns the starts of a search in φ: s.start when set, else
+// p.starts. A start outside the parameter space is an error.
+func (p mlProblem) phiStarts(s fitSettings, l logSpace) ([][]float64, error) {
+	starts := p.starts
+	if s.start != nil {
+		starts = [][]float64{s.start}
 	}
-	if best < 0 {
-		return false
+	var phiStarts [][]float64
+	for _, st := range starts {
+		phi := make([]float64, len(st))
+		for j, v := range st {
+			if !(v > l.lower[j]) || math.IsInf(v, 1) {
+				return nil, fault.New(p.fn, -1, "FitOptions.Start", ErrInvalid, "value %d is %v, want > %v", j, v, l.lower[j])
+			}
+			phi[j] = math.Log(v - l.lower[j])
+		}
+		phiStarts = append(phiStarts, phi)
 	}
-	held[best], high[best] = bestV, bestHigh
-	return true
+	return phiStarts, nil
 }
 
 // hold returns p with the parameters in held fixed at their values: a
 // problem in the free parameters only, started from the free part of est.
 func (p mlProblem) hold(held map[int]float64, est []float64) mlProblem {
 	k := len(p.params)
-	var free []int
-	for j := range k {
-		if _, ok := held[j]; !ok {
-			free = append(free, j)
-		}
-	}
+	free := p.free(held)
 	pick := func(v []float64) []float64 {
 		if v == nil {
 			return nil
@@ -262,16 +209,6 @@ func (p mlProblem) hold(held map[int]float64, est []float64) mlProblem {
 			out[i] = v[j]
 		}
 		return out
-	}
-	full := func(theta []float64) []float64 {
-		th := make([]float64, k)
-		for j, v := range held {
-			th[j] = v
-		}
-		for i, j := range free {
-			th[j] = theta[i]
-		}
-		return th
 	}
 	q := p
 	q.params = make([]param, len(free))
@@ -286,9 +223,9 @@ func (p mlProblem) hold(held map[int]float64, est []float64) mlProblem {
 	gFull := make([]float64, k)
 	q.negLL = func(theta, grad []float64) float64 {
 		if grad == nil {
-			return p.negLL(full(theta), nil)
+			return p.negLL(withHeld(held, free, theta), nil)
 		}
-		v := p.negLL(full(theta), gFull)
+		v := p.negLL(withHeld(held, free, theta), gFull)
 		for i, j := range free {
 			grad[i] = gFull[j]
 		}
@@ -298,9 +235,9 @@ func (p mlProblem) hold(held map[int]float64, est []float64) mlProblem {
 		hFull := make([]float64, k*k)
 		q.hessian = func(theta, grad, hess []float64) float64 {
 			if grad == nil {
-				return p.hessian(full(theta), nil, nil)
+				return p.hessian(withHeld(held, free, theta), nil, nil)
 			}
-			v := p.hessian(full(theta), gFull, hFull)
+			v := p.hessian(withHeld(held, free, theta), gFull, hFull)
 			for i, j := range free {
 				grad[i] = gFull[j]
 				for l, m := range free {
@@ -317,19 +254,7 @@ func (p mlProblem) hold(held map[int]float64, est []float64) mlProblem {
 // parameters.
 func (p mlProblem) release(held map[int]float64, est []float64, f Fit) ([]float64, Fit) {
 	k := len(p.params)
-	idx := make([]int, 0, k) // free parameter i is idx[i]
-	for j := range k {
-		if _, ok := held[j]; !ok {
-			idx = append(idx, j)
-		}
-	}
-	out := make([]float64, k)
-	for j, v := range held {
-		out[j] = v
-	}
-	for i, j := range idx {
-		out[j] = est[i]
-	}
+	free := p.free(held)
 	if f.StdErr != nil {
 		se := make([]float64, k)
 		cov := make([][]float64, k)
@@ -337,136 +262,281 @@ func (p mlProblem) release(held map[int]float64, est []float64, f Fit) ([]float6
 			se[j] = math.NaN()
 			cov[j] = make([]float64, k)
 		}
-		for i, j := range idx {
+		for i, j := range free {
 			se[j] = f.StdErr[i]
-			for l, m := range idx {
+			for l, m := range free {
 				cov[j][m] = f.Cov[i][l]
 			}
 		}
 		f.StdErr, f.Cov = se, cov
 	}
-	return out, f
+	return withHeld(held, free, est), f
+}
+
+// free returns the indices of p's parameters that are not held, in order.
+func (p mlProblem) free(held map[int]float64) []int {
+	var free []int
+	for j := range p.params {
+		if _, ok := held[j]; !ok {
+			free = append(free, j)
+		}
+	}
+	return free
+}
+
+// withHeld returns all parameters: the held values, and v[i] at index
+// free[i].
+func withHeld(held map[int]float64, free []int, v []float64) []float64 {
+	th := make([]float64, len(held)+len(free))
+	for j, h := range held {
+		th[j] = h
+	}
+	for i, j := range free {
+		th[j] = v[i]
+	}
+	return th
 }
 
 // search runs the optimiser on p without the boundary rule of maximize.
-func search(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
-	var o FitOptions
-	if opt != nil {
-		o = *opt
+func search(p mlProblem, s fitSettings) ([]float64, Fit, error) {
+	l := p.logSpace()
+	starts, err := p.phiStarts(s, l)
+	if err != nil {
+		return nil, Fit{}, err
 	}
+	res, searchErr := p.optimize(s, l, starts)
 	k := len(p.params)
-	lower := p.lower
-	if lower == nil {
-		lower = make([]float64, k)
-	}
-	starts := p.starts
-	if o.Start != nil {
-		starts = [][]float64{o.Start}
-	}
-	toTheta := func(phi, theta []float64) {
-		for j, f := range phi {
-			theta[j] = lower[j] + math.Exp(f)
-		}
-	}
-	var phiStarts [][]float64
-	for _, s := range starts {
-		phi := make([]float64, k)
-		for j, v := range s {
-			if !(v > lower[j]) || math.IsInf(v, 1) {
-				return nil, Fit{}, fault.New(p.fn, -1, "FitOptions.Start", ErrInvalid, "value %d is %v, want > %v", j, v, lower[j])
-			}
-			phi[j] = math.Log(v - lower[j])
-		}
-		phiStarts = append(phiStarts, phi)
-	}
-
-	theta := make([]float64, k)
-	gTheta := make([]float64, k)
-	// objective J(φ)/N, with or without the penalty.
-	objective := func(penalty float64) optim.Func {
-		return func(phi, grad []float64) float64 {
-			toTheta(phi, theta)
-			if grad == nil {
-				return (p.negLL(theta, nil) + p.penalty(penalty, theta, nil)) / p.n
-			}
-			v := p.negLL(theta, gTheta) + p.penalty(penalty, theta, gTheta)
-			for j, t := range theta {
-				grad[j] = gTheta[j] * (t - lower[j]) / p.n
-			}
-			return v / p.n
-		}
-	}
-
-	var res optim.Result
-	searchErr := optim.ErrNotConverged
-	if p.hessian != nil {
-		newton := newtonObjective(p, o.Penalty, lower)
-		iters := 100
-		if o.MaxIterations > 0 {
-			iters = o.MaxIterations
-		}
-		for _, x0 := range phiStarts {
-			r := optim.Newton(newton, x0, iters, gradTol)
-			if r.Converged {
-				res, searchErr = r, nil
-				break
-			}
-		}
-	}
-	if searchErr != nil {
-		res, searchErr = optim.Minimize(objective(o.Penalty), phiStarts, o.MaxIterations, gradTol)
-	}
 	est := make([]float64, k)
-	toTheta(res.Phi, est)
+	l.toTheta(res.Phi, est)
 	fit := Fit{
 		LogLikelihood: -p.negLL(est, nil),
 		Iterations:    res.Iterations,
 		Converged:     res.Converged,
 		NumParams:     k,
 		N:             p.n,
-		Penalized:     o.Penalty > 0,
+		Penalized:     s.penalty > 0,
 	}
+	cov, se, covErr := p.stdErrors(l, res.Phi, est)
+	fit.Cov, fit.StdErr = cov, se
+	return est, fit, p.classify(&fit, searchErr, covErr)
+}
+
+// optimize minimises J(φ)/N from the starts: by damped Newton from each
+// start in turn when p has an analytic Hessian, and by BFGS with a Newton
+// polish (optim.Minimize) when it has none or no Newton search converged.
+// It returns the best point and optim.ErrNotConverged when no start met
+// gradTol.
+func (p mlProblem) optimize(s fitSettings, l logSpace, starts [][]float64) (optim.Result, error) {
+	if p.hessian != nil {
+		newton := newtonObjective(p, s.penalty, l)
+		for _, x0 := range starts {
+			if r := optim.Newton(newton, x0, s.newtonIterations, gradTol); r.Converged {
+				return r, nil
+			}
+		}
+	}
+	return optim.Minimize(objective(p, s.penalty, l), starts, s.bfgsIterations, gradTol)
+}
+
+// stdErrors returns the covariance and standard errors of θ at φ (θ = est)
+// by the delta method on the Hessian of the unpenalised total −LL in φ:
+// the exact one when p has an analytic Hessian, else central differences
+// of the analytic gradient.
+func (p mlProblem) stdErrors(l logSpace, phi, est []float64) ([][]float64, []float64, error) {
+	k := len(phi)
 	var h *mat.SymDense
-	switch unpenalized := objective(0); {
-	case p.hessian != nil:
+	if p.hessian != nil {
 		hs := make([]float64, k*k)
-		newtonObjective(p, 0, lower)(res.Phi, make([]float64, k), hs)
+		newtonObjective(p, 0, l)(phi, make([]float64, k), hs)
 		h = mat.NewSymDense(k, hs)
-	default:
-		h = optim.HessianFromGradient(unpenalized, res.Phi)
+	} else {
+		h = optim.HessianFromGradient(objective(p, 0, l), phi)
 	}
 	h.ScaleSym(p.n, h) // back to the total −LL
 	dTheta := make([]float64, k)
 	for j := range est {
-		dTheta[j] = est[j] - lower[j]
+		dTheta[j] = l.slope(est, j)
 	}
-	cov, se, covErr := optim.DeltaCov(h, dTheta)
-	fit.Cov, fit.StdErr = cov, se
-
-	switch {
-	case searchErr != nil:
-		return est, fit, fmt.Errorf("%s: %w after %d iterations (‖∇‖ above %g)", p.fn, ErrNotConverged, res.Iterations, gradTol)
-	case covErr != nil:
-		fit.Converged = false
-		return est, fit, fmt.Errorf("%s: %w: %v", p.fn, ErrNotConverged, covErr)
-	}
-	return est, fit, nil
+	return optim.DeltaCov(h, dTheta)
 }
 
-// newtonObjective returns J(φ)/N = (−LL(θ) + λ·Σθ²)/N with its gradient
-// and Hessian in φ, from p.hessian's derivatives in θ by the chain rule
-// for θ_j = lower_j + e^φ_j (e_j = θ_j − lower_j):
+// classify returns the error of a search whose Fit is fit: ErrNotConverged
+// when the optimiser stopped above gradTol (searchErr) or when the Hessian
+// at its optimum is not positive definite (covErr, which also clears
+// fit.Converged); nil otherwise.
+func (p mlProblem) classify(fit *Fit, searchErr, covErr error) error {
+	switch {
+	case searchErr != nil:
+		return fmt.Errorf("%s: %w after %d iterations (‖∇‖ above %g)", p.fn, ErrNotConverged, fit.Iterations, gradTol)
+	case covErr != nil:
+		fit.Converged = false
+		return fmt.Errorf("%s: %w: %v", p.fn, ErrNotConverged, covErr)
+	}
+	return nil
+}
+
+// boundary holds shapes at a bound of the parameter space while the fit
+// heads for a limit there, and refits the other parameters.
+type boundary struct {
+	p     mlProblem
+	refit fitSettings     // the settings of every refit
+	held  map[int]float64 // parameter index → the bound it is held at
+	high  map[int]bool    // held at shapeMax rather than shapeMin
+}
+
+// next adds to b.held the shapes whose limit the last search (est, fit,
+// err) is heading for, and reports whether it added any: the shapes out of
+// range; failing that, after a search that stalled (err wraps
+// ErrNotConverged) on the slope towards a limit, the shape whose bound fits
+// best. A search that ran out of iterations is left as it is: it did not
+// stall, it was stopped. (A search that did not converge is a BFGS one.)
+func (b *boundary) next(est []float64, fit Fit, err error) bool {
+	switch {
+	case err != nil && fit.Iterations >= b.refit.bfgsIterations:
+		return false
+	case b.outOfRange(est):
+		return true
+	case err != nil:
+		return b.candidate(est, fit)
+	}
+	return false
+}
+
+// outOfRange holds every free shape of est outside [shapeMin, shapeMax] at
+// the bound it crossed, and reports whether it held any.
+func (b *boundary) outOfRange(est []float64) bool {
+	l := b.p.logSpace()
+	grew := false
+	for j, pj := range b.p.params {
+		if _, ok := b.held[j]; ok || !pj.shape {
+			continue
+		}
+		lo := l.lower[j]
+		switch e := l.slope(est, j); {
+		case e > shapeMax:
+			b.held[j], b.high[j], grew = lo+shapeMax, true, true
+		case e < shapeMin:
+			b.held[j], grew = lo+shapeMin, true
+		}
+	}
+	return grew
+}
+
+// candidate holds each free shape in turn at the bound it is heading for
+// and refits the rest; if such a fit converges and fits at least as well
+// as the failed search's estimate est, it holds the best such shape, so
+// that maximize goes on from that limit, and reports true.
+func (b *boundary) candidate(est []float64, fit Fit) bool {
+	p := b.p
+	l := p.logSpace()
+	best, bestLL := -1, fit.LogLikelihood-1e-8*p.n-1e-9*math.Abs(fit.LogLikelihood)
+	var bestV float64
+	var bestHigh bool
+	for j, pj := range p.params {
+		if _, ok := b.held[j]; ok || !pj.shape {
+			continue
+		}
+		lo := l.lower[j]
+		up := l.slope(est, j) > 1
+		v := lo + shapeMin
+		if up {
+			v = lo + shapeMax
+		}
+		try := maps.Clone(b.held)
+		try[j] = v
+		if len(try) == len(p.params) {
+			continue
+		}
+		if _, f, _ := search(p.hold(try, est), b.refit); f.LogLikelihood > bestLL {
+			best, bestLL, bestV, bestHigh = j, f.LogLikelihood, v, up
+		}
+	}
+	if best < 0 {
+		return false
+	}
+	b.held[best], b.high[best] = bestV, bestHigh
+	return true
+}
+
+// fit refits the parameters that are not held, from est, and returns the
+// estimate and Fit of all parameters. With every parameter held the limit
+// is the model.
+func (b *boundary) fit(est []float64) ([]float64, Fit, error) {
+	p := b.p
+	k := len(p.params)
+	if len(b.held) == k {
+		est = withHeld(b.held, nil, nil)
+		nan := make([]float64, k)
+		for j := range nan {
+			nan[j] = math.NaN()
+		}
+		return est, Fit{LogLikelihood: -p.negLL(est, nil), StdErr: nan, Converged: true, N: p.n, Penalized: b.refit.penalty > 0}, nil
+	}
+	est, f, err := search(p.hold(b.held, est), b.refit)
+	if est == nil {
+		return nil, f, err
+	}
+	est, f = p.release(b.held, est, f)
+	return est, f, err
+}
+
+// classify returns the error of the fit: err (nil or ErrNotConverged) when
+// nothing is held, else a *BoundaryError naming the held parameters and
+// wrapping ErrBoundary, joined with err.
+func (b *boundary) classify(err error) error {
+	if len(b.held) == 0 {
+		return err
+	}
+	be := &BoundaryError{Func: b.p.fn, Err: ErrBoundary}
+	if err != nil {
+		be.Err = errors.Join(ErrBoundary, err)
+	}
+	for j, pj := range b.p.params {
+		if v, ok := b.held[j]; ok {
+			limit := pj.low
+			if b.high[j] {
+				limit = pj.high
+			}
+			be.Params = append(be.Params, pj.name)
+			be.Held = append(be.Held, v)
+			be.Limits = append(be.Limits, limit)
+		}
+	}
+	return be
+}
+
+// objective returns J(φ)/N = (−LL(θ) + λ·Σ(u_j·θ_j)²)/N and, when grad is
+// not nil, its gradient in φ by the chain rule ∂J/∂φ_j = ∂J/∂θ_j·e_j with
+// e_j = θ_j − lower_j.
+func objective(p mlProblem, penalty float64, l logSpace) optim.Func {
+	k := len(l.lower)
+	theta := make([]float64, k)
+	gTheta := make([]float64, k)
+	return func(phi, grad []float64) float64 {
+		l.toTheta(phi, theta)
+		if grad == nil {
+			return (p.negLL(theta, nil) + p.penalty(penalty, theta, nil)) / p.n
+		}
+		v := p.negLL(theta, gTheta) + p.penalty(penalty, theta, gTheta)
+		for j := range theta {
+			grad[j] = gTheta[j] * l.slope(theta, j) / p.n
+		}
+		return v / p.n
+	}
+}
+
+// newtonObjective returns J(φ)/N = (−LL(θ) + λ·Σ(u_j·θ_j)²)/N with its
+// gradient and Hessian in φ, from p.hessian's derivatives in θ by the
+// chain rule for θ_j = lower_j + e^φ_j (e_j = θ_j − lower_j):
 //
 //	∂J/∂φ_j = F_j·e_j,   ∂²J/∂φ_j∂φ_k = F_jk·e_j·e_k + [j = k]·F_j·e_j
-func newtonObjective(p mlProblem, penalty float64, lower []float64) optim.FuncHess {
-	k := len(lower)
+func newtonObjective(p mlProblem, penalty float64, l logSpace) optim.FuncHess {
+	k := len(l.lower)
 	theta := make([]float64, k)
 	gTheta := make([]float64, k)
 	hTheta := make([]float64, k*k)
 	return func(phi, grad, hess []float64) float64 {
-		for j, f := range phi {
-			theta[j] = lower[j] + math.Exp(f)
-		}
+		l.toTheta(phi, theta)
 		if grad == nil {
 			return (p.hessian(theta, nil, nil) + p.penalty(penalty, theta, nil)) / p.n
 		}
@@ -477,10 +547,10 @@ func newtonObjective(p mlProblem, penalty float64, lower []float64) optim.FuncHe
 			}
 		}
 		for j := range k {
-			ej := theta[j] - lower[j]
+			ej := l.slope(theta, j)
 			grad[j] = gTheta[j] * ej / p.n
-			for l := range k {
-				hess[j*k+l] = hTheta[j*k+l] * ej * (theta[l] - lower[l]) / p.n
+			for m := range k {
+				hess[j*k+m] = hTheta[j*k+m] * ej * l.slope(theta, m) / p.n
 			}
 			hess[j*k+j] += gTheta[j] * ej / p.n
 		}

@@ -213,3 +213,79 @@ func TestEvaluateHoldoutHugeMaxFrequency(t *testing.T) {
 	assert.Equal(t, 2, ev.Groups[2].Frequency)
 	assert.Equal(t, 1.0, ev.Groups[2].Customers)
 }
+
+// FitOptions.MaxIterations caps every search of every model, the Newton
+// polish after BFGS included, so Fit.Iterations never exceeds it (the
+// polish used to add up to 20 steps, and a cap of 1 converged). Too few
+// iterations to converge return the best estimate with ErrNotConverged.
+func TestMaxIterationsCapsEverySearch(t *testing.T) {
+	cs := must(clv.SimulateBGNBDCustomers(clv.BGNBD{R: 0.5, Alpha: 5, A: 0.8, B: 2.5},
+		clv.CustomerSimulationOptions{Customers: 2000, Period: week, Seed: 11, Continuous: true, Spend: ggPub}))
+	discrete := must(clv.SimulateBGBB(clv.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.78},
+		clv.BGBBSimulationOptions{Customers: 2000, Opportunities: 6, Seed: 11}))
+	alive := must(clv.SimulateShiftedBetaGeometric(clv.ShiftedBetaGeometric{Alpha: 0.7, Beta: 1.2},
+		clv.CohortSimulationOptions{Size: 2000, Periods: 8, Seed: 11}))
+	fits := map[string]func(*clv.FitOptions) ([]float64, clv.Fit, error){
+		"BGNBD": func(o *clv.FitOptions) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitBGNBD(cs, o)
+			return []float64{m.R, m.Alpha, m.A, m.B}, f, err
+		},
+		"MBGNBD": func(o *clv.FitOptions) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitMBGNBD(cs, o)
+			return []float64{m.R, m.Alpha, m.A, m.B}, f, err
+		},
+		"ParetoNBD": func(o *clv.FitOptions) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitParetoNBD(cs, o)
+			return []float64{m.R, m.Alpha, m.S, m.Beta}, f, err
+		},
+		"BGBB": func(o *clv.FitOptions) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitBGBB(discrete, o)
+			return []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, f, err
+		},
+		"GammaGamma": func(o *clv.FitOptions) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitGammaGamma(cs, o)
+			return []float64{m.P, m.Q, m.Gamma}, f, err
+		},
+		"sBG": func(o *clv.FitOptions) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitShiftedBetaGeometric(alive, o)
+			return []float64{m.Alpha, m.Beta}, f, err
+		},
+	}
+	for name, fit := range fits {
+		_, free, err := fit(nil)
+		require.NoError(t, err, name)
+		for _, limit := range []int{1, 2, 3} {
+			est, f, err := fit(&clv.FitOptions{MaxIterations: limit})
+			require.ErrorIs(t, err, clv.ErrNotConverged, "%s, cap %d", name, limit)
+			assert.False(t, f.Converged, "%s, cap %d", name, limit)
+			assert.LessOrEqual(t, f.Iterations, limit, "%s, cap %d", name, limit)
+			assert.Less(t, f.LogLikelihood, free.LogLikelihood, "%s, cap %d", name, limit)
+			for _, v := range est {
+				assert.True(t, v > 0 && !math.IsInf(v, 0), "%s, cap %d: %v", name, limit, est)
+			}
+		}
+		_, f, err := fit(&clv.FitOptions{MaxIterations: free.Iterations})
+		require.NoError(t, err, "%s: a cap the free fit meets", name)
+		assert.Equal(t, free.Iterations, f.Iterations, name)
+	}
+}
+
+// A cap that a stalled search stays below changes nothing: the fit heading
+// for R → ∞ stalls and is refitted at the limit with MaxIterations 100 as
+// with the defaults (any cap used to turn the search for a limit off). A
+// search the cap stops is returned as it is.
+func TestMaxIterationsAboveAStallKeepsTheBoundaryRule(t *testing.T) {
+	truth := clv.BGNBD{R: 1e6, Alpha: 1e6 / 0.4, A: 0.8, B: 2.5}
+	cs := must(clv.SimulateBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 20_000, Period: week, Seed: 7, Continuous: true}))
+	want, wantFit, err := clv.FitBGNBD(cs, nil)
+	require.ErrorIs(t, err, clv.ErrBoundary)
+	got, gotFit, err := clv.FitBGNBD(cs, &clv.FitOptions{MaxIterations: 100})
+	require.ErrorIs(t, err, clv.ErrBoundary)
+	assert.Equal(t, want, got)
+	assert.Equal(t, wantFit.Iterations, gotFit.Iterations)
+
+	_, f, err := clv.FitBGNBD(cs, &clv.FitOptions{MaxIterations: 5})
+	require.ErrorIs(t, err, clv.ErrNotConverged)
+	assert.NotErrorIs(t, err, clv.ErrBoundary)
+	assert.Equal(t, 5, f.Iterations)
+}

@@ -45,7 +45,7 @@ func (c Customer) weight() float64 {
 type Fit struct {
 	LogLikelihood float64
 	StdErr        []float64
-	Iterations    int
+	Iterations    int // of the search that produced the estimate (see FitOptions.MaxIterations)
 	Converged     bool
 
 	Cov       [][]float64 // covariance of the natural-scale parameters
@@ -72,10 +72,19 @@ type FitOptions struct {
 	// parameter order (e.g. r, α, a, b). Otherwise each model tries its own
 	// set of starts and keeps the best.
 	Start []float64
-	// MaxIterations caps the optimiser's major iterations per start
-	// (default 1000). A capped search that stops early is returned with
-	// ErrNotConverged as it is, without the search for a limit of the
-	// parameter space that an uncapped one gets (see BoundaryError).
+	// MaxIterations caps the iterations of each search from one start; 0
+	// means the defaults and a negative cap is an error. BG/NBD and MBG/NBD first search by
+	// damped Newton (default 100 iterations); if no start converges they,
+	// like every other model (Pareto/NBD, BG/BB, Gamma-Gamma, sBG), search
+	// by quasi-Newton (BFGS) iterations plus Newton steps that polish the
+	// end point (default 1000 in all). A set cap applies to each of these
+	// searches and to each refit at a limit of the parameter space (see
+	// BoundaryError). Fit.Iterations counts the iterations of the one
+	// search that produced the estimate (after a refit, the refit's alone),
+	// so it never exceeds the cap. A search that runs out of iterations is
+	// returned as it is with ErrNotConverged; one that stalls before its
+	// cap is checked for a limit of the parameter space, as with the
+	// defaults.
 	MaxIterations int
 	// ConstrainQ applies to FitGammaGamma only: it fits q = 1 + e^φ so that
 	// the mean spend p·γ/(q−1) exists (lifetimes' q_constraint).

@@ -3,6 +3,29 @@
 // polish, a Hessian from the analytic gradient, damped Newton with an
 // analytic Hessian, and delta-method standard errors
 // on the log-parameter scale.
+//
+// It runs gonum's optimize.BFGS and factorises with mat.Cholesky, and adds
+// what gonum does not do:
+//
+//   - Minimize tries several starts and keeps the first that converges,
+//     else the best point; it computes value and gradient in one call
+//     (optimize.Problem asks for them separately) and reads a NaN value as
+//     +Inf, so line searches back off from outside a likelihood's domain.
+//   - After BFGS, a Newton polish takes the gradient from the tolerance to
+//     round-off, typically in one step (median ‖∇J‖∞ from 3e-8 to 2e-14
+//     on the convergence sweep). It accepts a step when J does not rise and
+//     ‖∇J‖ falls; gonum's line searches need J to fall measurably, which
+//     it no longer does there.
+//   - Newton caps each step at 3 in every coordinate (a factor e³ in a
+//     parameter) and shifts the Hessian by multiples of its own diagonal
+//     scale. optimize.Newton (absolute shifts from 0.001, no step cap),
+//     tried in its place with either line search, converged on the same
+//     sweep fits but stopped MBG/NBD on CDNOW 3e-6 (relative) from R's
+//     estimate, outside the reference test's 2e-6.
+//   - HessianFromGradient steps by 1e-5·max(1, |φ_j|) in each coordinate;
+//     diff/fd.Jacobian takes one absolute step for all, whose rounding
+//     error reached 0.2% in the standard errors of a Pareto/NBD fit with
+//     β ≈ 1600 (φ ≈ 7.4).
 package optim
 
 import (
@@ -23,7 +46,7 @@ type Func func(phi, grad []float64) float64
 type Result struct {
 	Phi        []float64
 	Value      float64
-	Iterations int  // major iterations of the search that produced Phi, plus Newton steps
+	Iterations int  // steps of the search that produced Phi: BFGS iterations plus polish steps, or Newton steps
 	Converged  bool // the gradient test passed at Phi
 }
 
@@ -33,13 +56,11 @@ var ErrNotConverged = errors.New("optim: no start converged")
 
 // Minimize searches from each start in turn with BFGS and a Newton polish,
 // and stops at the first start that converges (‖∇J‖∞ ≤ gradTol). If none
-// does, it returns the best point found and ErrNotConverged. maxIter caps
-// the BFGS iterations per start (0 means 1000). Callers should scale J so
-// that gradTol is meaningful (the models divide a total by Σw).
+// does, it returns the best point found and ErrNotConverged. maxIter > 0
+// caps the BFGS iterations and polish steps together, per start. Callers
+// should scale J so that gradTol is meaningful (the models divide a total
+// by Σw).
 func Minimize(f Func, starts [][]float64, maxIter int, gradTol float64) (Result, error) {
-	if maxIter <= 0 {
-		maxIter = 1000
-	}
 	best := Result{Value: math.Inf(1)}
 	for _, x0 := range starts {
 		res := searchFrom(f, x0, maxIter, gradTol)
@@ -83,32 +104,35 @@ func searchFrom(f Func, x0 []float64, maxIter int, gradTol float64) Result {
 	}
 	settings := &optimize.Settings{
 		GradientThreshold: gradTol,
-		MajorIterations:   maxIter,
+		MajorIterations:   maxIter + 1, // gonum counts the start as one
 		Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 50},
 	}
 	start := append([]float64(nil), x0...)
 	res, err := optimize.Minimize(p, start, settings, &optimize.BFGS{})
 	out := Result{Phi: start, Value: safe(start, nil)}
 	if res != nil && (err == nil || res.F < out.Value) && !math.IsInf(res.F, 0) {
-		out = Result{Phi: res.X, Value: res.F, Iterations: res.Stats.MajorIterations}
+		out = Result{Phi: res.X, Value: res.F, Iterations: max(0, res.Stats.MajorIterations-1)}
 	}
 	g := make([]float64, n)
 	out.Value = safe(out.Phi, g)
-	steps := polish(safe, &out, g)
+	steps := polish(safe, &out, g, min(maxPolishSteps, maxIter-out.Iterations))
 	out.Iterations += steps
 	out.Converged = infNorm(g) <= gradTol && !math.IsInf(out.Value, 0)
 	return out
 }
 
-// polish takes Newton steps with a finite-difference Hessian while they
-// lower J and the gradient is above round-off, updating r and g in place.
-// It returns the number of steps taken.
-func polish(f Func, r *Result, g []float64) int {
+// maxPolishSteps caps the Newton steps of a polish.
+const maxPolishSteps = 20
+
+// polish takes up to maxSteps Newton steps with a finite-difference
+// Hessian while they lower J and the gradient is above round-off, updating
+// r and g in place. It returns the number of steps taken.
+func polish(f Func, r *Result, g []float64, maxSteps int) int {
 	n := len(r.Phi)
 	trial := make([]float64, n)
 	tg := make([]float64, n)
 	steps := 0
-	for ; steps < 20; steps++ {
+	for ; steps < maxSteps; steps++ {
 		if infNorm(g) < 1e-11 {
 			break
 		}
