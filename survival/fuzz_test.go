@@ -232,9 +232,3 @@ func sameObs(a, b survival.Observation) bool {
 	return math.Float64bits(a.Time) == math.Float64bits(b.Time) && a.Event == b.Event &&
 		math.Float64bits(a.Entry) == math.Float64bits(b.Entry) && math.Float64bits(a.Weight) == math.Float64bits(b.Weight)
 }
-
-// allValid reports whether KaplanMeier accepts obs.
-func allValid(obs []survival.Observation) bool {
-	_, err := survival.KaplanMeier(obs, nil)
-	return err == nil
-}

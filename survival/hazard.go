@@ -35,11 +35,7 @@ type CumHazard struct {
 // plain d/(n·n) is +Inf with weights of 1e-300 and 0 with weights of 1e300).
 func NelsonAalen(obs []Observation, opt *Options) (*CumHazard, error) {
 	const fn = "survival.NelsonAalen"
-	o, err := opt.resolve(fn)
-	if err != nil {
-		return nil, err
-	}
-	t, err := buildTable(fn, obs, o.ExactTimes)
+	o, t, err := buildTable(fn, obs, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -155,11 +155,7 @@ type Curve struct {
 // valid: S stays 1 and the median is NaN.
 func KaplanMeier(obs []Observation, opt *Options) (*Curve, error) {
 	const fn = "survival.KaplanMeier"
-	o, err := opt.resolve(fn)
-	if err != nil {
-		return nil, err
-	}
-	t, err := buildTable(fn, obs, o.ExactTimes)
+	o, t, err := buildTable(fn, obs, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -210,21 +206,26 @@ func KaplanMeier(obs []Observation, opt *Options) (*Curve, error) {
 	return c, nil
 }
 
-// buildTable validates obs and builds its life table.
-func buildTable(fn string, obs []Observation, exact bool) (table, error) {
+// buildTable checks opt, validates obs and builds its life table: the
+// common start of KaplanMeier and NelsonAalen.
+func buildTable(fn string, obs []Observation, opt *Options) (Options, table, error) {
+	o, err := opt.resolve(fn)
+	if err != nil {
+		return o, table{}, err
+	}
 	if len(obs) == 0 {
-		return table{}, fault.New(fn, -1, "", ErrEmpty, "no observations")
+		return o, table{}, fault.New(fn, -1, "", ErrEmpty, "no observations")
 	}
 	total := 0.0
 	g, err := prepare(fn, -1, obs, nil, 0, &total)
 	if err != nil {
-		return table{}, err
+		return o, table{}, err
 	}
-	s := newSweep([]groupData{g}, exact)
+	s := newSweep([]groupData{g}, o.ExactTimes)
 	if err := checkIntervals(fn, s, [][]Observation{obs}, nil, 0, false); err != nil {
-		return table{}, err
+		return o, table{}, err
 	}
-	return tabulate(s), nil
+	return o, tabulate(s), nil
 }
 
 // band returns the pointwise confidence limits of S given q = 1 − S, the
