@@ -4,8 +4,9 @@ import "github.com/ltvgo/ltv/internal/fault"
 
 // Sentinel errors. Every error this package returns wraps one of them; test
 // with errors.Is. They are shared with the rest of ltv: ErrEmpty is
-// clv.ErrEmpty, ErrInvalid is clv.ErrInvalid and ErrSingular is
-// clv.ErrSingular, so one errors.Is test serves errors from every package.
+// clv.ErrEmpty, ErrInvalid is clv.ErrInvalid, ErrSingular is
+// clv.ErrSingular and ErrNotConverged is clv.ErrNotConverged, so one
+// errors.Is test serves errors from every package.
 var (
 	// ErrEmpty: there is nothing to estimate (no observations, or fewer
 	// than two groups with expected events in a log-rank test).
@@ -18,6 +19,10 @@ var (
 	// ErrSingular: a variance matrix is singular (rank deficient), as the
 	// log-rank variance of two groups whose risk sets are collinear.
 	ErrSingular = fault.ErrSingular
+	// ErrNotConverged: an iterative fit stopped before its convergence
+	// test passed; the fit returned with it is the best estimate reached.
+	// It is not wrapped in a *DataError (no input value is to blame).
+	ErrNotConverged = fault.ErrNotConverged
 )
 
 // DataError reports one bad input value or setting and where it is. It is

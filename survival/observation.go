@@ -64,6 +64,15 @@ func (o Observation) check() (field, reason string) {
 	return "", ""
 }
 
+// checkLogTime is check for models of log T, which also need Time > 0
+// (R's survreg rejects Time = 0 for its log-time distributions).
+func (o Observation) checkLogTime() (field, reason string) {
+	if field, reason = o.check(); field == "" && o.Time == 0 {
+		return "Time", "is 0 (a log-time model needs Time > 0)"
+	}
+	return field, reason
+}
+
 // Streams of one group: the exit times of events, the exit times of
 // censorings and the late-entry times, each sorted ascending.
 const (
