@@ -321,57 +321,19 @@ func (d *aftData) params() int {
 // logLik is the newtonObjective of the fit: ℓ(θ), and its gradient and
 // Hessian when grad is not nil.
 func (d *aftData) logLik(theta, grad, hess []float64) float64 {
-	m := d.k + 1 // location parameters
-	np := d.params()
 	s := d.logScale
 	if !d.fixed {
-		s = theta[m]
+		s = theta[d.k+1]
 	}
 	sigma := math.Exp(s)
-	if grad != nil {
-		clear(grad)
-		clear(hess)
-	}
-	u := make([]float64, m)
-	u[0] = 1
-	ll := 0.0
-	for i, y := range d.logT {
-		eta := theta[0]
-		if m > 1 {
-			row, mu, invSD := d.x[i][:d.k], d.mu[:d.k], d.invSD[:d.k]
-			for j, v := range row {
-				uj := (v - mu[j]) * invSD[j]
-				u[j+1] = uj
-				eta += theta[j+1] * uj
-			}
-		}
-		entry := math.Inf(-1)
+	noEntry := math.Inf(-1)
+	ll := d.sweep(theta, !d.fixed, grad, hess, func(i int, eta float64) rowTerms {
+		entry := noEntry
 		if d.logEntry != nil {
 			entry = d.logEntry[i]
 		}
-		w := d.w[i]
-		r := d.dist.rowTerms(y, entry, d.event[i], eta, sigma, s)
-		ll += w * r.l
-		if grad == nil {
-			continue
-		}
-		wa, wc, wd := w*r.a, w*r.c, w*r.d
-		for j, uj := range u {
-			grad[j] += wa * uj
-			cu := wc * uj
-			h := hess[j*np : j*np+m]
-			for l := j; l < m; l++ {
-				h[l] += cu * u[l]
-			}
-			if !d.fixed {
-				hess[j*np+m] += wd * uj
-			}
-		}
-		if !d.fixed {
-			grad[m] += w * r.b
-			hess[m*np+m] += w * r.e
-		}
-	}
+		return d.dist.rowTerms(d.logT[i], entry, d.event[i], eta, sigma, s)
+	})
 	if math.IsNaN(ll) {
 		return math.Inf(-1)
 	}
@@ -497,25 +459,18 @@ func (d *aftData) workingMoments(s float64) (xtwx, xtwz []float64) {
 		work[i].weight = -r.c
 		work[i].shift = r.a / -r.c
 	}
-	xtwx, xtwz = make([]float64, m*m), make([]float64, m)
-	u := make([]float64, m)
-	u[0] = 1
-	for i, y := range d.logT {
-		for j := 1; j < m; j++ {
-			u[j] = (d.x[i][j-1] - d.mu[j-1]) * d.invSD[j-1]
-		}
+	// The sweep sums Σ w·a·u and Σ w·c·u·uᵀ: a = W·z and c = −W give
+	// XᵀWz and −XᵀWX.
+	xtwz, xtwx = make([]float64, m), make([]float64, m*m)
+	d.sweep(make([]float64, m), false, xtwz, xtwx, func(i int, _ float64) rowTerms {
 		wk := work[0]
 		if d.event[i] {
 			wk = work[1]
 		}
-		ww := d.w[i] * wk.weight
-		zr := y + wk.shift
-		for j, uj := range u {
-			xtwz[j] += ww * zr * uj
-			for l := j; l < m; l++ {
-				xtwx[j*m+l] += ww * uj * u[l]
-			}
-		}
+		return rowTerms{a: wk.weight * (d.logT[i] + wk.shift), c: -wk.weight}
+	})
+	for i := range xtwx {
+		xtwx[i] = -xtwx[i]
 	}
 	return xtwx, xtwz
 }
