@@ -108,8 +108,9 @@ func (m *AFT) AIC() float64 {
 //   - a constant column, or one that is a linear combination of the
 //     intercept and the columns before it, or an information matrix that
 //     is not positive definite at the estimate: ErrSingular;
-//   - no convergence within MaxIterations: the last estimate together with
-//     an error wrapping ErrNotConverged.
+//   - no convergence of either fit within MaxIterations: the last estimate
+//     (its Cov and StdErr NaN where the information matrix is singular
+//     there) together with an error wrapping ErrNotConverged.
 func FitAFT(obs []Observation, X [][]float64, dist AFTDist, opt *AFTOptions) (*AFT, error) {
 	const fn = "survival.FitAFT"
 	o, err := aftOptions(fn, dist, opt)
@@ -125,10 +126,6 @@ func FitAFT(obs []Observation, X [][]float64, dist AFTDist, opt *AFTOptions) (*A
 	null := *d
 	null.k = 0
 	nullFit := maximize(null.logLik, null.nullStart(), o.MaxIterations, tol)
-	if !nullFit.converged && d.k > 0 {
-		return nil, fmt.Errorf("%s: %w: the intercept-only model did not converge in %d iterations",
-			fn, ErrNotConverged, o.MaxIterations)
-	}
 	full := nullFit
 	if d.k > 0 {
 		start, err := d.fullStart(fn, nullFit.theta)
@@ -143,7 +140,10 @@ func FitAFT(obs []Observation, X [][]float64, dist AFTDist, opt *AFTOptions) (*A
 			Reason: "gives an information matrix that is not positive definite at the estimate", Err: ErrSingular}
 	}
 	m := d.result(full, cov, nullFit.value)
-	if !full.converged {
+	switch {
+	case !nullFit.converged && d.k > 0:
+		return m, fmt.Errorf("%s: %w: the intercept-only model stopped after %d iterations", fn, ErrNotConverged, nullFit.iterations)
+	case !full.converged:
 		return m, fmt.Errorf("%s: %w in %d iterations (log-likelihood %g)", fn, ErrNotConverged, full.iterations, full.value)
 	}
 	return m, nil

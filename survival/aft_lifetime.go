@@ -69,6 +69,9 @@ func (l Lifetime) z(t float64) (z, sigma float64) {
 //	Survival(t) = NaN if t < 0 or t is NaN, or l is invalid (unknown Dist, Scale ≤ 0, non-finite Location)
 func (l Lifetime) Survival(t float64) float64 {
 	z, _ := l.z(t)
+	if math.IsInf(z, 1) {
+		return 0
+	}
 	v, _, _ := l.Dist.logSurvival(z)
 	return math.Exp(v)
 }
@@ -81,6 +84,7 @@ func (l Lifetime) Survival(t float64) float64 {
 //
 //	Hazard(t) = e^(−η) for Exponential, at every t ≥ 0
 //	Hazard(0) = 0, e^(−η) or +Inf for Weibull and log-logistic with σ < 1, σ = 1 or σ > 1; 0 for log-normal
+//	Hazard(+Inf) = +Inf, e^(−η) or 0 for Weibull with σ < 1, σ = 1 or σ > 1; 0 for log-normal and log-logistic
 //	Hazard(t) = NaN if t < 0 or t is NaN, or l is invalid
 func (l Lifetime) Hazard(t float64) float64 {
 	z, sigma := l.z(t)
@@ -97,6 +101,12 @@ func (l Lifetime) Hazard(t float64) float64 {
 		return 0
 	case t == 0:
 		return math.Inf(1)
+	case math.IsInf(t, 1) && l.Dist == Weibull && sigma == 1:
+		return math.Exp(-l.Location)
+	case math.IsInf(t, 1) && l.Dist == Weibull && sigma < 1:
+		return math.Inf(1)
+	case math.IsInf(t, 1):
+		return 0
 	}
 	var logHaz float64 // log of the hazard of ε at z
 	switch l.Dist {

@@ -100,3 +100,69 @@ func fmtG(v ...float64) string {
 	}
 	return s
 }
+
+// TestLifetimeSpecialCases checks the "Special cases are:" lists.
+func TestLifetimeSpecialCases(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	w := func(eta, sigma float64) survival.Lifetime {
+		return survival.Lifetime{Dist: survival.Weibull, Location: eta, Scale: sigma}
+	}
+	ll := func(sigma float64) survival.Lifetime {
+		return survival.Lifetime{Dist: survival.LogLogistic, Location: 1, Scale: sigma}
+	}
+	exp := survival.Lifetime{Dist: survival.Exponential, Location: 2, Scale: 7} // Scale ignored
+	ln := survival.Lifetime{Dist: survival.LogNormal, Location: 1, Scale: 0.5}
+	for _, tc := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"S(0)", w(2, 0.7).Survival(0), 1},
+		{"S(+Inf)", ln.Survival(inf), 0},
+		{"S(-1)", w(2, 0.7).Survival(-1), nan},
+		{"S with Scale 0", w(2, 0).Survival(1), nan},
+		{"S with unknown Dist", survival.Lifetime{Dist: 9, Scale: 1}.Survival(1), nan},
+		{"S with Location NaN", w(nan, 1).Survival(1), nan},
+		{"exponential h(t) = e^-η", exp.Hazard(13), math.Exp(-2)},
+		{"exponential S ignores Scale", exp.Survival(3), math.Exp(-3 * math.Exp(-2))},
+		{"exponential mean", exp.Mean(), math.Exp(2)},
+		{"exponential residual life is the mean", exp.ResidualLife(50), math.Exp(2)},
+		{"Weibull h(0), σ < 1", w(2, 0.7).Hazard(0), 0},
+		{"Weibull h(0), σ = 1", w(2, 1).Hazard(0), math.Exp(-2)},
+		{"Weibull h(0), σ > 1", w(2, 1.5).Hazard(0), inf},
+		{"log-logistic h(0), σ = 1", ll(1).Hazard(0), math.Exp(-1)},
+		{"log-normal h(0)", ln.Hazard(0), 0},
+		{"Weibull h(+Inf), σ < 1", w(2, 0.7).Hazard(inf), inf},
+		{"Weibull h(+Inf), σ > 1", w(2, 1.5).Hazard(inf), 0},
+		{"log-logistic h(+Inf)", ll(0.5).Hazard(inf), 0},
+		{"h(NaN)", ln.Hazard(nan), nan},
+		{"Q(0)", ln.Quantile(0), 0},
+		{"Q(1)", ln.Quantile(1), inf},
+		{"Q(1.5)", ln.Quantile(1.5), nan},
+		{"Median is e^η for symmetric ε", ln.Median(), math.E},
+		{"log-logistic mean, σ = 1", ll(1).Mean(), inf},
+		{"log-logistic residual life, σ = 2", ll(2).ResidualLife(5), inf},
+		{"residual life at +Inf", w(2, 1).ResidualLife(inf), nan},
+		{"restricted, τ = 0", ln.RestrictedResidualLife(3, 0), 0},
+		{"restricted, τ < 0", ln.RestrictedResidualLife(3, -1), nan},
+		{"restricted, τ = +Inf", ln.RestrictedResidualLife(3, inf), ln.ResidualLife(3)},
+		{"restricted log-logistic σ = 2 is finite", ll(2).RestrictedResidualLife(5, 100), ll(2).RestrictedResidualLife(5, 100)},
+	} {
+		if math.IsNaN(tc.want) {
+			require.Truef(t, math.IsNaN(tc.got), "%s: %g", tc.name, tc.got)
+			continue
+		}
+		if tc.want == 0 || math.IsInf(tc.want, 0) {
+			require.Equalf(t, tc.want, tc.got, tc.name)
+			continue
+		}
+		require.InEpsilonf(t, tc.want, tc.got, 1e-14, tc.name)
+	}
+	r := ll(2).RestrictedResidualLife(5, 100)
+	require.True(t, r > 0 && r < 100, "%g", r)
+
+	m := &survival.AFT{Dist: survival.LogNormal, Intercept: 1, Coef: []float64{0.5, -1}, Scale: 0.5}
+	require.Equal(t, survival.Lifetime{Dist: survival.LogNormal, Location: 1 + 0.5*2 - 1*3, Scale: 0.5}, m.For([]float64{2, 3}))
+	for _, x := range [][]float64{{1}, {1, 2, 3}, {1, math.Inf(1)}, {nan, 1}} {
+		require.True(t, math.IsNaN(m.For(x).Survival(1)), "%v", x)
+	}
+}
