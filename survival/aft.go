@@ -325,14 +325,14 @@ func (d *aftData) logLik(theta, grad, hess []float64) float64 {
 	if !d.fixed {
 		s = theta[d.k+1]
 	}
-	sigma := math.Exp(s)
+	inv := math.Exp(-s) // 1/σ
 	noEntry := math.Inf(-1)
 	ll := d.sweep(theta, !d.fixed, grad, hess, func(i int, eta float64) rowTerms {
 		entry := noEntry
 		if d.logEntry != nil {
 			entry = d.logEntry[i]
 		}
-		return d.dist.rowTerms(d.logT[i], entry, d.event[i], eta, sigma, s)
+		return d.dist.terms(d.logT[i], entry, d.event[i], eta, s, inv)
 	})
 	if math.IsNaN(ll) {
 		return math.Inf(-1)
@@ -344,15 +344,15 @@ func (d *aftData) logLik(theta, grad, hess []float64) float64 {
 // in s = log σ (b, e) and the cross derivative d.
 type rowTerms struct{ l, a, b, c, d, e float64 }
 
-// rowTerms returns the log-likelihood terms of a row with log exit time y
+// terms returns the log-likelihood terms of a row with log exit time y
 // (an event or a censoring) and log entry time entry (−Inf for none) at
-// linear predictor eta and scale sigma = e^s. For a term q(z) with
+// linear predictor eta, s = log σ and inv = 1/σ. For a term q(z) with
 // z = (y − η)/σ:
 //
 //	∂q/∂η = −q′/σ   ∂q/∂s = −q′·z   ∂²q/∂η² = q″/σ²   ∂²q/∂η∂s = (q″z + q′)/σ   ∂²q/∂s² = q″z² + q′z
-func (dist AFTDist) rowTerms(y, entry float64, event bool, eta, sigma, s float64) rowTerms {
+func (dist AFTDist) terms(y, entry float64, event bool, eta, s, inv float64) rowTerms {
 	var r rowTerms
-	z := (y - eta) / sigma
+	z := (y - eta) * inv
 	var q, q1, q2 float64
 	if event {
 		q, q1, q2 = dist.logDensity(z)
@@ -361,21 +361,23 @@ func (dist AFTDist) rowTerms(y, entry float64, event bool, eta, sigma, s float64
 	} else {
 		q, q1, q2 = dist.logSurvival(z)
 	}
+	qz := q2*z + q1
 	r.l = q
-	r.a = -q1 / sigma
+	r.a = -q1 * inv
 	r.b -= q1 * z
-	r.c = q2 / (sigma * sigma)
-	r.d = (q2*z + q1) / sigma
-	r.e = (q2*z + q1) * z
+	r.c = q2 * inv * inv
+	r.d = qz * inv
+	r.e = qz * z
 	if entry > math.Inf(-1) {
-		ze := (entry - eta) / sigma
+		ze := (entry - eta) * inv
 		q, q1, q2 = dist.logSurvival(ze)
+		qz = q2*ze + q1
 		r.l -= q
-		r.a += q1 / sigma
+		r.a += q1 * inv
 		r.b += q1 * ze
-		r.c -= q2 / (sigma * sigma)
-		r.d -= (q2*ze + q1) / sigma
-		r.e -= (q2*ze + q1) * ze
+		r.c -= q2 * inv * inv
+		r.d -= qz * inv
+		r.e -= qz * ze
 	}
 	return r
 }
@@ -452,10 +454,9 @@ func (d *aftData) fullStart(fn string, null []float64) ([]float64, error) {
 // start.
 func (d *aftData) workingMoments(s float64) (xtwx, xtwz []float64) {
 	m := d.k + 1
-	sigma := math.Exp(s)
 	var work [2]struct{ weight, shift float64 } // censored, event
 	for i, ev := range []bool{false, true} {
-		r := d.dist.rowTerms(0, math.Inf(-1), ev, 0, sigma, s)
+		r := d.dist.terms(0, math.Inf(-1), ev, 0, s, math.Exp(-s))
 		work[i].weight = -r.c
 		work[i].shift = r.a / -r.c
 	}
