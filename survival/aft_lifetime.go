@@ -218,11 +218,14 @@ func scaledExpIntAny(s, x float64) float64 {
 	return v
 }
 
-// normalResidual is ResidualLife for log-normal lifetimes:
-// t·(e^D − 1) with D = log R(z − σ) − log R(z).
+// normalResidual is ResidualLife for log-normal lifetimes. Below the
+// median (z < 0) it is e^(η+σ²/2)·(1 − Φ(z−σ))/(1 − Φ(z)) − t, whose tail
+// probabilities are near 1; above, t·(e^D − 1) with D = log R(z − σ) −
+// log R(z), which stays finite where the tails underflow.
 func normalResidual(eta, sigma, z, t float64) float64 {
-	if t == 0 {
-		return math.Exp(eta + sigma*sigma/2)
+	if z < 0 {
+		logTail := func(w float64) float64 { return math.Log(0.5 * math.Erfc(w/math.Sqrt2)) }
+		return math.Exp(eta+sigma*sigma/2+logTail(z-sigma)-logTail(z)) - t
 	}
 	dd := logMills(z-sigma) - logMills(z)
 	if dd > 1 { // e^D − 1 has no cancellation; e^D alone may overflow
