@@ -103,7 +103,8 @@ func (m *AFT) AIC() float64 {
 //   - no observations, or no events: ErrEmpty;
 //   - an invalid observation (see Observation), Time = 0, X with a
 //     different number of rows than obs, rows of different lengths, a NaN
-//     or ±Inf covariate, an unknown dist or an option outside its domain
+//     or ±Inf covariate, a column whose squared deviations overflow
+//     (|x| ≳ 1e154), an unknown dist or an option outside its domain
 //     (Field names it, e.g. "AFTOptions.MaxIterations"): ErrInvalid;
 //   - a constant column, or one that is a linear combination of the
 //     intercept and the columns before it, or an information matrix that
@@ -301,7 +302,11 @@ func (d *aftData) standardise(fn string) error {
 	}
 	for j, s := range ss {
 		sd := math.Sqrt(s / d.total)
-		if !(sd > 0) || math.IsInf(sd, 0) {
+		switch {
+		case math.IsInf(sd, 0):
+			return &DataError{Func: fn, Group: -1, Row: -1, Field: "X",
+				Reason: fmt.Sprintf("column %d has a spread beyond float64 (values of magnitude near 1e154 or more)", j), Err: ErrInvalid}
+		case !(sd > 0):
 			return &DataError{Func: fn, Group: -1, Row: -1, Field: "X",
 				Reason: fmt.Sprintf("column %d is constant: it is collinear with the intercept", j), Err: ErrSingular}
 		}

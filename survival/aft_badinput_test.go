@@ -91,6 +91,10 @@ func TestFitAFTBadInput(t *testing.T) {
 			}
 			return o, x
 		}, survival.LogNormal, nil, want{survival.ErrSingular, -1, "X"}},
+		{"covariate spread beyond float64", func(o []survival.Observation, x [][]float64) ([]survival.Observation, [][]float64) {
+			x[0][0], x[1][0] = 1e300, -1e300
+			return o, x
+		}, survival.Weibull, nil, want{survival.ErrInvalid, -1, "X"}},
 		{"unknown dist", nil, survival.AFTDist(4), nil, want{survival.ErrInvalid, -1, "dist"}},
 		{"negative dist", nil, survival.AFTDist(-1), nil, want{survival.ErrInvalid, -1, "dist"}},
 		{"negative Scale", nil, survival.Weibull, &survival.AFTOptions{Scale: -1}, want{survival.ErrInvalid, -1, "AFTOptions.Scale"}},
