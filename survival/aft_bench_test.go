@@ -36,8 +36,8 @@ func simulateWeibullAFT(n, k int, seed uint64) ([]survival.Observation, [][]floa
 // on the same kind of data.
 func BenchmarkFitAFT(b *testing.B) {
 	for _, n := range []int{1_000, 100_000, 1_000_000} {
-		obs, X := simulateWeibullAFT(n, 10, 14)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			obs, X := simulateWeibullAFT(n, 10, 14)
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := survival.FitAFT(obs, X, survival.Weibull, nil); err != nil {

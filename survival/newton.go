@@ -34,8 +34,9 @@ const maxHalvings = 40
 // and coxph do. It converges after a full step that changes ℓ by at most
 // tol, or that promised a gain ½·gᵀδ of at most tol (such a step is taken
 // without comparing ℓ, which is flat to rounding there); it stops
-// unconverged when no halving of a step raises ℓ, or after maxIter steps. Where −H is not positive definite the step is
-// damped towards the gradient (Levenberg), so it still climbs.
+// unconverged when no halving of a step raises ℓ, or after maxIter steps.
+// Where −H is not positive definite the step is damped towards the
+// gradient (Levenberg), so it still climbs.
 func maximize(f newtonObjective, theta0 []float64, maxIter int, tol float64) newtonResult {
 	n := len(theta0)
 	r := newtonResult{
@@ -93,10 +94,10 @@ func maximize(f newtonObjective, theta0 []float64, maxIter int, tol float64) new
 	return r
 }
 
-// ascentStep returns δ solving (−H + μ·D)·δ = g, with D the diagonal of
-// −H (or 1 where that is not positive) and the smallest μ ≥ 0 of the
-// ladder 0, 1e-10, 1e-9, … that makes the matrix positive definite. It
-// returns nil when even μ = 1e10 does not, or g is not finite.
+// ascentStep returns δ solving (−H + μ·D)·δ = g, with D = diag(|H_jj|)
+// (1 where H_jj is 0 or not finite) and the smallest μ ≥ 0 of the ladder
+// 0, 1e-10, 1e-9, … that makes the matrix positive definite. It returns
+// nil when even μ = 1e10 does not, or δ is not finite.
 func ascentStep(hess, grad []float64) []float64 {
 	n := len(grad)
 	scale := equilibration(hess, n)
