@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -137,8 +138,7 @@ func FitAFT(obs []Observation, X [][]float64, dist AFTDist, opt *AFTOptions) (*A
 	}
 	cov := informationInverse(full.hess, len(full.theta))
 	if cov == nil && full.converged {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Field: "X",
-			Reason: "gives an information matrix that is not positive definite at the estimate", Err: ErrSingular}
+		return nil, fault.New(fn, -1, "X", ErrSingular, "gives an information matrix that is not positive definite at the estimate")
 	}
 	m := d.result(full, cov, nullFit.value)
 	switch {
@@ -156,20 +156,20 @@ func aftOptions(fn string, dist AFTDist, opt *AFTOptions) (AFTOptions, error) {
 	if opt != nil {
 		o = *opt
 	}
-	bad := func(field, reason string) (AFTOptions, error) {
-		return o, &DataError{Func: fn, Group: -1, Row: -1, Field: field, Reason: reason, Err: ErrInvalid}
+	bad := func(field, format string, args ...any) (AFTOptions, error) {
+		return o, fault.New(fn, -1, field, ErrInvalid, format, args...)
 	}
 	switch {
 	case !dist.valid():
-		return bad("dist", fmt.Sprintf("is %v, want Weibull, Exponential, LogNormal or LogLogistic", dist))
+		return bad("dist", "is %v, want Weibull, Exponential, LogNormal or LogLogistic", dist)
 	case !(o.Scale >= 0) || math.IsInf(o.Scale, 1):
-		return bad("AFTOptions.Scale", fmt.Sprintf("is %g, want a finite σ > 0, or 0 to estimate it", o.Scale))
+		return bad("AFTOptions.Scale", "is %g, want a finite σ > 0, or 0 to estimate it", o.Scale)
 	case dist == Exponential && o.Scale != 0 && o.Scale != 1:
-		return bad("AFTOptions.Scale", fmt.Sprintf("is %g, but Exponential has σ = 1", o.Scale))
+		return bad("AFTOptions.Scale", "is %g, but Exponential has σ = 1", o.Scale)
 	case o.MaxIterations < 0:
-		return bad("AFTOptions.MaxIterations", fmt.Sprintf("is %d, want ≥ 0 (0 means 30)", o.MaxIterations))
+		return bad("AFTOptions.MaxIterations", "is %d, want ≥ 0 (0 means 30)", o.MaxIterations)
 	case !(o.Tolerance >= 0) || math.IsInf(o.Tolerance, 1):
-		return bad("AFTOptions.Tolerance", fmt.Sprintf("is %g, want a finite value ≥ 0 (0 means 1e-9)", o.Tolerance))
+		return bad("AFTOptions.Tolerance", "is %g, want a finite value ≥ 0 (0 means 1e-9)", o.Tolerance)
 	}
 	if dist == Exponential {
 		o.Scale = 1
@@ -206,24 +206,24 @@ type aftData struct {
 func newAFTData(fn string, obs []Observation, X [][]float64, dist AFTDist, o AFTOptions) (*aftData, error) {
 	n := len(obs)
 	if n == 0 {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "no observations", Err: ErrEmpty}
+		return nil, fault.New(fn, -1, "", ErrEmpty, "no observations")
 	}
-	invalid := func(row int, field, reason string) error {
-		return &DataError{Func: fn, Group: -1, Row: row, Field: field, Reason: reason, Err: ErrInvalid}
+	invalid := func(row int, field, format string, args ...any) error {
+		return fault.New(fn, row, field, ErrInvalid, format, args...)
 	}
 	k := 0
 	if X != nil {
 		if len(X) != n {
-			return nil, invalid(-1, "X", fmt.Sprintf("has %d rows for %d observations", len(X), n))
+			return nil, invalid(-1, "X", "has %d rows for %d observations", len(X), n)
 		}
 		k = len(X[0])
 		for i, row := range X {
 			if len(row) != k {
-				return nil, invalid(i, "X", fmt.Sprintf("has %d columns, row 0 has %d", len(row), k))
+				return nil, invalid(i, "X", "has %d columns, row 0 has %d", len(row), k)
 			}
 			for j, v := range row {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return nil, invalid(i, "X", fmt.Sprintf("column %d is %g", j, v))
+					return nil, invalid(i, "X", "column %d is %g", j, v)
 				}
 			}
 		}
@@ -244,11 +244,11 @@ func newAFTData(fn string, obs []Observation, X [][]float64, dist AFTDist, o AFT
 	}
 	for i, ob := range obs {
 		if field, reason := ob.checkLogTime(); field != "" {
-			return nil, invalid(i, field, reason)
+			return nil, invalid(i, field, "%s", reason)
 		}
 		w := ob.weight()
 		if d.total += w; d.total > maxTotalWeight {
-			return nil, invalid(i, "Weight", fmt.Sprintf("(%g) takes the total weight above %g", ob.Weight, float64(maxTotalWeight)))
+			return nil, invalid(i, "Weight", "(%g) takes the total weight above %g", ob.Weight, float64(maxTotalWeight))
 		}
 		d.w[i] = w
 		d.logT[i] = math.Log(ob.Time)
@@ -269,7 +269,7 @@ func newAFTData(fn string, obs []Observation, X [][]float64, dist AFTDist, o AFT
 		}
 	}
 	if d.events == 0 {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Field: "Event", Reason: "is false in every row: no events", Err: ErrEmpty}
+		return nil, fault.New(fn, -1, "Event", ErrEmpty, "is false in every row: no events")
 	}
 	if err := d.standardise(fn); err != nil {
 		return nil, err
@@ -304,11 +304,9 @@ func (d *aftData) standardise(fn string) error {
 		sd := math.Sqrt(s / d.total)
 		switch {
 		case math.IsInf(sd, 0):
-			return &DataError{Func: fn, Group: -1, Row: -1, Field: "X",
-				Reason: fmt.Sprintf("column %d has a spread beyond float64 (values of magnitude near 1e154 or more)", j), Err: ErrInvalid}
+			return fault.New(fn, -1, "X", ErrInvalid, "column %d has a spread beyond float64 (values of magnitude near 1e154 or more)", j)
 		case !(sd > 0):
-			return &DataError{Func: fn, Group: -1, Row: -1, Field: "X",
-				Reason: fmt.Sprintf("column %d is constant: it is collinear with the intercept", j), Err: ErrSingular}
+			return fault.New(fn, -1, "X", ErrSingular, "column %d is constant: it is collinear with the intercept", j)
 		}
 		d.invSD[j] = 1 / sd
 	}
@@ -433,8 +431,7 @@ func (d *aftData) fullStart(fn string, null []float64) ([]float64, error) {
 	}
 	xtwx, xtwz := d.workingMoments(s)
 	if j := firstAliased(xtwx, m, 1e-10); j >= 0 {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Field: "X",
-			Reason: fmt.Sprintf("column %d is a linear combination of the intercept and the columns before it", j-1), Err: ErrSingular}
+		return nil, fault.New(fn, -1, "X", ErrSingular, "column %d is a linear combination of the intercept and the columns before it", j-1)
 	}
 	neg := make([]float64, m*m)
 	for i, v := range xtwx {
@@ -442,7 +439,7 @@ func (d *aftData) fullStart(fn string, null []float64) ([]float64, error) {
 	}
 	b := ascentStep(neg, xtwz) // solves (XᵀWX)·b = XᵀWz
 	if b == nil {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Field: "X", Reason: "gives a singular design", Err: ErrSingular}
+		return nil, fault.New(fn, -1, "X", ErrSingular, "gives a singular design")
 	}
 	theta := make([]float64, d.params())
 	copy(theta, b)

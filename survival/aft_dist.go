@@ -3,6 +3,8 @@ package survival
 import (
 	"math"
 	"strconv"
+
+	"github.com/ltvgo/ltv/internal/numeric"
 )
 
 // AFTDist is the distribution of the error term ε in an accelerated failure
@@ -51,9 +53,9 @@ func (d AFTDist) logDensity(z float64) (v, d1, d2 float64) {
 	case LogNormal:
 		return -z*z/2 - logSqrt2Pi, -z, -1
 	case LogLogistic:
-		p, q, sp := logistic(z)
-		// log f = z − 2·log(1 + e^z) = z − 2·softplus(z)
-		return z - 2*sp, q - p, -2 * p * q
+		p, q, _, lnQ := numeric.Logistic(z)
+		// log f = z − 2·log(1 + e^z) = z + 2·ln q
+		return z + 2*lnQ, q - p, -2 * p * q
 	}
 	ez := math.Exp(z)
 	return z - ez, 1 - ez, -ez
@@ -68,8 +70,8 @@ func (d AFTDist) logSurvival(z float64) (v, d1, d2 float64) {
 		lam, excess := normalHazard(z)
 		return logNormalTail(z, lam), -lam, -lam * excess
 	case LogLogistic:
-		p, q, sp := logistic(z)
-		return -sp, -p, -p * q
+		p, q, _, lnQ := numeric.Logistic(z)
+		return lnQ, -p, -p * q
 	}
 	ez := math.Exp(z)
 	return -ez, -ez, -ez
@@ -84,18 +86,6 @@ func (d AFTDist) quantile(p float64) float64 {
 		return math.Log(p) - math.Log1p(-p)
 	}
 	return math.Log(-math.Log1p(-p))
-}
-
-// logistic returns p = 1/(1 + e^(−z)), q = 1 − p and softplus(z) =
-// log(1 + e^z) from one exp, without overflow.
-func logistic(z float64) (p, q, softplus float64) {
-	e := math.Exp(-math.Abs(z))
-	l1p := math.Log1p(e)
-	p, q = 1/(1+e), e/(1+e)
-	if z < 0 {
-		return q, p, l1p
-	}
-	return p, q, z + l1p
 }
 
 // millsFrom is where the normal hazard switches from erfc to the continued

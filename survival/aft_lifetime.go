@@ -114,8 +114,7 @@ func (l Lifetime) Hazard(t float64) float64 {
 		lam, _ := normalHazard(z)
 		logHaz = math.Log(lam)
 	case LogLogistic:
-		_, _, sp := logistic(z)
-		logHaz = z - sp
+		_, _, logHaz, _ = numeric.Logistic(z)
 	default:
 		logHaz = z
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // Survivor is a survival function of one subject, S(t) = P(T > t) for t ≥
@@ -75,28 +77,28 @@ type SubscriptionOptions struct {
 // with an error wrapping ErrNotConverged.
 func SubscriptionValue(s Survivor, now float64, opt SubscriptionOptions) (float64, error) {
 	const fn = "survival.SubscriptionValue"
-	bad := func(field, reason string) (float64, error) {
-		return math.NaN(), &DataError{Func: fn, Group: -1, Row: -1, Field: field, Reason: reason, Err: ErrInvalid}
+	bad := func(field, format string, args ...any) (float64, error) {
+		return math.NaN(), fault.New(fn, -1, field, ErrInvalid, format, args...)
 	}
 	switch {
 	case opt.Unit <= 0:
-		return bad("SubscriptionOptions.Unit", fmt.Sprintf("is %v, want the survival model's time unit (> 0)", opt.Unit))
+		return bad("SubscriptionOptions.Unit", "is %v, want the survival model's time unit (> 0)", opt.Unit)
 	case opt.Period <= 0:
-		return bad("SubscriptionOptions.Period", fmt.Sprintf("is %v, want the billing period (> 0)", opt.Period))
+		return bad("SubscriptionOptions.Period", "is %v, want the billing period (> 0)", opt.Period)
 	case !(opt.Revenue >= 0) || math.IsInf(opt.Revenue, 1):
-		return bad("SubscriptionOptions.Revenue", fmt.Sprintf("is %g, want a finite amount ≥ 0", opt.Revenue))
+		return bad("SubscriptionOptions.Revenue", "is %g, want a finite amount ≥ 0", opt.Revenue)
 	case !(opt.AnnualDiscount >= 0) || math.IsInf(opt.AnnualDiscount, 1):
-		return bad("SubscriptionOptions.AnnualDiscount", fmt.Sprintf("is %g, want a finite rate ≥ 0", opt.AnnualDiscount))
+		return bad("SubscriptionOptions.AnnualDiscount", "is %g, want a finite rate ≥ 0", opt.AnnualDiscount)
 	case opt.Horizon < 0 || opt.Horizon > MaxPayments:
-		return bad("SubscriptionOptions.Horizon", fmt.Sprintf("is %d, want 0 (all payments) to %d", opt.Horizon, MaxPayments))
+		return bad("SubscriptionOptions.Horizon", "is %d, want 0 (all payments) to %d", opt.Horizon, MaxPayments)
 	case opt.Horizon == 0 && opt.AnnualDiscount == 0:
 		return bad("SubscriptionOptions.Horizon", "is 0 (all payments), which needs AnnualDiscount > 0")
 	case !(now >= 0) || math.IsInf(now, 1):
-		return bad("now", fmt.Sprintf("is %g, want a finite tenure ≥ 0", now))
+		return bad("now", "is %g, want a finite tenure ≥ 0", now)
 	}
 	s0 := s.Survival(now)
 	if !(s0 > 0 && s0 <= 1) {
-		return bad("now", fmt.Sprintf("has S(now) = %g: the subscriber cannot be subscribed at now", s0))
+		return bad("now", "has S(now) = %g: the subscriber cannot be subscribed at now", s0)
 	}
 	f := float64(opt.Period) / float64(opt.Unit)
 	// Payment k is discounted by v^k = (1+r)^(−k·Δ/year); d = 1/v − 1.
@@ -111,7 +113,7 @@ func SubscriptionValue(s Survivor, now float64, opt SubscriptionOptions) (float6
 		t := now + float64(k)*f
 		sk := s.Survival(t)
 		if !(sk >= 0 && sk <= 1) {
-			return bad("s", fmt.Sprintf("gives S(%g) = %g, want a probability", t, sk))
+			return bad("s", "gives S(%g) = %g, want a probability", t, sk)
 		}
 		term := sk / s0 * math.Exp(float64(k)*logV)
 		sum += term
