@@ -139,6 +139,8 @@ func TestLifetimeSpecialCases(t *testing.T) {
 		{"Q(1)", ln.Quantile(1), inf},
 		{"Q(1.5)", ln.Quantile(1.5), nan},
 		{"Median is e^η for symmetric ε", ln.Median(), math.E},
+		// z_p for p = 1e-10 from mpmath: −√2·erfinv(1 − 2e-10) = −6.361340902404056
+		{"Q(1e-10), log-normal tail", ln.Quantile(1e-10), math.Exp(1 + 0.5*-6.361340902404056)},
 		{"log-logistic mean, σ = 1", ll(1).Mean(), inf},
 		{"log-logistic residual life, σ = 2", ll(2).ResidualLife(5), inf},
 		{"residual life at +Inf", w(2, 1).ResidualLife(inf), nan},
