@@ -35,8 +35,8 @@ func sortStreams(g *groupData) {
 }
 
 // radixSort sorts keys ascending and applies the same permutation to w
-// when w is non-nil. The sort is stable.
-func radixSort(keys []uint64, w []float64) {
+// when w is non-nil (weights, or row indices). The sort is stable.
+func radixSort[V any](keys []uint64, w []V) {
 	n := len(keys)
 	if n < radixMinLen {
 		insertionSort(keys, w)
@@ -49,9 +49,9 @@ func radixSort(keys []uint64, w []float64) {
 		}
 	}
 	srcK, dstK := keys, make([]uint64, n)
-	var srcW, dstW []float64
+	var srcW, dstW []V
 	if w != nil {
-		srcW, dstW = w, make([]float64, n)
+		srcW, dstW = w, make([]V, n)
 	}
 	for p := range radixPasses {
 		shift := p * radixBits
@@ -88,7 +88,7 @@ func radixSort(keys []uint64, w []float64) {
 }
 
 // insertionSort is radixSort for short slices.
-func insertionSort(keys []uint64, w []float64) {
+func insertionSort[V any](keys []uint64, w []V) {
 	for i := 1; i < len(keys); i++ {
 		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
 			keys[j], keys[j-1] = keys[j-1], keys[j]
