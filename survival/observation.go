@@ -73,6 +73,22 @@ func (o Observation) checkLogTime() (field, reason string) {
 	return field, reason
 }
 
+// checkRow validates row i of a call (of group, −1 for none) and, when
+// the call is weighted, adds the row's weight to the call's running total
+// *total, which may not exceed maxTotalWeight.
+func checkRow(fn string, group, i int, o Observation, weighted bool, total *float64) error {
+	if field, reason := o.check(); field != "" {
+		return fault.NewInGroup(fn, group, i, field, ErrInvalid, "%s", reason)
+	}
+	if weighted {
+		if *total += o.weight(); *total > maxTotalWeight {
+			return fault.NewInGroup(fn, group, i, "Weight", ErrInvalid,
+				"(%g) takes the total weight above %g", o.Weight, float64(maxTotalWeight))
+		}
+	}
+	return nil
+}
+
 // Streams of one group: the exit times of events, the exit times of
 // censorings and the late-entry times, each sorted ascending.
 const (
@@ -143,14 +159,8 @@ func prepare(fn string, group int, obs []Observation, labels []int, label int, t
 		if labels != nil && labels[i] != label {
 			continue
 		}
-		if field, reason := o.check(); field != "" {
-			return groupData{}, fault.NewInGroup(fn, group, i, field, ErrInvalid, "%s", reason)
-		}
-		if weighted {
-			if *total += o.weight(); *total > maxTotalWeight {
-				return groupData{}, fault.NewInGroup(fn, group, i, "Weight", ErrInvalid,
-					"(%g) takes the total weight above %g", o.Weight, float64(maxTotalWeight))
-			}
+		if err := checkRow(fn, group, i, o, weighted, total); err != nil {
+			return groupData{}, err
 		}
 		slot := ev
 		if o.Event {
