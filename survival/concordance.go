@@ -1,0 +1,555 @@
+package survival
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// ConcordanceConvention chooses between R's and scikit-survival's rules for
+// ties and the censoring weights (see ConcordanceOptions).
+type ConcordanceConvention int
+
+const (
+	// ConcordanceR is R survival's concordance(): times merged as aeqSurv
+	// does, risk ties by exact equality, Uno's weight 1/G(t−)² (the
+	// censoring curve just before t) and Tau inclusive.
+	ConcordanceR ConcordanceConvention = iota
+	// ConcordanceSksurv is scikit-survival's concordance_index_censored and
+	// concordance_index_ipcw (with the same data as survival_train and
+	// survival_test): exact time equality, risks within 1e-8 of each other
+	// tied, Uno's weight 1/G(t)² with G including the censorings at t, and
+	// only pairs whose earlier time is < Tau.
+	ConcordanceSksurv
+)
+
+// sksurvTiedTol is scikit-survival's tied_tol: risks within it are tied.
+const sksurvTiedTol = 1e-8
+
+// ConcordanceOptions are the settings of Concordance. A nil
+// *ConcordanceOptions is Harrell's C in R's convention.
+type ConcordanceOptions struct {
+	// Uno weighs every comparable pair by 1/G², G the Kaplan–Meier curve of
+	// the censoring times (Uno, Cai, Pencina, D'Agostino & Wei 2011), R's
+	// timewt = "n/G2". Not defined for (start, stop] rows.
+	Uno bool
+	// Tau, when > 0 and finite, counts only the pairs whose earlier time
+	// (the event) is ≤ Tau (R's ymax; < Tau with ConcordanceSksurv).
+	Tau float64
+	// Strata, when not nil, labels each row: only pairs within a stratum
+	// are compared, and C pools the counts of all strata (R's strata()).
+	Strata []int
+	// Cluster, when not nil, labels each row: the standard error treats
+	// the rows of a label as one unit (R's cluster()).
+	Cluster []int
+	// Convention is R's (the zero value) or scikit-survival's.
+	Convention ConcordanceConvention
+}
+
+// ConcordanceResult is a concordance index with its ingredients. The
+// counts are weighted by the case weights of both rows (and by 1/G² for
+// Uno), as R's concordance()$count with reverse = TRUE.
+type ConcordanceResult struct {
+	C      float64 // (Concordant + TiedRisk/2)/(Concordant + Discordant + TiedRisk)
+	StdErr float64 // R's infinitesimal-jackknife standard error of C
+
+	Concordant float64 // comparable pairs in which the earlier event has the higher risk
+	Discordant float64 // comparable pairs in which it has the lower risk
+	TiedRisk   float64 // comparable pairs with equal risks (R's tied.x)
+	TiedTime   float64 // pairs of events at one time with different risks (tied.y; not comparable)
+	TiedBoth   float64 // pairs of events at one time with equal risks (tied.xy; not comparable)
+}
+
+// Concordance returns the concordance index of risk scores with observed
+// times: the share of comparable pairs ordered as the scores say, where
+// higher risk means an earlier event (a Cox linear predictor, a churn
+// score). A pair is comparable when the earlier of its times is an event
+// and the other row is still at risk then: a later time, or a censoring
+// at the same time. Pairs tied in risk count ½; events at the same time
+// are not compared (Harrell, Califf, Pryor, Lee & Rosati 1982; R survival
+// 3.5-3 concordance(…, reverse = TRUE)). Case weights multiply the pair
+// counts. With (start, stop] rows, a row is compared with the events
+// inside its interval (R's counting-process concordance).
+//
+// The standard error is R's: the infinitesimal jackknife of Somers' d over
+// the rows (or clusters), var = Σ_g dfbeta_g²/4 with dfbeta_i = w_i·((c_i −
+// d_i)/N − (c − d)/N²·(c_i + d_i + t_i)) from each row's concordant,
+// discordant and tied counts (Therneau & Watson 2017; survival's
+// concordance vignette).
+//
+// Concordance neither modifies nor keeps its arguments. Errors (all
+// *DataError): ErrInvalid for an invalid observation (as KaplanMeier), a
+// non-finite risk (Row, Field "risk"), slices of the wrong length, Uno
+// with (start, stop] rows, or a censoring curve reaching 0 at an event
+// time (ConcordanceSksurv's G(t)); ErrEmpty for no rows or no comparable
+// pair.
+func Concordance(obs []Observation, risk []float64, opt *ConcordanceOptions) (*ConcordanceResult, error) {
+	const fn = "survival.Concordance"
+	var o ConcordanceOptions
+	if opt != nil {
+		o = *opt
+	}
+	bad := func(field, reason string) error {
+		return &DataError{Func: fn, Group: -1, Row: -1, Field: field, Reason: reason, Err: ErrInvalid}
+	}
+	switch {
+	case len(risk) != len(obs):
+		return nil, bad("risk", fmt.Sprintf("has %d values for %d observations", len(risk), len(obs)))
+	case o.Convention < ConcordanceR || o.Convention > ConcordanceSksurv:
+		return nil, bad("ConcordanceOptions.Convention", fmt.Sprintf("is unknown (%d)", int(o.Convention)))
+	case math.IsNaN(o.Tau):
+		return nil, bad("ConcordanceOptions.Tau", "is NaN")
+	}
+	for i, r := range risk {
+		if math.IsNaN(r) || math.IsInf(r, 0) {
+			return nil, &DataError{Func: fn, Group: -1, Row: i, Field: "risk", Reason: fmt.Sprintf("is %g", r), Err: ErrInvalid}
+		}
+	}
+	cfg := &coxConfig{CoxOptions: CoxOptions{Strata: o.Strata, Cluster: o.Cluster, ExactTimes: o.Convention == ConcordanceSksurv}}
+	d, err := newCoxDesign(fn, obs, nil, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if o.Uno && d.counting {
+		for i, ob := range obs {
+			if ob.Entry > 0 {
+				return nil, &DataError{Func: fn, Group: -1, Row: i, Field: "Entry",
+					Reason: "is > 0: Uno's censoring weights are not defined for (start, stop] rows (as R)", Err: ErrInvalid}
+			}
+		}
+	}
+	sorted := make([]float64, d.n)
+	for i, r := range d.orig {
+		sorted[i] = risk[r]
+	}
+	res, err := d.concordance(sorted, concordanceRule{uno: o.Uno, tau: o.Tau, sksurv: o.Convention == ConcordanceSksurv})
+	if err != nil {
+		err.(*DataError).Func = fn
+	}
+	return res, err
+}
+
+// HarrellC is Harrell's concordance index of risk (higher risk = earlier
+// event) in R's convention: Concordance(obs, risk, nil).C.
+//
+// Special cases are:
+//
+//	HarrellC = NaN when Concordance returns an error (invalid rows, a NaN
+//	  risk, len(risk) ≠ len(obs), no comparable pair)
+func HarrellC(obs []Observation, risk []float64) float64 {
+	r, err := Concordance(obs, risk, nil)
+	if err != nil {
+		return math.NaN()
+	}
+	return r.C
+}
+
+// UnoC is Uno's inverse-probability-of-censoring weighted concordance of
+// risk (higher risk = earlier event), R's concordance(…, timewt = "n/G2",
+// ymax = tau): each comparable pair weighs 1/G(t−)², G the Kaplan–Meier
+// curve of the censoring times and t the earlier (event) time, and only
+// pairs with t ≤ tau count. tau ≤ 0 or +Inf: no limit.
+//
+// Special cases are:
+//
+//	UnoC = NaN when Concordance returns an error (as HarrellC, and for
+//	  (start, stop] rows)
+func UnoC(obs []Observation, risk []float64, tau float64) float64 {
+	r, err := Concordance(obs, risk, &ConcordanceOptions{Uno: true, Tau: tau})
+	if err != nil {
+		return math.NaN()
+	}
+	return r.C
+}
+
+// concordanceRule is the resolved setting of a concordance computation.
+type concordanceRule struct {
+	uno    bool
+	tau    float64 // ≤ 0 or +Inf: no limit
+	sksurv bool
+}
+
+// pairCounts are the comparable-pair sums of one row: concordant,
+// discordant and risk-tied, from the row's point of view.
+type pairCounts [3]float64
+
+// concordance computes the counts and the standard error on the design's
+// rows with the given risk per sorted row, stratum by stratum.
+func (d *coxDesign) concordance(risk []float64, rule concordanceRule) (*ConcordanceResult, error) {
+	res := &ConcordanceResult{}
+	inf := make([]pairCounts, d.n)
+	tol := 0.0
+	if rule.sksurv {
+		tol = sksurvTiedTol
+	}
+	for s := range d.strata {
+		st := &d.strata[s]
+		grp := d.exitGroups(st)
+		tw, err := d.timeWeights(st, grp, rule)
+		if err != nil {
+			return nil, err
+		}
+		d.concordanceStratum(st, grp, risk, tol, tw, res, inf)
+	}
+	npair := res.Concordant + res.Discordant + res.TiedRisk
+	if !(npair > 0) {
+		return nil, &DataError{Group: -1, Row: -1, Reason: "no comparable pair", Err: ErrEmpty}
+	}
+	res.C = (res.Concordant + res.TiedRisk/2) / npair
+	// The weight scale of the design cancels in C and in dfbeta.
+	somer := (res.Concordant - res.Discordant) / npair
+	nclust := d.n
+	if d.cluster != nil {
+		nclust = d.clusters
+	}
+	dfb := make([]float64, nclust)
+	for i, c := range inf {
+		g := i
+		if d.cluster != nil {
+			g = int(d.cluster[i])
+		}
+		dfb[g] += d.w[i] * ((c[0]-c[1])/npair - somer/npair*(c[0]+c[1]+c[2]))
+	}
+	v := 0.0
+	for _, x := range dfb {
+		v += x * x
+	}
+	res.StdErr = math.Sqrt(v / 4)
+	scale := d.weightScale * d.weightScale
+	res.Concordant *= scale
+	res.Discordant *= scale
+	res.TiedRisk *= scale
+	res.TiedTime *= scale
+	res.TiedBoth *= scale
+	return res, nil
+}
+
+// exitGroups numbers the distinct exit times of the stratum 0, 1, … and
+// returns the number of each row's (index i − st.lo).
+func (d *coxDesign) exitGroups(st *coxStratum) []int32 {
+	grp := make([]int32, st.hi-st.lo)
+	g := int32(-1)
+	for i := st.lo; i < st.hi; i++ {
+		if i == st.lo || d.exitT[i] != d.exitT[i-1] {
+			g++
+		}
+		grp[i-st.lo] = g
+	}
+	return grp
+}
+
+// timeWeights returns the pair weight of each exit time of the stratum
+// (by group number): 1 for Harrell; 1/G² for Uno, with R's G(t−) or
+// scikit-survival's G(t); 0 beyond tau.
+func (d *coxDesign) timeWeights(st *coxStratum, grp []int32, rule concordanceRule) ([]float64, error) {
+	ng := 0
+	if n := len(grp); n > 0 {
+		ng = int(grp[n-1]) + 1
+	}
+	tw := make([]float64, ng)
+	for k := range tw {
+		tw[k] = 1
+	}
+	nEvents := 0
+	for i := st.lo; i < st.hi; i++ {
+		if d.event[i] {
+			nEvents++
+		}
+	}
+	if rule.uno && nEvents >= 2 { // R falls back to "n" below two events
+		// The censoring curve: at a tied time events come first, so the
+		// censorings at t see n(t) − d(t) at risk.
+		atRisk := 0.0
+		for i := st.lo; i < st.hi; i++ {
+			atRisk += d.w[i]
+		}
+		g := 1.0
+		for i := st.lo; i < st.hi; {
+			k := d.exitT[i]
+			var dw, cw float64
+			j := i
+			for ; j < st.hi && d.exitT[j] == k; j++ {
+				if d.event[j] {
+					dw += d.w[j]
+				} else {
+					cw += d.w[j]
+				}
+			}
+			gBefore := g
+			if cw > 0 {
+				g *= (atRisk - dw - cw) / (atRisk - dw)
+			}
+			if dw > 0 {
+				gt := gBefore
+				if rule.sksurv {
+					gt = g
+				}
+				if !(gt > 0) {
+					return nil, &DataError{Group: -1, Row: d.orig[i], Field: "Time",
+						Reason: fmt.Sprintf("the censoring curve is 0 at the event time %g", d.times[k]), Err: ErrInvalid}
+				}
+				tw[grp[i-st.lo]] = 1 / (gt * gt)
+			}
+			atRisk -= dw + cw
+			i = j
+		}
+	}
+	if rule.tau > 0 && !math.IsInf(rule.tau, 1) {
+		for i := st.lo; i < st.hi; i++ {
+			if t := d.times[d.exitT[i]]; t > rule.tau || rule.sksurv && t >= rule.tau {
+				tw[grp[i-st.lo]] = 0
+			}
+		}
+	}
+	return tw, nil
+}
+
+// concordanceStratum adds one stratum's counts to res and each row's
+// counts (as either member of a pair, unweighted by its own weight) to
+// inf.
+//
+// It walks the rows in order of risk and keeps Fenwick trees indexed by
+// time: an event at time group g is comparable with the rows at risk
+// after it, those with position > 2g (a row exiting in group h has
+// position 2h, or 2h+1 if censored, so a censoring at the event's own
+// time counts and another event there does not) less those entering at
+// or after it. Two insertion pointers split the rows into risk below
+// r − tol and at most r + tol, so that each row's concordant, discordant
+// and tied counts, as the earlier and as the later member of its pairs,
+// are a few O(log T) queries (T: the stratum's distinct times). Over time,
+// not risk, the trees stay small for the day-resolution times of churn
+// data and in cache.
+func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float64, tol float64, tw []float64, res *ConcordanceResult, inf []pairCounts) {
+	n := st.hi - st.lo
+	if n == 0 {
+		return
+	}
+	ng := int(grp[n-1]) + 1
+	// The rows in order of risk, gathered once so that the passes below
+	// read memory in order.
+	keys := make([]uint64, n)
+	order := make([]int32, n)
+	for k := range n {
+		keys[k], order[k] = floatKey(risk[st.lo+k]), int32(k)
+	}
+	radixSort(keys, order)
+	type crow struct {
+		r, w      float64
+		pos, from int32 // 2·group (+1 if censored); first group at risk at
+		grp       int32
+		event     bool
+	}
+	rows := make([]crow, n)
+	for j, ko := range order {
+		k := int(ko)
+		i := st.lo + k
+		c := crow{r: risk[i], w: d.w[i], pos: 2 * grp[k], grp: grp[k], event: d.event[i]}
+		if !c.event {
+			c.pos++
+		}
+		if e := d.entryT[i]; e >= 0 {
+			// The groups whose time is ≤ the entry: those of the rows
+			// exiting by then.
+			if m := searchInt32(d.exitT[st.lo:st.hi], e+1); m > 0 {
+				c.from = grp[m-1] + 1
+			}
+		}
+		rows[j] = c
+	}
+	// Row trees: by position (exits) and by first group (entries); death
+	// trees by group, with the event's pair weight. low: risk < r − tol;
+	// high: risk ≤ r + tol; all: every row, as cumulative sums.
+	type side struct{ exit, entry, dead fenwickTree }
+	newSide := func() side {
+		return side{exit: newFenwickTree(2 * ng), entry: newFenwickTree(ng + 1), dead: newFenwickTree(ng)}
+	}
+	low, high := newSide(), newSide()
+	insert := func(sd *side, c *crow) {
+		sd.exit.add(int(c.pos), c.w)
+		if c.from > 0 {
+			sd.entry.add(int(c.from), c.w)
+		}
+		if c.event {
+			sd.dead.add(int(c.grp), c.w*tw[c.grp])
+		}
+	}
+	allExit, allEntry, allDead := make([]float64, 2*ng+1), make([]float64, ng+2), make([]float64, ng+1)
+	for _, c := range rows {
+		allExit[c.pos+1] += c.w
+		allEntry[c.from+1] += c.w
+		if c.event {
+			allDead[c.grp+1] += c.w * tw[c.grp]
+		}
+	}
+	for _, c := range [][]float64{allExit, allEntry, allDead} {
+		for j := 1; j < len(c); j++ {
+			c[j] += c[j-1]
+		}
+	}
+	// The row weight at risk after an event in group g (rows after it by
+	// position, less those entering at or after g) and the event weight in
+	// groups [from, ⌈pos/2⌉), which a row meets as the later member.
+	atRisk := func(sd *side, g int) float64 {
+		return sd.exit.suffix(2*g+1) - sd.entry.suffix(g+1)
+	}
+	deaths := func(sd *side, c *crow) float64 {
+		return sd.dead.rangeSum(int(c.from), int(c.pos+1)/2)
+	}
+	infOrd := make([]pairCounts, n)
+	pl, ph := 0, 0
+	for j := range rows {
+		c := &rows[j]
+		for ; pl < n && rows[pl].r < c.r-tol; pl++ {
+			insert(&low, &rows[pl])
+		}
+		for ; ph < n && rows[ph].r <= c.r+tol; ph++ {
+			insert(&high, &rows[ph])
+		}
+		// As the later member: events with higher risk are concordant.
+		lo, hi := deaths(&low, c), deaths(&high, c)
+		tot := 0.0
+		if h := int(c.pos+1) / 2; h > int(c.from) {
+			tot = allDead[h] - allDead[c.from]
+		}
+		in := &infOrd[j]
+		in[0] += tot - hi
+		in[1] += lo
+		in[2] += hi - lo
+		if !c.event {
+			continue
+		}
+		// As the earlier member: rows at risk after it with lower risk
+		// are concordant.
+		g := int(c.grp)
+		w := tw[g]
+		lo, hi = atRisk(&low, g), atRisk(&high, g)
+		tot = allExit[2*ng] - allExit[2*g+1] - (allEntry[ng+1] - allEntry[g+1])
+		pc := pairCounts{lo * w, (tot - hi) * w, (hi - lo) * w}
+		for q := range pc {
+			in[q] += pc[q]
+		}
+		res.Concordant += c.w * pc[0]
+		res.Discordant += c.w * pc[1]
+		res.TiedRisk += c.w * pc[2]
+	}
+	for j, ko := range order {
+		inf[st.lo+int(ko)] = infOrd[j]
+	}
+	d.tiedTimes(st, grp, keys, order, tw, res)
+}
+
+// tiedTimes adds the pairs of events at one time (R's tied.y, not
+// comparable) to res: TiedBoth those of equal risk, TiedTime the others.
+// keys and order are the stratum's rows sorted by risk.
+func (d *coxDesign) tiedTimes(st *coxStratum, grp []int32, keys []uint64, order []int32, tw []float64, res *ConcordanceResult) {
+	ng := int(grp[len(grp)-1]) + 1
+	sum, sq := make([]float64, ng), make([]float64, ng)
+	for k, g := range grp {
+		if i := st.lo + k; d.event[i] {
+			sum[g] += d.w[i]
+			sq[g] += d.w[i] * d.w[i]
+		}
+	}
+	for g := range ng {
+		res.TiedTime += tw[g] * (sum[g]*sum[g] - sq[g]) / 2
+	}
+	// Equal risk and time: within each run of one risk (consecutive in
+	// risk order), the events of one group.
+	type ev struct {
+		g int32
+		w float64
+	}
+	var run []ev
+	for a := 0; a < len(order); {
+		b := a + 1
+		for b < len(order) && keys[b] == keys[a] {
+			b++
+		}
+		if b-a > 1 {
+			run = run[:0]
+			for _, ko := range order[a:b] {
+				if i := st.lo + int(ko); d.event[i] {
+					run = append(run, ev{grp[ko], d.w[i]})
+				}
+			}
+			slices.SortFunc(run, func(x, y ev) int { return cmp.Compare(x.g, y.g) })
+			for u := 0; u < len(run); {
+				v := u
+				var s, sq float64
+				for ; v < len(run) && run[v].g == run[u].g; v++ {
+					s += run[v].w
+					sq += run[v].w * run[v].w
+				}
+				both := tw[run[u].g] * (s*s - sq) / 2
+				res.TiedBoth += both
+				res.TiedTime -= both
+				u = v
+			}
+		}
+		a = b
+	}
+}
+
+// searchInt32 returns the number of elements of sorted v below x.
+func searchInt32(v []int32, x int32) int {
+	lo, hi := 0, len(v)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if v[m] < x {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// floatKey maps a finite float64 to a key with the same order (−0 and +0
+// to one key).
+func floatKey(v float64) uint64 {
+	if v == 0 {
+		v = 0
+	}
+	b := math.Float64bits(v)
+	if b>>63 == 1 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+// fenwickTree is a binary indexed tree of weights over indices 0 … n−1.
+type fenwickTree struct {
+	t     []float64 // 1-based
+	total float64
+}
+
+func newFenwickTree(n int) fenwickTree { return fenwickTree{t: make([]float64, n+1)} }
+
+// add adds v at index i.
+func (f *fenwickTree) add(i int, v float64) {
+	f.total += v
+	for i++; i < len(f.t); i += i & -i {
+		f.t[i] += v
+	}
+}
+
+// prefix returns the weight at indices < i.
+func (f *fenwickTree) prefix(i int) float64 {
+	s := 0.0
+	for ; i > 0; i -= i & -i {
+		s += f.t[i]
+	}
+	return s
+}
+
+// suffix returns the weight at indices ≥ i.
+func (f *fenwickTree) suffix(i int) float64 { return f.total - f.prefix(i) }
+
+// rangeSum returns the weight at indices in [lo, hi).
+func (f *fenwickTree) rangeSum(lo, hi int) float64 {
+	if hi <= lo {
+		return 0
+	}
+	return f.prefix(hi) - f.prefix(lo)
+}
