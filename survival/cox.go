@@ -52,7 +52,9 @@ type CoxOptions struct {
 	// the standard errors are the cluster-robust sandwich (R's cluster()).
 	Cluster []int
 	// Robust asks for the robust sandwich variance of Lin & Wei (1989)
-	// with every row its own cluster; it is implied by Cluster.
+	// with every row its own cluster. As in R's coxph it is implied by
+	// Cluster and by case weights that are not all integers (sampling
+	// weights, for which the model-based variance is wrong).
 	Robust bool
 	// L2 is a ridge penalty θ ≥ 0: the fit maximises ℓ(β) − (θ/2)·Σ β_j²,
 	// R's ridge(…, theta = θ, scale = FALSE). Cox.LogLikelihood stays the
@@ -192,7 +194,7 @@ type Cox struct {
 	PenalizeStandardized bool
 	EffectiveDF          float64
 
-	Robust     bool // StdErr, Cov, Wald and Score are robust (Robust or Cluster was set)
+	Robust     bool // StdErr, Cov, Wald and Score are robust (Robust, Cluster or non-integer weights)
 	Iterations int  // Newton–Raphson iterations
 	Converged  bool // the convergence criterion was met with every coefficient finite
 
@@ -257,6 +259,9 @@ func FitCox(obs []Observation, X [][]float64, opt *CoxOptions) (*Cox, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Non-integer weights are sampling weights: R's coxph then defaults to
+	// the robust variance.
+	cfg.Robust = cfg.Robust || d.fractional
 	names := cfg.Names
 	if names == nil {
 		names = make([]string, d.p)
@@ -294,8 +299,8 @@ type coxFitter struct {
 }
 
 // penaltyDiag returns the ridge penalty's Hessian diagonal in the
-// design's coordinates: θ·s_j² (times var_j when standardised), divided by
-// the weight scale.
+// design's coordinates, in which β_j = s_j·b_j (s_j: the column scale):
+// θ·s_j² (times var_j when standardised), divided by the weight scale.
 func penaltyDiag(d *coxDesign, X [][]float64, cfg *coxConfig) []float64 {
 	pen := make([]float64, d.p)
 	if cfg.L2 == 0 {
@@ -306,7 +311,7 @@ func penaltyDiag(d *coxDesign, X [][]float64, cfg *coxConfig) []float64 {
 		if cfg.PenalizeStandardized {
 			v = sampleVariance(X, j)
 		}
-		pen[j] = cfg.L2 * v / (d.scale[j] * d.scale[j]) / d.weightScale
+		pen[j] = cfg.L2 * v * d.scale[j] * d.scale[j] / d.weightScale
 	}
 	return pen
 }

@@ -35,6 +35,7 @@ type coxDesign struct {
 	counting    bool      // some Entry > 0: (start, stop] rows
 	stratified  bool      // the caller gave strata labels
 	weighted    bool      // some weight is not 1
+	fractional  bool      // some weight is not an integer
 	weightScale float64   // a power of two near the largest weight
 	center      []float64 // R's fit$means: 0 for a column of −1, 0, 1 values
 	scale       []float64 // R's coxfit6 scaling: Σw / Σw|x − center|
@@ -87,6 +88,7 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 			zeroEntry = true
 		}
 		maxW = math.Max(maxW, o.weight())
+		d.fractional = d.fractional || o.weight() != math.Floor(o.weight())
 	}
 	if d.events == 0 {
 		return nil, &DataError{Func: fn, Group: -1, Row: -1, Field: "Event", Reason: "no events", Err: ErrEmpty}
