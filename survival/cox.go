@@ -3,6 +3,7 @@ package survival
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -262,7 +263,7 @@ func FitCox(obs []Observation, X [][]float64, opt *CoxOptions) (*Cox, error) {
 	// Non-integer weights are sampling weights: R's coxph then defaults to
 	// the robust variance.
 	cfg.Robust = cfg.Robust || d.fractional
-	names := cfg.Names
+	names := slices.Clone(cfg.Names)
 	if names == nil {
 		names = make([]string, d.p)
 		for j := range names {
