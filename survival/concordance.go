@@ -197,25 +197,34 @@ func (d *coxDesign) concordance(risk []float64, rule concordanceRule) (*Concorda
 		return nil, &DataError{Group: -1, Row: -1, Reason: "no comparable pair", Err: ErrEmpty}
 	}
 	res.C = (res.Concordant + res.TiedRisk/2) / npair
-	// The weight scale of the design cancels in C and in dfbeta.
+	// The weight scale of the design cancels in C and in dfbeta. With
+	// dfbeta_i = w_i·a_i/N, a_i = (c_i − d_i) − S·(c_i + d_i + t_i) and S
+	// Somers' d, the standard error is √(Σ_g (Σ_{i∈g} w_i·a_i)²)/(2N); the
+	// sum of squares is held scaled, as N can be subnormal when the
+	// weights span more than the float64 range.
 	somer := (res.Concordant - res.Discordant) / npair
 	nclust := d.n
 	if d.cluster != nil {
 		nclust = d.clusters
 	}
-	dfb := make([]float64, nclust)
+	b := make([]float64, nclust)
 	for i, c := range inf {
 		g := i
 		if d.cluster != nil {
 			g = int(d.cluster[i])
 		}
-		dfb[g] += d.w[i] * ((c[0]-c[1])/npair - somer/npair*(c[0]+c[1]+c[2]))
+		b[g] += d.w[i] * ((c[0] - c[1]) - somer*(c[0]+c[1]+c[2]))
 	}
-	v := 0.0
-	for _, x := range dfb {
-		v += x * x
+	var v scaledSum
+	for _, x := range b {
+		if x != 0 {
+			m, e := math.Frexp(x)
+			v.add(m*m, 2*e)
+		}
 	}
-	res.StdErr = math.Sqrt(v / 4)
+	nm, ne := math.Frexp(npair)
+	v.e -= 2 * ne
+	res.StdErr = v.sqrtTimes(1 / (2 * nm))
 	scale := d.weightScale * d.weightScale
 	res.Concordant *= scale
 	res.Discordant *= scale
@@ -413,9 +422,10 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 			tot = allDead[h] - allDead[c.from]
 		}
 		in := &infOrd[j]
-		in[0] += tot - hi
-		in[1] += lo
-		in[2] += hi - lo
+		later := nonNegative(tot-hi, lo, hi-lo)
+		for q := range later {
+			in[q] += later[q]
+		}
 		if !c.event {
 			continue
 		}
@@ -425,7 +435,7 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 		w := tw[g]
 		lo, hi = atRisk(&low, g), atRisk(&high, g)
 		tot = allExit[2*ng] - allExit[2*g+1] - (allEntry[ng+1] - allEntry[g+1])
-		pc := pairCounts{lo * w, (tot - hi) * w, (hi - lo) * w}
+		pc := nonNegative(lo*w, (tot-hi)*w, (hi-lo)*w)
 		for q := range pc {
 			in[q] += pc[q]
 		}
@@ -437,6 +447,14 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 		inf[st.lo+int(ko)] = infOrd[j]
 	}
 	d.tiedTimes(st, grp, keys, order, tw, res)
+}
+
+// nonNegative returns the three counts, any negative one set to 0: the
+// counts are differences of running sums, which rounding can take below 0
+// when the weights span many orders of magnitude (R's trees subtract the
+// same way).
+func nonNegative(a, b, c float64) pairCounts {
+	return pairCounts{math.Max(a, 0), math.Max(b, 0), math.Max(c, 0)}
 }
 
 // tiedTimes adds the pairs of events at one time (R's tied.y, not
