@@ -132,9 +132,9 @@ type CoxCurveOptions struct {
 // fit is, as R). The returned Curve has Survival = S, LogStdErr = √Var Λ,
 // StdErr = S·√Var Λ and bands as KaplanMeier's on that standard error, so
 // its At, Median and Quantile read the prediction as R's print(survfit)
-// does. Its AtRisk, Events and Censored are the stratum's counts.
-// (RestrictedMean's standard error is the Kaplan–Meier formula on those
-// counts, not that of the Cox prediction.)
+// does. Its AtRisk, Events and Censored are the stratum's counts, and
+// RestrictedMean's standard error is the one R's print.survfit reports for
+// the curve: the Kaplan–Meier formula on those counts.
 //
 // Errors (a *DataError wrapping ErrInvalid): x of the wrong length or not
 // finite, an unknown stratum label, bad options, or a Cox not built by

@@ -1,12 +1,14 @@
 // Package survival estimates survival curves and compares them: the
 // Kaplan–Meier product-limit estimator with Greenwood variances and
 // pointwise confidence bands, quantiles and restricted means read off the
-// curve, the Nelson–Aalen cumulative hazard, and the weighted log-rank
-// family of k-sample tests, parametric accelerated failure time (AFT)
+// curve, the Nelson–Aalen cumulative hazard, the weighted log-rank
+// family of k-sample tests, the Cox proportional hazards model with its
+// tests, residuals, proportional-hazards test, predicted curves and
+// concordance indices, parametric accelerated failure time (AFT)
 // regression with per-subject predictions, and the expected value of a
 // subscriber from any survival curve. Its numbers follow R's survival
 // package 3.5-3 (survfit, quantile.survfit, print.survfit, survdiff,
-// survreg); where lifelines or
+// coxph, cox.zph, concordance, survreg); where lifelines or
 // scikit-survival choose differently the option or the documentation says
 // so. It imports nothing of clv. In ltv it serves customer retention:
 // "survival" is staying a customer, the "event" is churn, censoring is
@@ -217,6 +219,81 @@
 // t_0 + k·f and is made if T > t_0 + k·f (Fader & Hardie 2010's DERL with
 // the renewal at t_0 made). K = 0 sums all payments.
 //
+// # Cox proportional hazards
+//
+// FitCox fits h(t | x) = h₀(t)·exp(x·β) by maximising the partial
+// likelihood (Cox 1972). With t_j the distinct event times (within a
+// stratum), R_j the rows at risk (Entry < t_j ≤ Time), D_j the d_j rows
+// with an event at t_j, W_j their weight and r_i = w_i·exp(x_i·β):
+//
+//	Breslow: ℓ(β) = Σ_j [Σ_{D_j} w_i·x_i·β − W_j·log Σ_{R_j} r_i]
+//	Efron:   ℓ(β) = Σ_j [Σ_{D_j} w_i·x_i·β − (W_j/d_j)·Σ_{k=0}^{d_j−1} log(Σ_{R_j} r_i − (k/d_j)·Σ_{D_j} r_i)]
+//	Exact:   ℓ(β) = Σ_j [Σ_{D_j} x_i·β − log Σ_{S ⊂ R_j, |S| = d_j} exp(Σ_{S} x_i·β)]
+//
+// (Breslow 1974; Efron 1977, eq. 3.4; Kalbfleisch & Prentice 1973, the
+// exact sum computed by the recursion of Gail, Lubin & Rubinstein 1981,
+// B(d, m) = B(d, m−1) + r_m·B(d−1, m−1)). With Efron weights the
+// average W_j/d_j is over tied rows, as in R. Newton–Raphson starts at 0
+// and stops when |1 − ℓ_old/ℓ_new| ≤ 1e-9, halving steps that lower ℓ
+// (R's coxfit6); the columns are centred and scaled internally as R does.
+// Rows with Entry > 0 are (start, stop] rows: a row joins the risk sets
+// at its exit and leaves at its entry, so left truncation and split
+// histories (SplitAt, R's survSplit) fit like R's counting-process form.
+// The information I = −∂²ℓ is summed in one pass as
+//
+//	I = Σ_i E_i·x_i·x_iᵀ − Σ_j (W_j/d_j)·Σ_k a_jk·a_jkᵀ/den_jk²
+//
+// with E_i the row's expected event count (the martingale compensator) and
+// a_jk, den_jk the Efron-adjusted risk-set sums, instead of running matrix
+// sums. A ridge penalty maximises ℓ(β) − (θ/2)·Σ v_j·β_j² (R's
+// ridge(theta = θ), v_j = 1, or the column variance with scale = TRUE).
+//
+// The tests are the likelihood ratio 2(ℓ(β̂) − ℓ(0)), Wald β̂ᵀ·V⁻¹·β̂ and
+// score U(0)ᵀ·I(0)⁻¹·U(0). The robust variance (Lin & Wei 1989) is the
+// sandwich
+//
+//	V_rob = I⁻¹·(Σ_g U_g·U_gᵀ)·I⁻¹,   U_g = Σ_{i in cluster g} w_i·U_i
+//	U_i = δ_i·(x_i − x̄(t_i)) − Σ_j [row i at risk at t_j]·exp(x_i·β)·(x_i − x̄_j)·dΛ₀(t_j)
+//
+// (the score residuals, Therneau, Grambsch & Fleming 1990, with Efron's
+// down-weighting at a row's own tied time); with it the Wald test uses
+// V_rob and the score test is U(0)ᵀ·(Σ_g U_g(0)·U_g(0)ᵀ)⁻¹·U(0), as R's
+// robust Wald and score tests. As R, non-integer case weights make the
+// variance robust. The martingale residual is δ_i − E_i, the deviance
+// residual sign(M)·√(−2(M + δ·log(δ − M))).
+//
+// The baseline cumulative hazard at Cox.Means (R's survfit(fit): 0 for a
+// column of −1, 0 and 1 values, which coxph leaves uncentred, the mean
+// otherwise) is Breslow's ΔΛ₀(t_j) = W_j/Σ_{R_j} r_i or its Efron average,
+// and for covariates x
+//
+//	Λ(t | x) = Λ₀(t)·exp((x − m)·β),   Var = exp(2(x − m)·β)·[Σ_{t_j ≤ t} v_j + d(t)ᵀ·V·d(t)]
+//	d(t) = Λ₀(t)·(x − m) − Σ_{t_j ≤ t} x̄_j·ΔΛ₀(t_j)
+//
+// (Tsiatis 1981; R's agsurv), read with the log band of KaplanMeier.
+//
+// The proportional-hazards test (Grambsch & Therneau 1994; R's cox.zph) is
+// the score test, at (β̂, 0), of adding the columns (g(t) − ḡ)·x_j, with g
+// the Kaplan–Meier, identity, rank or log transform of time; the scaled
+// Schoenfeld residuals r̂_i = V_s⁻¹·(x_i − x̄(t_i)) + β̂ estimate β(t).
+//
+// # Concordance
+//
+// Harrell's C (Harrell et al. 1982) is the share of comparable pairs, an
+// event and a row still at risk at its time, whose risk scores are ordered
+// as the times (higher risk, earlier event); risk ties count ½, event
+// times tied between the two rows are not comparable, a censoring tied with
+// an event is (R's concordance). Uno's C (Uno et al. 2011) weighs each
+// pair by 1/G(t−)², G the Kaplan–Meier curve of the censoring times, and
+// counts only pairs with t ≤ τ:
+//
+//	C = Σ_{i: δ_i, t_i ≤ τ} Σ_{j: t_j > t_i} w_i·w_j·G(t_i−)⁻²·([r_i > r_j] + ½[r_i = r_j]) / Σ … w_i·w_j·G(t_i−)⁻²
+//
+// Its standard error is R's infinitesimal jackknife. scikit-survival
+// differs (ConcordanceSksurv): G(t) includes the censorings at t, risks
+// within 1e-8 are tied, times are not merged, and only pairs with t < τ
+// count.
+//
 // # Cost
 //
 // Exit and entry times are sorted as IEEE bit patterns with an LSD radix
@@ -225,6 +302,16 @@
 // reverse cumulative sums make n_j at the last time exactly the weight
 // exiting there, as in R. Memory is about 12 float64 columns per distinct
 // time plus 16 bytes per observation while sorting.
+//
+// FitCox sorts the rows the same way and copies X once, centred and
+// scaled (8·n·p bytes). A Newton iteration is two passes over the rows:
+// O(n·p) for the risk sets and O(n·p²) for the information (four rows at a
+// time per update of the p×p sums), plus O(events) divisions and one
+// logarithm per event time for Efron's sums; R's coxph needs a few
+// iterations. Concordance sorts the risks and
+// sweeps them with Fenwick trees over the distinct times, O(n·log T); the
+// PH test adds two more information passes. All runs on one goroutine.
+// Each Baseline keeps about 2p numbers per event time of its stratum.
 //
 // # References
 //
@@ -251,7 +338,26 @@
 //   - Fader, P. S. and Hardie, B. G. S. (2010). Customer-base valuation in a
 //     contractual setting: the perils of ignoring heterogeneity. Marketing
 //     Science 29(1), 85–93.
+//   - Cox, D. R. (1972). Regression models and life-tables. JRSS B 34,
+//     187–220. Breslow, N. (1974), Biometrics 30, 89–99. Efron, B. (1977),
+//     JASA 72, 557–565. Kalbfleisch, J. D. and Prentice, R. L. (1973),
+//     Biometrika 60, 267–278. Gail, M. H., Lubin, J. H. and Rubinstein,
+//     L. V. (1981), Biometrika 68, 703–707.
+//   - Lin, D. Y. and Wei, L. J. (1989). The robust inference for the Cox
+//     proportional hazards model. JASA 84, 1074–1078. Therneau, T. M.,
+//     Grambsch, P. M. and Fleming, T. R. (1990), Biometrika 77, 147–160
+//     (residuals). Tsiatis, A. A. (1981), Annals of Statistics 9, 93–108.
+//   - Grambsch, P. M. and Therneau, T. M. (1994). Proportional hazards
+//     tests and diagnostics based on weighted residuals. Biometrika 81,
+//     515–526.
+//   - Harrell, F. E., Califf, R. M., Pryor, D. B., Lee, K. L. and Rosati,
+//     R. A. (1982), JAMA 247, 2543–2546. Uno, H., Cai, T., Pencina, M. J.,
+//     D'Agostino, R. B. and Wei, L. J. (2011), Statistics in Medicine 30,
+//     1105–1117. Therneau, T. M. and Watson, E. (2017), the survival
+//     package's concordance vignette (variance).
 //   - The tests check every formula above against R's survfit, survdiff,
-//     print.survfit and survreg output (refdata survival/expected.json and
-//     cox/expected.json), and the AFT predictions against mpmath.
+//     print.survfit, survreg, coxph, cox.zph, survfit.coxph and
+//     concordance output (refdata survival/expected.json and
+//     cox/expected.json, testdata/cox_extra.R), and the AFT predictions
+//     against mpmath.
 package survival
