@@ -174,11 +174,22 @@ type concordanceRule struct {
 // discordant and risk-tied, from the row's point of view.
 type pairCounts [3]float64
 
+// influence holds what the jackknife needs of each row, in the order the
+// strata were swept (risk order within each): w·(c − d) and w·(c + d + t)
+// from the row's pair counts, and its cluster.
+type influence struct {
+	diff, sum []float64
+	cluster   []int32 // nil without clusters
+}
+
 // concordance computes the counts and the standard error on the design's
 // rows with the given risk per sorted row, stratum by stratum.
 func (d *coxDesign) concordance(risk []float64, rule concordanceRule) (*ConcordanceResult, error) {
 	res := &ConcordanceResult{}
-	inf := make([]pairCounts, d.n)
+	inf := influence{diff: make([]float64, d.n), sum: make([]float64, d.n)}
+	if d.cluster != nil {
+		inf.cluster = make([]int32, d.n)
+	}
 	tol := 0.0
 	if rule.sksurv {
 		tol = sksurvTiedTol
@@ -190,7 +201,7 @@ func (d *coxDesign) concordance(risk []float64, rule concordanceRule) (*Concorda
 		if err != nil {
 			return nil, err
 		}
-		d.concordanceStratum(st, grp, risk, tol, tw, res, inf)
+		d.concordanceStratum(st, grp, risk, tol, tw, res, &inf)
 	}
 	npair := res.Concordant + res.Discordant + res.TiedRisk
 	if !(npair > 0) {
@@ -208,12 +219,12 @@ func (d *coxDesign) concordance(risk []float64, rule concordanceRule) (*Concorda
 		nclust = d.clusters
 	}
 	b := make([]float64, nclust)
-	for i, c := range inf {
+	for i, diff := range inf.diff {
 		g := i
-		if d.cluster != nil {
-			g = int(d.cluster[i])
+		if inf.cluster != nil {
+			g = int(inf.cluster[i])
 		}
-		b[g] += d.w[i] * ((c[0] - c[1]) - somer*(c[0]+c[1]+c[2]))
+		b[g] += diff - somer*inf.sum[i]
 	}
 	var v scaledSum
 	for _, x := range b {
@@ -315,8 +326,7 @@ func (d *coxDesign) timeWeights(st *coxStratum, grp []int32, rule concordanceRul
 }
 
 // concordanceStratum adds one stratum's counts to res and each row's
-// counts (as either member of a pair, unweighted by its own weight) to
-// inf.
+// influence terms (its counts as either member of a pair) to inf.
 //
 // It walks the rows in order of risk and keeps Fenwick trees indexed by
 // time: an event at time group g is comparable with the rows at risk
@@ -329,7 +339,7 @@ func (d *coxDesign) timeWeights(st *coxStratum, grp []int32, rule concordanceRul
 // are a few O(log T) queries (T: the stratum's distinct times). Over time,
 // not risk, the trees stay small for the day-resolution times of churn
 // data and in cache.
-func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float64, tol float64, tw []float64, res *ConcordanceResult, inf []pairCounts) {
+func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float64, tol float64, tw []float64, res *ConcordanceResult, inf *influence) {
 	n := st.hi - st.lo
 	if n == 0 {
 		return
@@ -337,18 +347,7 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 	ng := int(grp[n-1]) + 1
 	// The rows in order of risk, gathered once so that the passes below
 	// read memory in order.
-	keys := make([]uint64, n)
-	order := make([]int32, n)
-	for k := range n {
-		keys[k], order[k] = floatKey(risk[st.lo+k]), int32(k)
-	}
-	radixSort(keys, order)
-	type crow struct {
-		r, w      float64
-		pos, from int32 // 2·group (+1 if censored); first group at risk at
-		grp       int32
-		event     bool
-	}
+	order := sortByRisk(risk[st.lo:st.hi])
 	rows := make([]crow, n)
 	for j, ko := range order {
 		k := int(ko)
@@ -367,20 +366,24 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 		rows[j] = c
 	}
 	// Row trees: by position (exits) and by first group (entries); death
-	// trees by group, with the event's pair weight. low: risk < r − tol;
-	// high: risk ≤ r + tol; all: every row, as cumulative sums.
+	// trees by group, with the event's pair weight. low holds the rows with
+	// risk below r − tol, win those of the tie window [r − tol, r + tol]
+	// (filled only when the window holds another row than the current
+	// one: with continuous risks it never does); all is every row, as
+	// cumulative sums.
 	type side struct{ exit, entry, dead fenwickTree }
 	newSide := func() side {
 		return side{exit: newFenwickTree(2 * ng), entry: newFenwickTree(ng + 1), dead: newFenwickTree(ng)}
 	}
-	low, high := newSide(), newSide()
-	insert := func(sd *side, c *crow) {
-		sd.exit.add(int(c.pos), c.w)
+	low, win := newSide(), newSide()
+	add := func(sd *side, c *crow, sign float64) {
+		w := sign * c.w
+		sd.exit.add(int(c.pos), w)
 		if c.from > 0 {
-			sd.entry.add(int(c.from), c.w)
+			sd.entry.add(int(c.from), w)
 		}
 		if c.event {
-			sd.dead.add(int(c.grp), c.w*tw[c.grp])
+			sd.dead.add(int(c.grp), w*tw[c.grp])
 		}
 	}
 	allExit, allEntry, allDead := make([]float64, 2*ng+1), make([]float64, ng+2), make([]float64, ng+1)
@@ -398,55 +401,73 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 	}
 	// The row weight at risk after an event in group g (rows after it by
 	// position, less those entering at or after g) and the event weight in
-	// groups [from, ⌈pos/2⌉), which a row meets as the later member.
+	// groups [from, ⌈pos/2⌉), which a row meets as the later member. The
+	// current row itself never counts.
 	atRisk := func(sd *side, g int) float64 {
 		return sd.exit.suffix(2*g+1) - sd.entry.suffix(g+1)
 	}
 	deaths := func(sd *side, c *crow) float64 {
 		return sd.dead.rangeSum(int(c.from), int(c.pos+1)/2)
 	}
-	infOrd := make([]pairCounts, n)
-	pl, ph := 0, 0
+	pl, ph := 0, 0   // the window is rows [pl, ph) in risk order
+	wlo, whi := 0, 0 // win holds rows [wlo, whi)
 	for j := range rows {
 		c := &rows[j]
 		for ; pl < n && rows[pl].r < c.r-tol; pl++ {
-			insert(&low, &rows[pl])
+			add(&low, &rows[pl], 1)
+			if pl >= wlo && pl < whi {
+				add(&win, &rows[pl], -1)
+				wlo = pl + 1
+			}
 		}
-		for ; ph < n && rows[ph].r <= c.r+tol; ph++ {
-			insert(&high, &rows[ph])
+		for ph < n && rows[ph].r <= c.r+tol {
+			ph++
+		}
+		tied := ph-pl > 1
+		if tied {
+			if whi < pl {
+				wlo, whi = pl, pl
+			}
+			for ; whi < ph; whi++ {
+				add(&win, &rows[whi], 1)
+			}
 		}
 		// As the later member: events with higher risk are concordant.
-		lo, hi := deaths(&low, c), deaths(&high, c)
+		lo, tie := deaths(&low, c), 0.0
+		if tied {
+			tie = deaths(&win, c)
+		}
 		tot := 0.0
 		if h := int(c.pos+1) / 2; h > int(c.from) {
 			tot = allDead[h] - allDead[c.from]
 		}
-		in := &infOrd[j]
-		later := nonNegative(tot-hi, lo, hi-lo)
-		for q := range later {
-			in[q] += later[q]
+		in := nonNegative(tot-lo-tie, lo, tie)
+		if c.event {
+			// As the earlier member: rows at risk after it with lower
+			// risk are concordant.
+			g := int(c.grp)
+			w := tw[g]
+			lo, tie = atRisk(&low, g), 0
+			if tied {
+				tie = atRisk(&win, g)
+			}
+			tot = allExit[2*ng] - allExit[2*g+1] - (allEntry[ng+1] - allEntry[g+1])
+			pc := nonNegative(lo*w, (tot-lo-tie)*w, tie*w)
+			for q := range pc {
+				in[q] += pc[q]
+			}
+			res.Concordant += c.w * pc[0]
+			res.Discordant += c.w * pc[1]
+			res.TiedRisk += c.w * pc[2]
 		}
-		if !c.event {
-			continue
+		k := st.lo + j
+		inf.diff[k] = c.w * (in[0] - in[1])
+		inf.sum[k] = c.w * (in[0] + in[1] + in[2])
+		if inf.cluster != nil {
+			inf.cluster[k] = d.cluster[st.lo+int(order[j])]
 		}
-		// As the earlier member: rows at risk after it with lower risk
-		// are concordant.
-		g := int(c.grp)
-		w := tw[g]
-		lo, hi = atRisk(&low, g), atRisk(&high, g)
-		tot = allExit[2*ng] - allExit[2*g+1] - (allEntry[ng+1] - allEntry[g+1])
-		pc := nonNegative(lo*w, (tot-hi)*w, (hi-lo)*w)
-		for q := range pc {
-			in[q] += pc[q]
-		}
-		res.Concordant += c.w * pc[0]
-		res.Discordant += c.w * pc[1]
-		res.TiedRisk += c.w * pc[2]
 	}
-	for j, ko := range order {
-		inf[st.lo+int(ko)] = infOrd[j]
-	}
-	d.tiedTimes(st, grp, keys, order, tw, res)
+	d.tiedTimes(st, grp, rows, tw, res)
 }
 
 // nonNegative returns the three counts, any negative one set to 0: the
@@ -457,16 +478,24 @@ func nonNegative(a, b, c float64) pairCounts {
 	return pairCounts{math.Max(a, 0), math.Max(b, 0), math.Max(c, 0)}
 }
 
+// crow is one row of a stratum in the concordance sweep.
+type crow struct {
+	r, w      float64 // risk and (scaled) weight
+	pos, from int32   // 2·exit group (+1 if censored); first group at risk at
+	grp       int32   // exit group
+	event     bool
+}
+
 // tiedTimes adds the pairs of events at one time (R's tied.y, not
 // comparable) to res: TiedBoth those of equal risk, TiedTime the others.
-// keys and order are the stratum's rows sorted by risk.
-func (d *coxDesign) tiedTimes(st *coxStratum, grp []int32, keys []uint64, order []int32, tw []float64, res *ConcordanceResult) {
+// rows are the stratum's rows in order of risk.
+func (d *coxDesign) tiedTimes(st *coxStratum, grp []int32, rows []crow, tw []float64, res *ConcordanceResult) {
 	ng := int(grp[len(grp)-1]) + 1
 	sum, sq := make([]float64, ng), make([]float64, ng)
-	for k, g := range grp {
-		if i := st.lo + k; d.event[i] {
-			sum[g] += d.w[i]
-			sq[g] += d.w[i] * d.w[i]
+	for _, c := range rows {
+		if c.event {
+			sum[c.grp] += c.w
+			sq[c.grp] += c.w * c.w
 		}
 	}
 	for g := range ng {
@@ -474,32 +503,28 @@ func (d *coxDesign) tiedTimes(st *coxStratum, grp []int32, keys []uint64, order 
 	}
 	// Equal risk and time: within each run of one risk (consecutive in
 	// risk order), the events of one group.
-	type ev struct {
-		g int32
-		w float64
-	}
-	var run []ev
-	for a := 0; a < len(order); {
+	var run []crow
+	for a := 0; a < len(rows); {
 		b := a + 1
-		for b < len(order) && keys[b] == keys[a] {
+		for b < len(rows) && rows[b].r == rows[a].r {
 			b++
 		}
 		if b-a > 1 {
 			run = run[:0]
-			for _, ko := range order[a:b] {
-				if i := st.lo + int(ko); d.event[i] {
-					run = append(run, ev{grp[ko], d.w[i]})
+			for _, c := range rows[a:b] {
+				if c.event {
+					run = append(run, c)
 				}
 			}
-			slices.SortFunc(run, func(x, y ev) int { return cmp.Compare(x.g, y.g) })
+			slices.SortFunc(run, func(x, y crow) int { return cmp.Compare(x.grp, y.grp) })
 			for u := 0; u < len(run); {
 				v := u
 				var s, sq float64
-				for ; v < len(run) && run[v].g == run[u].g; v++ {
+				for ; v < len(run) && run[v].grp == run[u].grp; v++ {
 					s += run[v].w
 					sq += run[v].w * run[v].w
 				}
-				both := tw[run[u].g] * (s*s - sq) / 2
+				both := tw[run[u].grp] * (s*s - sq) / 2
 				res.TiedBoth += both
 				res.TiedTime -= both
 				u = v
@@ -521,6 +546,50 @@ func searchInt32(v []int32, x int32) int {
 		}
 	}
 	return lo
+}
+
+// sortByRisk returns the indices of risk in ascending order of risk. It
+// radix-sorts on the values rounded to float32, which order like the
+// values but with 32-bit keys (three radix passes instead of six), then
+// sorts each run of equal rounded keys on the full key. Both sorts are
+// linear, so values that all round to one float32 cost no more than
+// others.
+func sortByRisk(risk []float64) []int32 {
+	n := len(risk)
+	keys := make([]uint64, n)
+	order := make([]int32, n)
+	for k, v := range risk {
+		keys[k], order[k] = floatKey32(float32(v)), int32(k)
+	}
+	radixSort(keys, order)
+	var full []uint64
+	for a := 0; a < n; {
+		b := a + 1
+		for b < n && keys[b] == keys[a] {
+			b++
+		}
+		if b-a > 1 {
+			full = full[:0]
+			for _, i := range order[a:b] {
+				full = append(full, floatKey(risk[i]))
+			}
+			radixSort(full, order[a:b]) // an insertion sort when short
+		}
+		a = b
+	}
+	return order
+}
+
+// floatKey32 is floatKey for a float32 (−0 and +0 to one key).
+func floatKey32(v float32) uint64 {
+	if v == 0 {
+		v = 0
+	}
+	b := math.Float32bits(v)
+	if b>>31 == 1 {
+		return uint64(^b)
+	}
+	return uint64(b | 1<<31)
 }
 
 // floatKey maps a finite float64 to a key with the same order (−0 and +0

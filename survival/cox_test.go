@@ -575,3 +575,21 @@ func TestConcordanceSksurv(t *testing.T) {
 		require.NotEqual(t, got.C, r.C, "the conventions differ on these data")
 	}
 }
+
+// Risks that all round to one float32 (and ties among them) sort and count
+// like any others: C equals the C of the same scores spread out.
+func TestConcordanceNearlyEqualRisks(t *testing.T) {
+	obs, x := simulateCox(3000, []float64{0.5, -0.5}, true, 23)
+	spread, near := make([]float64, len(x)), make([]float64, len(x))
+	for i, r := range x {
+		spread[i] = math.Round((r[0]-r[1])*100) / 100
+		near[i] = 1 + spread[i]*1e-12
+	}
+	a, err := survival.Concordance(obs, spread, nil)
+	require.NoError(t, err)
+	b, err := survival.Concordance(obs, near, nil)
+	require.NoError(t, err)
+	require.Equal(t, a.Concordant, b.Concordant)
+	require.Equal(t, a.TiedRisk, b.TiedRisk)
+	require.InDelta(t, a.C, b.C, 1e-15)
+}

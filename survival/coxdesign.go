@@ -37,6 +37,7 @@ type coxDesign struct {
 	weighted    bool      // some weight is not 1
 	fractional  bool      // some weight is not an integer
 	weightScale float64   // a power of two near the largest weight
+	deathX      []float64 // Σ w·x over the event rows (design coordinates)
 	center      []float64 // R's fit$means: 0 for a column of −1, 0, 1 values
 	scale       []float64 // R's coxfit6 scaling: Σw / Σw|x − center|
 	events      int       // rows with Event
@@ -49,7 +50,8 @@ type coxStratum struct {
 	lo, hi       int // sorted rows [lo, hi)
 	entLo, entHi int // its part of byEntry
 	slot0        int
-	nEvents      int // distinct event times
+	nEvents      int     // distinct event times
+	deathW       float64 // Σ w over the stratum's event rows
 }
 
 // newCoxDesign validates obs, X and the per-row options and builds the
@@ -59,20 +61,14 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 	if n == 0 {
 		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "no observations", Err: ErrEmpty}
 	}
-	p, err := checkDesignMatrix(fn, X, n)
-	if err != nil {
-		return nil, err
-	}
-	if err := cfg.checkRows(fn, n, p); err != nil {
-		return nil, err
-	}
-	d := &coxDesign{n: n, p: p}
+	d := &coxDesign{n: n}
 	for _, o := range obs {
 		if o.Weight != 0 && o.Weight != 1 {
 			d.weighted = true
 			break
 		}
 	}
+	var err error
 	total, maxW := 0.0, 0.0
 	zeroEntry := false
 	for i, o := range obs {
@@ -106,14 +102,23 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 	// (1e-300); the fit undoes the scale.
 	_, e := math.Frexp(maxW)
 	d.weightScale = math.Ldexp(1, e-1)
+	// One pass over X checks it and sums the columns, weighted and plain
+	// (R centres counting-process data with plain means).
+	var cols columnSums
+	d.p, err = checkDesignMatrix(fn, X, n, func(i int, row []float64) { cols.add(row, obs[i].weight()/d.weightScale) })
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.checkRows(fn, n, d.p); err != nil {
+		return nil, err
+	}
 
 	exitIdx, entryIdx, byExit, err := d.mergeTimes(fn, obs, zeroEntry, cfg.ExactTimes)
 	if err != nil {
 		return nil, err
 	}
 	order := d.sortRows(byExit, cfg.Strata)
-	d.center, d.scale = centering(X, obs, p, d.counting)
-	d.fill(obs, X, order, exitIdx, entryIdx)
+	d.fill(obs, X, order, exitIdx, entryIdx, &cols)
 	if cfg.Cluster != nil {
 		ids, k := denseLabels(cfg.Cluster)
 		d.cluster = make([]int32, n)
@@ -128,8 +133,9 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 }
 
 // checkDesignMatrix checks that X has n rows of one length p (X nil means
-// p = 0) and finite values, and returns p.
-func checkDesignMatrix(fn string, X [][]float64, n int) (int, error) {
+// p = 0) and finite values, and returns p. visit, when not nil, is called
+// with each row once it is checked.
+func checkDesignMatrix(fn string, X [][]float64, n int, visit func(i int, row []float64)) (int, error) {
 	if X == nil {
 		return 0, nil
 	}
@@ -148,6 +154,9 @@ func checkDesignMatrix(fn string, X [][]float64, n int) (int, error) {
 				return 0, &DataError{Func: fn, Group: -1, Row: i, Field: "X",
 					Reason: fmt.Sprintf("column %d is %g", j, v), Err: ErrInvalid}
 			}
+		}
+		if visit != nil {
+			visit(i, row)
 		}
 	}
 	return p, nil
@@ -293,61 +302,56 @@ func denseLabels(labels []int) (ids []int, k int) {
 	return ids, len(distinct)
 }
 
-// centering returns R's centring point and scale of each column: the
-// (weighted, for right-censored data; plain, for counting-process data, as
-// R's agreg.fit) column mean, or 0 for a column whose values are all −1, 0
-// or 1, which coxph leaves uncentred; and Σw/Σw|x − center| (1 for those
-// columns and for constant ones), R's coxfit6 scaling. It reads X row by
-// row, twice.
-func centering(X [][]float64, obs []Observation, p int, counting bool) (center, scale []float64) {
-	center, scale = make([]float64, p), make([]float64, p)
-	wt := func(i int) float64 {
-		if counting {
-			return 1
-		}
-		return obs[i].weight()
-	}
-	wsum := 0.0
-	for i := range obs {
-		wsum += wt(i)
-	}
-	zeroOne := make([]bool, p)
-	for j := range zeroOne {
-		zeroOne[j] = true
-	}
-	// Σ (w/W)·x cannot overflow even for |x| near 1e308.
-	for i, row := range X {
-		f := wt(i) / wsum
-		for j, v := range row {
-			center[j] += f * v
-			zeroOne[j] = zeroOne[j] && (v == -1 || v == 0 || v == 1)
-		}
-	}
-	for j := range center {
-		if zeroOne[j] {
-			center[j] = 0
-		}
-	}
-	dev := make([]float64, p)
-	for i, row := range X {
-		f := wt(i) / wsum
-		for j, v := range row {
-			dev[j] += f * math.Abs(v-center[j])
-		}
-	}
-	for j := range scale {
-		scale[j] = 1
-		if !zeroOne[j] && dev[j] > 0 {
-			scale[j] = 1 / dev[j]
-		}
-	}
-	return center, scale
+// columnSums accumulates the column sums that give R's centring point:
+// the weighted mean for right-censored data, the plain mean for
+// counting-process data (R's agreg.fit), and 0 for a column whose values
+// are all −1, 0 or 1, which coxph leaves uncentred.
+type columnSums struct {
+	w, wx, x []float64 // Σ w, Σ w·x, Σ x, the last two times 2^-64 (w ≤ 1)
+	zeroOne  []bool
+	n        float64
 }
 
-// fill copies the rows into the design in the given order. It reads the
-// caller's rows in their order and scatters them, which is faster than
-// gathering rows from all over memory.
-func (d *coxDesign) fill(obs []Observation, X [][]float64, order, exitIdx, entryIdx []int32) {
+func (c *columnSums) add(row []float64, w float64) {
+	if c.wx == nil {
+		p := len(row)
+		c.wx, c.x, c.zeroOne = make([]float64, p), make([]float64, p), make([]bool, p)
+		for j := range c.zeroOne {
+			c.zeroOne[j] = true
+		}
+		c.w = []float64{0}
+	}
+	c.n++
+	c.w[0] += w
+	for j, v := range row {
+		// Scaled by 2^-64 so that sums of values near 1e308 stay finite.
+		c.wx[j] += w * v * 0x1p-64
+		c.x[j] += v * 0x1p-64
+		c.zeroOne[j] = c.zeroOne[j] && (v == -1 || v == 0 || v == 1)
+	}
+}
+
+// center returns the centring point of each column.
+func (c *columnSums) center(p int, counting bool) []float64 {
+	m := make([]float64, p)
+	for j := range m {
+		switch {
+		case c.zeroOne[j]:
+		case counting:
+			m[j] = c.x[j] / c.n * 0x1p64
+		default:
+			m[j] = c.wx[j] / c.w[0] * 0x1p64
+		}
+	}
+	return m
+}
+
+// fill copies the rows into the design in the given order, centred, then
+// scales every column by R's coxfit6 factor Σw/Σw|x − center| (1 for an
+// uncentred or constant column), and sums the event rows' w·x. It reads
+// the caller's rows in their order and scatters them, which is faster
+// than gathering rows from all over memory.
+func (d *coxDesign) fill(obs []Observation, X [][]float64, order, exitIdx, entryIdx []int32, cols *columnSums) {
 	n, p := d.n, d.p
 	d.x = make([]float64, n*p)
 	d.w = make([]float64, n)
@@ -355,22 +359,56 @@ func (d *coxDesign) fill(obs []Observation, X [][]float64, order, exitIdx, entry
 	d.exitT = make([]int32, n)
 	d.entryT = make([]int32, n)
 	d.orig = make([]int, n)
+	d.scale = make([]float64, p)
+	d.deathX = make([]float64, p)
 	pos := make([]int32, n)
 	for s, r := range order {
 		pos[r] = int32(s)
 		d.orig[s] = int(r)
 	}
+	var dev []float64 // Σ w·|x − center|, with the weights of the centre
+	if p > 0 {
+		d.center = cols.center(p, d.counting)
+		dev = make([]float64, p)
+	}
+	wsum := 0.0
 	for r, o := range obs {
 		s := pos[r]
-		d.w[s] = o.weight() / d.weightScale
+		w := o.weight() / d.weightScale
+		d.w[s] = w
 		d.event[s] = o.Event
 		d.exitT[s], d.entryT[s] = exitIdx[r], entryIdx[r]
 		if p == 0 {
 			continue
 		}
+		if d.counting {
+			w = 1
+		}
+		wsum += w
 		row := d.x[int(s)*p : int(s+1)*p]
 		for j, v := range X[r] {
-			row[j] = (v - d.center[j]) * d.scale[j]
+			c := v - d.center[j]
+			row[j] = c
+			dev[j] += w * math.Abs(c) * 0x1p-64
+		}
+	}
+	for j := range d.scale {
+		d.scale[j] = 1
+		if !cols.zeroOne[j] && dev[j] > 0 {
+			d.scale[j] = wsum / dev[j] * 0x1p-64
+		}
+	}
+	for s := range d.strata {
+		st := &d.strata[s]
+		for i := st.lo; i < st.hi; i++ {
+			row := d.x[i*p : (i+1)*p]
+			for j, f := range d.scale {
+				row[j] *= f
+			}
+			if d.event[i] {
+				st.deathW += d.w[i]
+				axpy(d.w[i], row, d.deathX)
+			}
 		}
 	}
 }

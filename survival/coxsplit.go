@@ -35,7 +35,7 @@ type SplitRows struct {
 // infinite cut time (Field "cuts").
 func SplitAt(obs []Observation, X [][]float64, cuts []float64) (*SplitRows, error) {
 	const fn = "survival.SplitAt"
-	if _, err := checkDesignMatrix(fn, X, len(obs)); err != nil {
+	if _, err := checkDesignMatrix(fn, X, len(obs), nil); err != nil {
 		return nil, err
 	}
 	total := 0.0

@@ -27,6 +27,7 @@ type coxWork struct {
 	u        []float64 // score
 	dpInfo   []float64 // p×p information of the exact-recursion times
 	sumDeadW float64   // Σ deathW, for undoing the weight scale
+	expected []float64 // information's buffer: risk × hazard per row
 }
 
 func newCoxWork(d *coxDesign) *coxWork {
@@ -56,22 +57,41 @@ func tieSums(efron bool, den, deathRisk, deathW float64, deaths int32) tieTerms 
 		inv := 1 / den
 		return tieTerms{logDen: deathW * math.Log(den), s1: deathW * inv, q0: deathW * inv * inv, t0: inv}
 	}
-	var t tieTerms
+	// Σ_k log den_k is the log of the product, held as a mantissa and a
+	// binary exponent: one logarithm for the D terms.
+	var u0, u1, v0, v1, v2 float64 // Σ 1/den, Σ f/den, Σ 1/den², Σ f/den², Σ f²/den²
+	prod, exp := 1.0, 0
 	nd := float64(deaths)
-	om := deathW / nd
 	for k := range deaths {
 		f := float64(k) / nd
-		inv := 1 / (den - f*deathRisk)
-		t.logDen -= om * math.Log(inv)
-		t.s1 += om * inv
-		t.s2 += om * f * inv
-		t.q0 += om * inv * inv
-		t.q1 += om * f * inv * inv
-		t.q2 += om * f * f * inv * inv
-		t.t0 += inv / nd
-		t.t1 += f * inv / nd
+		dk := den - f*deathRisk
+		inv := 1 / dk
+		u0 += inv
+		u1 += f * inv
+		v0 += inv * inv
+		v1 += f * inv * inv
+		v2 += f * f * inv * inv
+		// prod stays in [2^-600, 2^600] and a factor within [2^-400,
+		// 2^400] (or its mantissa), so the product cannot leave the
+		// float64 range.
+		if dk >= 0x1p-400 && dk <= 0x1p400 {
+			prod *= dk
+		} else {
+			m, e := math.Frexp(dk)
+			prod, exp = prod*m, exp+e
+		}
+		if prod < 0x1p-600 || prod > 0x1p600 {
+			m, e := math.Frexp(prod)
+			prod, exp = m, exp+e
+		}
 	}
-	return t
+	om := deathW / nd
+	return tieTerms{
+		logDen: om * (math.Log(prod) + float64(exp)*math.Ln2),
+		s1:     om * u0, s2: om * u1,
+		q0: om * v0, q1: om * v1, q2: om * v2,
+		t0: u0 / nd, t1: u1 / nd,
+	}
 }
 
 // sweep evaluates the log partial likelihood and the score at beta
@@ -82,30 +102,41 @@ func tieSums(efron bool, den, deathRisk, deathW float64, deaths int32) tieTerms 
 // information's O(n·p²) pass.
 func (d *coxDesign) sweep(beta []float64, ties CoxTies, ws *coxWork) {
 	p := d.p
+	// The deaths' own terms do not depend on the risk sets: Σ w·x·β and
+	// the score's Σ w·x come from the design's sums.
 	ws.ll, ws.sumDeadW = 0, 0
-	clear(ws.u)
-	clear(ws.dpInfo)
-	for i := range d.n {
-		e := 0.0
-		row := d.x[i*p : (i+1)*p]
-		for j, b := range beta[:len(row)] {
-			e += b * row[j]
-		}
-		ws.eta[i] = e
+	copy(ws.u, d.deathX)
+	for j, b := range beta {
+		ws.ll += b * d.deathX[j]
 	}
+	clear(ws.dpInfo)
 	a := make([]float64, p)  // Σ risk·x over the risk set
 	a2 := make([]float64, p) // the same over the deaths of the current time
 	efron := ties == Efron
 	ws.efron = efron
+	atZero := !slices.ContainsFunc(beta, func(b float64) bool { return b != 0 })
 	for s := range d.strata {
 		st := &d.strata[s]
-		sh := math.Inf(-1)
-		for _, e := range ws.eta[st.lo:st.hi] {
-			sh = math.Max(sh, e)
-		}
-		ws.shift[s] = sh
-		for i := st.lo; i < st.hi; i++ {
-			ws.risk[i] = d.w[i] * math.Exp(ws.eta[i]-sh)
+		if atZero { // the first iteration: every η is 0
+			clear(ws.eta[st.lo:st.hi])
+			copy(ws.risk[st.lo:st.hi], d.w[st.lo:st.hi])
+			ws.shift[s] = 0
+		} else {
+			sh := math.Inf(-1)
+			for i := st.lo; i < st.hi; i++ {
+				e := 0.0
+				row := d.x[i*p : (i+1)*p]
+				for j, b := range beta[:len(row)] {
+					e += b * row[j]
+				}
+				ws.eta[i] = e
+				sh = math.Max(sh, e)
+			}
+			ws.shift[s] = sh
+			ws.ll -= sh * st.deathW
+			for i := st.lo; i < st.hi; i++ {
+				ws.risk[i] = d.w[i] * math.Exp(ws.eta[i]-sh)
+			}
 		}
 		den, nrisk := 0.0, 0
 		clear(a)
@@ -140,8 +171,6 @@ func (d *coxDesign) sweep(beta []float64, ties CoxTies, ws *coxWork) {
 					deaths++
 					deathW += d.w[i]
 					deathRisk += rk
-					ws.ll += d.w[i] * (ws.eta[i] - sh)
-					axpy(d.w[i], row, ws.u)
 					axpy(rk, row, a2)
 				} else {
 					den += rk
@@ -209,7 +238,10 @@ func (d *coxDesign) information(ws *coxWork) []float64 {
 		s1[q] = t.s1
 	}
 	hc := cumulate(d, s1)
-	e := make([]float64, d.n)
+	if ws.expected == nil {
+		ws.expected = make([]float64, d.n)
+	}
+	e := ws.expected
 	for i := range d.n {
 		h := hc[d.exitSlot[i]] - hc[d.entrySlot[i]]
 		if d.event[i] {
