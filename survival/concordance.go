@@ -347,10 +347,10 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 	ng := int(grp[n-1]) + 1
 	// The rows in order of risk, gathered once so that the passes below
 	// read memory in order.
-	order := sortByRisk(risk[st.lo:st.hi])
-	rows := make([]crow, n)
-	for j, ko := range order {
-		k := int(ko)
+	// Each row's fields in time order, then permuted by risk: one random
+	// read per row instead of one per field.
+	byTime := make([]crow, n)
+	for k := range byTime {
 		i := st.lo + k
 		c := crow{r: risk[i], w: d.w[i], pos: 2 * grp[k], grp: grp[k], event: d.event[i]}
 		if !c.event {
@@ -363,7 +363,12 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 				c.from = grp[m-1] + 1
 			}
 		}
-		rows[j] = c
+		byTime[k] = c
+	}
+	order := sortByRisk(risk[st.lo:st.hi])
+	rows := make([]crow, n)
+	for j, k := range order {
+		rows[j] = byTime[k]
 	}
 	// Row trees: by position (exits) and by first group (entries); death
 	// trees by group, with the event's pair weight. low holds the rows with

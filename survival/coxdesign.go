@@ -102,10 +102,15 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 	// (1e-300); the fit undoes the scale.
 	_, e := math.Frexp(maxW)
 	d.weightScale = math.Ldexp(1, e-1)
-	// One pass over X checks it and sums the columns, weighted and plain
-	// (R centres counting-process data with plain means).
+	// One pass over X checks it and sums the columns.
 	var cols columnSums
-	d.p, err = checkDesignMatrix(fn, X, n, func(i int, row []float64) { cols.add(row, obs[i].weight()/d.weightScale) })
+	d.p, err = checkDesignMatrix(fn, X, n, func(i int, row []float64) {
+		w := 1.0
+		if !d.counting {
+			w = obs[i].weight() / d.weightScale
+		}
+		cols.add(row, w)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -304,43 +309,39 @@ func denseLabels(labels []int) (ids []int, k int) {
 
 // columnSums accumulates the column sums that give R's centring point:
 // the weighted mean for right-censored data, the plain mean for
-// counting-process data (R's agreg.fit), and 0 for a column whose values
-// are all −1, 0 or 1, which coxph leaves uncentred.
+// counting-process data (R's agreg.fit; its rows are added with weight
+// 1), and 0 for a column whose values are all −1, 0 or 1, which coxph
+// leaves uncentred.
 type columnSums struct {
-	w, wx, x []float64 // Σ w, Σ w·x, Σ x, the last two times 2^-64 (w ≤ 1)
-	zeroOne  []bool
-	n        float64
+	w       float64   // Σ w (w ≤ 1: the design's weights, or 1)
+	wx      []float64 // Σ w·x·2^-64
+	zeroOne []bool
 }
 
 func (c *columnSums) add(row []float64, w float64) {
 	if c.wx == nil {
 		p := len(row)
-		c.wx, c.x, c.zeroOne = make([]float64, p), make([]float64, p), make([]bool, p)
+		c.wx, c.zeroOne = make([]float64, p), make([]bool, p)
 		for j := range c.zeroOne {
 			c.zeroOne[j] = true
 		}
-		c.w = []float64{0}
 	}
-	c.n++
-	c.w[0] += w
+	c.w += w
 	for j, v := range row {
 		// Scaled by 2^-64 so that sums of values near 1e308 stay finite.
 		c.wx[j] += w * v * 0x1p-64
-		c.x[j] += v * 0x1p-64
-		c.zeroOne[j] = c.zeroOne[j] && (v == -1 || v == 0 || v == 1)
+		if c.zeroOne[j] {
+			c.zeroOne[j] = v == -1 || v == 0 || v == 1
+		}
 	}
 }
 
 // center returns the centring point of each column.
-func (c *columnSums) center(p int, counting bool) []float64 {
+func (c *columnSums) center(p int) []float64 {
 	m := make([]float64, p)
 	for j := range m {
-		switch {
-		case c.zeroOne[j]:
-		case counting:
-			m[j] = c.x[j] / c.n * 0x1p64
-		default:
-			m[j] = c.wx[j] / c.w[0] * 0x1p64
+		if !c.zeroOne[j] {
+			m[j] = c.wx[j] / c.w * 0x1p64
 		}
 	}
 	return m
@@ -368,7 +369,7 @@ func (d *coxDesign) fill(obs []Observation, X [][]float64, order, exitIdx, entry
 	}
 	var dev []float64 // Σ w·|x − center|, with the weights of the centre
 	if p > 0 {
-		d.center = cols.center(p, d.counting)
+		d.center = cols.center(p)
 		dev = make([]float64, p)
 	}
 	wsum := 0.0
