@@ -598,3 +598,24 @@ func TestCoxToyClosedForm(t *testing.T) {
 	require.Greater(t, fit.Coef[0], 10.0)
 	require.Greater(t, fit.LogLikelihood, fit.NullLogLikelihood)
 }
+
+// TestCoxExactBaselineAndPHTest: an exact-ties fit uses Breslow's hazard
+// for its baseline and Breslow's sums for cox.zph, as R does. Expected
+// values: R 4.2.2, survival 3.5-3, run by hand on refdata rossi.csv:
+// summary(survfit(fit), times = c(10, 26, 52)) and cox.zph(fit)$table
+// for coxph(Surv(week, arrest) ~ fin + age + race + wexp + mar + paro +
+// prio, ties = "exact"), printed to 15 significant digits.
+func TestCoxExactBaselineAndPHTest(t *testing.T) {
+	d := loadRossi(t, "rossi.csv")
+	fit, err := survival.FitCox(d.obs, d.x, &survival.CoxOptions{Ties: survival.Exact})
+	require.NoError(t, err)
+	curve, err := fit.SurvivalCurve(fit.Means, 0, nil)
+	require.NoError(t, err)
+	tab := curve.Table([]float64{10, 26, 52})
+	relCloseSlice(t, []float64{0.967352867945646, 0.879172928851184, 0.737230706174532}, tab.Survival, coxTol, "S")
+	relCloseSlice(t, []float64{0.0136247597801815, 0.0409416777985195, 0.0780813959755887}, tab.StdErr, coxTol, "SE")
+	_, global, err := fit.PHTest()
+	require.NoError(t, err)
+	relClose(t, 17.5939732090078, global.ChiSquare, coxTol, "zph global")
+	relClose(t, 0.0139425845541, global.P, coxTol, "zph p")
+}
