@@ -160,7 +160,7 @@ type Cox struct {
 	LikelihoodRatio, Wald, Score Test
 	// Concordance is Harrell's C of the linear predictor, R's
 	// concordance(fit): within strata, risk ties count ½, pairs tied in
-	// time do not count (see Concordance).
+	// time do not count (see Concordance); NaN when no pair is comparable.
 	Concordance float64
 	// ConcordanceStdErr is its standard error (R's infinitesimal
 	// jackknife; summed by cluster when CoxOptions.Cluster is set).

@@ -158,9 +158,9 @@ type CoxResiduals struct {
 }
 
 // Residuals returns the martingale, deviance, score and dfbeta residuals of
-// c on the data it was fitted to: obs, X and opt must be those of FitCox
-// (only Strata, Ties-dependent settings and ExactTimes matter; the rows are
-// evaluated at c.Coef). It neither modifies nor keeps its arguments.
+// c on the data it was fitted to: obs, X and opt as given to FitCox (of
+// opt only Strata and ExactTimes matter; the tie rule is c.Ties), each row
+// evaluated at c.Coef. It neither modifies nor keeps its arguments.
 // Errors are those of FitCox for invalid data, and ErrInvalid when X does
 // not have len(c.Coef) columns.
 func (c *Cox) Residuals(obs []Observation, X [][]float64, opt *CoxOptions) (*CoxResiduals, error) {

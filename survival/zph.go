@@ -25,7 +25,7 @@ const (
 // PHTestOptions are the settings of Cox.PHTestWith. A nil *PHTestOptions
 // is R's cox.zph default.
 type PHTestOptions struct {
-	Transform PHTransform
+	Transform PHTransform // g(t); the zero value is PHKaplanMeier
 }
 
 // PHTestResult is Grambsch and Therneau's test of proportional hazards with
@@ -72,8 +72,9 @@ func (c *Cox) PHTest() (terms []Test, global Test, err error) {
 }
 
 // PHTestWith is R's cox.zph(fit, transform) on the data c was fitted to
-// (obs, X and opt as given to FitCox), with the scaled Schoenfeld
-// residuals: for an event of row i at t in stratum s,
+// (obs, X and opt as given to FitCox; of opt only Strata and ExactTimes
+// matter), with the scaled Schoenfeld residuals: for an event of row i at
+// t in stratum s,
 //
 //	r_i = x_i − x̄(t)   (Efron's average over the tied deaths for Efron fits)
 //	scaled r_i = V_s⁻¹·r_i + β̂,   V_s = I(β̂)/(events per column),
