@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // ConcordanceConvention chooses between R's and scikit-survival's rules for
@@ -91,7 +93,7 @@ func Concordance(obs []Observation, risk []float64, opt *ConcordanceOptions) (*C
 		o = *opt
 	}
 	bad := func(field, reason string) error {
-		return &DataError{Func: fn, Group: -1, Row: -1, Field: field, Reason: reason, Err: ErrInvalid}
+		return fault.New(fn, -1, field, ErrInvalid, "%s", reason)
 	}
 	switch {
 	case len(risk) != len(obs):
@@ -103,7 +105,7 @@ func Concordance(obs []Observation, risk []float64, opt *ConcordanceOptions) (*C
 	}
 	for i, r := range risk {
 		if math.IsNaN(r) || math.IsInf(r, 0) {
-			return nil, &DataError{Func: fn, Group: -1, Row: i, Field: "risk", Reason: fmt.Sprintf("is %g", r), Err: ErrInvalid}
+			return nil, fault.New(fn, i, "risk", ErrInvalid, "is %g", r)
 		}
 	}
 	cfg := &coxConfig{CoxOptions: CoxOptions{Strata: o.Strata, Cluster: o.Cluster, ExactTimes: o.Convention == ConcordanceSksurv}}
@@ -114,8 +116,7 @@ func Concordance(obs []Observation, risk []float64, opt *ConcordanceOptions) (*C
 	if o.Uno && d.counting {
 		for i, ob := range obs {
 			if ob.Entry > 0 {
-				return nil, &DataError{Func: fn, Group: -1, Row: i, Field: "Entry",
-					Reason: "is > 0: Uno's censoring weights are not defined for (start, stop] rows (as R)", Err: ErrInvalid}
+				return nil, fault.New(fn, i, "Entry", ErrInvalid, "is > 0: Uno's censoring weights are not defined for (start, stop] rows (as R)")
 			}
 		}
 	}
@@ -205,7 +206,7 @@ func (d *coxDesign) concordance(risk []float64, rule concordanceRule) (*Concorda
 	}
 	npair := res.Concordant + res.Discordant + res.TiedRisk
 	if !(npair > 0) {
-		return nil, &DataError{Group: -1, Row: -1, Reason: "no comparable pair", Err: ErrEmpty}
+		return nil, fault.New("", -1, "", ErrEmpty, "no comparable pair")
 	}
 	res.C = (res.Concordant + res.TiedRisk/2) / npair
 	// The weight scale of the design cancels in C and in dfbeta. With
@@ -306,8 +307,7 @@ func (d *coxDesign) timeWeights(st *coxStratum, grp []int32, rule concordanceRul
 					gt = g
 				}
 				if !(gt > 0) {
-					return nil, &DataError{Group: -1, Row: d.orig[i], Field: "Time",
-						Reason: fmt.Sprintf("the censoring curve is 0 at the event time %g", d.times[k]), Err: ErrInvalid}
+					return nil, fault.New("", d.orig[i], "Time", ErrInvalid, "the censoring curve is 0 at the event time %g", d.times[k])
 				}
 				tw[grp[i-st.lo]] = 1 / (gt * gt)
 			}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ltvgo/ltv/internal/fault"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -95,7 +96,7 @@ func (opt *CoxOptions) resolve(fn string) (*coxConfig, error) {
 		c.CoxOptions = *opt
 	}
 	bad := func(field, reason string) error {
-		return &DataError{Func: fn, Group: -1, Row: -1, Field: "CoxOptions." + field, Reason: reason, Err: ErrInvalid}
+		return fault.New(fn, -1, "CoxOptions."+field, ErrInvalid, "%s", reason)
 	}
 	switch {
 	case c.Ties < Efron || c.Ties > Exact:
@@ -122,7 +123,7 @@ func (opt *CoxOptions) resolve(fn string) (*coxConfig, error) {
 // p columns.
 func (c *coxConfig) checkRows(fn string, n, p int) error {
 	bad := func(field, reason string) error {
-		return &DataError{Func: fn, Group: -1, Row: -1, Field: "CoxOptions." + field, Reason: reason, Err: ErrInvalid}
+		return fault.New(fn, -1, "CoxOptions."+field, ErrInvalid, "%s", reason)
 	}
 	switch {
 	case c.Strata != nil && len(c.Strata) != n:
@@ -373,8 +374,7 @@ func (f *coxFitter) run(fn string, names []string) error {
 	f.ll0 = f.trueLL()
 	best := f.objective(beta)
 	if math.IsNaN(best) || math.IsInf(best, 0) {
-		return &DataError{Func: fn, Group: -1, Row: -1, Field: "Weight",
-			Reason: "the log-likelihood at β = 0 is not finite (weights spanning more than the float64 range?)", Err: ErrInvalid}
+		return fault.New(fn, -1, "Weight", ErrInvalid, "the log-likelihood at β = 0 is not finite (weights spanning more than the float64 range?)")
 	}
 	if p == 0 {
 		f.beta, f.ll, f.converged = beta, f.ll0, true
@@ -500,9 +500,7 @@ func singularError(fn string, cols []int, names []string) error {
 	for k, j := range cols {
 		s[k] = fmt.Sprintf("%d (%s)", j, names[j])
 	}
-	return &DataError{Func: fn, Group: -1, Row: -1, Field: "X",
-		Reason: fmt.Sprintf("column %s: constant (within strata) or a linear combination of the other columns", strings.Join(s, ", ")),
-		Err:    ErrSingular}
+	return fault.New(fn, -1, "X", ErrSingular, "column %s: constant (within strata) or a linear combination of the other columns", strings.Join(s, ", "))
 }
 
 // chiSquareTest returns the test of statistic x on df degrees of freedom.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // CoxBaseline is the baseline hazard of one stratum of a Cox fit: the
@@ -146,7 +148,7 @@ func (c *Cox) SurvivalCurve(x []float64, stratum int, opt *CoxCurveOptions) (*Cu
 		o = *opt
 	}
 	bad := func(field, reason string) error {
-		return &DataError{Func: fn, Group: -1, Row: -1, Field: field, Reason: reason, Err: ErrInvalid}
+		return fault.New(fn, -1, field, ErrInvalid, "%s", reason)
 	}
 	if o.Level == 0 {
 		o.Level = 0.95
@@ -224,7 +226,7 @@ func (c *Cox) SurvivalCurve(x []float64, stratum int, opt *CoxCurveOptions) (*Cu
 // baselineFor returns the baseline of the stratum and η = (x − Means)·β.
 func (c *Cox) baselineFor(fn string, x []float64, stratum int) (*CoxBaseline, float64, error) {
 	bad := func(field, reason string) error {
-		return &DataError{Func: fn, Group: -1, Row: -1, Field: field, Reason: reason, Err: ErrInvalid}
+		return fault.New(fn, -1, field, ErrInvalid, "%s", reason)
 	}
 	eta, err := c.centredPredictor(x)
 	if err != "" {

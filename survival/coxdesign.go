@@ -1,9 +1,10 @@
 package survival
 
 import (
-	"fmt"
 	"math"
 	"slices"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // coxDesign is the data of a Cox fit in the order the sweeps need: rows
@@ -59,7 +60,7 @@ type coxStratum struct {
 func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (*coxDesign, error) {
 	n := len(obs)
 	if n == 0 {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "no observations", Err: ErrEmpty}
+		return nil, fault.New(fn, -1, "", ErrEmpty, "no observations")
 	}
 	d := &coxDesign{n: n}
 	for _, o := range obs {
@@ -87,13 +88,12 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 		d.fractional = d.fractional || o.weight() != math.Floor(o.weight())
 	}
 	if d.events == 0 {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Field: "Event", Reason: "no events", Err: ErrEmpty}
+		return nil, fault.New(fn, -1, "Event", ErrEmpty, "no events")
 	}
 	if cfg.Ties == Exact && d.weighted {
 		for i, o := range obs {
 			if o.weight() != 1 {
-				return nil, &DataError{Func: fn, Group: -1, Row: i, Field: "Weight",
-					Reason: fmt.Sprintf("is %g: Exact ties take no case weights (as R's coxph)", o.Weight), Err: ErrInvalid}
+				return nil, fault.New(fn, i, "Weight", ErrInvalid, "is %g: Exact ties take no case weights (as R's coxph)", o.Weight)
 			}
 		}
 	}
@@ -145,19 +145,16 @@ func checkDesignMatrix(fn string, X [][]float64, n int, visit func(i int, row []
 		return 0, nil
 	}
 	if len(X) != n {
-		return 0, &DataError{Func: fn, Group: -1, Row: -1, Field: "X",
-			Reason: fmt.Sprintf("has %d rows for %d observations", len(X), n), Err: ErrInvalid}
+		return 0, fault.New(fn, -1, "X", ErrInvalid, "has %d rows for %d observations", len(X), n)
 	}
 	p := len(X[0])
 	for i, row := range X {
 		if len(row) != p {
-			return 0, &DataError{Func: fn, Group: -1, Row: i, Field: "X",
-				Reason: fmt.Sprintf("has %d columns, row 0 has %d", len(row), p), Err: ErrInvalid}
+			return 0, fault.New(fn, i, "X", ErrInvalid, "has %d columns, row 0 has %d", len(row), p)
 		}
 		for j, v := range row {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return 0, &DataError{Func: fn, Group: -1, Row: i, Field: "X",
-					Reason: fmt.Sprintf("column %d is %g", j, v), Err: ErrInvalid}
+				return 0, fault.New(fn, i, "X", ErrInvalid, "column %d is %g", j, v)
 			}
 		}
 		if visit != nil {
@@ -250,8 +247,7 @@ func (d *coxDesign) mergeTimes(fn string, obs []Observation, zeroEntry, exact bo
 	lookup(entKeys, entRows, entryIdx)
 	for i, o := range obs {
 		if entryIdx[i] >= exitIdx[i] {
-			return nil, nil, nil, &DataError{Func: fn, Group: -1, Row: i, Field: "Entry",
-				Reason: fmt.Sprintf("(%g) and Time (%g) merge into one time under the tie tolerance", o.Entry, o.Time), Err: ErrInvalid}
+			return nil, nil, nil, fault.New(fn, i, "Entry", ErrInvalid, "(%g) and Time (%g) merge into one time under the tie tolerance", o.Entry, o.Time)
 		}
 	}
 	return exitIdx, entryIdx, exitRows, nil

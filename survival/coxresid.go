@@ -1,8 +1,9 @@
 package survival
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // slotTerms are the per-event-time quantities of the residuals, from the
@@ -222,8 +223,7 @@ func (c *Cox) refit(fn string, obs []Observation, X [][]float64, opt *CoxOptions
 		return nil, nil, err
 	}
 	if d.p != len(c.Coef) {
-		return nil, nil, &DataError{Func: fn, Group: -1, Row: -1, Field: "X",
-			Reason: fmt.Sprintf("has %d columns, the fit %d", d.p, len(c.Coef)), Err: ErrInvalid}
+		return nil, nil, fault.New(fn, -1, "X", ErrInvalid, "has %d columns, the fit %d", d.p, len(c.Coef))
 	}
 	beta := make([]float64, d.p)
 	for j := range beta {

@@ -1,9 +1,10 @@
 package survival
 
 import (
-	"fmt"
 	"math"
 	"slices"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // SplitRows are the pieces of SplitAt, one per output row.
@@ -46,7 +47,7 @@ func SplitAt(obs []Observation, X [][]float64, cuts []float64) (*SplitRows, erro
 	}
 	for _, c := range cuts {
 		if math.IsNaN(c) || math.IsInf(c, 0) {
-			return nil, &DataError{Func: fn, Group: -1, Row: -1, Field: "cuts", Reason: fmt.Sprintf("holds %g", c), Err: ErrInvalid}
+			return nil, fault.New(fn, -1, "cuts", ErrInvalid, "holds %g", c)
 		}
 	}
 	cs := slices.Clone(cuts)

@@ -1,8 +1,9 @@
 package survival
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/ltvgo/ltv/internal/fault"
 )
 
 // PHTransform is the time transform g(t) of the proportional-hazards test
@@ -64,9 +65,9 @@ func (c *Cox) PHTest() (terms []Test, global Test, err error) {
 	nan := Test{ChiSquare: math.NaN(), P: math.NaN()}
 	switch {
 	case len(c.Coef) == 0:
-		return nil, nan, &DataError{Func: fn, Group: -1, Row: -1, Reason: "the model has no coefficients", Err: ErrEmpty}
+		return nil, nan, fault.New(fn, -1, "", ErrEmpty, "the model has no coefficients")
 	case c.ph == nil:
-		return nil, nan, &DataError{Func: fn, Group: -1, Row: -1, Reason: "no stored test: the Cox was not built by FitCox", Err: ErrInvalid}
+		return nil, nan, fault.New(fn, -1, "", ErrInvalid, "no stored test: the Cox was not built by FitCox")
 	}
 	return append([]Test(nil), c.ph.terms...), c.ph.global, nil
 }
@@ -93,11 +94,10 @@ func (c *Cox) PHTestWith(obs []Observation, X [][]float64, opt *CoxOptions, popt
 		o = *popt
 	}
 	if o.Transform < PHKaplanMeier || o.Transform > PHLog {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Field: "PHTestOptions.Transform",
-			Reason: fmt.Sprintf("is unknown (%d)", int(o.Transform)), Err: ErrInvalid}
+		return nil, fault.New(fn, -1, "PHTestOptions.Transform", ErrInvalid, "is unknown (%d)", int(o.Transform))
 	}
 	if len(c.Coef) == 0 {
-		return nil, &DataError{Func: fn, Group: -1, Row: -1, Reason: "the model has no coefficients", Err: ErrEmpty}
+		return nil, fault.New(fn, -1, "", ErrEmpty, "the model has no coefficients")
 	}
 	d, ws, err := c.refit(fn, obs, X, opt)
 	if err != nil {
@@ -135,8 +135,7 @@ func (d *coxDesign) timeTransform(tr PHTransform) ([]float64, error) {
 	case PHLog:
 		for i := range d.n {
 			if d.event[i] && d.times[d.exitT[i]] <= 0 {
-				return nil, &DataError{Group: -1, Row: d.orig[i], Field: "Time",
-					Reason: "is 0 at an event: the log transform needs event times > 0", Err: ErrInvalid}
+				return nil, fault.New("", d.orig[i], "Time", ErrInvalid, "is 0 at an event: the log transform needs event times > 0")
 			}
 		}
 		for k, t := range d.times {
