@@ -165,8 +165,9 @@
 // answers NaN (or nil, or the zero value) and lists the case under "Special
 // cases are:", as Go's math does. Nothing panics on what a caller passes.
 // Options whose every field has a default are passed as a pointer, nil
-// meaning all defaults (Options, LogRankOptions); a zero field means its
-// default. No function modifies or keeps its input slices.
+// meaning all defaults (Options, LogRankOptions, CoxOptions,
+// CoxCurveOptions, PHTestOptions, ConcordanceOptions); a zero field means
+// its default. No function modifies or keeps its input slices.
 //
 // # Accelerated failure time regression
 //
