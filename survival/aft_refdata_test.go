@@ -11,35 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// rossiCovariates is the covariate order of refdata cox/expected.json.
-var rossiCovariates = []string{"fin", "age", "race", "wexp", "mar", "paro", "prio"}
-
-// rossi reads refdata cox/rossi.csv: weeks to arrest (or censoring at
-// week 52) and the seven covariates in rossiCovariates order.
-func rossi(t testing.TB) ([]survival.Observation, [][]float64) {
-	recs := refdatatest.CSV(t, "cox/rossi.csv")
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	num := func(rec []string, name string) float64 {
-		v, err := strconv.ParseFloat(rec[col[name]], 64)
-		require.NoError(t, err)
-		return v
-	}
-	var obs []survival.Observation
-	var X [][]float64
-	for _, rec := range recs[1:] {
-		obs = append(obs, survival.Observation{Time: num(rec, "week"), Event: num(rec, "arrest") == 1})
-		row := make([]float64, len(rossiCovariates))
-		for j, name := range rossiCovariates {
-			row[j] = num(rec, name)
-		}
-		X = append(X, row)
-	}
-	return obs, X
-}
-
 // aftExpected is one fit of expected.json's "aft" key (R 4.2.2, survival
 // 3.5-3, survreg on Rossi; written by the oracle cox_ref.R).
 type aftExpected struct {
@@ -71,7 +42,8 @@ func TestFitAFTRossi(t *testing.T) {
 		AFT map[string]aftExpected `json:"aft"`
 	}
 	refdatatest.JSON(t, "cox/expected.json", &all)
-	obs, X := rossi(t)
+	d := loadRossi(t, "rossi.csv")
+	obs, X := d.obs, d.x
 	for _, tc := range []struct {
 		key  string
 		dist survival.AFTDist
@@ -128,7 +100,8 @@ func TestFitAFTRossi(t *testing.T) {
 
 // TestFitAFTReadsOnly checks that FitAFT leaves its inputs as they were.
 func TestFitAFTReadsOnly(t *testing.T) {
-	obs, X := rossi(t)
+	d := loadRossi(t, "rossi.csv")
+	obs, X := d.obs, d.x
 	obs0 := slices.Clone(obs)
 	X0 := make([][]float64, len(X))
 	for i := range X {

@@ -13,7 +13,8 @@ import (
 // testdata/aft_survreg.R): estimates and standard errors to 1e-6 relative,
 // log-likelihoods to 1e-8.
 func TestFitAFTRossiWeightsAndFixedScale(t *testing.T) {
-	obs, X := rossi(t)
+	d := loadRossi(t, "rossi.csv")
+	obs, X := d.obs, d.x
 	weighted := make([]survival.Observation, len(obs))
 	for i, o := range obs {
 		o.Weight = float64(1 + i%3)

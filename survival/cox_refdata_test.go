@@ -24,15 +24,20 @@ const (
 	refEps = 1e-12
 )
 
-// rossiData is refdata cox/rossi.csv (or rossi_split.csv) as observations,
-// the covariate matrix in rossiCovariates order (aft_refdata_test.go), and
-// every column by name.
+// rossiCovariates is the covariate order of refdata cox/expected.json.
+var rossiCovariates = []string{"fin", "age", "race", "wexp", "mar", "paro", "prio"}
+
+// rossiData is refdata cox/rossi.csv (weeks to arrest, or censoring at
+// week 52) or rossi_split.csv ((start, stop] rows) as observations, the
+// covariate matrix in rossiCovariates order, and every column by name. The
+// Cox and AFT reference tests both read it.
 type rossiData struct {
 	obs  []survival.Observation
 	x    [][]float64
 	cols map[string][]float64
 }
 
+// loadRossi reads refdata cox/<file> (it skips the test without refdata).
 func loadRossi(t testing.TB, file string) rossiData {
 	t.Helper()
 	recs := refdatatest.CSV(t, "cox/"+file)
