@@ -430,16 +430,20 @@ func (d *aftData) fullStart(fn string, null []float64) ([]float64, error) {
 		s = null[1]
 	}
 	xtwx, xtwz := d.workingMoments(s)
-	if j := firstAliased(xtwx, m, 1e-10); j >= 0 {
-		return nil, fault.New(fn, -1, "X", ErrSingular, "column %d is a linear combination of the intercept and the columns before it", j-1)
+	// Equilibrated to a unit diagonal, a pivot below 1e-10 marks a
+	// column that is (numerically) a combination of those before it.
+	a, scale := equilibrate(xtwx, m, 1)
+	f := factorLDL(a, m, 1e-10)
+	if len(f.singular) > 0 {
+		return nil, fault.New(fn, -1, "X", ErrSingular, "column %d is a linear combination of the intercept and the columns before it", f.singular[0]-1)
 	}
-	neg := make([]float64, m*m)
-	for i, v := range xtwx {
-		neg[i] = -v
+	b := make([]float64, m) // solves (XᵀWX)·b = XᵀWz
+	for j, v := range xtwz {
+		b[j] = v * scale[j]
 	}
-	b := ascentStep(neg, xtwz) // solves (XᵀWX)·b = XᵀWz
-	if b == nil {
-		return nil, fault.New(fn, -1, "X", ErrSingular, "gives a singular design")
+	f.solve(b)
+	for j := range b {
+		b[j] *= scale[j]
 	}
 	theta := make([]float64, d.params())
 	copy(theta, b)

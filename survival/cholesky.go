@@ -2,8 +2,10 @@ package survival
 
 import "math"
 
-// A small symmetric solver with R's rank rule, shared by the Cox fit, its
-// tests and the PH test. Matrices are n×n, row-major, symmetric.
+// The one symmetric solver of the package, with R's rank rule (cholesky2
+// and chinv2, which R's coxph and survreg both use): the Cox fit and its PH
+// test, and the AFT fit's Newton steps, starting values and variance.
+// Matrices are n×n, row-major, symmetric.
 
 // cholTolerance is R's coxph.control toler.chol, ε^0.75: a pivot below
 // cholTolerance times the largest diagonal element counts as 0.
@@ -123,4 +125,49 @@ func (f *ldl) quadForm(b []float64) float64 {
 		s += v * x[i]
 	}
 	return s
+}
+
+// equilibrate returns the full symmetric matrix s·(sign·A)·s, reading the
+// upper triangle of A, and s_j = 1/√|A_jj| (1 where A_jj is 0 or not
+// finite). Its diagonal is ±1, so that the rank rule of factorLDL and the
+// conditioning of the solves do not depend on the parameters' units. The
+// AFT fit passes sign = −1 to turn a Hessian H into the information −H.
+func equilibrate(a []float64, n int, sign float64) (e, s []float64) {
+	s = make([]float64, n)
+	for j := range s {
+		d := math.Abs(a[j*n+j])
+		s[j] = 1
+		if d > 0 && !math.IsInf(d, 0) {
+			s[j] = 1 / math.Sqrt(d)
+		}
+	}
+	e = make([]float64, n*n)
+	for i := range n {
+		for j := i; j < n; j++ {
+			v := sign * a[i*n+j] * s[i] * s[j]
+			e[i*n+j], e[j*n+i] = v, v
+		}
+	}
+	return e, s
+}
+
+// informationInverse returns (−H)⁻¹ as rows for a Hessian H (upper
+// triangle read), or nil when the equilibrated −H drops a column under
+// R's cholesky2 rule with toler.chol = ε^0.75 (survreg.control's default),
+// that is when −H is not numerically positive definite.
+func informationInverse(hess []float64, n int) [][]float64 {
+	e, s := equilibrate(hess, n, -1)
+	f := factorLDL(e, n, cholTolerance)
+	if len(f.singular) > 0 {
+		return nil
+	}
+	inv := f.inverse()
+	out := make([][]float64, n)
+	for i := range out {
+		out[i] = make([]float64, n)
+		for j := range out[i] {
+			out[i][j] = inv[i*n+j] * s[i] * s[j]
+		}
+	}
+	return out
 }

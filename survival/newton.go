@@ -1,15 +1,11 @@
 package survival
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/mat"
-)
+import "math"
 
 // This file is the likelihood-maximisation machinery of the regression
-// models: Newton–Raphson with step halving on an analytic Hessian, and the
-// Cholesky solves and rank check it needs. Matrices are row-major n×n
-// slices of which only the upper triangle is read.
+// models: Newton–Raphson with step halving on an analytic Hessian. Its
+// solves are the package's LDLᵀ (ldl). Matrices are row-major n×n slices of which
+// only the upper triangle is read.
 
 // newtonObjective returns ℓ(θ) and, when grad is not nil, writes the
 // gradient of ℓ into grad and its Hessian (upper triangle) into hess. A
@@ -96,34 +92,30 @@ func maximize(f newtonObjective, theta0 []float64, maxIter int, tol float64) new
 
 // ascentStep returns δ solving (−H + μ·D)·δ = g, with D = diag(|H_jj|)
 // (1 where H_jj is 0 or not finite) and the smallest μ ≥ 0 of the ladder
-// 0, 1e-10, 1e-9, … that makes the matrix positive definite. It returns
-// nil when even μ = 1e10 does not, or δ is not finite.
+// 0, 1e-10, 1e-9, … for which factorLDL keeps every column of the
+// equilibrated matrix (so that it is positive definite, with pivots above
+// R's toler.chol). It returns nil when even μ = 1e10 does not, or δ is not
+// finite.
 func ascentStep(hess, grad []float64) []float64 {
 	n := len(grad)
-	scale := equilibration(hess, n)
-	a := mat.NewSymDense(n, nil)
-	var chol mat.Cholesky
+	info, scale := equilibrate(hess, n, -1)
+	a := make([]float64, n*n)
 	for mu := 0.0; mu <= 1e10; mu = math.Max(10*mu, 1e-10) {
+		copy(a, info)
 		for i := range n {
-			for j := i; j < n; j++ {
-				a.SetSym(i, j, -hess[i*n+j]*scale[i]*scale[j])
-			}
-			a.SetSym(i, i, a.At(i, i)+mu)
+			a[i*n+i] += mu
 		}
-		if !chol.Factorize(a) {
+		f := factorLDL(a, n, cholTolerance)
+		if len(f.singular) > 0 {
 			continue
 		}
-		b := mat.NewVecDense(n, nil)
-		for j, g := range grad {
-			b.SetVec(j, g*scale[j])
-		}
-		var x mat.VecDense
-		if err := chol.SolveVecTo(&x, b); err != nil && mu == 0 {
-			continue // ill-conditioned: damp it
-		}
 		step := make([]float64, n)
+		for j, g := range grad {
+			step[j] = g * scale[j]
+		}
+		f.solve(step)
 		for j := range step {
-			step[j] = x.AtVec(j) * scale[j]
+			step[j] *= scale[j]
 			if math.IsNaN(step[j]) || math.IsInf(step[j], 0) {
 				return nil
 			}
@@ -131,84 +123,4 @@ func ascentStep(hess, grad []float64) []float64 {
 		return step
 	}
 	return nil
-}
-
-// equilibration returns s_j = 1/√|H_jj| (1 where H_jj is 0 or not finite),
-// which brings the diagonal of s·(−H)·s to 1 and makes the Cholesky
-// factorisation and its rank test independent of the parameters' units.
-func equilibration(hess []float64, n int) []float64 {
-	s := make([]float64, n)
-	for j := range s {
-		d := math.Abs(hess[j*n+j])
-		s[j] = 1
-		if d > 0 && !math.IsInf(d, 0) {
-			s[j] = 1 / math.Sqrt(d)
-		}
-	}
-	return s
-}
-
-// informationInverse returns (−H)⁻¹ as rows, or nil when −H is not
-// numerically positive definite (its equilibrated form has no Cholesky
-// factor, or a condition number above 1e14).
-func informationInverse(hess []float64, n int) [][]float64 {
-	scale := equilibration(hess, n)
-	a := mat.NewSymDense(n, nil)
-	for i := range n {
-		for j := i; j < n; j++ {
-			a.SetSym(i, j, -hess[i*n+j]*scale[i]*scale[j])
-		}
-	}
-	var chol mat.Cholesky
-	if !chol.Factorize(a) || chol.Cond() > 1e14 {
-		return nil
-	}
-	var inv mat.SymDense
-	if err := chol.InverseTo(&inv); err != nil {
-		return nil
-	}
-	out := make([][]float64, n)
-	for i := range out {
-		out[i] = make([]float64, n)
-		for j := range out[i] {
-			out[i][j] = inv.At(i, j) * scale[i] * scale[j]
-		}
-	}
-	return out
-}
-
-// firstAliased runs a Cholesky factorisation, in column order and without
-// pivoting, of the positive semi-definite matrix a (n×n, upper triangle)
-// equilibrated to a unit diagonal, and returns the first column whose
-// pivot is at most tol: that column is (numerically) a linear combination
-// of the columns before it, as R's cholesky2 finds aliased columns. It
-// returns −1 when a has full rank.
-func firstAliased(a []float64, n int, tol float64) int {
-	l := make([]float64, n*n) // lower factor, row-major
-	for j := range n {
-		if !(a[j*n+j] > 0) {
-			return j
-		}
-	}
-	at := func(i, j int) float64 { // equilibrated a, i ≤ j
-		return a[i*n+j] / math.Sqrt(a[i*n+i]*a[j*n+j])
-	}
-	for j := range n {
-		d := at(j, j)
-		for k := range j {
-			d -= l[j*n+k] * l[j*n+k]
-		}
-		if !(d > tol) {
-			return j
-		}
-		l[j*n+j] = math.Sqrt(d)
-		for i := j + 1; i < n; i++ {
-			v := at(j, i)
-			for k := range j {
-				v -= l[i*n+k] * l[j*n+k]
-			}
-			l[i*n+j] = v / l[j*n+j]
-		}
-	}
-	return -1
 }
