@@ -243,18 +243,18 @@ func newAFTData(fn string, obs []Observation, X [][]float64, dist AFTDist, o AFT
 		d.logScale = math.Log(o.Scale)
 	}
 	for i, ob := range obs {
-		if field, reason := ob.checkLogTime(); field != "" {
-			return nil, invalid(i, field, "%s", reason)
+		if err := checkRow(fn, -1, i, ob, true, &d.total); err != nil {
+			return nil, err
 		}
-		w := ob.weight()
-		if d.total += w; d.total > maxTotalWeight {
-			return nil, invalid(i, "Weight", "(%g) takes the total weight above %g", ob.Weight, float64(maxTotalWeight))
+		if ob.Time == 0 {
+			// R's survreg rejects Time = 0 for its log-time distributions.
+			return nil, invalid(i, "Time", "is 0 (a log-time model needs Time > 0)")
 		}
-		d.w[i] = w
+		d.w[i] = ob.weight()
 		d.logT[i] = math.Log(ob.Time)
 		d.event[i] = ob.Event
 		if ob.Event {
-			d.events += w
+			d.events += d.w[i]
 		}
 		if ob.Entry > 0 {
 			if d.logEntry == nil {

@@ -64,15 +64,6 @@ func (o Observation) check() (field, reason string) {
 	return "", ""
 }
 
-// checkLogTime is check for models of log T, which also need Time > 0
-// (R's survreg rejects Time = 0 for its log-time distributions).
-func (o Observation) checkLogTime() (field, reason string) {
-	if field, reason = o.check(); field == "" && o.Time == 0 {
-		return "Time", "is 0 (a log-time model needs Time > 0)"
-	}
-	return field, reason
-}
-
 // checkRow validates row i of a call (of group, −1 for none) and, when
 // the call is weighted, adds the row's weight to the call's running total
 // *total, which may not exceed maxTotalWeight.
