@@ -218,7 +218,9 @@
 //
 // The payment at t_0 is already received; payment k falls due at
 // t_0 + k·f and is made if T > t_0 + k·f (Fader & Hardie 2010's DERL with
-// the renewal at t_0 made). K = 0 sums all payments.
+// the renewal at t_0 made). K = 0 sums all payments. A Lifetime is a
+// Survivor; a Curve, such as a Cox fit's prediction for one subject, is one
+// as SurvivorFunc(curve.At).
 //
 // # Cox proportional hazards
 //

@@ -10,12 +10,29 @@ import (
 
 // Survivor is a survival function of one subject, S(t) = P(T > t) for t ≥
 // 0 in the time unit of the model that gives it: non-increasing, with
-// S(0) = 1. Lifetime implements it; any model whose per-subject curve can
-// be read at arbitrary times (a Cox model's predicted step curve, say) can
-// too.
+// S(0) = 1. Lifetime implements it; a Curve (a Kaplan–Meier estimate, or a
+// Cox model's prediction from Cox.SurvivalCurve) gives one as
+// SurvivorFunc(curve.At).
 type Survivor interface {
 	Survival(t float64) float64
 }
+
+// SurvivorFunc adapts a function to Survivor, as net/http's HandlerFunc
+// adapts one to Handler. Its main use is a Curve's At, the right-continuous
+// step function that is 1 before the curve's first time and holds its last
+// value after the last one, as R's survfit curves do; for a Cox fit's
+// prediction for covariates x (R's survfit(fit, newdata)),
+//
+//	c, err := fit.SurvivalCurve(x, 0, nil)
+//	...
+//	v, err := survival.SubscriptionValue(survival.SurvivorFunc(c.At), now, opt)
+//
+// with the times in the unit the Cox model was fitted in. (A Curve has no
+// Survival method of its own: Survival is its field of S values.)
+type SurvivorFunc func(t float64) float64
+
+// Survival returns f(t).
+func (f SurvivorFunc) Survival(t float64) float64 { return f(t) }
 
 // year is the average calendar year, 365.25 days, which converts
 // SubscriptionOptions.AnnualDiscount to a rate per billing period.

@@ -3,6 +3,7 @@ package survival_test
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -93,7 +94,7 @@ func TestSubscriptionValueErrors(t *testing.T) {
 		{"now", -1, func(*survival.SubscriptionOptions) {}, life},
 		{"now", math.NaN(), func(*survival.SubscriptionOptions) {}, life},
 		{"now", 0, func(*survival.SubscriptionOptions) {}, survival.Lifetime{Dist: survival.Weibull, Location: 3}}, // Scale 0: S is NaN
-		{"s", 0, func(*survival.SubscriptionOptions) {}, survivorFunc(func(t float64) float64 { return 1 + t })},
+		{"s", 0, func(*survival.SubscriptionOptions) {}, survival.SurvivorFunc(func(t float64) float64 { return 1 + t })},
 	} {
 		o := ok
 		tc.edit(&o)
@@ -107,6 +108,60 @@ func TestSubscriptionValueErrors(t *testing.T) {
 	}
 }
 
-type survivorFunc func(float64) float64
+// TestSubscriptionValueCox values a subscriber from a Cox fit's predicted
+// curve and checks it against the sum written out over the curve's own
+// step function: seeded exponential lifetimes in days with hazard
+// 0.004·exp(0.7·x), x standard normal, censored at day 365. It also
+// checks that the curve read as a Survivor is 1 at 0, non-increasing and
+// flat after its last time, so that a subscriber past the last time is
+// worth the discounted payments alone (S(now + k·f)/S(now) = 1).
+func TestSubscriptionValueCox(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 6))
+	const n = 600
+	obs := make([]survival.Observation, n)
+	X := make([][]float64, n)
+	for i := range obs {
+		x := rng.NormFloat64()
+		life := rng.ExpFloat64() / (0.004 * math.Exp(0.7*x))
+		obs[i] = survival.Observation{Time: math.Ceil(min(life, 365)), Event: life < 365}
+		X[i] = []float64{x}
+	}
+	fit, err := survival.FitCox(obs, X, nil)
+	require.NoError(t, err)
+	require.InDelta(t, 0.7, fit.Coef[0], 4*fit.StdErr[0])
+	c, err := fit.SurvivalCurve([]float64{1}, 0, nil)
+	require.NoError(t, err)
+	s := survival.SurvivorFunc(c.At)
 
-func (f survivorFunc) Survival(t float64) float64 { return f(t) }
+	require.Equal(t, 1.0, s.Survival(0))
+	prev := 1.0
+	for d := 0.0; d <= 400; d += 0.5 {
+		v := s.Survival(d)
+		require.LessOrEqual(t, v, prev, "S(%g)", d)
+		prev = v
+	}
+	last := c.Time[len(c.Time)-1]
+	require.Equal(t, c.Survival[len(c.Survival)-1], s.Survival(last+1000))
+
+	month := 2_629_800 * time.Second // 365.25/12 days
+	f := float64(month) / float64(day)
+	v := math.Pow(1.1, -1.0/12) // one month's discount factor at 10% a year
+	direct := func(now float64, k int) float64 {
+		sum := 0.0
+		for j := 1; j <= k; j++ {
+			sum += 25 * c.At(now+float64(j)*f) / c.At(now) * math.Pow(v, float64(j))
+		}
+		return sum
+	}
+	for _, now := range []float64{0, 45, 200} {
+		got, err := survival.SubscriptionValue(s, now, survival.SubscriptionOptions{
+			Unit: day, Period: month, Revenue: 25, AnnualDiscount: 0.1, Horizon: 24})
+		require.NoError(t, err)
+		require.InEpsilon(t, direct(now, 24), got, 1e-12, "now %g", now)
+	}
+	// Past the last time the curve is flat: V = 25·v·(1 − v^K)/(1 − v).
+	got, err := survival.SubscriptionValue(s, last+1, survival.SubscriptionOptions{
+		Unit: day, Period: month, Revenue: 25, AnnualDiscount: 0.1, Horizon: 36})
+	require.NoError(t, err)
+	require.InEpsilon(t, 25*v*(1-math.Pow(v, 36))/(1-v), got, 1e-12)
+}
