@@ -44,6 +44,10 @@ type Series struct {
 	X, Y         []float64
 	Style        Style
 	Lower, Upper []float64
+	// Color, when not nil, is the palette index of the series' colour, so
+	// that two series (an estimate and its truth, say) can share one;
+	// nil gives the series the colour of its position.
+	Color *int
 }
 
 // Marker is a labelled vertical reference line at X.
@@ -106,14 +110,10 @@ func (c Chart) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("plot %q: %w", c.Title, err)
 	}
-	img := vgimg.New(Width, Height)
-	dc := draw.New(img)
 	if c.Table == nil {
-		p.Draw(dc)
-	} else {
-		c.drawWithTable(p, dc)
+		return savePNG(path, p.Draw)
 	}
-	return writePNG(img, path)
+	return savePNG(path, func(dc draw.Canvas) { c.drawWithTable(p, dc) })
 }
 
 func (c Chart) plot() (*plot.Plot, error) {
@@ -139,7 +139,11 @@ func (c Chart) plot() (*plot.Plot, error) {
 		}
 	}
 	for i, s := range c.Series {
-		if err := addSeries(p, s, Color(i)); err != nil {
+		col := i
+		if s.Color != nil {
+			col = *s.Color
+		}
+		if err := addSeries(p, s, Color(col)); err != nil {
 			return nil, fmt.Errorf("series %q: %w", s.Name, err)
 		}
 	}
@@ -331,7 +335,11 @@ func reversed(xys plotter.XYs) plotter.XYs {
 	return out
 }
 
-func writePNG(img *vgimg.Canvas, path string) error {
+// savePNG draws a Width × Height picture with drawOn and writes it as a
+// PNG to path.
+func savePNG(path string, drawOn func(draw.Canvas)) error {
+	img := vgimg.New(Width, Height)
+	drawOn(draw.New(img))
 	f, err := os.Create(path)
 	if err != nil {
 		return err

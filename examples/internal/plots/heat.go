@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Heat is a heat map of Z over a grid. Row i of Z is drawn at height Y[i]
@@ -78,18 +77,17 @@ func (h Heat) Save(path string) error {
 	bar.Y.Padding = 0
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 
-	img := vgimg.New(Width, Height)
-	dc := draw.New(img)
-	barW := vg.Inch
-	p.Draw(draw.Crop(dc, 0, -barW-vg.Points(10), 0, 0))
-	// The bar spans the heat map's data area vertically.
-	data := p.DataCanvas(draw.Crop(dc, 0, -barW-vg.Points(10), 0, 0))
-	titleH := bar.Title.TextStyle.Rectangle(h.ZLabel).Size().Y + bar.Title.Padding
-	bar.Draw(draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
-		Min: vg.Point{X: dc.Max.X - barW, Y: data.Min.Y},
-		Max: vg.Point{X: dc.Max.X - vg.Points(20), Y: data.Max.Y + titleH},
-	}})
-	return writePNG(img, path)
+	return savePNG(path, func(dc draw.Canvas) {
+		barW := vg.Inch
+		p.Draw(draw.Crop(dc, 0, -barW-vg.Points(10), 0, 0))
+		// The bar spans the heat map's data area vertically.
+		data := p.DataCanvas(draw.Crop(dc, 0, -barW-vg.Points(10), 0, 0))
+		titleH := bar.Title.TextStyle.Rectangle(h.ZLabel).Size().Y + bar.Title.Padding
+		bar.Draw(draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: dc.Max.X - barW, Y: data.Min.Y},
+			Max: vg.Point{X: dc.Max.X - vg.Points(20), Y: data.Max.Y + titleH},
+		}})
+	})
 }
 
 // colorMap is ColorBrewer's sequential YlGnBu as a continuous map: light for

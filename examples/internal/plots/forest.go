@@ -1,0 +1,107 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// ForestRow is one term of a forest plot: an estimate with its interval
+// and, when Truth is not NaN, the value it should recover.
+type ForestRow struct {
+	Name                   string
+	Estimate, Lower, Upper float64
+	Truth                  float64
+}
+
+// Forest is a forest plot of ratios (hazard ratios, odds ratios): one row
+// per term from the top, each estimate a point on its interval, on a log x
+// axis with a reference line at 1.
+type Forest struct {
+	Title, XLabel string
+	Rows          []ForestRow
+}
+
+// Save draws f and writes it as a PNG to path.
+func (f Forest) Save(path string) error {
+	p, err := f.plot()
+	if err != nil {
+		return fmt.Errorf("plot %q: %w", f.Title, err)
+	}
+	return savePNG(path, p.Draw)
+}
+
+func (f Forest) plot() (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = f.Title
+	p.Title.TextStyle.Font.Size = vg.Points(14)
+	p.X.Label.Text = f.XLabel
+	p.X.Scale = plot.LogScale{}
+	p.Add(plotter.NewGrid())
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), vg.Points(8) // bottom right
+
+	n := len(f.Rows)
+	lo, hi := 1.0, 1.0
+	var est, truth plotter.XYs
+	var names []plot.Tick
+	for i, r := range f.Rows {
+		if !(r.Lower > 0 && r.Upper >= r.Lower && r.Estimate > 0) || math.IsInf(r.Upper, 1) {
+			return nil, fmt.Errorf("row %q: want 0 < lower ≤ upper < ∞ and an estimate > 0", r.Name)
+		}
+		y := float64(n - i) // the first row at the top
+		names = append(names, plot.Tick{Value: y, Label: r.Name})
+		l, err := plotter.NewLine(plotter.XYs{{X: r.Lower, Y: y}, {X: r.Upper, Y: y}})
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = Color(0), vg.Points(2)
+		p.Add(l)
+		est = append(est, plotter.XY{X: r.Estimate, Y: y})
+		lo, hi = math.Min(lo, r.Lower), math.Max(hi, r.Upper)
+		if !math.IsNaN(r.Truth) {
+			truth = append(truth, plotter.XY{X: r.Truth, Y: y})
+			lo, hi = math.Min(lo, r.Truth), math.Max(hi, r.Truth)
+		}
+	}
+	sc, err := plotter.NewScatter(est)
+	if err != nil {
+		return nil, err
+	}
+	sc.Color, sc.Shape, sc.Radius = Color(0), draw.BoxGlyph{}, vg.Points(4)
+	p.Add(sc)
+	p.Legend.Add("estimate and 95% interval", sc)
+	if len(truth) > 0 {
+		tr, err := plotter.NewScatter(truth)
+		if err != nil {
+			return nil, err
+		}
+		tr.Color, tr.Shape, tr.Radius = Color(2), draw.CrossGlyph{}, vg.Points(5)
+		p.Add(tr)
+		p.Legend.Add("true value", tr)
+	}
+	p.Add(vline{Marker{X: 1, Label: "no effect"}})
+	p.Y.Tick.Marker = plot.ConstantTicks(names)
+	p.Y.Min, p.Y.Max = 0.4, float64(n)+0.9
+	p.X.Min, p.X.Max = lo/1.15, hi*1.15
+	p.X.Tick.Marker = ratioTicks{}
+	return p, nil
+}
+
+// ratioTicks labels a log axis of ratios at round values (0.25, 0.5,
+// 0.75, 1, 1.5, 2, …) that fall in range.
+type ratioTicks struct{}
+
+func (ratioTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	for _, v := range []float64{0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.75, 1, 1.25, 1.5, 2, 3, 4, 5, 10, 20, 50, 100} {
+		if v >= lo && v <= hi {
+			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+		}
+	}
+	return ticks
+}
