@@ -73,21 +73,14 @@ func coefficients(rep *report.Report, cm steps.ChurnModel) {
 	}
 	for _, term := range cm.Model.Summary(0.95) {
 		t.Rows = append(t.Rows, []string{term.Name, report.Num(term.Estimate, 4), report.Num(term.StdErr, 4),
-			report.Num(term.Z, 2), formatP(term.P), report.Num(term.OddsRatio, 3),
+			report.Num(term.Z, 2), report.PValue(term.P), report.Num(term.OddsRatio, 3),
 			report.Num(term.OddsLower, 3) + " … " + report.Num(term.OddsUpper, 3)})
 	}
 	rep.Table(t)
 	if !cm.Model.Penalized() {
 		lr, df, p := cm.Model.LikelihoodRatio()
-		rep.Textf("Likelihood-ratio test of all %d features: χ² = %.1f (p-value %s); McFadden R² = %.3f.", df, lr, formatP(p), cm.Model.McFaddenR2())
+		rep.Textf("Likelihood-ratio test of all %d features: χ² = %.1f (p-value %s); McFadden R² = %.3f.", df, lr, report.PValue(p), cm.Model.McFaddenR2())
 	}
-}
-
-func formatP(p float64) string {
-	if p < 1e-4 {
-		return "<0.0001"
-	}
-	return report.Num(p, 4)
 }
 
 // reasons lists the test customers with the highest churn scores and the

@@ -148,3 +148,12 @@ func Pct(v float64, prec int) string {
 	}
 	return strconv.FormatFloat(100*v, 'f', prec, 64) + "%"
 }
+
+// PValue formats a p-value with 4 decimals, one below 0.0001 as "<0.0001",
+// and NaN as "–".
+func PValue(p float64) string {
+	if p < 1e-4 {
+		return "<0.0001"
+	}
+	return Num(p, 4)
+}
