@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/ltvgo/ltv/internal/fault"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // AFTOptions are the settings of FitAFT. A nil *AFTOptions, or a zero
@@ -546,7 +545,7 @@ func (d *aftData) result(full newtonResult, covB [][]float64, nullLL float64) *A
 	chi := math.Max(2*(full.value-nullLL), 0)
 	m.LikelihoodRatio = Test{ChiSquare: chi, DF: k, P: 1}
 	if k > 0 {
-		m.LikelihoodRatio.P = distuv.ChiSquared{K: float64(k)}.Survival(chi)
+		m.LikelihoodRatio = chiSquareTest(chi, k)
 	}
 	return m
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/ltvgo/ltv/internal/fault"
 )
@@ -200,7 +199,7 @@ func LogRankTest(groups [][]Observation, opt *LogRankOptions) (*LogRankResult, e
 	if math.IsInf(chi, 0) || math.IsNaN(chi) {
 		chi = math.NaN()
 	}
-	r.Test = Test{ChiSquare: chi, DF: df, P: distuv.ChiSquared{K: float64(df)}.Survival(chi)}
+	r.Test = chiSquareTest(chi, df)
 	return r, nil
 }
 
