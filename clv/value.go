@@ -93,34 +93,13 @@ func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 // a Gamma-Gamma with q ≤ 1 and a customer without repeat purchases).
 func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
 	const fn = "clv.Score"
-	if opt.CashFlow == 0 {
-		opt.CashFlow = Month
+	opt, err := opt.resolve(fn)
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case opt.Period <= 0:
-		return nil, fault.New(fn, -1, "ValueOptions.Period", ErrInvalid, "is %v, want the model's time unit (> 0)", opt.Period)
-	case opt.CashFlow < 0:
-		return nil, fault.New(fn, -1, "ValueOptions.CashFlow", ErrInvalid, "is %v, want > 0", opt.CashFlow)
-	case opt.Horizon < 1 || opt.Horizon > MaxHorizon:
-		return nil, fault.New(fn, -1, "ValueOptions.Horizon", ErrInvalid, "is %d, want 1 to %d cash-flow periods", opt.Horizon, MaxHorizon)
-	case !(opt.Discount >= 0) || math.IsInf(opt.Discount, 1):
-		return nil, fault.New(fn, -1, "ValueOptions.Discount", ErrInvalid, "is %v, want ≥ 0", opt.Discount)
-	case !(opt.Margin > 0 && opt.Margin <= 1):
-		return nil, fault.New(fn, -1, "ValueOptions.Margin", ErrInvalid, "is %v, want in (0, 1] (1 if amounts are profits)", opt.Margin)
-	}
-	if len(cs) == 0 {
-		return nil, fault.New(fn, -1, "", ErrEmpty, "no customers")
-	}
-	var table rowTable
-	rowOf := make([]int32, len(cs))
-	for i, c := range cs {
-		if err := checkCustomer(fn, i, c, false); err != nil {
-			return nil, err
-		}
-		if err := checkSpend(fn, i, c); err != nil {
-			return nil, err
-		}
-		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}))
+	table, rowOf, err := valueRows(fn, cs)
+	if err != nil {
+		return nil, err
 	}
 	f := float64(opt.CashFlow) / float64(opt.Period)
 	perRow := scoreRows(model, table.rows, f, opt.Horizon, opt.Discount)
@@ -136,6 +115,48 @@ func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 		out[i] = s
 	}
 	return out, nil
+}
+
+// resolve returns opt with its defaults filled in, or the error naming
+// the first bad setting.
+func (opt ValueOptions) resolve(fn string) (ValueOptions, error) {
+	if opt.CashFlow == 0 {
+		opt.CashFlow = Month
+	}
+	switch {
+	case opt.Period <= 0:
+		return opt, fault.New(fn, -1, "ValueOptions.Period", ErrInvalid, "is %v, want the model's time unit (> 0)", opt.Period)
+	case opt.CashFlow < 0:
+		return opt, fault.New(fn, -1, "ValueOptions.CashFlow", ErrInvalid, "is %v, want > 0", opt.CashFlow)
+	case opt.Horizon < 1 || opt.Horizon > MaxHorizon:
+		return opt, fault.New(fn, -1, "ValueOptions.Horizon", ErrInvalid, "is %d, want 1 to %d cash-flow periods", opt.Horizon, MaxHorizon)
+	case !(opt.Discount >= 0) || math.IsInf(opt.Discount, 1):
+		return opt, fault.New(fn, -1, "ValueOptions.Discount", ErrInvalid, "is %v, want ≥ 0", opt.Discount)
+	case !(opt.Margin > 0 && opt.Margin <= 1):
+		return opt, fault.New(fn, -1, "ValueOptions.Margin", ErrInvalid, "is %v, want in (0, 1] (1 if amounts are profits)", opt.Margin)
+	}
+	return opt, nil
+}
+
+// valueRows validates cs for a purchase and a spend model and returns its
+// distinct (x, t_x, T) rows (weights counting customers, not Weight) and
+// each customer's row.
+func valueRows(fn string, cs []Customer) (rowTable, []int32, error) {
+	var table rowTable
+	if len(cs) == 0 {
+		return table, nil, fault.New(fn, -1, "", ErrEmpty, "no customers")
+	}
+	rowOf := make([]int32, len(cs))
+	for i, c := range cs {
+		if err := checkCustomer(fn, i, c, false); err != nil {
+			return table, nil, err
+		}
+		if err := checkSpend(fn, i, c); err != nil {
+			return table, nil, err
+		}
+		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}))
+	}
+	return table, rowOf, nil
 }
 
 // scoreRows returns, per row, P(alive), E[Y(K·f)] and, in Value, the
