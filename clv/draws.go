@@ -253,7 +253,7 @@ func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit
 		w[rowOf[i]] += c.weight()
 		wm[rowOf[i]] += c.weight() * c.Monetary
 	}
-	est := h.total(pm, spend, w, wm, newAliveRows(pm, h.rows))
+	est := h.total(pm, spend, w, wm, newAliveRows(pm, h))
 	if math.IsNaN(est) || math.IsInf(est, 0) {
 		return Interval{}, fault.New(fn, -1, "", ErrUndefined, "the total has no finite value under %+v and %+v", model, spend)
 	}
@@ -261,25 +261,21 @@ func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit
 }
 
 // total returns margin·Σ_rows P(alive)·V·Σ_{i∈row} w_i·E[Z_i], with
-// Σ w_i·E[Z_i] = p(γ·Σw + x·Σw·m̄)/(px + q − 1) (note 025 eq. 5 summed).
+// Σ w_i·E[Z_i] = p(γ·Σw + x·Σw·m̄)/(px + q − 1) (note 025 eq. 5 summed; x = 0
+// gives the mean spend), the last factor taken per group.
 func (h *horizon) total(m parametric, spend GammaGamma, w, wm []float64, al *aliveRows) float64 {
-	a := make([]float64, len(h.rows))
-	al.eval(m, a)
-	v := make([]float64, len(h.groups))
-	var out [2]float64
-	for g := range v {
-		h.ifAlive(m, g, out[:])
-		v[g] = out[1]
+	al.eval(m)
+	for g := range al.v {
+		al.v[g] = 0
 	}
-	var sum float64
 	for i, r := range h.rows {
-		var z float64
-		if r.x == 0 {
-			z = w[i] * spend.MeanSpend()
-		} else {
-			z = spend.P * (spend.Gamma*w[i] + r.x*wm[i]) / (spend.P*r.x + spend.Q - 1)
-		}
-		sum += a[i] * v[h.groupOf[i]] * z
+		al.v[h.groupOf[i]] += al.a[i] * (spend.Gamma*w[i] + r.x*wm[i])
+	}
+	var out [2]float64
+	var sum float64
+	for g, xt := range h.groups {
+		h.ifAlive(m, g, out[:])
+		sum += al.v[g] * out[1] * spend.P / (spend.P*xt[0] + spend.Q - 1)
 	}
 	return h.margin * sum
 }
@@ -292,7 +288,7 @@ func (h *horizon) drawTotals(models []parametric, spends []GammaGamma, w, wm []f
 	var wg sync.WaitGroup
 	work := func(lo, hi int) {
 		defer wg.Done()
-		al := newAliveRows(models[0], h.rows)
+		al := newAliveRows(models[0], h)
 		for d := lo; d < hi; d++ {
 			out[d] = h.total(models[d], spends[d], w, wm, al)
 		}
@@ -304,27 +300,53 @@ func (h *horizon) drawTotals(models []parametric, spends []GammaGamma, w, wm []f
 	return out
 }
 
-// aliveRows evaluates P(alive) (alive's sense) of many rows for many
-// models of one kind. For the BG family it keeps the index tables of
-// bgData, so that each row costs one exp: ln(α+T) and ln(α+t_x) are
-// taken once per distinct value and ln a − ln(b+x+s−1) once per distinct x.
+// aliveRows holds scratch space to evaluate P(alive) (alive's sense) of
+// every row of a horizon, and V per group, for many models of one kind.
+// For the BG family the log-odds of a row split as
+//
+//	ℓo = [ln a − ln(b+x+s−1) + (r+x)·ln(α+T)] − (r+x)·ln(α+t_x) = ln A_(x,T) + ln B_(x,t_x),
+//
+// so with A and B exponentiated once per distinct (x, T) and (x, t_x),
+// P(alive) = 1/(1 + A·B) costs no exp per row (one where A·B over- or
+// underflows).
 type aliveRows struct {
-	rows []row
-	bg   *bgData // nil: one call to alive per row
+	h        *horizon
+	a, v     []float64 // per row P(alive); per group scratch
+	bg       bool
+	pairOf   []int32      // per row: index of (x, t_x)
+	pairs    [][2]float64 // distinct (x, t_x)
+	lnA, lnB []float64
+	expA     []float64
+	expB     []float64
 }
 
-func newAliveRows(m parametric, rows []row) *aliveRows {
-	al := &aliveRows{rows: rows}
-	switch m := m.(type) {
-	case BGNBD:
-		al.bg = newBGData(rows, m.family().shift)
-	case MBGNBD:
-		al.bg = newBGData(rows, m.family().shift)
+func newAliveRows(m parametric, h *horizon) *aliveRows {
+	al := &aliveRows{h: h, a: make([]float64, len(h.rows)), v: make([]float64, len(h.groups))}
+	switch m.(type) {
+	case BGNBD, MBGNBD:
+		al.bg = true
+	default:
+		return al
 	}
+	idx := map[[2]float64]int32{}
+	al.pairOf = make([]int32, len(h.rows))
+	for i, r := range h.rows {
+		k := [2]float64{r.x, r.tx}
+		p, ok := idx[k]
+		if !ok {
+			p = int32(len(al.pairs))
+			idx[k] = p
+			al.pairs = append(al.pairs, k)
+		}
+		al.pairOf[i] = p
+	}
+	al.lnA, al.expA = make([]float64, len(h.groups)), make([]float64, len(h.groups))
+	al.lnB, al.expB = make([]float64, len(al.pairs)), make([]float64, len(al.pairs))
 	return al
 }
 
-func (al *aliveRows) eval(m parametric, out []float64) {
+// eval fills al.a for model m.
+func (al *aliveRows) eval(m parametric) {
 	var f bgFamily
 	switch m := m.(type) {
 	case BGNBD:
@@ -332,31 +354,35 @@ func (al *aliveRows) eval(m parametric, out []float64) {
 	case MBGNBD:
 		f = m.family()
 	}
-	if al.bg == nil || !f.valid() {
-		for i, r := range al.rows {
-			out[i], _ = m.alive(Customer{Frequency: r.x, Recency: r.tx, T: r.t})
+	if !al.bg || !f.valid() {
+		for i, r := range al.h.rows {
+			al.a[i], _ = m.alive(Customer{Frequency: r.x, Recency: r.tx, T: r.t})
 		}
 		return
 	}
-	d := al.bg
-	lnT, lnTx, cx := make([]float64, len(d.ts)), make([]float64, len(d.txs)), make([]float64, len(d.xs))
-	for i, t := range d.ts {
-		lnT[i] = math.Log(f.alpha + t)
-	}
-	for i, t := range d.txs {
-		lnTx[i] = math.Log(f.alpha + t)
-	}
-	for k, x := range d.xs {
-		cx[k] = math.Inf(-1)
+	for g, xt := range al.h.groups {
+		x := xt[0]
+		al.lnA[g] = math.Inf(-1) // no dropout possible: P(alive) = 1
 		if x+f.shift > 0 {
-			cx[k] = math.Log(f.a) - math.Log(f.b+x+f.shift-1)
+			al.lnA[g] = math.Log(f.a) - math.Log(f.b+x+f.shift-1) + (f.r+x)*math.Log(f.alpha+xt[1])
 		}
+		al.expA[g] = math.Exp(al.lnA[g])
 	}
-	for i := range out {
-		k := d.xi[i]
-		// ℓo = ln a − ln(b+x+s−1) + (r+x)·(ln(α+T) − ln(α+t_x)), P(alive) = 1/(1 + e^ℓo)
-		lo := cx[k] + (f.r+d.xs[k])*(lnT[d.ti[i]]-lnTx[d.txi[i]])
-		out[i] = 1 / (1 + math.Exp(lo))
+	for p, xt := range al.pairs {
+		al.lnB[p] = -(f.r + xt[0]) * math.Log(f.alpha+xt[1])
+		al.expB[p] = math.Exp(al.lnB[p])
+	}
+	for i := range al.a {
+		g, p := al.h.groupOf[i], al.pairOf[i]
+		if math.IsInf(al.lnA[g], -1) {
+			al.a[i] = 1
+			continue
+		}
+		e := al.expA[g] * al.expB[p]
+		if !(e > 0 && e <= math.MaxFloat64) {
+			e = math.Exp(al.lnA[g] + al.lnB[p])
+		}
+		al.a[i] = 1 / (1 + e)
 	}
 }
 
