@@ -34,9 +34,9 @@ const (
 //
 // Errors: a *DataError (Row −1) wrapping ErrInvalid for a model that is
 // not of this package ("model"), a bad IntervalOptions field, or a fit.Cov
-// that is missing or not a symmetric 4×4 matrix of finite numbers
-// ("fit.Cov"); ErrSingular when fit.Cov is not positive definite on its
-// free parameters.
+// that is missing, not a symmetric 4×4 matrix of finite numbers, or from a
+// Penalized fit ("fit.Cov"); ErrSingular when fit.Cov is not positive
+// definite on its free parameters.
 func DrawModels(model PurchaseModel, fit Fit, iv IntervalOptions) ([]PurchaseModel, error) {
 	const fn = "clv.DrawModels"
 	iv, _, err := iv.resolve(fn)

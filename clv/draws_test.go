@@ -221,6 +221,12 @@ func TestIntervalErrors(t *testing.T) {
 			_, _, err := clv.ScoreWithIntervals(bg, clv.Fit{}, gg, ggFit, cs, opt, clv.IntervalOptions{})
 			return err
 		}},
+		{"penalised", "fit.Cov", clv.ErrInvalid, func() error {
+			pen := fit
+			pen.Penalized = true
+			_, _, err := clv.PredictionIntervals(bg, pen, cs, clv.Prediction{}, clv.IntervalOptions{})
+			return err
+		}},
 		{"spend cov size", "spendFit.Cov", clv.ErrInvalid, func() error {
 			_, _, err := clv.ScoreWithIntervals(bg, fit, gg, fit, cs, opt, clv.IntervalOptions{})
 			return err

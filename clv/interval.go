@@ -156,10 +156,14 @@ func (m bgFamily) aliveGrad(c Customer, g []float64) (p, q float64) {
 	return p, q
 }
 
-// paramCov checks that fit.Cov is a k×k covariance of finite numbers,
-// symmetric to rounding (1e-8 of the scale), with a non-negative diagonal
-// (zero for a parameter held at a bound), and returns a symmetric copy.
+// paramCov checks that fit is not penalised and that fit.Cov is a k×k
+// covariance of finite numbers, symmetric to rounding (1e-8 of the
+// scale), with a non-negative diagonal (zero for a parameter held at a
+// bound), and returns a symmetric copy.
 func paramCov(fn, field string, fit Fit, k int) ([][]float64, error) {
+	if fit.Penalized {
+		return nil, fault.New(fn, -1, field, ErrInvalid, "comes from a penalised fit (Fit.Penalized): it is not a sampling covariance")
+	}
 	if fit.Cov == nil {
 		return nil, fault.New(fn, -1, field, ErrInvalid, "is nil: the fit has no covariance (its Hessian was not positive definite)")
 	}

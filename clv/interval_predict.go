@@ -137,9 +137,10 @@ func (p Prediction) function(fn string, model parametric) (f func(parametric, Cu
 // Errors: a *DataError wrapping ErrEmpty for no customers, ErrInvalid for
 // a bad customer (naming the row and field; BGBB rows must be whole
 // numbers), a bad Prediction or IntervalOptions field, a model that is not
-// of this package ("model") or a bad fit.Cov (Row −1); ErrUndefined when
-// the prediction is not finite for a customer; with ParameterDraws, a
-// covariance that is not positive definite is ErrSingular.
+// of this package ("model") or a bad fit.Cov (Row −1; as for
+// ScoreWithIntervals); ErrUndefined when the prediction is not finite for
+// a customer; with ParameterDraws, a covariance that is not positive
+// definite on its free parameters is ErrSingular.
 func PredictionIntervals(model PurchaseModel, fit Fit, cs []Customer, pred Prediction, iv IntervalOptions) ([]Interval, Interval, error) {
 	const fn = "clv.PredictionIntervals"
 	iv, z, err := iv.resolve(fn)

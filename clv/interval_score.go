@@ -39,9 +39,10 @@ type ScoreInterval struct {
 //
 // Errors: those of Score, and a *DataError wrapping ErrInvalid (Row −1)
 // naming a bad IntervalOptions field, a model that is not of this package
-// ("model"), or a covariance that is missing or not a symmetric k×k matrix
-// of finite numbers ("fit.Cov", "spendFit.Cov"); with ParameterDraws, a
-// covariance that is not positive semi-definite is ErrSingular.
+// ("model"), or a covariance that is missing, not a symmetric k×k matrix
+// of finite numbers, or from a Penalized fit (not a sampling covariance)
+// ("fit.Cov", "spendFit.Cov"); with ParameterDraws, a covariance that is
+// not positive definite on its free parameters is ErrSingular.
 func ScoreWithIntervals(model PurchaseModel, fit Fit, spend GammaGamma, spendFit Fit,
 	cs []Customer, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
 	return scoreIntervals("clv.ScoreWithIntervals", model, fit, spend, spendFit, cs, opt, iv)
