@@ -365,8 +365,8 @@ func (m BGBB) logLeadFactor(c Customer) float64 {
 //	ConditionalExpectedPurchases(c, n*) = NaN for an invalid c or model, as for LogLikelihood
 func (m BGBB) ConditionalExpectedPurchases(c Customer, nStar float64) float64 {
 	p := m.PAliveAt(c, 0)
-	if math.IsNaN(p) || !isCount(nStar) || nStar > MaxOpportunities {
-		return math.NaN()
+	if math.IsNaN(p) {
+		return p
 	}
 	return p * m.purchasesIfAlive(c.Frequency, c.T, nStar)
 }
@@ -375,8 +375,12 @@ func (m BGBB) ConditionalExpectedPurchases(c Customer, nStar float64) float64 {
 // n+1..n+n* of a customer active through n after x transactions: given
 // that, p ~ Beta(α+x, β+n−x) and θ ~ Beta(γ, δ+n), so it is
 // (α+x)/(α+β+n) · Σ_{t=n+1}^{n+n*} B(γ, δ+t)/B(γ, δ+n) (FHS 2010, eq. 13
-// over P(active at n)).
+// over P(active at n)), or NaN unless n* is a whole number of at most
+// MaxOpportunities.
 func (m BGBB) purchasesIfAlive(x, n, nStar float64) float64 {
+	if !isCount(nStar) || nStar > MaxOpportunities {
+		return math.NaN()
+	}
 	return (m.Alpha + x) / (m.Alpha + m.Beta + n) * m.survivorSum(n, nStar)
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -82,7 +83,7 @@ func TestParameterDrawsAgreeWithDelta(t *testing.T) {
 	// With near-normal predictions the draws' SD approaches the delta SE:
 	// within 10% at 2,000 draws (the SD's own sampling error is 1.6%).
 	_, bg, fit, gg, ggFit, opt := cdnowIntervalModels(t)
-	cs := cdnowCSV(t)[:300]
+	cs := cdnowCSV(t)[:100]
 	delta, dTotal, err := clv.ScoreWithIntervals(bg, fit, gg, ggFit, cs, opt, clv.IntervalOptions{})
 	require.NoError(t, err)
 	iv := clv.IntervalOptions{Method: clv.ParameterDraws, Draws: 2000, Seed: 1}
@@ -268,6 +269,16 @@ func TestIntervalErrors(t *testing.T) {
 		}},
 		{"bad customer", "Recency", clv.ErrInvalid, func() error {
 			_, _, err := clv.ScoreWithIntervals(bg, fit, gg, ggFit, []clv.Customer{{Frequency: 1, T: 3, Monetary: 1}}, opt, clv.IntervalOptions{})
+			return err
+		}},
+		{"BG/BB cash flows off the opportunities", "", clv.ErrUndefined, func() error {
+			// As Score: 1.5 opportunities per cash-flow period have no value.
+			bb := clv.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.8}
+			o := clv.ValueOptions{Period: 24 * time.Hour, CashFlow: 36 * time.Hour, Horizon: 3, Margin: 1}
+			bbCs := []clv.Customer{{Frequency: 2, Recency: 4, T: 6, Monetary: 10}}
+			_, errScore := clv.Score(bb, gg, bbCs, o)
+			require.ErrorIs(t, errScore, clv.ErrUndefined)
+			_, _, err := clv.ScoreWithIntervals(bb, fit, gg, ggFit, bbCs, o, clv.IntervalOptions{})
 			return err
 		}},
 		{"bad option", "ValueOptions.Margin", clv.ErrInvalid, func() error {

@@ -43,7 +43,8 @@ type Sensitivity struct {
 // Errors: those of Score for the base options and the customers; a
 // *DataError wrapping ErrInvalid (Row −1) naming a bad setting
 // ("SensitivityOptions.Margins", …) or a model that is not of this
-// package ("model").
+// package ("model"), or ErrUndefined naming a setting at which the value
+// is not finite (e.g. a BGBB horizon past MaxOpportunities).
 func ValueSensitivity(model PurchaseModel, spend GammaGamma, cs []Customer, base ValueOptions, s SensitivityOptions) (Sensitivity, error) {
 	const fn = "clv.ValueSensitivity"
 	m, ok := model.(parametric)
@@ -110,24 +111,35 @@ func ValueSensitivity(model PurchaseModel, spend GammaGamma, cs []Customer, base
 	if math.IsNaN(out.Base) || math.IsInf(out.Base, 0) {
 		return Sensitivity{}, fault.New(fn, -1, "", ErrUndefined, "the population value is not finite under %+v and %+v", model, spend)
 	}
-	add := func(name string, settings []float64, at func(v float64) float64) {
+	add := func(name string, settings []float64, at func(v float64) float64) error {
 		if len(settings) == 0 {
-			return
+			return nil
 		}
 		in := SensitivityInput{Name: name, Settings: slices.Sorted(slices.Values(settings))}
 		for _, v := range in.Settings {
-			in.Values = append(in.Values, at(v))
+			x := at(v)
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fault.New(fn, -1, "SensitivityOptions."+name+"s", ErrUndefined, "the population value is not finite at %v", v)
+			}
+			in.Values = append(in.Values, x)
 		}
 		in.Low, in.High = slices.Min(in.Values), slices.Max(in.Values)
 		out.Inputs = append(out.Inputs, in)
+		return nil
 	}
-	add("Margin", s.Margins, func(v float64) float64 { return value(v, base.Discount, base.Horizon) })
-	add("Discount", s.Discounts, func(v float64) float64 { return value(base.Margin, v, base.Horizon) })
 	horizons := make([]float64, len(s.Horizons))
 	for i, v := range s.Horizons {
 		horizons[i] = float64(v)
 	}
-	add("Horizon", horizons, func(v float64) float64 { return value(base.Margin, base.Discount, int(v)) })
+	if err := add("Margin", s.Margins, func(v float64) float64 { return value(v, base.Discount, base.Horizon) }); err != nil {
+		return Sensitivity{}, err
+	}
+	if err := add("Discount", s.Discounts, func(v float64) float64 { return value(base.Margin, v, base.Horizon) }); err != nil {
+		return Sensitivity{}, err
+	}
+	if err := add("Horizon", horizons, func(v float64) float64 { return value(base.Margin, base.Discount, int(v)) }); err != nil {
+		return Sensitivity{}, err
+	}
 	slices.SortStableFunc(out.Inputs, func(a, b SensitivityInput) int { return cmp.Compare(b.High-b.Low, a.High-a.Low) })
 	return out, nil
 }

@@ -3,6 +3,7 @@ package clv_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,6 +78,16 @@ func TestValueSensitivity(t *testing.T) {
 		assert.Equal(t, tc.field, de.Field)
 		assert.ErrorIs(t, err, clv.ErrInvalid)
 	}
+	// A BG/BB horizon past MaxOpportunities has no value: 10,000 months of
+	// 20 opportunities.
+	bb := clv.BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.8}
+	bbBase := clv.ValueOptions{Period: 24 * time.Hour, CashFlow: 20 * 24 * time.Hour, Horizon: 3, Margin: 1}
+	bbCs := []clv.Customer{{Frequency: 2, Recency: 4, T: 6, Monetary: 10}, {T: 6}}
+	_, err = clv.ValueSensitivity(bb, ggPub, bbCs, bbBase, clv.SensitivityOptions{Horizons: []int{clv.MaxHorizon}})
+	var de *clv.DataError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "SensitivityOptions.Horizons", de.Field)
+	assert.ErrorIs(t, err, clv.ErrUndefined)
 	_, err = clv.ValueSensitivity(constantModel(1), ggPub, cs, base, clv.SensitivityOptions{})
 	assert.ErrorIs(t, err, clv.ErrInvalid)
 	empty, err := clv.ValueSensitivity(bgPub, ggPub, cs, base, clv.SensitivityOptions{})
