@@ -9,6 +9,7 @@ import (
 // PredictionKind names a per-customer prediction of a purchase model.
 type PredictionKind int
 
+// The predictions PredictionIntervals computes intervals for.
 const (
 	PAlivePrediction     PredictionKind = iota // PAlive(c)
 	NoPurchasePrediction                       // ProbNoPurchase(c, Horizon)

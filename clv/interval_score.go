@@ -118,14 +118,7 @@ func newHorizon(rows []row, opt ValueOptions) *horizon {
 // as Score discounts them.
 func (h *horizon) ifAlive(m parametric, g int, out []float64) {
 	x, T := h.groups[g][0], h.groups[g][1]
-	prev, disc, sum := 0.0, 1.0, 0.0
-	for k := 1; k <= h.periods; k++ {
-		cur := m.purchasesIfAlive(x, T, float64(k)*h.f)
-		disc /= 1 + h.discount
-		sum += (cur - prev) * disc
-		prev = cur
-	}
-	out[0], out[1] = prev, sum
+	out[0], out[1] = discounted(h.periods, h.discount, func(k int) float64 { return m.purchasesIfAlive(x, T, float64(k)*h.f) })
 }
 
 // aliveRow returns P(alive) in PAlive's sense (pa) and in alive's (a) for

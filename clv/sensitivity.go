@@ -97,12 +97,7 @@ func ValueSensitivity(model PurchaseModel, spend GammaGamma, cs []Customer, base
 	value := func(margin, discount float64, periods int) float64 {
 		var sum float64
 		for g, c := range curve {
-			prev, disc, v := 0.0, 1.0, 0.0
-			for _, cur := range c[:periods] {
-				disc /= 1 + discount
-				v += (cur - prev) * disc
-				prev = cur
-			}
+			_, v := discounted(periods, discount, func(k int) float64 { return c[k-1] })
 			sum += weight[g] * v
 		}
 		return margin * sum

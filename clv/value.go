@@ -159,6 +159,20 @@ func valueRows(fn string, cs []Customer) (rowTable, []int32, error) {
 	return table, rowOf, nil
 }
 
+// discounted returns the cumulative expectation e(K) at the horizon and
+// its discounted increments Σ_{k=1}^{K} (e(k) − e(k−1))/(1+d)^k, e(0) = 0:
+// the cash flow of each period at its end (Value's formula without E[Z]).
+func discounted(periods int, d float64, e func(k int) float64) (last, sum float64) {
+	disc := 1.0
+	for k := 1; k <= periods; k++ {
+		cur := e(k)
+		disc /= 1 + d
+		sum += (cur - last) * disc
+		last = cur
+	}
+	return last, sum
+}
+
 // scoreRows returns, per row, P(alive), E[Y(K·f)] and, in Value, the
 // discounted purchases Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k, split over
 // two goroutines for large inputs.
@@ -167,14 +181,8 @@ func scoreRows(model PurchaseModel, rows []row, f float64, horizon int, d float6
 	work := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			c := Customer{Frequency: rows[i].x, Recency: rows[i].tx, T: rows[i].t}
-			prev, disc, sum := 0.0, 1.0, 0.0
-			for k := 1; k <= horizon; k++ {
-				cur := model.ConditionalExpectedPurchases(c, float64(k)*f)
-				disc /= 1 + d
-				sum += (cur - prev) * disc
-				prev = cur
-			}
-			out[i] = CustomerScore{PAlive: model.PAlive(c), Purchases: prev, Value: sum}
+			last, sum := discounted(horizon, d, func(k int) float64 { return model.ConditionalExpectedPurchases(c, float64(k)*f) })
+			out[i] = CustomerScore{PAlive: model.PAlive(c), Purchases: last, Value: sum}
 		}
 	}
 	if len(rows) < 2000 {
