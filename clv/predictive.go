@@ -191,8 +191,7 @@ func (m ParetoNBD) pmfIfAlive(n int, x, T, t float64) float64 {
 		curv = (nf+r+2*s+2)*p*q + 1e-300
 		return lnh, slope, curv
 	}
-	dead := logitQuad(lnH, math.Log(t)-lnA)
-	dead *= math.Exp(math.Log(s) + lnA + s*lnB + lnK)
+	dead := math.Exp(logitQuad(lnH, math.Log(t)-lnA) + math.Log(s) + lnA + s*lnB + lnK)
 	return alive + dead
 }
 
@@ -203,7 +202,7 @@ var glRule = func() (r struct{ x, w []float64 }) {
 	return r
 }()
 
-// logitQuad returns ∫_{−∞}^{ymax} e^(lnh(y)) dy for a unimodal integrand
+// logitQuad returns ln ∫_{−∞}^{ymax} e^(lnh(y)) dy for a unimodal integrand
 // whose log-slope tends to a positive limit as y → −∞: 20-point
 // Gauss–Legendre panels step from the mode (or ymax, if the mode lies
 // beyond it) with widths min(2, 4/√curv), to ymax on the right and, on the
@@ -267,7 +266,7 @@ func logitQuad(lnh func(y float64) (lnh, slope, curv float64), ymax float64) flo
 			break
 		}
 	}
-	return sum * math.Exp(ref)
+	return math.Log(sum) + ref
 }
 
 // ProbNoPurchase returns P(no transaction in opportunities n+1..n+t |
