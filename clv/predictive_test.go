@@ -157,7 +157,7 @@ func TestConditionalProbPurchasesReference(t *testing.T) {
 		case "bgbb":
 			got = clv.BGBB{Alpha: p[0], Beta: p[1], Gamma: p[2], Delta: p[3]}.ConditionalProbPurchases(c, r.n, r.t)
 		}
-		assert.InEpsilon(t, r.pmf, got, 1e-10, "%+v", r)
+		assert.InEpsilon(t, r.pmf, got, 1e-12, "%+v", r)
 	}
 }
 
