@@ -183,7 +183,7 @@ func PredictionIntervals(model PurchaseModel, fit Fit, cs []Customer, pred Predi
 			}
 		}
 	}
-	rowIv := make([]Interval, len(table.rows))
+	var rowIv []Interval
 	var total Interval
 	if iv.Method == DeltaMethod {
 		rowIv, total = deltaRows(m, cov, table.rows, est, f, grad, prob, z)
@@ -192,6 +192,7 @@ func PredictionIntervals(model PurchaseModel, fit Fit, cs []Customer, pred Predi
 		if err != nil {
 			return nil, Interval{}, err
 		}
+		rowIv = make([]Interval, len(table.rows))
 		vals, totals := make([]float64, len(models)), make([]float64, len(models))
 		var sum float64
 		for i, r := range table.rows {
