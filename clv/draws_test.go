@@ -163,6 +163,35 @@ func TestIntervalsOtherModels(t *testing.T) {
 		assert.InEpsilon(t, dt.StdErr, pt.StdErr, 0.15, "%T %+v total", tc.m, tc.pred)
 	}
 
+	// ScoreWithIntervals for the Pareto/NBD: value SEs by both methods. With
+	// CDNOW's SEs and no correlations the spend E[Z] = pγ/(q−1) has a
+	// log-scale SD of 0.35, where the lognormal draws' SD exceeds the
+	// linearisation by 10% (a property of the draws, the same at any
+	// purchase covariance), so both covariances are those of a 4× larger
+	// sample here.
+	quarter := func(cov [][]float64) clv.Fit {
+		out := make([][]float64, len(cov))
+		for i, row := range cov {
+			for _, v := range row {
+				out[i] = append(out[i], v/4)
+			}
+		}
+		return clv.Fit{Cov: out}
+	}
+	small := quarter(pnFit.Cov)
+	ggFit := quarter([][]float64{{1.415, 0, 0}, {0, 0.0842, 0}, {0, 0, 17.31}}) // SEs of MODELS.md §7
+	spendCs := []clv.Customer{{T: 38.86}, {Frequency: 2, Recency: 30.43, T: 38.86, Monetary: 22.35}, {Frequency: 7, Recency: 29.43, T: 38.86, Monetary: 73.74}}
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 0.3}
+	d, dt, err := clv.ScoreWithIntervals(pn, small, ggPub, ggFit, spendCs, opt, clv.IntervalOptions{})
+	require.NoError(t, err)
+	p, pt, err := clv.ScoreWithIntervals(pn, small, ggPub, ggFit, spendCs, opt, draws)
+	require.NoError(t, err)
+	for i := range spendCs {
+		assert.InEpsilon(t, d[i].Value.StdErr, p[i].Value.StdErr, 0.15, "%+v", spendCs[i])
+		assert.InEpsilon(t, d[i].PAlive.StdErr, p[i].PAlive.StdErr, 0.15, "%+v", spendCs[i])
+	}
+	assert.InEpsilon(t, dt.StdErr, pt.StdErr, 0.15)
+
 	// MBG/NBD's closed-form gradients of P(alive) and P0 against central
 	// differences: with Σ = e_j·e_j' the SE is |∂f/∂θ_j|.
 	mb := clv.MBGNBD{R: 0.52484, Alpha: 6.18299, A: 0.89136, B: 1.614}
