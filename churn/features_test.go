@@ -98,6 +98,7 @@ func (f *fakeModel) ExpectedPurchases(t float64) float64 { return t }
 func (f *fakeModel) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
 	return 1000*c.T + t
 }
+func (f *fakeModel) ProbNoPurchase(clv.Customer, float64) float64 { return 0.5 }
 
 func TestBuildBTYD(t *testing.T) {
 	m := &fakeModel{}

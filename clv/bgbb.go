@@ -353,9 +353,10 @@ func (m BGBB) logLeadFactor(c Customer) float64 {
 // expected transactions of the customer in the next nStar opportunities
 // n+1..n+n* (FHS 2010, eq. 13):
 //
-//	exp(lnB(α+x+1, β+n−x) − lnB(α,β) − ℓ) · Σ_{t=n+1}^{n+n*} B(γ, δ+t)/B(γ,δ).
+//	exp(lnB(α+x+1, β+n−x) − lnB(α,β) − ℓ) · Σ_{t=n+1}^{n+n*} B(γ, δ+t)/B(γ,δ),
 //
-// nStar is a float64 whole number (PurchaseModel); the cost is O(n*).
+// evaluated as PAliveAt(c, 0) times the expectation of a customer active
+// through n. nStar is a float64 whole number (PurchaseModel); the cost is O(n*).
 //
 // Special cases are:
 //
@@ -363,11 +364,24 @@ func (m BGBB) logLeadFactor(c Customer) float64 {
 //	ConditionalExpectedPurchases(c, n*) = NaN if n* > MaxOpportunities
 //	ConditionalExpectedPurchases(c, n*) = NaN for an invalid c or model, as for LogLikelihood
 func (m BGBB) ConditionalExpectedPurchases(c Customer, nStar float64) float64 {
-	lead := m.logLeadFactor(c)
-	if math.IsNaN(lead) || !isCount(nStar) || nStar > MaxOpportunities {
+	p := m.PAliveAt(c, 0)
+	if math.IsNaN(p) {
+		return p
+	}
+	return p * m.purchasesIfAlive(c.Frequency, c.T, nStar)
+}
+
+// purchasesIfAlive returns the expected transactions in opportunities
+// n+1..n+n* of a customer active through n after x transactions: given
+// that, p ~ Beta(α+x, β+n−x) and θ ~ Beta(γ, δ+n), so it is
+// (α+x)/(α+β+n) · Σ_{t=n+1}^{n+n*} B(γ, δ+t)/B(γ, δ+n) (FHS 2010, eq. 13
+// over P(active at n)), or NaN unless n* is a whole number of at most
+// MaxOpportunities.
+func (m BGBB) purchasesIfAlive(x, n, nStar float64) float64 {
+	if !isCount(nStar) || nStar > MaxOpportunities {
 		return math.NaN()
 	}
-	return math.Exp(lead) * m.survivorSum(c.T, nStar)
+	return (m.Alpha + x) / (m.Alpha + m.Beta + n) * m.survivorSum(n, nStar)
 }
 
 // DERT returns the discounted expected residual transactions of the

@@ -56,22 +56,27 @@ func (m bgFamily) logLikelihood(c Customer) float64 {
 	return ll + numeric.LogSumExp(u, v)
 }
 
-// pAlive returns P(alive at T) = 1/(1 + ω/(1−ω)) from the log-odds of
-// logOddsDropped, except that b+x+shift−1 is formed as b + (x+shift−1),
-// exact in its integer part, so that b down to 1e-8 keeps its digits when
-// x+shift = 1.
-func (m bgFamily) pAlive(c Customer) float64 {
+// alive returns P(alive at T) = 1/(1 + ω/(1−ω)) from the log-odds of
+// logOddsDropped, and its complement ω, each to full relative precision.
+func (m bgFamily) alive(c Customer) (p, q float64) {
 	if !m.valid() || checkCustomer("", 0, c, false) != nil {
-		return math.NaN()
+		return math.NaN(), math.NaN()
 	}
 	if c.Frequency+m.shift == 0 {
-		return 1
+		return 1, 0
 	}
-	return numeric.Expit(-m.logOddsDropped(c.Frequency, c.Recency, c.T))
+	p, q, _, _ = numeric.Logistic(-m.logOddsDropped(c.Frequency, c.Recency, c.T))
+	return p, q
+}
+
+// pAlive returns P(alive at T) (see alive).
+func (m bgFamily) pAlive(c Customer) float64 {
+	p, _ := m.alive(c)
+	return p
 }
 
 // conditional returns E[Y(t) | x, t_x, T] = M(a, b+x+shift, r+x, t/(α+T))·P(alive)
-// (FHL 2005 eq. 10; Batislam et al. 2007), with M from numeric.BGCore.
+// (FHL 2005 eq. 10; Batislam et al. 2007), with M from purchasesIfAlive.
 func (m bgFamily) conditional(c Customer, t float64) float64 {
 	p := m.pAlive(c)
 	if math.IsNaN(p) || !(t >= 0) || math.IsInf(t, 1) {
@@ -80,7 +85,14 @@ func (m bgFamily) conditional(c Customer, t float64) float64 {
 	if p == 0 {
 		return 0
 	}
-	return numeric.BGCore(m.a, m.b+c.Frequency+m.shift, m.r+c.Frequency, t/(m.alpha+c.T)) * p
+	return m.purchasesIfAlive(c.Frequency, c.T, t) * p
+}
+
+// purchasesIfAlive returns E[Y(t) | alive at T, x, T] = M(a, b+x+shift,
+// r+x, t/(α+T)): given alive, λ ~ Gamma(r+x, α+T) and p ~ Beta(a, b+x+shift)
+// (FHL 2005 eq. 10), with M from numeric.BGCore.
+func (m bgFamily) purchasesIfAlive(x, T, t float64) float64 {
+	return numeric.BGCore(m.a, m.b+x+m.shift, m.r+x, t/(m.alpha+T))
 }
 
 // unconditional returns E[X(t)] for a customer who made a first purchase

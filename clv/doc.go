@@ -43,8 +43,14 @@
 // Every purchase model is an immutable value with exported parameters
 // (BGNBD{R, Alpha, A, B}, like gonum's distuv types), safe for concurrent
 // use, and satisfies PurchaseModel: LogLikelihood, PAlive,
-// ExpectedPurchases (a new customer, in (0, t]) and
-// ConditionalExpectedPurchases (in (T, T+t]). A model built from published
+// ExpectedPurchases (a new customer, in (0, t]),
+// ConditionalExpectedPurchases (in (T, T+t]) and ProbNoPurchase, the
+// likelihood ratio L(x, t_x, T+t)/L(x, t_x, T) = P(no purchase in
+// (T, T+t]), a churn score. Each also has ConditionalProbPurchases, the
+// distribution of the purchases in (T, T+t]. Given alive at T, a
+// customer's posterior depends on (x, T) only, so every forward-looking
+// prediction is P(alive) times a prediction given alive (plus
+// 1 − P(alive) for "no purchase"). A model built from published
 // parameters is as good as a fitted one.
 //
 // BG/NBD (Fader, Hardie & Lee 2005, Marketing Science 24(2)): while
@@ -97,7 +103,20 @@
 //
 // with the model unit u and the cash-flow period Δ both Durations, so a
 // month can never be read as 30 weeks (the lifetimes default that turns a
-// 12-month value on weekly data into a 360-week one).
+// 12-month value on weekly data into a 360-week one). ValueSensitivity
+// moves margin, discount rate and horizon one at a time (a tornado chart).
+//
+// # Uncertainty
+//
+// The predictions above are at the fitted parameters. ScoreWithIntervals,
+// PredictionIntervals and TotalValueInterval add intervals from the
+// parameters' uncertainty (Fit.Cov; purchase and spend fits independent),
+// by the delta method (probabilities on the logit scale; the total's
+// variance ∇S'·Σ·∇S of the sum, not a sum of variances) or by parameter
+// draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals. DrawModels,
+// DrawSpendModels and MapDraws give the draws for any function of the
+// models. These intervals do not include the randomness of the customers'
+// future purchases; ConditionalProbPurchases describes that.
 //
 // # Fitting
 //

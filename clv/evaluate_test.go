@@ -72,3 +72,4 @@ func (c constantModel) LogLikelihood(clv.Customer) float64                      
 func (c constantModel) PAlive(clv.Customer) float64                                { return 1 }
 func (c constantModel) ExpectedPurchases(float64) float64                          { return float64(c) }
 func (c constantModel) ConditionalExpectedPurchases(clv.Customer, float64) float64 { return float64(c) }
+func (c constantModel) ProbNoPurchase(clv.Customer, float64) float64               { return 0 }

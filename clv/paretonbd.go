@@ -118,11 +118,19 @@ func (m ParetoNBD) LogLikelihood(c Customer) float64 {
 //	PAlive(c) = 1 if c.Recency == c.T (a purchase at T)
 //	PAlive(c) = NaN for an invalid c or invalid parameters
 func (m ParetoNBD) PAlive(c Customer) float64 {
+	p, _ := m.alive(c)
+	return p
+}
+
+// alive returns P(alive at T) = σ(ℓ1 − ℓ2) and its complement, each to full
+// relative precision, or NaN for an invalid customer or model.
+func (m ParetoNBD) alive(c Customer) (p, q float64) {
 	l1, l2, ok := m.terms(c)
 	if !ok {
-		return math.NaN()
+		return math.NaN(), math.NaN()
 	}
-	return numeric.Expit(l1 - l2)
+	p, q, _, _ = numeric.Logistic(l1 - l2)
+	return p, q
 }
 
 // ExpectedPurchases returns E[X(t)], the expected repeat purchases in
@@ -165,8 +173,14 @@ func (m ParetoNBD) ConditionalExpectedPurchases(c Customer, t float64) float64 {
 	case p == 0:
 		return 0
 	}
-	bt := m.Beta + c.T
-	return p * (m.R + c.Frequency) * bt / (m.Alpha + c.T) * numeric.ExpRel(m.S-1, math.Log1p(t/bt))
+	return p * m.purchasesIfAlive(c.Frequency, c.T, t)
+}
+
+// purchasesIfAlive returns E[Y(t) | alive at T, x, T]: given alive,
+// λ ~ Gamma(r+x, α+T) and μ ~ Gamma(s, β+T) (note 009 eq. 41 without P(alive)).
+func (m ParetoNBD) purchasesIfAlive(x, T, t float64) float64 {
+	bt := m.Beta + T
+	return (m.R + x) * bt / (m.Alpha + T) * numeric.ExpRel(m.S-1, math.Log1p(t/bt))
 }
 
 // DERT returns the discounted expected residual transactions of the

@@ -105,4 +105,7 @@ type PurchaseModel interface {
 	// ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected
 	// purchases in (T, T+t].
 	ConditionalExpectedPurchases(c Customer, t float64) float64
+	// ProbNoPurchase returns P(no purchase in (T, T+t] | x, t_x, T), the
+	// likelihood ratio L(x, t_x, T+t)/L(x, t_x, T): a churn score.
+	ProbNoPurchase(c Customer, t float64) float64
 }

@@ -93,34 +93,13 @@ func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 // a Gamma-Gamma with q ≤ 1 and a customer without repeat purchases).
 func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
 	const fn = "clv.Score"
-	if opt.CashFlow == 0 {
-		opt.CashFlow = Month
+	opt, err := opt.resolve(fn)
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case opt.Period <= 0:
-		return nil, fault.New(fn, -1, "ValueOptions.Period", ErrInvalid, "is %v, want the model's time unit (> 0)", opt.Period)
-	case opt.CashFlow < 0:
-		return nil, fault.New(fn, -1, "ValueOptions.CashFlow", ErrInvalid, "is %v, want > 0", opt.CashFlow)
-	case opt.Horizon < 1 || opt.Horizon > MaxHorizon:
-		return nil, fault.New(fn, -1, "ValueOptions.Horizon", ErrInvalid, "is %d, want 1 to %d cash-flow periods", opt.Horizon, MaxHorizon)
-	case !(opt.Discount >= 0) || math.IsInf(opt.Discount, 1):
-		return nil, fault.New(fn, -1, "ValueOptions.Discount", ErrInvalid, "is %v, want ≥ 0", opt.Discount)
-	case !(opt.Margin > 0 && opt.Margin <= 1):
-		return nil, fault.New(fn, -1, "ValueOptions.Margin", ErrInvalid, "is %v, want in (0, 1] (1 if amounts are profits)", opt.Margin)
-	}
-	if len(cs) == 0 {
-		return nil, fault.New(fn, -1, "", ErrEmpty, "no customers")
-	}
-	var table rowTable
-	rowOf := make([]int32, len(cs))
-	for i, c := range cs {
-		if err := checkCustomer(fn, i, c, false); err != nil {
-			return nil, err
-		}
-		if err := checkSpend(fn, i, c); err != nil {
-			return nil, err
-		}
-		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}))
+	table, rowOf, err := valueRows(fn, cs)
+	if err != nil {
+		return nil, err
 	}
 	f := float64(opt.CashFlow) / float64(opt.Period)
 	perRow := scoreRows(model, table.rows, f, opt.Horizon, opt.Discount)
@@ -138,6 +117,62 @@ func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 	return out, nil
 }
 
+// resolve returns opt with its defaults filled in, or the error naming
+// the first bad setting.
+func (opt ValueOptions) resolve(fn string) (ValueOptions, error) {
+	if opt.CashFlow == 0 {
+		opt.CashFlow = Month
+	}
+	switch {
+	case opt.Period <= 0:
+		return opt, fault.New(fn, -1, "ValueOptions.Period", ErrInvalid, "is %v, want the model's time unit (> 0)", opt.Period)
+	case opt.CashFlow < 0:
+		return opt, fault.New(fn, -1, "ValueOptions.CashFlow", ErrInvalid, "is %v, want > 0", opt.CashFlow)
+	case opt.Horizon < 1 || opt.Horizon > MaxHorizon:
+		return opt, fault.New(fn, -1, "ValueOptions.Horizon", ErrInvalid, "is %d, want 1 to %d cash-flow periods", opt.Horizon, MaxHorizon)
+	case !(opt.Discount >= 0) || math.IsInf(opt.Discount, 1):
+		return opt, fault.New(fn, -1, "ValueOptions.Discount", ErrInvalid, "is %v, want ≥ 0", opt.Discount)
+	case !(opt.Margin > 0 && opt.Margin <= 1):
+		return opt, fault.New(fn, -1, "ValueOptions.Margin", ErrInvalid, "is %v, want in (0, 1] (1 if amounts are profits)", opt.Margin)
+	}
+	return opt, nil
+}
+
+// valueRows validates cs for a purchase and a spend model and returns its
+// distinct (x, t_x, T) rows (weights counting customers, not Weight) and
+// each customer's row.
+func valueRows(fn string, cs []Customer) (rowTable, []int32, error) {
+	var table rowTable
+	if len(cs) == 0 {
+		return table, nil, fault.New(fn, -1, "", ErrEmpty, "no customers")
+	}
+	rowOf := make([]int32, len(cs))
+	for i, c := range cs {
+		if err := checkCustomer(fn, i, c, false); err != nil {
+			return table, nil, err
+		}
+		if err := checkSpend(fn, i, c); err != nil {
+			return table, nil, err
+		}
+		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}))
+	}
+	return table, rowOf, nil
+}
+
+// discounted returns the cumulative expectation e(K) at the horizon and
+// its discounted increments Σ_{k=1}^{K} (e(k) − e(k−1))/(1+d)^k, e(0) = 0:
+// the cash flow of each period at its end (Value's formula without E[Z]).
+func discounted(periods int, d float64, e func(k int) float64) (last, sum float64) {
+	disc := 1.0
+	for k := 1; k <= periods; k++ {
+		cur := e(k)
+		disc /= 1 + d
+		sum += (cur - last) * disc
+		last = cur
+	}
+	return last, sum
+}
+
 // scoreRows returns, per row, P(alive), E[Y(K·f)] and, in Value, the
 // discounted purchases Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k, split over
 // two goroutines for large inputs.
@@ -146,14 +181,8 @@ func scoreRows(model PurchaseModel, rows []row, f float64, horizon int, d float6
 	work := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			c := Customer{Frequency: rows[i].x, Recency: rows[i].tx, T: rows[i].t}
-			prev, disc, sum := 0.0, 1.0, 0.0
-			for k := 1; k <= horizon; k++ {
-				cur := model.ConditionalExpectedPurchases(c, float64(k)*f)
-				disc /= 1 + d
-				sum += (cur - prev) * disc
-				prev = cur
-			}
-			out[i] = CustomerScore{PAlive: model.PAlive(c), Purchases: prev, Value: sum}
+			last, sum := discounted(horizon, d, func(k int) float64 { return model.ConditionalExpectedPurchases(c, float64(k)*f) })
+			out[i] = CustomerScore{PAlive: model.PAlive(c), Purchases: last, Value: sum}
 		}
 	}
 	if len(rows) < 2000 {

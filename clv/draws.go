@@ -1,0 +1,459 @@
+package clv
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+
+	"github.com/montanaflynn/stats"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/ltvgo/ltv/internal/fault"
+)
+
+// Streams of the PCG generator seeded with IntervalOptions.Seed: the
+// purchase and spend draws are independent for one seed.
+const (
+	purchaseStream = 0x70757263 // "purc"
+	spendStream    = 0x7370656e // "spen"
+)
+
+// DrawModels returns iv.Draws (0 means DefaultDraws) purchase models whose
+// parameters are drawn from the fit's asymptotic normal distribution on
+// the log scale, the scale the fit runs on:
+//
+//	ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹),   D = diag(θ̂),   Σ = fit.Cov
+//
+// (the delta method maps Σ to the log scale), so every draw is a valid
+// model with positive parameters. The draws are reproducible from
+// iv.Seed (math/rand/v2 PCG) and the same as those ScoreWithIntervals
+// uses with ParameterDraws. Parameters with zero variance (held at a
+// bound) stay at θ̂. Each result has model's concrete type (e.g. BGNBD).
+// Map a function over them with MapDraws.
+//
+// Errors: a *DataError (Row −1) wrapping ErrInvalid for a model that is
+// not of this package ("model"), a bad IntervalOptions field, or a fit.Cov
+// that is missing, not a symmetric 4×4 matrix of finite numbers, or from a
+// Penalized fit ("fit.Cov"); ErrSingular when fit.Cov is not positive
+// definite on its free parameters.
+func DrawModels(model PurchaseModel, fit Fit, iv IntervalOptions) ([]PurchaseModel, error) {
+	const fn = "clv.DrawModels"
+	iv, _, err := iv.resolve(fn)
+	if err != nil {
+		return nil, err
+	}
+	pm, ok := model.(parametric)
+	if !ok {
+		return nil, fault.New(fn, -1, "model", ErrInvalid, "is a %T, want a purchase model of package clv", model)
+	}
+	ms, err := drawModels(fn, pm, fit, iv)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PurchaseModel, len(ms))
+	for i, m := range ms {
+		out[i] = m
+	}
+	return out, nil
+}
+
+func drawModels(fn string, m parametric, fit Fit, iv IntervalOptions) ([]parametric, error) {
+	th := m.params()
+	cov, err := paramCov(fn, "fit.Cov", fit, len(th))
+	if err != nil {
+		return nil, err
+	}
+	draws, err := drawParams(fn, "fit.Cov", th, nil, cov, iv.Draws, rand.New(rand.NewPCG(iv.Seed, purchaseStream)))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]parametric, len(draws))
+	for i, d := range draws {
+		out[i] = m.withParams(d)
+	}
+	return out, nil
+}
+
+// DrawSpendModels returns iv.Draws (0 means DefaultDraws) Gamma-Gamma
+// models drawn as DrawModels draws purchase models, on the scale
+// (ln p, ln(q−1), ln γ): q − 1 on the log scale keeps every draw's mean
+// spend p·γ/(q−1) finite, as FitOptions.ConstrainQ's fit does. The draws
+// come from iv.Seed on a stream independent of DrawModels'.
+//
+// Errors: as DrawModels ("spendFit.Cov", 3×3), and ErrUndefined when
+// spend.Q ≤ 1 (the mean spend does not exist).
+func DrawSpendModels(spend GammaGamma, fit Fit, iv IntervalOptions) ([]GammaGamma, error) {
+	const fn = "clv.DrawSpendModels"
+	iv, _, err := iv.resolve(fn)
+	if err != nil {
+		return nil, err
+	}
+	return drawSpendModels(fn, spend, fit, iv)
+}
+
+func drawSpendModels(fn string, spend GammaGamma, fit Fit, iv IntervalOptions) ([]GammaGamma, error) {
+	cov, err := paramCov(fn, "spendFit.Cov", fit, 3)
+	if err != nil {
+		return nil, err
+	}
+	if !spend.valid() || spend.Q <= 1 {
+		return nil, fault.New(fn, -1, "spend", ErrUndefined, "is %+v: the mean spend p·γ/(q−1) needs q > 1", spend)
+	}
+	draws, err := drawParams(fn, "spendFit.Cov", []float64{spend.P, spend.Q, spend.Gamma}, []float64{0, 1, 0}, cov,
+		iv.Draws, rand.New(rand.NewPCG(iv.Seed, spendStream)))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]GammaGamma, len(draws))
+	for i, d := range draws {
+		out[i] = GammaGamma{d[0], d[1], d[2]}
+	}
+	return out, nil
+}
+
+// drawParams returns n draws θ = lower + e^φ with φ ~ N(ln(θ̂ − lower), J·Σ·J),
+// J = diag(1/(θ̂ − lower)); lower nil means 0. Parameters with zero
+// variance are not drawn.
+func drawParams(fn, field string, theta, lower []float64, cov [][]float64, n int, rng *rand.Rand) ([][]float64, error) {
+	k := len(theta)
+	if lower == nil {
+		lower = make([]float64, k)
+	}
+	var free []int
+	for j := range k {
+		if cov[j][j] > 0 {
+			free = append(free, j)
+		}
+	}
+	sym := mat.NewSymDense(len(free), nil)
+	for a, i := range free {
+		for b, j := range free {
+			sym.SetSym(a, b, cov[i][j]/((theta[i]-lower[i])*(theta[j]-lower[j])))
+		}
+	}
+	var chol mat.Cholesky
+	if len(free) > 0 && !chol.Factorize(sym) {
+		return nil, fault.New(fn, -1, field, ErrSingular, "is not positive definite on the free parameters")
+	}
+	var l mat.TriDense
+	chol.LTo(&l)
+	out := make([][]float64, n)
+	eps := make([]float64, len(free))
+	for d := range out {
+		for a := range eps {
+			eps[a] = rng.NormFloat64()
+		}
+		th := slices.Clone(theta)
+		for a, i := range free {
+			var phi float64
+			for b := 0; b <= a; b++ {
+				phi += l.At(a, b) * eps[b]
+			}
+			th[i] = lower[i] + (theta[i]-lower[i])*math.Exp(phi)
+		}
+		out[d] = th
+	}
+	return out, nil
+}
+
+// MapDraws returns the interval of f over parameter draws (from
+// DrawModels or DrawSpendModels, or any draws of any type): Estimate is
+// f(at), at the fitted parameters, StdErr the standard deviation of f
+// over draws, and Lower, Upper its percentiles (R type 7, as
+// montanaflynn/stats.Percentile) at (1 ∓ level)/2; level 0 means 0.90.
+// draws is not modified.
+//
+// Special cases are:
+//
+//	MapDraws(at, draws, level, f) has StdErr, Lower and Upper NaN if f is NaN or ±Inf at any draw,
+//	                                or if there are fewer than 2 draws, or level is not in (0, 1)
+func MapDraws[M any](at M, draws []M, level float64, f func(M) float64) Interval {
+	vals := make([]float64, len(draws))
+	for i, d := range draws {
+		vals[i] = f(d)
+	}
+	return percentileInterval(f(at), vals, level)
+}
+
+// percentileInterval returns the interval of draws vals (sorted in place)
+// around est: their standard deviation and type-7 percentiles at
+// (1 ∓ level)/2, level 0 meaning 0.90; NaN where vals has a non-finite
+// value or fewer than two, or level is out of (0, 1).
+func percentileInterval(est float64, vals []float64, level float64) Interval {
+	nan := math.NaN()
+	iv := Interval{Estimate: est, StdErr: nan, Lower: nan, Upper: nan}
+	if level == 0 {
+		level = 0.9
+	}
+	if len(vals) < 2 || !(level > 0 && level < 1) {
+		return iv
+	}
+	var mean float64
+	for _, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return iv
+		}
+		mean += v
+	}
+	mean /= float64(len(vals))
+	var ss float64
+	for _, v := range vals {
+		ss += (v - mean) * (v - mean)
+	}
+	slices.Sort(vals) // stats.Percentile sorts a copy; sorted input makes that cheap
+	iv.StdErr = math.Sqrt(ss / float64(len(vals)-1))
+	iv.Lower, _ = stats.Percentile(vals, 100*(1-level)/2)
+	iv.Upper, _ = stats.Percentile(vals, 100*(1+level)/2)
+	return iv
+}
+
+// TotalValueInterval returns the interval of the population total of
+// Value, Σ Weight·Value (Weight 0 counting 1), as ScoreWithIntervals
+// computes it, without the per-customer intervals. With ParameterDraws
+// the customers are first compressed to distinct (x, t_x, T) rows carrying
+// Σ w and Σ w·m̄ (the total is linear in m̄ given the models), so each draw
+// costs one P(alive) per distinct row and the horizon's expectations once
+// per distinct (x, T), on two goroutines. cs is not modified.
+//
+// Errors: those of ScoreWithIntervals.
+func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit Fit,
+	cs []Customer, opt ValueOptions, iv IntervalOptions) (Interval, error) {
+	const fn = "clv.TotalValueInterval"
+	if iv.Method != ParameterDraws {
+		_, total, err := scoreIntervals(fn, model, fit, spend, spendFit, cs, opt, iv)
+		return total, err
+	}
+	iv, _, err := iv.resolve(fn)
+	if err != nil {
+		return Interval{}, err
+	}
+	pm, ok := model.(parametric)
+	if !ok {
+		return Interval{}, fault.New(fn, -1, "model", ErrInvalid, "is a %T, want a purchase model of package clv", model)
+	}
+	if opt, err = opt.resolve(fn); err != nil {
+		return Interval{}, err
+	}
+	models, err := drawModels(fn, pm, fit, iv)
+	if err != nil {
+		return Interval{}, err
+	}
+	spends, err := drawSpendModels(fn, spend, spendFit, iv)
+	if err != nil {
+		return Interval{}, err
+	}
+	table, rowOf, err := valueRows(fn, cs)
+	if err != nil {
+		return Interval{}, err
+	}
+	h := newHorizon(table.rows, opt)
+	w, wm := make([]float64, len(h.rows)), make([]float64, len(h.rows))
+	for i, c := range cs {
+		w[rowOf[i]] += c.weight()
+		wm[rowOf[i]] += c.weight() * c.Monetary
+	}
+	est := h.total(pm, spend, w, wm, newAliveRows(pm, h))
+	if math.IsNaN(est) || math.IsInf(est, 0) {
+		return Interval{}, fault.New(fn, -1, "", ErrUndefined, "the total has no finite value under %+v and %+v", model, spend)
+	}
+	return percentileInterval(est, h.drawTotals(models, spends, w, wm), iv.Level), nil
+}
+
+// total returns margin·Σ_rows P(alive)·V·Σ_{i∈row} w_i·E[Z_i], with
+// Σ w_i·E[Z_i] = p(γ·Σw + x·Σw·m̄)/(px + q − 1) (note 025 eq. 5 summed; x = 0
+// gives the mean spend), the last factor taken per group.
+func (h *horizon) total(m parametric, spend GammaGamma, w, wm []float64, al *aliveRows) float64 {
+	al.eval(m)
+	for g := range al.v {
+		al.v[g] = 0
+	}
+	for i, r := range h.rows {
+		al.v[h.groupOf[i]] += al.a[i] * (spend.Gamma*w[i] + r.x*wm[i])
+	}
+	var out [2]float64
+	var sum float64
+	for g, xt := range h.groups {
+		h.ifAlive(m, g, out[:])
+		sum += al.v[g] * out[1] * spend.P / (spend.P*xt[0] + spend.Q - 1)
+	}
+	return h.margin * sum
+}
+
+// drawTotals returns the total at every pair of draws, split over two
+// goroutines.
+func (h *horizon) drawTotals(models []parametric, spends []GammaGamma, w, wm []float64) []float64 {
+	out := make([]float64, len(models))
+	half := len(models) / 2
+	var wg sync.WaitGroup
+	work := func(lo, hi int) {
+		defer wg.Done()
+		al := newAliveRows(models[0], h)
+		for d := lo; d < hi; d++ {
+			out[d] = h.total(models[d], spends[d], w, wm, al)
+		}
+	}
+	wg.Add(2)
+	go work(half, len(models))
+	work(0, half)
+	wg.Wait()
+	return out
+}
+
+// aliveRows holds scratch space to evaluate P(alive) (alive's sense) of
+// every row of a horizon, and V per group, for many models of one kind.
+// For the BG family the log-odds of a row split as
+//
+//	ℓo = [ln a − ln(b+x+s−1) + (r+x)·ln(α+T)] − (r+x)·ln(α+t_x) = ln A_(x,T) + ln B_(x,t_x),
+//
+// so with A and B exponentiated once per distinct (x, T) and (x, t_x),
+// P(alive) = 1/(1 + A·B) costs no exp per row (one where A·B over- or
+// underflows).
+type aliveRows struct {
+	h        *horizon
+	a, v     []float64 // per row P(alive); per group scratch
+	bg       bool
+	pairOf   []int32      // per row: index of (x, t_x)
+	pairs    [][2]float64 // distinct (x, t_x)
+	lnA, lnB []float64
+	expA     []float64
+	expB     []float64
+}
+
+func newAliveRows(m parametric, h *horizon) *aliveRows {
+	al := &aliveRows{h: h, a: make([]float64, len(h.rows)), v: make([]float64, len(h.groups))}
+	switch m.(type) {
+	case BGNBD, MBGNBD:
+		al.bg = true
+	default:
+		return al
+	}
+	idx := map[[2]float64]int32{}
+	al.pairOf = make([]int32, len(h.rows))
+	for i, r := range h.rows {
+		k := [2]float64{r.x, r.tx}
+		p, ok := idx[k]
+		if !ok {
+			p = int32(len(al.pairs))
+			idx[k] = p
+			al.pairs = append(al.pairs, k)
+		}
+		al.pairOf[i] = p
+	}
+	al.lnA, al.expA = make([]float64, len(h.groups)), make([]float64, len(h.groups))
+	al.lnB, al.expB = make([]float64, len(al.pairs)), make([]float64, len(al.pairs))
+	return al
+}
+
+// eval fills al.a for model m.
+func (al *aliveRows) eval(m parametric) {
+	var f bgFamily
+	switch m := m.(type) {
+	case BGNBD:
+		f = m.family()
+	case MBGNBD:
+		f = m.family()
+	}
+	if !al.bg || !f.valid() {
+		for i, r := range al.h.rows {
+			al.a[i], _ = m.alive(Customer{Frequency: r.x, Recency: r.tx, T: r.t})
+		}
+		return
+	}
+	for g, xt := range al.h.groups {
+		x := xt[0]
+		al.lnA[g] = math.Inf(-1) // no dropout possible: P(alive) = 1
+		if x+f.shift > 0 {
+			al.lnA[g] = math.Log(f.a) - math.Log(f.b+x+f.shift-1) + (f.r+x)*math.Log(f.alpha+xt[1])
+		}
+		al.expA[g] = math.Exp(al.lnA[g])
+	}
+	for p, xt := range al.pairs {
+		al.lnB[p] = -(f.r + xt[0]) * math.Log(f.alpha+xt[1])
+		al.expB[p] = math.Exp(al.lnB[p])
+	}
+	for i := range al.a {
+		g, p := al.h.groupOf[i], al.pairOf[i]
+		if math.IsInf(al.lnA[g], -1) {
+			al.a[i] = 1
+			continue
+		}
+		e := al.expA[g] * al.expB[p]
+		if !(e > 0 && e <= math.MaxFloat64) {
+			e = math.Exp(al.lnA[g] + al.lnB[p])
+		}
+		al.a[i] = 1 / (1 + e)
+	}
+}
+
+// drawScores is ScoreWithIntervals with ParameterDraws. It works through
+// the (x, T) groups one at a time, so memory stays at a few vectors of
+// draws; customers of one row with the same Monetary share their
+// percentiles.
+func drawScores(fn string, m parametric, fit Fit, spend GammaGamma, spendFit Fit,
+	cs []Customer, rowOf []int32, h *horizon, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
+	models, err := drawModels(fn, m, fit, iv)
+	if err != nil {
+		return nil, Interval{}, err
+	}
+	spends, err := drawSpendModels(fn, spend, spendFit, iv)
+	if err != nil {
+		return nil, Interval{}, err
+	}
+	nd := len(models)
+	// Rows by group, customers by row.
+	rowsOf := make([][]int32, len(h.groups))
+	for i, g := range h.groupOf {
+		rowsOf[g] = append(rowsOf[g], int32(i))
+	}
+	custOf := make([][]int32, len(h.rows))
+	for i, r := range rowOf {
+		custOf[r] = append(custOf[r], int32(i))
+	}
+	out := make([]ScoreInterval, len(cs))
+	totals := make([]float64, nd)
+	var total float64
+	var ifAlive [2]float64
+	ck, v := make([]float64, nd), make([]float64, nd)
+	pa, pur, dd, val := make([]float64, nd), make([]float64, nd), make([]float64, nd), make([]float64, nd)
+	for g, rows := range rowsOf {
+		for d, md := range models {
+			h.ifAlive(md, g, ifAlive[:])
+			ck[d], v[d] = ifAlive[0], ifAlive[1]
+		}
+		h.ifAlive(m, g, ifAlive[:])
+		ck0, v0 := ifAlive[0], ifAlive[1]
+		for _, ri := range rows {
+			r := h.rows[ri]
+			c := Customer{Frequency: r.x, Recency: r.tx, T: r.t}
+			a0, _ := m.alive(c)
+			for d, md := range models {
+				a, _ := md.alive(c)
+				pa[d], pur[d], dd[d] = md.PAlive(c), a*ck[d], a*v[d]
+			}
+			pAlive := percentileInterval(m.PAlive(c), pa, iv.Level)
+			purchases := percentileInterval(a0*ck0, pur, iv.Level)
+			byMonetary := map[float64]Interval{}
+			for _, ci := range custOf[ri] {
+				c := cs[ci]
+				est := h.margin * spend.ConditionalExpectedSpend(c) * a0 * v0
+				if math.IsNaN(est) || math.IsInf(est, 0) {
+					return nil, Interval{}, fault.New(fn, int(ci), "", ErrUndefined, "has no finite value under %+v and %+v", m, spend)
+				}
+				w := c.weight()
+				total += w * est
+				value, seen := byMonetary[c.Monetary]
+				for d, sd := range spends {
+					val[d] = h.margin * sd.ConditionalExpectedSpend(c) * dd[d]
+					totals[d] += w * val[d]
+				}
+				if !seen {
+					value = percentileInterval(est, val, iv.Level)
+					byMonetary[c.Monetary] = value
+				}
+				out[ci] = ScoreInterval{PAlive: pAlive, Purchases: purchases, Value: value}
+			}
+		}
+	}
+	return out, percentileInterval(total, totals, iv.Level), nil
+}

@@ -1,0 +1,87 @@
+package clv_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ltvgo/ltv/clv"
+)
+
+// Intervals for the 12-month value of a simulated store's customers, and
+// for the store's total, from the uncertainty of both fits.
+func ExampleScoreWithIntervals() {
+	week := 7 * 24 * time.Hour
+	cs, err := clv.SimulateBGNBDCustomers(clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}, clv.CustomerSimulationOptions{
+		Customers: 2000, Period: week, Spend: clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}, Seed: 1,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	bg, fit, err := clv.FitBGNBD(cs, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	gg, ggFit, err := clv.FitGammaGamma(cs, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: clv.RatePer(0.10, clv.Month), Margin: 0.3}
+	scores, total, err := clv.ScoreWithIntervals(bg, fit, gg, ggFit, cs, opt, clv.IntervalOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, c := range cs[:3] {
+		s := scores[i]
+		fmt.Printf("x = %2.0f: P(alive) %.3f [%.3f, %.3f], value %5.2f [%5.2f, %5.2f]\n", c.Frequency,
+			s.PAlive.Estimate, s.PAlive.Lower, s.PAlive.Upper, s.Value.Estimate, s.Value.Lower, s.Value.Upper)
+	}
+	fmt.Printf("total: %.0f ± %.0f, 90%% [%.0f, %.0f]\n", total.Estimate, total.StdErr, total.Lower, total.Upper)
+	draws, err := clv.TotalValueInterval(bg, fit, gg, ggFit, cs, opt, clv.IntervalOptions{Method: clv.ParameterDraws, Draws: 200, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("by 200 draws: 90%% [%.0f, %.0f]\n", draws.Lower, draws.Upper)
+	// Output:
+	// x =  0: P(alive) 1.000 [1.000, 1.000], value  1.44 [ 1.30,  1.58]
+	// x =  0: P(alive) 1.000 [1.000, 1.000], value 13.17 [12.01, 14.33]
+	// x =  1: P(alive) 0.466 [0.421, 0.511], value  4.33 [ 3.85,  4.81]
+	// total: 18327 ± 819, 90% [16979, 19675]
+	// by 200 draws: 90% [17014, 19716]
+}
+
+// A tornado table: how the store's 12-month value moves with margin,
+// discount rate and horizon.
+func ExampleValueSensitivity() {
+	week := 7 * 24 * time.Hour
+	bg := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	gg := clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
+	cs, err := clv.SimulateBGNBDCustomers(bg, clv.CustomerSimulationOptions{Customers: 2000, Period: week, Spend: gg, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	base := clv.ValueOptions{Period: week, Horizon: 12, Discount: clv.RatePer(0.10, clv.Month), Margin: 0.3}
+	s, err := clv.ValueSensitivity(bg, gg, cs, base, clv.SensitivityOptions{
+		Margins:   []float64{0.2, 0.4},
+		Discounts: []float64{clv.RatePer(0.05, clv.Month), clv.RatePer(0.20, clv.Month)},
+		Horizons:  []int{6, 24},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("base %.0f\n", s.Base)
+	for _, in := range s.Inputs {
+		fmt.Printf("%-8s %6.0f .. %6.0f\n", in.Name, in.Low, in.High)
+	}
+	// Output:
+	// base 18336
+	// Horizon   10621 ..  29530
+	// Margin    12224 ..  24448
+	// Discount  17579 ..  18759
+}
