@@ -120,7 +120,7 @@ func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 		if err := checkSpend(fn, i, c); err != nil {
 			return nil, err
 		}
-		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}))
+		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}, 0))
 	}
 	f := float64(opt.CashFlow) / float64(opt.Period)
 	perRow := scoreRows(model, table.rows, f, opt.Horizon, opt.Discount)
