@@ -150,7 +150,7 @@ func fitBGFamily(fn string, shift float64, cs []Customer, cov Covariates, opt *F
 	if len(cs) == 0 {
 		return nil, nil, Fit{}, fault.New(fn, -1, "", ErrEmpty, "no customers")
 	}
-	design, err := cov.design(fn, len(cs), scaleNames{purchase: "α", dropout: "a and b"})
+	design, err := cov.design(fn, len(cs), scaleNames{purchase: "the scale α", dropout: "the scales a and b"})
 	if err != nil {
 		return nil, nil, Fit{}, err
 	}

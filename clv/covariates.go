@@ -108,7 +108,7 @@ func (g covGroups) dropoutOf(j int32) int32 {
 func (g covGroups) counts() (nP, nD int) { return max(1, g.nP), max(1, g.nD) }
 
 // scaleNames name the scale parameters a process's covariates move, for
-// messages: "α", and "β" or "a and b".
+// messages: "the scale α", and "the scale β" or "the scales a and b".
 type scaleNames struct{ purchase, dropout string }
 
 // design validates cov for n customers and lays it out. A bad value or
@@ -205,7 +205,7 @@ func checkRank(fn, field string, z [][]float64, cols int, scale string) error {
 			constant = constant && r[j] == z[0][j]
 		}
 		if constant {
-			return fault.New(fn, -1, label(j), ErrSingular, "is constant (%v): collinear with the scale %s", z[0][j], scale)
+			return fault.New(fn, -1, label(j), ErrSingular, "is constant: collinear with %s", scale)
 		}
 		mean[j] /= float64(len(z))
 	}
@@ -245,7 +245,7 @@ func checkRank(fn, field string, z [][]float64, cols int, scale string) error {
 		}
 		msgs = append(msgs, label(a)+" is collinear with "+strings.Join(labels, ", "))
 	}
-	return fault.New(fn, -1, label(aliased[0]), ErrSingular, "%s (with the scale %s)", strings.Join(msgs, "; "), scale)
+	return fault.New(fn, -1, label(aliased[0]), ErrSingular, "%s (and %s)", strings.Join(msgs, "; "), scale)
 }
 
 // group numbers the distinct purchase rows, dropout rows and their pairs,

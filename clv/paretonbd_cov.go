@@ -88,7 +88,7 @@ func fitParetoNBD(fn string, cs []Customer, cov Covariates, opt *FitOptions) (Pa
 	if len(cs) == 0 {
 		return ParetoNBDCov{}, Fit{}, fault.New(fn, -1, "", ErrEmpty, "no customers")
 	}
-	design, err := cov.design(fn, len(cs), scaleNames{purchase: "α", dropout: "β"})
+	design, err := cov.design(fn, len(cs), scaleNames{purchase: "the scale α", dropout: "the scale β"})
 	if err != nil {
 		return ParetoNBDCov{}, Fit{}, err
 	}

@@ -70,7 +70,11 @@ type CustomerScore struct {
 // spend's ConditionalExpectedSpend. It is Score reduced to the values;
 // errors are Score's.
 func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]float64, error) {
-	scores, err := Score(model, spend, cs, opt)
+	return values(Score(model, spend, cs, opt))
+}
+
+// values returns the Value of each score, or err.
+func values(scores []CustomerScore, err error) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +96,54 @@ func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 // ErrUndefined when the models give no finite value for a customer (e.g.
 // a Gamma-Gamma with q ≤ 1 and a customer without repeat purchases).
 func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
-	const fn = "clv.Score"
+	return score("clv.Score", []PurchaseModel{model}, nil, spend, cs, opt)
+}
+
+// CustomerModel is a model type of this package that ScoreEach and
+// ValueEach take one of per customer.
+type CustomerModel interface {
+	ParetoNBD | BGNBD | MBGNBD | BGBB
+	PurchaseModel
+}
+
+// ValueEach is Value with one purchase model per customer: models[i]
+// predicts the purchases of cs[i], e.g. the models of a fit with
+// covariates (ParetoNBDCov.Models, BGNBDCov.Models, MBGNBDCov.Models).
+// It is ScoreEach reduced to the values; errors are ScoreEach's.
+func ValueEach[M CustomerModel](models []M, spend GammaGamma, cs []Customer, opt ValueOptions) ([]float64, error) {
+	return values(ScoreEach(models, spend, cs, opt))
+}
+
+// ScoreEach is Score with one purchase model per customer: models[i]
+// predicts the purchases of cs[i]. Predictions are computed once per
+// distinct model and (x, t_x, T), so customers who share covariates share
+// the work. models and cs are not modified.
+//
+// Errors: those of Score, and a *DataError wrapping ErrInvalid (Row −1,
+// Field "models") when len(models) ≠ len(cs).
+func ScoreEach[M CustomerModel](models []M, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
+	const fn = "clv.ScoreEach"
+	if len(models) != len(cs) {
+		return nil, fault.New(fn, -1, "models", ErrInvalid, "has %d models for %d customers, want one per customer", len(models), len(cs))
+	}
+	var distinct []PurchaseModel
+	index := map[M]int32{}
+	groupOf := make([]int32, len(models))
+	for i, m := range models {
+		g, ok := index[m]
+		if !ok {
+			g = int32(len(distinct))
+			index[m] = g
+			distinct = append(distinct, m)
+		}
+		groupOf[i] = g
+	}
+	return score(fn, distinct, groupOf, spend, cs, opt)
+}
+
+// score is Score with customer i predicted by models[groupOf[i]] (by
+// models[0] when groupOf is nil).
+func score(fn string, models []PurchaseModel, groupOf []int32, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
 	if opt.CashFlow == 0 {
 		opt.CashFlow = Month
 	}
@@ -120,10 +171,14 @@ func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 		if err := checkSpend(fn, i, c); err != nil {
 			return nil, err
 		}
-		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}, 0))
+		var g int32
+		if groupOf != nil {
+			g = groupOf[i]
+		}
+		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}, g))
 	}
 	f := float64(opt.CashFlow) / float64(opt.Period)
-	perRow := scoreRows(model, table.rows, f, opt.Horizon, opt.Discount)
+	perRow := scoreRows(models, table.rows, table.groups, f, opt.Horizon, opt.Discount)
 
 	out := make([]CustomerScore, len(cs))
 	for i, c := range cs {
@@ -131,20 +186,22 @@ func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 		s.Spend = spend.ConditionalExpectedSpend(c)
 		s.Value *= opt.Margin * s.Spend
 		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
-			return nil, fault.New(fn, i, "", ErrUndefined, "has no finite value under %+v and %+v", model, spend)
+			return nil, fault.New(fn, i, "", ErrUndefined, "has no finite value under %+v and %+v", models[table.groups[rowOf[i]]], spend)
 		}
 		out[i] = s
 	}
 	return out, nil
 }
 
-// scoreRows returns, per row, P(alive), E[Y(K·f)] and, in Value, the
-// discounted purchases Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k, split over
-// two goroutines for large inputs.
-func scoreRows(model PurchaseModel, rows []row, f float64, horizon int, d float64) []CustomerScore {
+// scoreRows returns, per row j (predicted by models[groups[j]]), P(alive),
+// E[Y(K·f)] and, in Value, the discounted purchases
+// Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k, split over two goroutines for
+// large inputs.
+func scoreRows(models []PurchaseModel, rows []row, groups []int32, f float64, horizon int, d float64) []CustomerScore {
 	out := make([]CustomerScore, len(rows))
 	work := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
+			model := models[groups[i]]
 			c := Customer{Frequency: rows[i].x, Recency: rows[i].tx, T: rows[i].t}
 			prev, disc, sum := 0.0, 1.0, 0.0
 			for k := 1; k <= horizon; k++ {
