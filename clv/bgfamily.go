@@ -2,10 +2,10 @@ package clv
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 	"sync"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/ltvgo/ltv/internal/fault"
@@ -154,44 +154,49 @@ func fitBGFamily(fn string, shift float64, cs []Customer, cov Covariates, opt *F
 	if err != nil {
 		return nil, nil, Fit{}, err
 	}
-	rows, rowGroups, n, err := compressGroups(fn, cs, design.customerGroup, false)
+	rows, rowGroups, _, err := compressGroups(fn, cs, design.customerGroup, false)
 	if err != nil {
 		return nil, nil, Fit{}, err
 	}
+	problem := func(rows []row, rowGroups []int32, design *covDesign) (mlProblem, error) {
+		return bgProblem(fn, shift, rows, rowGroups, design)
+	}
+	p, err := problem(rows, rowGroups, design)
+	if err != nil {
+		return nil, nil, Fit{}, err
+	}
+	p.starts = warmStarts(p, opt, rows, rowGroups, design, problem)
+	th, fit, err := maximize(p, opt)
+	return th, design, fit, err
+}
+
+// bgProblem returns the likelihood of the family member with this shift
+// and design's covariates on rows, row j in covariate group rowGroups[j]
+// (ErrInvalid for rows without a repeat purchase).
+func bgProblem(fn string, shift float64, rows []row, rowGroups []int32, design *covDesign) (mlProblem, error) {
 	d := newBGDataGroups(rows, rowGroups, design.groups, shift)
 	if d.sumX == 0 {
-		return nil, nil, Fit{}, fault.New(fn, -1, "Frequency", ErrInvalid,
+		return mlProblem{}, fault.New(fn, -1, "Frequency", ErrInvalid,
 			"no customer has a repeat purchase, so the purchase rate is not identified")
 	}
 	// Starts: BTYD/CLVTools' (1, 3, 1, 3) with α scaled to the data's
 	// purchase rate (so the time unit does not matter), then fixed ones.
 	alpha0 := d.sumT / d.sumX
-	starts := [][]float64{{1, alpha0, 1, 3}, {1, 3, 1, 3}, {0.5, alpha0, 0.5, 0.5}, {2, 2 * alpha0, 2, 2}}
 	p := mlProblem{
 		fn:      fn,
 		params:  append(slices.Clone(bgParams), design.coefParams()...),
-		starts:  starts,
-		n:       n,
+		starts:  withCoefficients([][]float64{{1, alpha0, 1, 3}, {1, 3, 1, 3}, {0.5, alpha0, 0.5, 0.5}, {2, 2 * alpha0, 2, 2}}, design.k),
+		n:       floats.Sum(d.w),
 		rows:    len(rows),
 		negLL:   d.negLL,
 		hessian: d.eval,
 		ridge:   design.l2,
 	}
-	switch {
-	case design.k > 0:
-		p.starts = covStarts(starts, design.k, opt, func(o *FitOptions) ([]float64, error) {
-			th, _, _, err := fitBGFamily(fn, shift, cs, Covariates{}, o)
-			return th, err
-		})
+	if design.k > 0 {
 		c := newBGCov(design, d)
 		p.negLL, p.hessian = c.negLL, c.eval
-	case opt == nil || opt.Start == nil:
-		if warm := warmStart(fn, rows, shift, starts); warm != nil {
-			p.starts = append([][]float64{warm}, starts...)
-		}
 	}
-	th, fit, err := maximize(p, opt)
-	return th, design, fit, err
+	return p, nil
 }
 
 // bgCov is the likelihood of a BG/NBD or MBG/NBD with covariates: each
@@ -232,33 +237,6 @@ func (c *bgCov) eval(theta, grad, hess []float64) float64 {
 		sums.toTheta(theta, grad, hess)
 	}
 	return v
-}
-
-// warmStart returns the estimate from a seeded 1/16 random subsample of
-// the distinct rows (weights ×16, so the likelihood stays unbiased), or nil
-// for small samples or a failed subsample fit. Starting the full fit there
-// halves its Newton iterations, each a pass over every distinct row.
-func warmStart(fn string, rows []row, shift float64, starts [][]float64) []float64 {
-	const minRows, rate = 20_000, 16
-	if len(rows) < minRows {
-		return nil
-	}
-	rng := rand.New(rand.NewPCG(uint64(len(rows)), 0x9e3779b97f4a7c15))
-	var sub []row
-	var n float64
-	for _, r := range rows {
-		if rng.IntN(rate) == 0 {
-			r.w *= rate
-			sub = append(sub, r)
-			n += r.w
-		}
-	}
-	d := newBGData(sub, shift)
-	if d.sumX == 0 {
-		return nil
-	}
-	est, _, _ := search(mlProblem{fn: fn, params: bgParams, starts: starts, n: n, negLL: d.negLL, hessian: d.eval}, defaultSettings)
-	return est // nil when the subsample fit failed outright
 }
 
 // bgData is a compressed sample laid out for fast likelihood passes: rows

@@ -517,28 +517,6 @@ func withCoefficients(starts [][]float64, k int) [][]float64 {
 	return out
 }
 
-// covStarts returns the starts of a fit with k coefficients, all with the
-// coefficients at 0: first the estimate of the model without covariates,
-// fitted by plain with opt's settings (except Start, which the fit with
-// covariates takes as its one start, so plain is not run then), then the
-// model's own starts.
-func covStarts(starts [][]float64, k int, opt *FitOptions, plain func(*FitOptions) ([]float64, error)) [][]float64 {
-	var o FitOptions
-	if opt != nil {
-		if opt.Start != nil {
-			return withCoefficients(starts, k)
-		}
-		o = *opt
-	}
-	est, _ := plain(&o) // an estimate with ErrNotConverged or ErrBoundary is still a start
-	for _, v := range est {
-		if !(v > 0) || math.IsInf(v, 1) { // the fit failed outright
-			return withCoefficients(starts, k)
-		}
-	}
-	return withCoefficients(append([][]float64{est}, starts...), k)
-}
-
 // covRow is one customer's covariates.
 type covRow struct{ purchase, dropout []float64 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -118,6 +119,74 @@ func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 		}
 	}
 	return est, fit, b.classify(err)
+}
+
+// warmStarts returns the starts of p, a fit to rows (row j in covariate
+// group rowGroups[j]) with design's covariates, preceded by better ones
+// unless opt sets Start; problem builds the fit's likelihood on other
+// rows. For a fit with covariates the first is the estimate without them
+// (coefficients 0). For a Newton search (p has a Hessian) on 20,000
+// distinct rows or more, the estimate on a seeded 1/16 subsample of the
+// rows (weights ×16, so the likelihood stays unbiased) from there comes
+// first, and the estimate without covariates is made on the subsample
+// too: Newton on all rows then takes about half the iterations, each a
+// Hessian pass over every row. (BFGS, which builds its curvature from the
+// start, gained nothing from it on Pareto/NBD samples of 1e5 and 1e6.)
+func warmStarts(p mlProblem, opt *FitOptions, rows []row, rowGroups []int32, design *covDesign,
+	problem func([]row, []int32, *covDesign) (mlProblem, error)) [][]float64 {
+	s, err := p.resolve(opt)
+	if err != nil || s.start != nil { // maximize reports the error, or takes Start
+		return p.starts
+	}
+	var sub []row
+	var subGroups []int32
+	if p.hessian != nil {
+		sub, subGroups = subsample(rows, rowGroups)
+	}
+	starts := p.starts
+	if design.k > 0 {
+		plainRows := rows
+		if sub != nil {
+			plainRows = sub
+		}
+		if q, err := problem(plainRows, nil, &covDesign{}); err == nil {
+			if est, _, _ := search(q, s); est != nil {
+				starts = append(withCoefficients([][]float64{est}, design.k), starts...)
+			}
+		}
+	}
+	if sub != nil {
+		if q, err := problem(sub, subGroups, design); err == nil {
+			q.starts = starts
+			if est, _, _ := search(q, s); est != nil {
+				starts = append([][]float64{est}, starts...)
+			}
+		}
+	}
+	return starts
+}
+
+// subsample returns a seeded 1/16 random subsample of rows with their
+// groups (nil when groups is nil), the weights ×16, or nil for fewer than
+// 20,000 rows.
+func subsample(rows []row, groups []int32) ([]row, []int32) {
+	const minRows, rate = 20_000, 16
+	if len(rows) < minRows {
+		return nil, nil
+	}
+	rng := rand.New(rand.NewPCG(uint64(len(rows)), 0x9e3779b97f4a7c15))
+	var sub []row
+	var subGroups []int32
+	for j, r := range rows {
+		if rng.IntN(rate) == 0 {
+			r.w *= rate
+			sub = append(sub, r)
+			if groups != nil {
+				subGroups = append(subGroups, groups[j])
+			}
+		}
+	}
+	return sub, subGroups
 }
 
 // fitSettings are FitOptions checked and with the defaults filled in.

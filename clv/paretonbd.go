@@ -271,10 +271,11 @@ type paretoData struct {
 	sumX   float64       // Σ w·x
 	sumT   float64       // Σ w·T
 	points []paretoPoint // per knot, at the current θ
-	// Per distinct x at the current θ: ln s − ln(r+s+x) and 1/(r+s+x).
-	xDied, xInv []float64
-	// Per row at the current θ: w·∂ℓ/∂α and w·∂ℓ/∂β at the row's group's α, β.
-	rowScale [][2]float64
+	// Per distinct x at the current θ: ln s − ln(r+s+x), 1/(r+s+x),
+	// lnΓ(r+x) − lnΓ(r) and ψ(r+x) − ψ(r).
+	xDied, xInv, xLgamma, xDigamma []float64
+	// Per row at the current θ: w·∂ℓ/∂(r, α, s, β) at the row's group's parameters.
+	rowGrad [][4]float64
 }
 
 // newParetoData lays out rows without covariates: one group.
@@ -331,50 +332,52 @@ func newParetoDataGroups(rows []row, rowGroups []int32, groups int) *paretoData 
 	d.points = make([]paretoPoint, len(d.knotY))
 	d.xDied = make([]float64, len(d.xs))
 	d.xInv = make([]float64, len(d.xs))
-	d.rowScale = make([][2]float64, len(rows))
+	d.xLgamma = make([]float64, len(d.xs))
+	d.xDigamma = make([]float64, len(d.xs))
+	d.rowGrad = make([][4]float64, len(rows))
 	return d
 }
 
 // negLL returns −LL(θ) and, when grad is not nil, ∂(−LL)/∂θ for
 // θ = (r, α, s, β) of the one group of a sample without covariates.
 func (d *paretoData) negLL(theta, grad []float64) float64 {
-	var shapes [2]float64
-	var scales [1][2]float64
-	v := d.eval([]ParetoNBD{{theta[0], theta[1], theta[2], theta[3]}}, &shapes, scales[:])
+	var g [1][4]float64
+	v := d.eval([]ParetoNBD{{theta[0], theta[1], theta[2], theta[3]}}, g[:])
 	if grad != nil {
-		grad[0], grad[1], grad[2], grad[3] = shapes[0], scales[0][0], shapes[1], scales[0][1]
+		copy(grad, g[0][:])
 	}
 	return v
 }
 
 // eval returns −LL with group g's customers under ms[g] (all with the same
-// R and S), and writes ∂(−LL)/∂(r, s) into shapes and ∂(−LL)/∂(α_g, β_g)
-// into scales[g]. With π = P(alive) = e^(ℓ1−LSE) and
+// R and S), and writes into grads[g] the gradient of group g's part of
+// −LL in its own (r, α_g, s, β_g). With π = P(alive) = e^(ℓ1−LSE) and
 // ∂ln A0 = (∂ln F(t_x) − e^Δ·∂ln F(T))/(1 − e^Δ), Δ = ln F(T) − ln F(t_x):
 //
 //	∂ℓ = ∂(lnΓ(r+x) − lnΓ(r) + r·ln α + s·ln β) + π·∂ℓ1 + (1−π)·(∂(ln s − ln(r+s+x)) + ∂ln A0).
-func (d *paretoData) eval(ms []ParetoNBD, shapes *[2]float64, scales [][2]float64) float64 {
-	*shapes = [2]float64{}
-	clear(scales)
+func (d *paretoData) eval(ms []ParetoNBD, grads [][4]float64) float64 {
+	clear(grads)
 	for _, m := range ms {
 		if !m.valid() {
 			return math.NaN()
 		}
 	}
 	r, s := ms[0].R, ms[0].S
-	d.parallel(len(d.points), func(lo, hi int) [3]float64 {
+	d.parallel(len(d.points), func(lo, hi int) float64 {
 		for k := lo; k < hi; k++ {
 			ms[d.knotG[k]].point(d.xs[d.knotX[k]], d.knotY[k], true, &d.points[k])
 		}
-		return [3]float64{}
+		return 0
 	})
-	lnS := math.Log(s)
+	lnS, lgR, psiR := math.Log(s), numeric.Lgamma(r), mathext.Digamma(r)
 	for k, x := range d.xs {
 		d.xDied[k] = lnS - math.Log(r+s+x)
 		d.xInv[k] = 1 / (r + s + x)
+		d.xLgamma[k] = numeric.Lgamma(r+x) - lgR
+		d.xDigamma[k] = mathext.Digamma(r+x) - psiR
 	}
-	sums := d.parallel(len(d.w), func(lo, hi int) [3]float64 {
-		var acc [3]float64 // ℓ part, then its r and s derivatives
+	ll := d.parallel(len(d.w), func(lo, hi int) float64 {
+		var ll float64
 		for i := lo; i < hi; i++ {
 			xi := d.rowX[i]
 			p1, p2 := &d.points[d.rowTx[i]], &d.points[d.rowT[i]]
@@ -385,12 +388,12 @@ func (d *paretoData) eval(ms []ParetoNBD, shapes *[2]float64, scales [][2]float6
 			// The weights π = e^(ℓ1−LSE) = σ(ℓ1−ℓ2), 1−π, and LSE(ℓ1, ℓ2) =
 			// ℓ1 − ln π = ℓ2 − ln(1−π), taken from the larger ℓ.
 			alive, dead, lnAlive, lnDead := numeric.Logistic(l1 - l2)
-			lse := math.Max(l1, l2) - math.Max(lnAlive, lnDead)
-			acc[0] += w * lse
-			var g [4]float64 // ∂ℓ in (r, α, s, β)
+			ll += w * (d.xLgamma[xi] + math.Max(l1, l2) - math.Max(lnAlive, lnDead))
+			var g [4]float64 // ∂ℓ in (r, α, s, β), without the terms in ln α and ln β
 			for j := range 4 {
 				g[j] = alive * p2.dAlive[j]
 			}
+			g[0] += d.xDigamma[xi]
 			if dead != 0 {
 				ed := math.Exp(delta)
 				oneMinus := 1 - ed // 1 − e^Δ, accurate below −ln 2
@@ -404,35 +407,25 @@ func (d *paretoData) eval(ms []ParetoNBD, shapes *[2]float64, scales [][2]float6
 					g[j] += dead * (p1.dLnF[j] - ed*p2.dLnF[j]) / oneMinus
 				}
 			}
-			acc[1] += w * g[0]
-			acc[2] += w * g[2]
-			d.rowScale[i] = [2]float64{w * g[1], w * g[3]}
+			d.rowGrad[i] = [4]float64{w * g[0], w * g[1], w * g[2], w * g[3]}
 		}
-		return acc
+		return ll
 	})
-	ll, gr, gs := sums[0], sums[1], sums[2]
 	for i, g := range d.rowG {
-		scales[g][0] -= d.rowScale[i][0]
-		scales[g][1] -= d.rowScale[i][1]
+		for j := range 4 {
+			grads[g][j] -= d.rowGrad[i][j]
+		}
 	}
-	// Terms that depend on x only, weighted by Σw per x, and on the
-	// group's α and β only, weighted by Σw per group.
-	lgR, psiR := numeric.Lgamma(r), mathext.Digamma(r)
-	for k, x := range d.xs {
-		wx := d.wx[k]
-		ll += wx * (numeric.Lgamma(r+x) - lgR)
-		gr += wx * (mathext.Digamma(r+x) - psiR)
-	}
+	// The terms in ln α and ln β, weighted by Σw per group.
 	for g, m := range ms {
 		wg := d.wg[g]
 		lnAlpha, lnBeta := math.Log(m.Alpha), math.Log(m.Beta)
 		ll += wg * (r*lnAlpha + s*lnBeta)
-		gr += wg * lnAlpha
-		gs += wg * lnBeta
-		scales[g][0] -= wg * r / m.Alpha
-		scales[g][1] -= wg * s / m.Beta
+		grads[g][0] -= wg * lnAlpha
+		grads[g][1] -= wg * r / m.Alpha
+		grads[g][2] -= wg * lnBeta
+		grads[g][3] -= wg * s / m.Beta
 	}
-	*shapes = [2]float64{-gr, -gs}
 	return -ll
 }
 
@@ -442,11 +435,11 @@ const paretoParallelAbove = 4096
 
 // parallel runs f over [0, n), split in two halves on two goroutines when
 // n is large, and returns the sum of the results.
-func (d *paretoData) parallel(n int, f func(lo, hi int) [3]float64) [3]float64 {
+func (d *paretoData) parallel(n int, f func(lo, hi int) float64) float64 {
 	if n < paretoParallelAbove {
 		return f(0, n)
 	}
-	var other [3]float64
+	var other float64
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -455,8 +448,5 @@ func (d *paretoData) parallel(n int, f func(lo, hi int) [3]float64) [3]float64 {
 	}()
 	acc := f(0, n/2)
 	wg.Wait()
-	for j := range acc {
-		acc[j] += other[j]
-	}
-	return acc
+	return acc + other
 }
