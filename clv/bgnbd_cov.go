@@ -57,9 +57,10 @@ func (m BGNBDCov) Models(cov Covariates) ([]BGNBD, error) {
 // and b_i, and the search runs by damped Newton; identical
 // (x, t_x, T, z_p, z_d) rows are compressed first and Customer.Weight
 // counts repeated rows. The search starts from the fit without covariates
-// (coefficients 0), unless FitOptions.Start is set (r, α, a, b, then the
-// coefficients in the order below). An empty Covariates{} is FitBGNBD
-// exactly. cs and cov are not modified.
+// (coefficients 0) and, on 20,000 distinct rows or more, from a fit to a
+// seeded 1/16 subsample of them; FitOptions.Start (r, α, a, b, then the
+// coefficients in the order below) replaces both. An empty Covariates{}
+// is FitBGNBD exactly. cs and cov are not modified.
 //
 // Fit.StdErr and Fit.Cov are in the order r, α, a, b, every Purchase
 // coefficient (a Shared one included, once), then the Dropout coefficients
