@@ -70,7 +70,8 @@ type covDesign struct {
 	dropCoef []int
 	k        int
 	l2       float64
-	names    []string // per coefficient, e.g. "Purchase[0]", "Dropout[1]"
+	names    []string  // per coefficient, e.g. "Purchase[0]", "Dropout[1]"
+	spans    []float64 // per coefficient: the largest |z| of its column(s)
 
 	customerGroup []int32     // per customer: its joint group
 	groups        covGroups   // per joint group: its purchase and dropout group
@@ -153,6 +154,18 @@ func (cov Covariates) design(fn string, n int, scales scaleNames) (*covDesign, e
 		d.names = append(d.names, fmt.Sprintf("Dropout[%d]", j))
 	}
 	d.k = len(d.names)
+	d.spans = make([]float64, d.k)
+	for _, f := range [...]struct {
+		z     [][]float64
+		coefs func(j int) int
+	}{{cov.Purchase, func(j int) int { return j }}, {cov.Dropout, func(j int) int { return d.dropCoef[j] }}} {
+		for _, r := range f.z {
+			for j, v := range r {
+				c := f.coefs(j)
+				d.spans[c] = math.Max(d.spans[c], math.Abs(v))
+			}
+		}
+	}
 	if err := checkRank(fn, "Purchase", cov.Purchase, nP, scales.purchase); err != nil {
 		return nil, err
 	}
@@ -503,7 +516,7 @@ func (s *covSums) toTheta(base, grad, hess []float64) {
 func (d *covDesign) coefParams() []param {
 	ps := make([]param, d.k)
 	for j, name := range d.names {
-		ps[j] = param{name: name, free: true}
+		ps[j] = param{name: name, free: true, span: d.spans[j]}
 	}
 	return ps
 }

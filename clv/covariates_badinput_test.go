@@ -234,3 +234,31 @@ func TestCovariateFitsHonourWeights(t *testing.T) {
 	assert.InDeltaSlice(t, m1.Dropout, m2.Dropout, 1e-7)
 	assert.Equal(t, 2*float64(len(cs)), f2.N)
 }
+
+// TestCovariateUnitsDoNotMatter: a column in other units (age in years
+// rather than standardised, z' = 12·z + 40) fits the same model: the same
+// log-likelihood, the coefficient divided by 12, and the scale parameter
+// moved by the shift, α' = α·exp(40·γ'), as the parameterisation says.
+func TestCovariateUnitsDoNotMatter(t *testing.T) {
+	cs, cov := covSmall()
+	raw := cloneCov(cov)
+	for _, r := range raw.Purchase {
+		r[1] = 12*r[1] + 40
+	}
+	m, f, err := clv.FitBGNBDCov(cs, cov, nil)
+	require.NoError(t, err)
+	mr, fr, err := clv.FitBGNBDCov(cs, raw, nil)
+	require.NoError(t, err)
+	assert.InDelta(t, f.LogLikelihood, fr.LogLikelihood, 1e-7*math.Abs(f.LogLikelihood))
+	assert.InDelta(t, m.Purchase[1]/12, mr.Purchase[1], 1e-5*math.Abs(m.Purchase[1]))
+	assert.InDelta(t, m.Alpha, mr.Alpha*math.Exp(-40*mr.Purchase[1]), 1e-5*m.Alpha)
+	assert.InDelta(t, f.StdErr[5]/12, fr.StdErr[5], 1e-4*f.StdErr[5])
+
+	p, pf, err := clv.FitParetoNBDCov(cs, cov, nil)
+	require.NoError(t, err)
+	pr, prf, err := clv.FitParetoNBDCov(cs, raw, nil)
+	require.NoError(t, err)
+	assert.InDelta(t, pf.LogLikelihood, prf.LogLikelihood, 1e-7*math.Abs(pf.LogLikelihood))
+	assert.InDelta(t, p.Purchase[1]/12, pr.Purchase[1], 1e-5*math.Abs(p.Purchase[1]))
+	assert.InDelta(t, p.Alpha, pr.Alpha*math.Exp(-40*pr.Purchase[1]), 1e-5*p.Alpha)
+}

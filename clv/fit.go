@@ -16,8 +16,8 @@ import (
 // mlProblem is a likelihood to maximise over its parameters θ, searched
 // through unbounded variables φ: θ_j = lower_j + e^φ_j for a positive
 // parameter (lower_j is 0, or 1 for the Gamma-Gamma q > 1 constraint), and
-// θ_j = φ_j for a free one (a covariate coefficient, any real). Every Fit…
-// function of this package runs through maximize.
+// θ_j = φ_j/span_j for a free one (a covariate coefficient, any real; see
+// param). Every Fit… function of this package runs through maximize.
 type mlProblem struct {
 	fn     string      // the public function, for errors
 	params []param     // one per parameter, in the model's field order
@@ -46,11 +46,16 @@ type mlProblem struct {
 // param names a model parameter. A shape of a mixing distribution is
 // watched for the boundary of the parameter space: high and low say what
 // the model becomes as the shape goes to ∞ or to 0. A free parameter is
-// any real number (a covariate coefficient); the others are positive.
+// any real number (a covariate coefficient); the others are positive. A
+// free parameter is searched in units of 1/span (span 0 means 1): for a
+// coefficient, span is its column's largest |z|, so that a step of the
+// search moves no customer's linear predictor γ·z by more than the step,
+// as a step in log θ moves a positive parameter by at most that factor.
 type param struct {
 	name      string
 	shape     bool
 	free      bool
+	span      float64
 	high, low string
 }
 
@@ -230,20 +235,25 @@ func (s fitSettings) refit() fitSettings {
 }
 
 // transform maps the search variables φ to the parameters: θ_j = lower_j +
-// e^φ_j for a positive parameter, θ_j = φ_j for a free one.
+// e^φ_j for a positive parameter, θ_j = φ_j/span_j for a free one.
 type transform struct {
 	lower []float64
 	free  []bool
+	span  []float64
 }
 
 // transform returns p's transform.
 func (p mlProblem) transform() transform {
-	t := transform{lower: p.lower, free: make([]bool, len(p.params))}
+	k := len(p.params)
+	t := transform{lower: p.lower, free: make([]bool, k), span: make([]float64, k)}
 	if t.lower == nil {
-		t.lower = make([]float64, len(p.params))
+		t.lower = make([]float64, k)
 	}
 	for j, pj := range p.params {
-		t.free[j] = pj.free
+		t.free[j], t.span[j] = pj.free, pj.span
+		if pj.span == 0 {
+			t.span[j] = 1
+		}
 	}
 	return t
 }
@@ -251,17 +261,18 @@ func (p mlProblem) transform() transform {
 // toTheta writes θ(φ) into theta.
 func (l transform) toTheta(phi, theta []float64) {
 	for j, f := range phi {
-		theta[j] = f
+		theta[j] = f / l.span[j]
 		if !l.free[j] {
 			theta[j] = l.lower[j] + math.Exp(f)
 		}
 	}
 }
 
-// slope returns dθ_j/dφ_j: θ_j − lower_j, or 1 for a free parameter.
+// slope returns dθ_j/dφ_j: θ_j − lower_j, or 1/span_j for a free
+// parameter.
 func (l transform) slope(theta []float64, j int) float64 {
 	if l.free[j] {
-		return 1
+		return 1 / l.span[j]
 	}
 	return theta[j] - l.lower[j]
 }
@@ -289,7 +300,7 @@ func (p mlProblem) phiStarts(s fitSettings, l transform) ([][]float64, error) {
 			case l.free[j] && (math.IsNaN(v) || math.IsInf(v, 0)):
 				return nil, fault.New(p.fn, -1, "FitOptions.Start", ErrInvalid, "value %d is %v, want a finite number", j, v)
 			case l.free[j]:
-				phi[j] = v
+				phi[j] = v * l.span[j]
 			case !(v > l.lower[j]) || math.IsInf(v, 1):
 				return nil, fault.New(p.fn, -1, "FitOptions.Start", ErrInvalid, "value %d is %v, want > %v", j, v, l.lower[j])
 			default:
