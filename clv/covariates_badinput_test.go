@@ -262,3 +262,26 @@ func TestCovariateUnitsDoNotMatter(t *testing.T) {
 	assert.InDelta(t, p.Purchase[1]/12, pr.Purchase[1], 1e-5*math.Abs(p.Purchase[1]))
 	assert.InDelta(t, p.Alpha, pr.Alpha*math.Exp(-40*pr.Purchase[1]), 1e-5*p.Alpha)
 }
+
+// TestBGNBDCovBoundaryIsReported: customers who all have the same dropout
+// probability (a, b in the thousands) push a BG/NBD fit with a dropout
+// covariate to a, b → ∞, where the covariate has nothing to spread; the
+// fit says so with a *BoundaryError and NaN standard errors for A and B
+// rather than returning a ridge point as converged.
+func TestBGNBDCovBoundaryIsReported(t *testing.T) {
+	cs := must(clv.SimulateBGNBDCustomers(clv.BGNBD{R: 0.8, Alpha: 8, A: 3000, B: 9000}, clv.CustomerSimulationOptions{Customers: 4000, Period: week, Seed: 5, Continuous: true}))
+	rng := rand.New(rand.NewPCG(1, 2))
+	var cov clv.Covariates
+	for range cs {
+		cov.Dropout = append(cov.Dropout, []float64{float64(rng.IntN(2))})
+	}
+	_, fit, err := clv.FitBGNBDCov(cs, cov, nil)
+	require.ErrorIs(t, err, clv.ErrBoundary)
+	var be *clv.BoundaryError
+	require.True(t, errors.As(err, &be))
+	assert.Equal(t, "clv.FitBGNBDCov", be.Func)
+	assert.Contains(t, be.Params, "A")
+	require.Len(t, fit.StdErr, 5)
+	assert.True(t, math.IsNaN(fit.StdErr[2]))
+	assert.Equal(t, 5-len(be.Params), fit.NumParams)
+}
