@@ -230,11 +230,11 @@ func (c *bgCov) eval(theta, grad, hess []float64) float64 {
 	}
 	var sums *covSums
 	if grad != nil {
-		sums = newCovSums(d, bgLink, hess != nil)
+		sums = newCovSums(d, bgLink, theta, hess != nil)
 	}
 	v := c.data.evalGroups(theta[0], c.alphas, c.as, c.bs, sums)
 	if sums != nil {
-		sums.toTheta(theta, grad, hess)
+		sums.result(grad, hess)
 	}
 	return v
 }
@@ -256,7 +256,6 @@ type bgData struct {
 	wk           []float64 // Σ w per x knot
 	txs, ts      []float64 // t_x and T knots: the time
 	txP, tP      []int32   // t_x and T knots: their purchase group
-	wp           []float64 // Σ w per purchase group
 	xi, txi, ti  []int32   // per row: its x, t_x and T knot
 	rowG         []int32   // per row: its joint covariate group
 	w            []float64 // per row weight
@@ -276,8 +275,6 @@ func newBGData(rows []row, shift float64) *bgData {
 // rowGroups[j] (every row in group 0 when rowGroups is nil).
 func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift float64) *bgData {
 	d := &bgData{shift: shift, groups: groups, chunkRows: 50_000, noCovariates: &covDesign{}}
-	nP, _ := groups.counts()
-	d.wp = make([]float64, nP)
 	type knot struct {
 		v float64
 		g int32
@@ -322,7 +319,6 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 			d.tP = append(d.tP, g)
 		})
 		d.w[i] = r.w
-		d.wp[pg] += r.w
 		d.sumX += r.w * r.x
 		d.sumT += r.w * r.t
 	}
@@ -337,9 +333,44 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 
 // bgScratch holds one pass's per-knot tables and partial sums.
 type bgScratch struct {
-	lnT, invT, lnTx, invTx []float64 // per T (t_x) knot: ln(α+T), 1/(α+T) at its group's α
-	cx, rx, ib             []float64 // per x knot: ln a − ln(b+x+s−1) (or −Inf), r+x, 1/(b+x+s−1)
-	part                   [2]bgPartial
+	lnA, invA []float64 // per purchase group: ln α, 1/α
+	atT, atTx bgTimes   // per T (t_x) knot, at its group's α
+	x, cx, ib []float64 // per x knot: x, ln a − ln(b+x+s−1) (or −Inf), 1/(b+x+s−1)
+	part      [2]bgPartial
+}
+
+// bgTimes holds what the rows' terms need of each T (or t_x) knot y at
+// its group's α. A row's ℓ has r·ln α − (r+x)·ln(α+y) = −r·(ln(α+y) − ln α)
+// − x·ln(α+y), which is summed in that form, per row: summed apart, the
+// two terms are each ~N·r·ln α for N customers, and their difference
+// carries the rounding of those sums (1e-4 in ℓ at r = 3e5, N = 2e4),
+// enough to derail Newton near the limit r → ∞. Differences of logarithms
+// and of reciprocals are accurate to ~1e-16 absolute, which the sums keep.
+type bgTimes struct {
+	ln, lp  []float64 // ln(α+y), ln(α+y) − ln α
+	inv     []float64 // 1/(α+y); with da and daa, for derivatives only
+	da, daa []float64 // 1/α − 1/(α+y) (∂lp/∂α negated), 1/α² − 1/(α+y)²
+}
+
+func newBGTimes(n int) bgTimes {
+	return bgTimes{ln: make([]float64, n), lp: make([]float64, n), inv: make([]float64, n), da: make([]float64, n), daa: make([]float64, n)}
+}
+
+// fill sets the knots ys, knot i at α = alphas[groups[i]] with ln α =
+// lnA[groups[i]] and 1/α = invA[…], the derivatives' parts only for a
+// pass that needs them.
+func (t *bgTimes) fill(ys []float64, groups []int32, alphas, lnA, invA []float64, mode bgMode) {
+	for i, y := range ys {
+		g := groups[i]
+		t.ln[i] = math.Log(alphas[g] + y)
+		t.lp[i] = t.ln[i] - lnA[g]
+		if mode == bgValue {
+			continue
+		}
+		t.inv[i] = 1 / (alphas[g] + y)
+		t.da[i] = invA[g] - t.inv[i]
+		t.daa[i] = t.da[i] * (invA[g] + t.inv[i])
+	}
 }
 
 // bgPartial is one chunk's share of ℓ and its derivatives, kept per
@@ -371,19 +402,19 @@ func (d *bgData) negLL(theta, grad []float64) float64 { return d.eval(theta, gra
 func (d *bgData) eval(theta, grad, hess []float64) float64 {
 	var sums *covSums
 	if grad != nil {
-		sums = newCovSums(d.noCovariates, bgLink, hess != nil)
+		sums = newCovSums(d.noCovariates, bgLink, theta, hess != nil)
 	}
 	v := d.evalGroups(theta[0], theta[1:2], theta[2:3], theta[3:4], sums)
 	if sums != nil {
-		sums.toTheta(theta, grad, hess)
+		sums.result(grad, hess)
 	}
 	return v
 }
 
 // evalGroups returns −LL for the shape r, α = alphas[pg] in purchase group
 // pg and (a, b) = (as[dg], bs[dg]) in dropout group dg, and when sums is
-// not nil adds the derivatives of −LL in each group's ψ-coordinates (r,
-// ln α, ln a, ln b) to it. With ω = P(dropped out | row), each row's
+// not nil adds the derivatives of −LL in each group's own (r, α, a, b) to
+// it. With ω = P(dropped out | row), each row's
 // LSE(u, v) has
 //
 //	∂LSE  = (1−ω)·∂u + ω·∂v
@@ -410,17 +441,14 @@ func (d *bgData) evalGroups(r float64, alphas, as, bs []float64, sums *covSums) 
 		sc = d.newScratch()
 	}
 	defer d.pool.Put(sc)
-	for i, t := range d.ts {
-		alpha := alphas[d.tP[i]]
-		sc.lnT[i], sc.invT[i] = math.Log(alpha+t), 1/(alpha+t)
+	for pg, alpha := range alphas {
+		sc.lnA[pg], sc.invA[pg] = math.Log(alpha), 1/alpha
 	}
-	for i, t := range d.txs {
-		alpha := alphas[d.txP[i]]
-		sc.lnTx[i], sc.invTx[i] = math.Log(alpha+t), 1/(alpha+t)
-	}
+	sc.atT.fill(d.ts, d.tP, alphas, sc.lnA, sc.invA, mode)
+	sc.atTx.fill(d.txs, d.txP, alphas, sc.lnA, sc.invA, mode)
 	for k, xv := range d.xKnotX {
 		x, dg := d.xs[xv], d.xKnotD[k]
-		sc.rx[k] = r + x
+		sc.x[k] = x
 		sc.cx[k] = math.Inf(-1)
 		if x+d.shift > 0 {
 			bx1 := bs[dg] + x + d.shift - 1
@@ -436,25 +464,22 @@ func (d *bgData) evalGroups(r float64, alphas, as, bs []float64, sums *covSums) 
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
-			d.pass(sc, p1, mode, half, nrows)
+			d.pass(sc, p1, mode, r, half, nrows)
 			wg.Done()
 		}()
-		d.pass(sc, p0, mode, 0, half)
+		d.pass(sc, p0, mode, r, 0, half)
 		wg.Wait()
 	} else {
-		d.pass(sc, p0, mode, 0, nrows)
-		d.pass(sc, p1, mode, 0, 0) // clears p1
+		d.pass(sc, p0, mode, r, 0, nrows)
+		d.pass(sc, p1, mode, r, 0, 0) // clears p1
 	}
 	ll := p0.ll + p1.ll
 
-	// Terms that depend on x only (weighted by Σw per x), on α only (Σw
-	// per purchase group) and on a, b and x (Σw per x knot).
+	// Terms that depend on x only (weighted by Σw per x) and on a, b and x
+	// (Σw per x knot).
 	lgR := numeric.Lgamma(r)
 	for k, x := range d.xs {
 		ll += d.wx[k] * (numeric.Lgamma(r+x) - lgR)
-	}
-	for pg, alpha := range alphas {
-		ll += d.wp[pg] * r * math.Log(alpha)
 	}
 	for k, xv := range d.xKnotX {
 		a, b := as[d.xKnotD[k]], bs[d.xKnotD[k]]
@@ -472,9 +497,9 @@ func (d *bgData) newScratch() *bgScratch {
 	nP, _ := d.groups.counts()
 	nx, ng := len(d.xKnotX), d.groups.size()
 	sc := &bgScratch{
-		lnT: make([]float64, len(d.ts)), invT: make([]float64, len(d.ts)),
-		lnTx: make([]float64, len(d.txs)), invTx: make([]float64, len(d.txs)),
-		cx: make([]float64, nx), rx: make([]float64, nx), ib: make([]float64, nx),
+		lnA: make([]float64, nP), invA: make([]float64, nP),
+		atT: newBGTimes(len(d.ts)), atTx: newBGTimes(len(d.txs)),
+		x: make([]float64, nx), cx: make([]float64, nx), ib: make([]float64, nx),
 	}
 	for i := range sc.part {
 		p := &sc.part[i]
@@ -485,26 +510,25 @@ func (d *bgData) newScratch() *bgScratch {
 	return sc
 }
 
-// derivatives adds the derivatives of −LL in the groups' ψ-coordinates
+// derivatives adds the derivatives of −LL in the groups' own (r, α, a, b)
 // to sums, from the pass's partial sums in sc: the r terms, then per
-// purchase group, per x knot (its dropout group) and per joint group. A
-// group's natural derivatives in α (a, b) become ψ ones by
-// ∂/∂ln α = α·∂/∂α and ∂²/∂(ln α)² = α²·∂²/∂α² + α·∂/∂α.
+// purchase group, per x knot (its dropout group) and per joint group.
 func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64, hessian bool, sums *covSums) {
 	p0, p1 := &sc.part[0], &sc.part[1]
-	// g and h are derivatives of +LL; add negates them.
+	// g and h are derivatives of +LL in the parameters at; add negates them.
 	var g [4]float64
 	var h [4][4]float64
-	add := func(pg, dg int) {
+	add := func(pg, dg int, at [4]float64) {
 		for i := range 4 {
 			g[i] = -g[i]
 			for j := range 4 {
 				h[i][j] = -h[i][j]
 			}
 		}
-		sums.add(pg, dg, &g, &h)
+		sums.add(pg, dg, &at, &g, &h)
 		g, h = [4]float64{}, [4][4]float64{}
 	}
+	base := [4]float64{r, alphas[0], as[0], bs[0]} // any group's: the terms below use only their own
 	psiR, triR := mathext.Digamma(r), 0.0
 	if hessian {
 		triR = numeric.Trigamma(r)
@@ -516,17 +540,15 @@ func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64,
 			h[0][0] += d.wx[k] * (numeric.Trigamma(r+x) - triR)
 		}
 	}
-	add(-1, -1)
+	add(-1, -1, base)
 	for pg, alpha := range alphas {
-		wp := d.wp[pg]
-		ga := p0.galpha[pg] + p1.galpha[pg] + wp*r/alpha
-		g[0], g[1] = wp*math.Log(alpha), alpha*ga
+		g[1] = p0.galpha[pg] + p1.galpha[pg]
 		if hessian {
-			h[0][1] = alpha * (p0.hra[pg] + p1.hra[pg] + wp/alpha)
+			h[0][1] = p0.hra[pg] + p1.hra[pg]
 			h[1][0] = h[0][1]
-			h[1][1] = alpha*alpha*(p0.haa[pg]+p1.haa[pg]-wp*r/(alpha*alpha)) + alpha*ga
+			h[1][1] = p0.haa[pg] + p1.haa[pg]
 		}
-		add(pg, -1)
+		add(pg, -1, [4]float64{r, alpha, base[2], base[3]})
 	}
 	for k, xv := range d.xKnotX {
 		dg := d.xKnotD[k]
@@ -535,51 +557,45 @@ func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64,
 		psiAB, psiABX := mathext.Digamma(a+b), mathext.Digamma(a+bx)
 		om := p0.omega[k] + p1.omega[k]
 		ib := sc.ib[k]
-		ga := wk*(psiAB-psiABX) + om/a
-		gb := wk * (mathext.Digamma(bx) - mathext.Digamma(b) + psiAB - psiABX)
+		g[2] = wk*(psiAB-psiABX) + om/a
+		g[3] = wk * (mathext.Digamma(bx) - mathext.Digamma(b) + psiAB - psiABX)
 		if om != 0 {
-			gb -= om * ib
+			g[3] -= om * ib
 		}
-		g[2], g[3] = a*ga, b*gb
 		if hessian {
 			triAB, triABX := numeric.Trigamma(a+b), numeric.Trigamma(a+bx)
-			haa := wk * (triAB - triABX)
-			hab := wk * (triAB - triABX)
-			hbb := wk * (numeric.Trigamma(bx) - numeric.Trigamma(b) + triAB - triABX)
-			var hra, hrb float64
+			h[2][2] = wk * (triAB - triABX)
+			h[2][3] = wk * (triAB - triABX)
+			h[3][3] = wk * (numeric.Trigamma(bx) - numeric.Trigamma(b) + triAB - triABX)
 			if d.xs[xv]+d.shift > 0 {
 				// ω·∂²v for a and b, and the per-x part of ω(1−ω)·D·Dᵀ.
 				q, qd0 := p0.q[k]+p1.q[k], p0.qd0[k]+p1.qd0[k]
-				haa += (q - om) / (a * a)
-				hbb += (om + q) * ib * ib
-				hab -= q * ib / a
-				hra, hrb = qd0/a, -qd0*ib
+				h[2][2] += (q - om) / (a * a)
+				h[3][3] += (om + q) * ib * ib
+				h[2][3] -= q * ib / a
+				h[0][2], h[0][3] = qd0/a, -qd0*ib
 			}
-			h[2][2], h[3][3] = a*a*haa+a*ga, b*b*hbb+b*gb
-			h[2][3], h[3][2] = a*b*hab, a*b*hab
-			h[0][2], h[2][0] = a*hra, a*hra
-			h[0][3], h[3][0] = b*hrb, b*hrb
+			h[3][2], h[2][0], h[3][0] = h[2][3], h[0][2], h[0][3]
 		}
-		add(-1, int(dg))
+		add(-1, int(dg), [4]float64{r, base[1], a, b})
 	}
 	if !hessian {
 		return
 	}
 	for gr := range d.groups.size() {
 		pg, dg := d.groups.purchaseOf(int32(gr)), d.groups.dropoutOf(int32(gr))
-		alpha, b := alphas[pg], bs[dg]
-		// α·a·∂²/∂α∂a = α·Σ ω(1−ω)·D_α, as D_a = 1/a; likewise for b.
-		h[1][2] = alpha * (p0.cross[gr] + p1.cross[gr])
-		h[1][3] = -alpha * b * (p0.crossB[gr] + p1.crossB[gr])
+		// ∂²/∂α∂a = Σ ω(1−ω)·D_α·D_a with D_a = 1/a; likewise for b.
+		h[1][2] = (p0.cross[gr] + p1.cross[gr]) / as[dg]
+		h[1][3] = -(p0.crossB[gr] + p1.crossB[gr])
 		h[2][1], h[3][1] = h[1][2], h[1][3]
-		add(int(pg), int(dg))
+		add(int(pg), int(dg), [4]float64{r, alphas[pg], as[dg], bs[dg]})
 	}
 }
 
 // pass accumulates rows [lo, hi) into part: the row-dependent part of ℓ,
-// LSE(u, v) with u = −(r+x)·ln(α+T) and δ = v − u, and, by mode, the
-// gradient weights ω = sigmoid(δ) and the Hessian sums.
-func (d *bgData) pass(sc *bgScratch, part *bgPartial, mode bgMode, lo, hi int) {
+// LSE(u, v) + r·ln α with u = −(r+x)·ln(α+T) and δ = v − u (see bgTime),
+// and, by mode, the gradient weights ω = sigmoid(δ) and the Hessian sums.
+func (d *bgData) pass(sc *bgScratch, part *bgPartial, mode bgMode, r float64, lo, hi int) {
 	var ll, gr, hrr float64
 	galpha, hra, haa := part.galpha, part.hra, part.haa
 	omega, qs, qd0s := part.omega, part.q, part.qd0
@@ -590,39 +606,41 @@ func (d *bgData) pass(sc *bgScratch, part *bgPartial, mode bgMode, lo, hi int) {
 	for i := lo; i < hi; i++ {
 		k, ti, w := d.xi[i], d.ti[i], d.w[i]
 		pg := d.tP[ti]
-		rx, lnT, invT := sc.rx[k], sc.lnT[ti], sc.invT[ti]
-		u := -rx * lnT
+		x, at := sc.x[k], &sc.atT
+		u := -r*at.lp[ti] - x*at.ln[ti] // u + r·ln α
 		cx := sc.cx[k]
 		if math.IsInf(cx, -1) { // no dropout possible: LSE = u
 			ll += w * u
 			if mode != bgValue {
-				gr -= w * lnT
-				galpha[pg] -= w * rx * invT
-				hra[pg] -= w * invT
-				haa[pg] += w * rx * invT * invT
+				inv, da := at.inv[ti], at.da[ti]
+				gr -= w * at.lp[ti]
+				galpha[pg] += w * (r*da - x*inv)
+				hra[pg] += w * da
+				haa[pg] += w * (x*inv*inv - r*at.daa[ti])
 			}
 			continue
 		}
-		txi := d.txi[i]
-		lnTx := sc.lnTx[txi]
-		delta := cx + rx*(lnT-lnTx) // v − u
+		atx, txi := &sc.atTx, d.txi[i]
+		rx := r + x
+		delta := cx + rx*(at.ln[ti]-atx.ln[txi]) // v − u
 		// ω = σ(δ) and LSE(u, v) = u + ln(1 + e^δ) = u − ln(1 − ω).
 		om, _, _, lnQ := numeric.Logistic(delta)
 		ll += w * (u - lnQ)
 		if mode == bgValue {
 			continue
 		}
-		invTx := sc.invTx[txi]
-		gr -= w * ((1-om)*lnT + om*lnTx)
-		galpha[pg] -= w * rx * ((1-om)*invT + om*invTx)
+		// The r and α derivatives of u + r·ln α and v + r·ln α.
+		inv, invx, da, dax := at.inv[ti], atx.inv[txi], at.da[ti], atx.da[txi]
+		gr -= w * ((1-om)*at.lp[ti] + om*atx.lp[txi])
+		galpha[pg] += w * ((1-om)*(r*da-x*inv) + om*(r*dax-x*invx))
 		omega[k] += w * om
 		if mode != bgHessian {
 			continue
 		}
-		hra[pg] -= w * ((1-om)*invT + om*invTx)
-		haa[pg] += w * rx * ((1-om)*invT*invT + om*invTx*invTx)
+		hra[pg] += w * ((1-om)*da + om*dax)
+		haa[pg] += w * ((1-om)*(x*inv*inv-r*at.daa[ti]) + om*(x*invx*invx-r*atx.daa[txi]))
 		wq := w * om * (1 - om)
-		d0, d1 := lnT-lnTx, rx*(invT-invTx)
+		d0, d1 := at.ln[ti]-atx.ln[txi], rx*(inv-invx)
 		hrr += wq * d0 * d0
 		hra[pg] += wq * d0 * d1
 		haa[pg] += wq * d1 * d1

@@ -364,13 +364,10 @@ func (d *covDesign) coefficients(gamma []float64) (purchase, dropout []float64) 
 	return purchase, dropout
 }
 
-// covLink says how a model's covariates enter its four base parameters
-// u: the log of base parameter j moves by linkP[j]·signP·γ_p·z_p +
-// linkD[j]·signD·γ_d·z_d (linkP, linkD ∈ {0, 1}). The likelihood's
-// derivatives are taken in ψ: the base parameters, with those the
-// covariates move in log, then the coefficients. In ψ the map from a
-// covariate group's own parameters is linear, so its derivatives there
-// are sums over the groups (covSums.add) with no second-order term.
+// covLink says how a model's covariates enter its four base parameters:
+// a covariate group's parameter j is θ_gj = θ_j·exp(linkP[j]·ηp +
+// linkD[j]·ηd), ηp = signP·γ_p·z_p and ηd = signD·γ_d·z_d (linkP, linkD ∈
+// {0, 1}).
 type covLink struct {
 	linkP, linkD [4]float64
 	signP, signD float64
@@ -382,21 +379,29 @@ var (
 	bgLink     = covLink{linkP: [4]float64{0, 1, 0, 0}, linkD: [4]float64{0, 0, 1, 1}, signP: -1, signD: 1}
 )
 
-// logged reports whether base parameter j is taken in log in ψ.
-func (l covLink) logged(j int) bool { return l.linkP[j] != 0 || l.linkD[j] != 0 }
-
-// covSums accumulates the gradient (and Hessian) of −LL in ψ = (u, γ)
-// from per-group terms.
+// covSums accumulates the gradient (and Hessian) of −LL in θ = (base
+// parameters, coefficients) from the derivatives of each covariate
+// group's part of −LL in the group's own parameters θ_g, by the chain rule
+// through θ_gj = θ_j·m_j, m_j = exp(link_j·η):
+//
+//	∂/∂θ_j = m_j·g_j                   ∂²/∂θ_j∂θ_l = m_j·m_l·H_jl
+//	∂/∂γ_c = s·z_c·G                   ∂²/∂θ_j∂γ_c = s·z_c·m_j·(Σ_l H_jl·link_l·θ_gl + link_j·g_j)
+//	∂²/∂γ_c∂γ_c' = s·s'·z_c·z_c'·Σ_jl link_j·θ_gj·H_jl·link'_l·θ_gl + [same process]·z_c·z_c'·G
+//
+// with G = Σ_j link_j·θ_gj·g_j, the derivative along the link. The base
+// block is summed in the natural parameters, so for the one group of a
+// fit without covariates (m = 1) it is exactly the group's own.
 type covSums struct {
 	d    *covDesign
 	link covLink
+	base []float64 // θ's base parameters
 	grad []float64 // 4+k
 	hess []float64 // (4+k)², row-major; nil when only the gradient is wanted
 }
 
-func newCovSums(d *covDesign, link covLink, hessian bool) *covSums {
+func newCovSums(d *covDesign, link covLink, base []float64, hessian bool) *covSums {
 	m := 4 + d.k
-	s := &covSums{d: d, link: link, grad: make([]float64, m)}
+	s := &covSums{d: d, link: link, base: base[:4], grad: make([]float64, m)}
 	if hessian {
 		s.hess = make([]float64, m*m)
 	}
@@ -404,12 +409,9 @@ func newCovSums(d *covDesign, link covLink, hessian bool) *covSums {
 }
 
 // add adds a term of purchase group pg and dropout group dg (−1: the term
-// does not depend on that process's covariates) with gradient g and, when
-// s keeps one, Hessian h in the group's own ψ-coordinates u (the base
-// parameters at the group's values, those the covariates move in log).
-// With u = u0 + linkP·ηp + linkD·ηd, ηp = signP·γ_p·z_p and ηd =
-// signD·γ_d·z_d, the chain rule is ∂/∂γ = Jᵀ∂/∂u with a constant J.
-func (s *covSums) add(pg, dg int, g *[4]float64, h *[4][4]float64) {
+// does not depend on that process's covariates) whose parameters are at,
+// with gradient g and, when s keeps one, Hessian h of −LL in at.
+func (s *covSums) add(pg, dg int, at, g *[4]float64, h *[4][4]float64) {
 	d, l := s.d, s.link
 	m := 4 + d.k
 	var zp, zd []float64
@@ -419,11 +421,16 @@ func (s *covSums) add(pg, dg int, g *[4]float64, h *[4][4]float64) {
 	if dg >= 0 && d.nD > 0 {
 		zd = d.zD[dg]
 	}
-	var gP, gD float64 // the gradient along each link
+	var mult [4]float64 // m_j
+	var gP, gD float64  // the gradient along each link
 	for j := range 4 {
-		s.grad[j] += g[j]
-		gP += l.linkP[j] * g[j]
-		gD += l.linkD[j] * g[j]
+		mult[j] = 1
+		if l.linkP[j] != 0 || l.linkD[j] != 0 {
+			mult[j] = at[j] / s.base[j]
+		}
+		s.grad[j] += mult[j] * g[j]
+		gP += l.linkP[j] * at[j] * g[j]
+		gD += l.linkD[j] * at[j] * g[j]
 	}
 	for c, z := range zp {
 		s.grad[4+c] += l.signP * gP * z
@@ -434,18 +441,22 @@ func (s *covSums) add(pg, dg int, g *[4]float64, h *[4][4]float64) {
 	if s.hess == nil {
 		return
 	}
-	var vP, vD [4]float64 // H·linkP, H·linkD
+	var vP, vD [4]float64 // Σ_l H_jl·link_l·θ_gl + link_j·g_j
 	var hPP, hPD, hDD float64
 	for i := range 4 {
 		for j := range 4 {
-			s.hess[i*m+j] += h[i][j]
-			vP[i] += h[i][j] * l.linkP[j]
-			vD[i] += h[i][j] * l.linkD[j]
+			s.hess[i*m+j] += mult[i] * mult[j] * h[i][j]
+			vP[i] += h[i][j] * l.linkP[j] * at[j]
+			vD[i] += h[i][j] * l.linkD[j] * at[j]
 		}
-		hPP += l.linkP[i] * vP[i]
-		hPD += l.linkP[i] * vD[i]
-		hDD += l.linkD[i] * vD[i]
+		hPP += l.linkP[i] * at[i] * vP[i]
+		hPD += l.linkP[i] * at[i] * vD[i]
+		hDD += l.linkD[i] * at[i] * vD[i]
+		vP[i] += l.linkP[i] * g[i]
+		vD[i] += l.linkD[i] * g[i]
 	}
+	hPP += gP
+	hDD += gD
 	// add2 adds v to the symmetric pair of entries (a, b) and (b, a), which
 	// is one entry when a = b: the loops below run over unordered pairs,
 	// except the purchase × dropout one, whose ordered pairs add to both
@@ -459,7 +470,7 @@ func (s *covSums) add(pg, dg int, g *[4]float64, h *[4][4]float64) {
 	for c, z := range zp {
 		a := 4 + c
 		for i := range 4 {
-			add2(i, a, l.signP*vP[i]*z)
+			add2(i, a, l.signP*mult[i]*vP[i]*z)
 		}
 		for c2, z2 := range zp[:c+1] {
 			add2(4+c2, a, hPP*z*z2)
@@ -474,7 +485,7 @@ func (s *covSums) add(pg, dg int, g *[4]float64, h *[4][4]float64) {
 	for c, z := range zd {
 		a := 4 + d.dropCoef[c]
 		for i := range 4 {
-			add2(i, a, l.signD*vD[i]*z)
+			add2(i, a, l.signD*mult[i]*vD[i]*z)
 		}
 		for c2, z2 := range zd[:c+1] {
 			add2(4+d.dropCoef[c2], a, hDD*z*z2)
@@ -482,33 +493,11 @@ func (s *covSums) add(pg, dg int, g *[4]float64, h *[4][4]float64) {
 	}
 }
 
-// toTheta writes s's derivatives of −LL in ψ as derivatives in θ (the
-// base parameters base, all natural, then the coefficients) into grad and,
-// when s keeps a Hessian, hess: for a base parameter j taken in log,
-// ∂/∂θ_j = ∂/∂ψ_j / θ_j and ∂²/∂θ_j∂θ_l = (∂²/∂ψ_j∂ψ_l − [j = l]·∂/∂ψ_j)/(θ_j·θ_l),
-// with θ_l read as 1 for a parameter not in log.
-func (s *covSums) toTheta(base, grad, hess []float64) {
-	m := len(s.grad)
-	f := make([]float64, m) // dψ_j/dθ_j
-	for j := range f {
-		f[j] = 1
-		if j < 4 && s.link.logged(j) {
-			f[j] = 1 / base[j]
-		}
-	}
-	for j := range m {
-		grad[j] = s.grad[j] * f[j]
-	}
-	if hess == nil || s.hess == nil {
-		return
-	}
-	for i := range m {
-		for j := range m {
-			hess[i*m+j] = s.hess[i*m+j] * f[i] * f[j]
-		}
-		if i < 4 && s.link.logged(i) {
-			hess[i*m+i] -= s.grad[i] * f[i] * f[i]
-		}
+// result writes the sums into grad and, when s keeps a Hessian, hess.
+func (s *covSums) result(grad, hess []float64) {
+	copy(grad, s.grad)
+	if hess != nil && s.hess != nil {
+		copy(hess, s.hess)
 	}
 }
 

@@ -187,9 +187,9 @@ func (c *paretoCov) negLL(theta, grad []float64) float64 { return c.eval(theta, 
 // A covariate group's part of −LL depends on its own parameters (r, α_g,
 // s, β_g) only, so perturbing one of them in every group at once and
 // differencing the analytic gradient gives that column of every group's
-// Hessian (in the group's ψ-coordinates r, ln α_g, s, ln β_g): four passes
-// whatever the number of coefficients, where differences in θ would take
-// one or two per parameter. covSums carries the groups' Hessians to θ.
+// Hessian: four passes whatever the number of coefficients, where
+// differences in θ would take one or two per parameter. covSums carries
+// the groups' Hessians to θ.
 func (c *paretoCov) eval(theta, grad, hess []float64) float64 {
 	d := c.design
 	if !slices.Equal(theta, c.at) {
@@ -205,73 +205,54 @@ func (c *paretoCov) eval(theta, grad, hess []float64) float64 {
 		return c.v
 	}
 	newHessian := hess != nil && c.hess == nil
-	s := newCovSums(d, paretoLink, newHessian)
+	s := newCovSums(d, paretoLink, theta, newHessian)
 	var hs [][4][4]float64
 	if newHessian {
 		hs = c.groupHessians()
 	}
-	for g, gg := range c.grads {
+	for g, m := range c.models {
 		var h *[4][4]float64
 		if hs != nil {
 			h = &hs[g]
 		}
-		s.add(int(d.groups.purchaseOf(int32(g))), int(d.groups.dropoutOf(int32(g))), c.psiGradient(c.models[g], gg), h)
+		at := [4]float64{m.R, m.Alpha, m.S, m.Beta}
+		s.add(int(d.groups.purchaseOf(int32(g))), int(d.groups.dropoutOf(int32(g))), &at, &c.grads[g], h)
 	}
 	switch {
 	case newHessian:
-		s.toTheta(theta, grad, hess)
+		s.result(grad, hess)
 		c.hess = slices.Clone(hess)
 	case hess != nil:
-		s.toTheta(theta, grad, nil)
+		s.result(grad, nil)
 		copy(hess, c.hess)
 	default:
-		s.toTheta(theta, grad, nil)
+		s.result(grad, nil)
 	}
 	return c.v
 }
 
-// psiGradient returns a group's gradient g in (r, α, s, β) at its model m
-// in its ψ-coordinates (r, ln α, s, ln β).
-func (c *paretoCov) psiGradient(m ParetoNBD, g [4]float64) *[4]float64 {
-	return &[4]float64{g[0], g[1] * m.Alpha, g[2], g[3] * m.Beta}
-}
-
 // groupHessians returns each group's Hessian of its part of −LL in its
-// ψ-coordinates by forward differences of psiGradient from c.models and
-// c.grads (which it leaves as they were), with relative steps of 1e-5:
-// four passes. Their error, ~1e-5 relative, is far below what Newton's
-// steps and the standard errors need.
+// own (r, α_g, s, β_g) by forward differences of its gradient from
+// c.models and c.grads (which it leaves as they were), each parameter
+// stepped by 1e-5 of itself: four passes. Their error, ~1e-5 relative, is
+// far below what Newton's steps and the standard errors need.
 func (c *paretoCov) groupHessians() [][4][4]float64 {
 	const h = 1e-5
 	at, atGrads := slices.Clone(c.models), slices.Clone(c.grads)
 	hs := make([][4][4]float64, len(at))
+	steps := make([]float64, len(at))
 	for j := range 4 {
 		for g, m := range at {
-			// A step of h in ψ_j: relative for r and s, in the log for α and β.
-			switch j {
-			case 0:
-				m.R *= 1 + h
-			case 1:
-				m.Alpha *= math.Exp(h)
-			case 2:
-				m.S *= 1 + h
-			case 3:
-				m.Beta *= math.Exp(h)
-			}
+			p := [4]*float64{&m.R, &m.Alpha, &m.S, &m.Beta}[j]
+			v := *p
+			*p *= 1 + h
+			steps[g] = *p - v // exactly the step taken
 			c.models[g] = m
 		}
 		c.data.eval(c.models, c.grads)
-		for g, m := range c.models {
-			step := h
-			switch j {
-			case 0:
-				step *= at[g].R
-			case 2:
-				step *= at[g].S
-			}
-			g1, g0 := c.psiGradient(m, c.grads[g]), c.psiGradient(at[g], atGrads[g])
+		for g := range at {
 			for i := range 4 {
-				hs[g][i][j] = (g1[i] - g0[i]) / step
+				hs[g][i][j] = (c.grads[g][i] - atGrads[g][i]) / steps[g]
 			}
 		}
 	}
