@@ -7,9 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/ltvgo/ltv/clv"
@@ -723,64 +720,32 @@ func (nt *newton) result(names []string, sumW float64, o LogisticOptions) *Logis
 }
 
 // rankCheck finds the aliased columns of the information matrix h (m×m,
-// upper triangle) of the standardised design by a Cholesky factorisation
-// with diagonal pivoting (LAPACK dpstrf), the Gram-matrix equivalent of a
-// column-pivoted QR of sqrt(W)·A: it stops at the first pivot
-// d_j ≤ (1e-7)²·d_1, i.e. R_jj ≤ 1e-7·R_11, and the columns not yet
-// pivoted are aliased. It returns clv.ErrSingular naming each aliased column
+// upper triangle) of the standardised design (column 0 the intercept) by
+// numeric.Aliased, and returns clv.ErrSingular naming each aliased column
 // and the kept columns it depends on.
 func rankCheck(fn string, h []float64, m int, names []string) error {
-	d1 := h[0] // the largest diagonal entry, the first pivot
-	for j := 1; j < m; j++ {
-		if h[j*m+j] > d1 {
-			d1 = h[j*m+j]
-		}
-	}
-	piv := make([]int, m)
-	sym := blas64.Symmetric{Uplo: blas.Upper, N: m, Stride: m, Data: slices.Clone(h)}
-	u, rank, _ := lapack64.Pstrf(sym, piv, 1e-14*d1, make([]float64, 2*m))
-	if rank == m {
+	aliased, partners := numeric.Aliased(h, m)
+	if aliased == nil {
 		return nil
 	}
-	if rank == 0 { // also a NaN or non-positive first pivot
+	if len(aliased) == m { // a zero, NaN or non-positive first pivot
 		return fault.New(fn, -1, "X", clv.ErrSingular, "the information matrix is zero: no column carries information")
 	}
-	// Express each aliased column through the kept ones: with
-	// PᵀHP = UᵀU, H_kk·c = H_ka is U_kk·c = U_ka, one triangular solve on
-	// the factor's kept rows.
-	kept := blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: rank, Stride: m, Data: u.Data}
 	var msgs []string
-	aliased := slices.Clone(piv[rank:])
-	slices.Sort(aliased)
-	for _, a := range aliased {
-		q := slices.Index(piv, a)
-		c := make([]float64, rank)
-		for i := range rank {
-			c[i] = u.Data[i*m+q]
-		}
-		blas64.Trsv(blas.NoTrans, kept, blas64.Vector{N: rank, Inc: 1, Data: c})
-		var maxC float64
-		for _, v := range c {
-			maxC = math.Max(maxC, math.Abs(v))
-		}
-		var partners []int
-		for i, col := range piv[:rank] {
-			if col > 0 && math.Abs(c[i]) > 1e-6*maxC {
-				partners = append(partners, col)
-			}
-		}
-		slices.Sort(partners)
+	for k, a := range aliased {
 		label := "the intercept"
 		if a > 0 {
 			label = columnLabel(a-1, names)
 		}
-		if len(partners) == 0 {
+		var labels []string
+		for _, col := range partners[k] {
+			if col > 0 {
+				labels = append(labels, columnLabel(col-1, names))
+			}
+		}
+		if len(labels) == 0 {
 			msgs = append(msgs, label+" is numerically constant")
 			continue
-		}
-		labels := make([]string, len(partners))
-		for i, col := range partners {
-			labels[i] = columnLabel(col-1, names)
 		}
 		msgs = append(msgs, label+" is collinear with "+strings.Join(labels, ", "))
 	}

@@ -2,9 +2,10 @@ package clv
 
 import (
 	"math"
-	"math/rand/v2"
+	"slices"
 	"sync"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/ltvgo/ltv/internal/fault"
@@ -154,127 +155,244 @@ var bgParams = []param{
 	betaShape("A", "B", "dropout probabilities", true), betaShape("B", "A", "dropout probabilities", false),
 }
 
-// fit maximises the likelihood of cs for the family member with this
-// shift and returns (r, α, a, b).
-func fitBGFamily(fn string, shift float64, cs []Customer, opt *FitOptions) ([]float64, Fit, error) {
-	rows, n, err := compress(fn, cs, false)
-	if err != nil {
-		return nil, Fit{}, err
+// fitBGFamily maximises the likelihood of cs with covariates cov for the
+// family member with this shift and returns (r, α, a, b, coefficients)
+// and the layout of the coefficients.
+func fitBGFamily(fn string, shift float64, cs []Customer, cov Covariates, opt *FitOptions) ([]float64, *covDesign, Fit, error) {
+	if len(cs) == 0 {
+		return nil, nil, Fit{}, fault.New(fn, -1, "", ErrEmpty, "no customers")
 	}
-	d := newBGData(rows, shift)
+	design, err := cov.design(fn, len(cs), scaleNames{purchase: "the scale α", dropout: "the scales a and b"})
+	if err != nil {
+		return nil, nil, Fit{}, err
+	}
+	rows, rowGroups, _, err := compressGroups(fn, cs, design.customerGroup, false)
+	if err != nil {
+		return nil, nil, Fit{}, err
+	}
+	problem := func(rows []row, rowGroups []int32, design *covDesign) (mlProblem, error) {
+		return bgProblem(fn, shift, rows, rowGroups, design)
+	}
+	p, err := problem(rows, rowGroups, design)
+	if err != nil {
+		return nil, nil, Fit{}, err
+	}
+	p.starts = warmStarts(p, opt, rows, rowGroups, design, problem)
+	th, fit, err := maximize(p, opt)
+	return th, design, fit, err
+}
+
+// bgProblem returns the likelihood of the family member with this shift
+// and design's covariates on rows, row j in covariate group rowGroups[j]
+// (ErrInvalid for rows without a repeat purchase).
+func bgProblem(fn string, shift float64, rows []row, rowGroups []int32, design *covDesign) (mlProblem, error) {
+	d := newBGDataGroups(rows, rowGroups, design.groups, shift)
 	if d.sumX == 0 {
-		return nil, Fit{}, fault.New(fn, -1, "Frequency", ErrInvalid,
+		return mlProblem{}, fault.New(fn, -1, "Frequency", ErrInvalid,
 			"no customer has a repeat purchase, so the purchase rate is not identified")
 	}
 	// Starts: BTYD/CLVTools' (1, 3, 1, 3) with α scaled to the data's
 	// purchase rate (so the time unit does not matter), then fixed ones.
 	alpha0 := d.sumT / d.sumX
-	starts := [][]float64{{1, alpha0, 1, 3}, {1, 3, 1, 3}, {0.5, alpha0, 0.5, 0.5}, {2, 2 * alpha0, 2, 2}}
-	if opt == nil || opt.Start == nil {
-		if warm := warmStart(fn, rows, shift, starts); warm != nil {
-			starts = append([][]float64{warm}, starts...)
-		}
-	}
 	p := mlProblem{
 		fn:      fn,
-		params:  bgParams,
-		starts:  starts,
-		n:       n,
+		params:  append(slices.Clone(bgParams), design.coefParams()...),
+		starts:  withCoefficients([][]float64{{1, alpha0, 1, 3}, {1, 3, 1, 3}, {0.5, alpha0, 0.5, 0.5}, {2, 2 * alpha0, 2, 2}}, design.k),
+		n:       floats.Sum(d.w),
 		rows:    len(rows),
 		negLL:   d.negLL,
 		hessian: d.eval,
+		ridge:   design.l2,
 	}
-	return maximize(p, opt)
+	if design.k > 0 {
+		c := newBGCov(design, d)
+		p.negLL, p.hessian = c.negLL, c.eval
+	}
+	return p, nil
 }
 
-// warmStart returns the estimate from a seeded 1/16 random subsample of
-// the distinct rows (weights ×16, so the likelihood stays unbiased), or nil
-// for small samples or a failed subsample fit. Starting the full fit there
-// halves its Newton iterations, each a pass over every distinct row.
-func warmStart(fn string, rows []row, shift float64, starts [][]float64) []float64 {
-	const minRows, rate = 20_000, 16
-	if len(rows) < minRows {
-		return nil
+// bgCov is the likelihood of a BG/NBD or MBG/NBD with covariates: each
+// covariate group's α (a, b) from θ, bgData.evalGroups, and the chain rule
+// of covSums.
+type bgCov struct {
+	design         *covDesign
+	data           *bgData
+	alphas, as, bs []float64 // per purchase (dropout) group
+}
+
+func newBGCov(design *covDesign, data *bgData) *bgCov {
+	nP, nD := design.groups.counts()
+	return &bgCov{design: design, data: data, alphas: make([]float64, nP), as: make([]float64, nD), bs: make([]float64, nD)}
+}
+
+// negLL returns −LL(θ) and, when grad is not nil, its gradient, for θ = (r,
+// α, a, b, coefficients).
+func (c *bgCov) negLL(theta, grad []float64) float64 { return c.eval(theta, grad, nil) }
+
+// eval is negLL with the row-major Hessian in θ when hess is not nil.
+func (c *bgCov) eval(theta, grad, hess []float64) float64 {
+	d := c.design
+	purchase, dropout := d.coefficients(theta[4:])
+	for pg, z := range d.zP {
+		c.alphas[pg] = scale(theta[1], bgLink.signP, purchase, z)
 	}
-	rng := rand.New(rand.NewPCG(uint64(len(rows)), 0x9e3779b97f4a7c15))
-	var sub []row
-	var n float64
-	for _, r := range rows {
-		if rng.IntN(rate) == 0 {
-			r.w *= rate
-			sub = append(sub, r)
-			n += r.w
-		}
+	for dg, z := range d.zD {
+		c.as[dg] = scale(theta[2], bgLink.signD, dropout, z)
+		c.bs[dg] = scale(theta[3], bgLink.signD, dropout, z)
 	}
-	d := newBGData(sub, shift)
-	if d.sumX == 0 {
-		return nil
+	var sums *covSums
+	if grad != nil {
+		sums = newCovSums(d, bgLink, theta, hess != nil)
 	}
-	est, _, _ := search(mlProblem{fn: fn, params: bgParams, starts: starts, n: n, negLL: d.negLL, hessian: d.eval}, defaultSettings)
-	return est // nil when the subsample fit failed outright
+	v := c.data.evalGroups(theta[0], c.alphas, c.as, c.bs, sums)
+	if sums != nil {
+		sums.result(grad, hess)
+	}
+	return v
 }
 
 // bgData is a compressed sample laid out for fast likelihood passes: rows
-// index tables of the distinct x, t_x and T values, so each pass takes
-// only one log per distinct value and one exp and log1p per row.
+// index tables of the distinct values of x, t_x and T of each covariate
+// group ("knots"), so each pass takes only one log per knot and one exp
+// and log1p per row. With covariates (see Covariates) α varies by purchase
+// group, so the t_x and T knots are per purchase group, and a and b vary by
+// dropout group, so the x knots are per dropout group; without covariates
+// there is one group of each and the knots are the distinct values.
 type bgData struct {
-	shift     float64
-	xs        []float64 // distinct x
-	wx        []float64 // Σ w per distinct x
-	txs, ts   []float64 // distinct t_x and T
-	xi        []int32   // per row: index into xs
-	txi, ti   []int32   // per row: index into txs and ts
-	w         []float64 // per row weight
-	sumX      float64   // Σ w·x
-	sumT      float64   // Σ w·T
-	pool      sync.Pool // *bgScratch
-	chunkRows int
+	shift        float64
+	groups       covGroups
+	xs           []float64 // distinct x
+	wx           []float64 // Σ w per distinct x
+	xKnotX       []int32   // per x knot: index into xs
+	xKnotD       []int32   // per x knot: its dropout group
+	wk           []float64 // Σ w per x knot
+	txs, ts      []float64 // t_x and T knots: the time
+	txP, tP      []int32   // t_x and T knots: their purchase group
+	xi, txi, ti  []int32   // per row: its x, t_x and T knot
+	rowG         []int32   // per row: its joint covariate group
+	w            []float64 // per row weight
+	sumX         float64   // Σ w·x
+	sumT         float64   // Σ w·T
+	pool         sync.Pool // *bgScratch
+	chunkRows    int
+	noCovariates *covDesign // the design of a sample without covariates
 }
 
+// newBGData lays out rows without covariates: one group.
 func newBGData(rows []row, shift float64) *bgData {
-	d := &bgData{shift: shift, chunkRows: 50_000}
-	xIdx, txIdx, tIdx := map[float64]int32{}, map[float64]int32{}, map[float64]int32{}
-	index := func(m map[float64]int32, vals *[]float64, v float64) int32 {
-		k, ok := m[v]
+	return newBGDataGroups(rows, nil, covGroups{}, shift)
+}
+
+// newBGDataGroups lays out rows in covariate groups, row j in joint group
+// rowGroups[j] (every row in group 0 when rowGroups is nil).
+func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift float64) *bgData {
+	d := &bgData{shift: shift, groups: groups, chunkRows: 50_000, noCovariates: &covDesign{}}
+	type knot struct {
+		v float64
+		g int32
+	}
+	xIdx := map[float64]int32{}
+	xKnots, txKnots, tKnots := map[knot]int32{}, map[knot]int32{}, map[knot]int32{}
+	index := func(m map[knot]int32, v float64, g int32, add func(v float64, g int32)) int32 {
+		k, ok := m[knot{v, g}]
 		if !ok {
-			k = int32(len(*vals))
-			m[v] = k
-			*vals = append(*vals, v)
+			k = int32(len(m))
+			m[knot{v, g}] = k
+			add(v, g)
 		}
 		return k
 	}
 	d.xi = make([]int32, len(rows))
 	d.txi = make([]int32, len(rows))
 	d.ti = make([]int32, len(rows))
+	d.rowG = make([]int32, len(rows))
 	d.w = make([]float64, len(rows))
 	for i, r := range rows {
-		d.xi[i] = index(xIdx, &d.xs, r.x)
-		d.txi[i] = index(txIdx, &d.txs, r.tx)
-		d.ti[i] = index(tIdx, &d.ts, r.t)
+		if rowGroups != nil {
+			d.rowG[i] = rowGroups[i]
+		}
+		pg, dg := groups.purchaseOf(d.rowG[i]), groups.dropoutOf(d.rowG[i])
+		xv, ok := xIdx[r.x]
+		if !ok {
+			xv = int32(len(d.xs))
+			xIdx[r.x] = xv
+			d.xs = append(d.xs, r.x)
+		}
+		d.xi[i] = index(xKnots, r.x, dg, func(_ float64, g int32) {
+			d.xKnotX = append(d.xKnotX, xv)
+			d.xKnotD = append(d.xKnotD, g)
+		})
+		d.txi[i] = index(txKnots, r.tx, pg, func(v float64, g int32) {
+			d.txs = append(d.txs, v)
+			d.txP = append(d.txP, g)
+		})
+		d.ti[i] = index(tKnots, r.t, pg, func(v float64, g int32) {
+			d.ts = append(d.ts, v)
+			d.tP = append(d.tP, g)
+		})
 		d.w[i] = r.w
 		d.sumX += r.w * r.x
 		d.sumT += r.w * r.t
 	}
 	d.wx = make([]float64, len(d.xs))
+	d.wk = make([]float64, len(d.xKnotX))
 	for i, k := range d.xi {
-		d.wx[k] += d.w[i]
+		d.wk[k] += d.w[i]
+		d.wx[d.xKnotX[k]] += d.w[i]
 	}
 	return d
 }
 
-// bgScratch holds one pass's per-value tables and partial sums.
+// bgScratch holds one pass's per-knot tables and partial sums.
 type bgScratch struct {
-	lnT, invT, lnTx, invTx []float64 // ln(α+T), 1/(α+T), likewise for t_x
-	cx, rx                 []float64 // per distinct x: ln a − ln(b+x+s−1) (or −Inf), r+x
-	part                   [2]bgPartial
+	lnA, invA []float64 // per purchase group: ln α, 1/α
+	atT, atTx bgTimes   // per T (t_x) knot, at its group's α
+	x, cx, ib []float64 // per x knot: x, ln a − ln(b+x+s−1) (or −Inf), 1/(b+x+s−1)
+	part      [2]bgPartial
 }
 
-// bgPartial is one chunk's share of ℓ and its derivatives. Sums over rows
-// that the a and b derivatives need are kept per distinct x.
+// bgTimes holds what the rows' terms need of each T (or t_x) knot y at
+// its group's α. A row's ℓ has r·ln α − (r+x)·ln(α+y) = −r·(ln(α+y) − ln α)
+// − x·ln(α+y), which is summed in that form, per row: summed apart, the
+// two terms are each ~N·r·ln α for N customers, and their difference
+// carries the rounding of those sums (1e-4 in ℓ at r = 3e5, N = 2e4),
+// enough to derail Newton near the limit r → ∞. Differences of logarithms
+// and of reciprocals are accurate to ~1e-16 absolute, which the sums keep.
+type bgTimes struct {
+	ln, lp  []float64 // ln(α+y), ln(α+y) − ln α
+	inv     []float64 // 1/(α+y); with da and daa, for derivatives only
+	da, daa []float64 // 1/α − 1/(α+y) (∂lp/∂α negated), 1/α² − 1/(α+y)²
+}
+
+func newBGTimes(n int) bgTimes {
+	return bgTimes{ln: make([]float64, n), lp: make([]float64, n), inv: make([]float64, n), da: make([]float64, n), daa: make([]float64, n)}
+}
+
+// fill sets the knots ys, knot i at α = alphas[groups[i]] with ln α =
+// lnA[groups[i]] and 1/α = invA[…], the derivatives' parts only for a
+// pass that needs them.
+func (t *bgTimes) fill(ys []float64, groups []int32, alphas, lnA, invA []float64, mode bgMode) {
+	for i, y := range ys {
+		g := groups[i]
+		t.ln[i] = math.Log(alphas[g] + y)
+		t.lp[i] = t.ln[i] - lnA[g]
+		if mode == bgValue {
+			continue
+		}
+		t.inv[i] = 1 / (alphas[g] + y)
+		t.da[i] = invA[g] - t.inv[i]
+		t.daa[i] = t.da[i] * (invA[g] + t.inv[i])
+	}
+}
+
+// bgPartial is one chunk's share of ℓ and its derivatives, kept per
+// purchase group for α, per x knot for a and b, and per joint group for
+// the α–(a, b) cross terms, whose factor 1/(b+x+s−1) varies by x.
 type bgPartial struct {
-	ll, gr, galpha     float64
-	hrr, hra, haa      float64 // r and α second derivatives of LSE
-	omega, q, qd0, qd1 []float64
+	ll, gr, hrr      float64
+	galpha, hra, haa []float64 // per purchase group
+	omega, q, qd0    []float64 // per x knot
+	cross, crossB    []float64 // per joint group: Σ w·ω(1−ω)·D_α and Σ w·ω(1−ω)·D_α/(b+x+s−1)
 }
 
 // bgMode says how much of ℓ a pass computes.
@@ -287,54 +405,67 @@ const (
 )
 
 // negLL returns −LL(θ) and, when grad is not nil, ∂(−LL)/∂θ for
-// θ = (r, α, a, b).
+// θ = (r, α, a, b) of a sample without covariates.
 func (d *bgData) negLL(theta, grad []float64) float64 { return d.eval(theta, grad, nil) }
 
-// eval returns −LL(θ) and, when grad (and hess) are not nil, its gradient
-// (and row-major 4×4 Hessian). With ω = P(dropped out | row), each row's
+// eval returns −LL(θ) of a sample without covariates and, when grad (and
+// hess) are not nil, its gradient (and row-major 4×4 Hessian) in
+// θ = (r, α, a, b).
+func (d *bgData) eval(theta, grad, hess []float64) float64 {
+	var sums *covSums
+	if grad != nil {
+		sums = newCovSums(d.noCovariates, bgLink, theta, hess != nil)
+	}
+	v := d.evalGroups(theta[0], theta[1:2], theta[2:3], theta[3:4], sums)
+	if sums != nil {
+		sums.result(grad, hess)
+	}
+	return v
+}
+
+// evalGroups returns −LL for the shape r, α = alphas[pg] in purchase group
+// pg and (a, b) = (as[dg], bs[dg]) in dropout group dg, and when sums is
+// not nil adds the derivatives of −LL in each group's own (r, α, a, b) to
+// it. With ω = P(dropped out | row), each row's
 // LSE(u, v) has
 //
 //	∂LSE  = (1−ω)·∂u + ω·∂v
 //	∂²LSE = (1−ω)·∂²u + ω·∂²v + ω(1−ω)·D·Dᵀ,   D = ∂v − ∂u
 //	D     = (ln(α+T) − ln(α+t_x), (r+x)(1/(α+T) − 1/(α+t_x)), 1/a, −1/(b+x+s−1))
 //
-// (FHL 2005 eq. 6 differentiated); the last two entries of D depend on
-// x only, so their sums are kept per distinct x.
-func (d *bgData) eval(theta, grad, hess []float64) float64 {
-	r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
+// (FHL 2005 eq. 6 differentiated in (r, α, a, b)); the last two entries of
+// D depend on the x knot only, so their sums are kept per x knot.
+func (d *bgData) evalGroups(r float64, alphas, as, bs []float64, sums *covSums) float64 {
 	mode := bgValue
 	switch {
-	case hess != nil:
+	case sums != nil && sums.hess != nil:
 		mode = bgHessian
-	case grad != nil:
+	case sums != nil:
 		mode = bgGradient
+	}
+	for _, v := range slices.Concat([]float64{r}, alphas, as, bs) {
+		if !(v > 0) || math.IsInf(v, 1) {
+			return math.NaN()
+		}
 	}
 	sc, _ := d.pool.Get().(*bgScratch)
 	if sc == nil {
-		sc = &bgScratch{
-			lnT: make([]float64, len(d.ts)), invT: make([]float64, len(d.ts)),
-			lnTx: make([]float64, len(d.txs)), invTx: make([]float64, len(d.txs)),
-			cx: make([]float64, len(d.xs)), rx: make([]float64, len(d.xs)),
-		}
-		for i := range sc.part {
-			nx := len(d.xs)
-			sc.part[i].omega, sc.part[i].q = make([]float64, nx), make([]float64, nx)
-			sc.part[i].qd0, sc.part[i].qd1 = make([]float64, nx), make([]float64, nx)
-		}
+		sc = d.newScratch()
 	}
 	defer d.pool.Put(sc)
-	for i, t := range d.ts {
-		sc.lnT[i], sc.invT[i] = math.Log(alpha+t), 1/(alpha+t)
+	for pg, alpha := range alphas {
+		sc.lnA[pg], sc.invA[pg] = math.Log(alpha), 1/alpha
 	}
-	for i, t := range d.txs {
-		sc.lnTx[i], sc.invTx[i] = math.Log(alpha+t), 1/(alpha+t)
-	}
-	lnA := math.Log(a)
-	for k, x := range d.xs {
-		sc.rx[k] = r + x
+	sc.atT.fill(d.ts, d.tP, alphas, sc.lnA, sc.invA, mode)
+	sc.atTx.fill(d.txs, d.txP, alphas, sc.lnA, sc.invA, mode)
+	for k, xv := range d.xKnotX {
+		x, dg := d.xs[xv], d.xKnotD[k]
+		sc.x[k] = x
 		sc.cx[k] = math.Inf(-1)
 		if x+d.shift > 0 {
-			sc.cx[k] = lnA - math.Log(b+x+d.shift-1)
+			bx1 := bs[dg] + x + d.shift - 1
+			sc.cx[k] = math.Log(as[dg]) - math.Log(bx1)
+			sc.ib[k] = 1 / bx1
 		}
 	}
 
@@ -345,137 +476,191 @@ func (d *bgData) eval(theta, grad, hess []float64) float64 {
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
-			d.pass(sc, p1, mode, half, nrows)
+			d.pass(sc, p1, mode, r, half, nrows)
 			wg.Done()
 		}()
-		d.pass(sc, p0, mode, 0, half)
+		d.pass(sc, p0, mode, r, 0, half)
 		wg.Wait()
 	} else {
-		d.pass(sc, p0, mode, 0, nrows)
-		d.pass(sc, p1, mode, 0, 0) // clears p1
+		d.pass(sc, p0, mode, r, 0, nrows)
+		d.pass(sc, p1, mode, r, 0, 0) // clears p1
 	}
-
-	// Terms that depend on x only, weighted by Σw per x.
-	lnAlpha, lgR := math.Log(alpha), numeric.Lgamma(r)
-	lnBab := numeric.LnBeta(a, b)
 	ll := p0.ll + p1.ll
+
+	// Terms that depend on x only (weighted by Σw per x) and on a, b and x
+	// (Σw per x knot).
+	lgR := numeric.Lgamma(r)
 	for k, x := range d.xs {
-		ll += d.wx[k] * (numeric.Lgamma(r+x) - lgR + r*lnAlpha + numeric.LnBeta(a, b+x+d.shift) - lnBab)
+		ll += d.wx[k] * (numeric.Lgamma(r+x) - lgR)
+	}
+	for k, xv := range d.xKnotX {
+		a, b := as[d.xKnotD[k]], bs[d.xKnotD[k]]
+		ll += d.wk[k] * (numeric.LnBeta(a, b+d.xs[xv]+d.shift) - numeric.LnBeta(a, b))
 	}
 	if mode == bgValue {
 		return -ll
 	}
-	// g and h are the derivatives of +LL in θ = (r, α, a, b).
-	var g [4]float64
-	var h [4][4]float64
-	g[0], g[1] = p0.gr+p1.gr, p0.galpha+p1.galpha
-	h[0][0], h[0][1], h[1][1] = p0.hrr+p1.hrr, p0.hra+p1.hra, p0.haa+p1.haa
-	psiR, psiB, psiAB := mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
-	var triR, triB, triAB float64
-	if mode == bgHessian {
-		triR, triB, triAB = numeric.Trigamma(r), numeric.Trigamma(b), numeric.Trigamma(a+b)
-	}
-	for k, x := range d.xs {
-		wx := d.wx[k]
-		bx := b + x + d.shift
-		psiABX := mathext.Digamma(a + bx)
-		om := p0.omega[k] + p1.omega[k]
-		g[0] += wx * (mathext.Digamma(r+x) - psiR + lnAlpha)
-		g[1] += wx * r / alpha
-		g[2] += wx*(psiAB-psiABX) + om/a
-		g[3] += wx * (mathext.Digamma(bx) - psiB + psiAB - psiABX)
-		if om != 0 {
-			g[3] -= om / (bx - 1)
-		}
-		if mode != bgHessian {
-			continue
-		}
-		triABX := numeric.Trigamma(a + bx)
-		h[0][0] += wx * (numeric.Trigamma(r+x) - triR)
-		h[0][1] += wx / alpha
-		h[1][1] -= wx * r / (alpha * alpha)
-		h[2][2] += wx * (triAB - triABX)
-		h[2][3] += wx * (triAB - triABX)
-		h[3][3] += wx * (numeric.Trigamma(bx) - triB + triAB - triABX)
-		if x+d.shift == 0 {
-			continue
-		}
-		// ω·∂²v for a and b, and the per-x part of ω(1−ω)·D·Dᵀ.
-		q, qd0, qd1 := p0.q[k]+p1.q[k], p0.qd0[k]+p1.qd0[k], p0.qd1[k]+p1.qd1[k]
-		ib := 1 / (bx - 1)
-		h[2][2] += -om/(a*a) + q/(a*a)
-		h[3][3] += om*ib*ib + q*ib*ib
-		h[2][3] -= q * ib / a
-		h[0][2] += qd0 / a
-		h[0][3] -= qd0 * ib
-		h[1][2] += qd1 / a
-		h[1][3] -= qd1 * ib
-	}
-	for j := range 4 {
-		grad[j] = -g[j]
-	}
-	if mode == bgHessian {
-		for i := range 4 {
-			for j := i; j < 4; j++ {
-				hess[i*4+j], hess[j*4+i] = -h[i][j], -h[i][j]
-			}
-		}
-	}
+	d.derivatives(sc, r, alphas, as, bs, mode == bgHessian, sums)
 	return -ll
 }
 
+// newScratch allocates a pass's tables.
+func (d *bgData) newScratch() *bgScratch {
+	nP, _ := d.groups.counts()
+	nx, ng := len(d.xKnotX), d.groups.size()
+	sc := &bgScratch{
+		lnA: make([]float64, nP), invA: make([]float64, nP),
+		atT: newBGTimes(len(d.ts)), atTx: newBGTimes(len(d.txs)),
+		x: make([]float64, nx), cx: make([]float64, nx), ib: make([]float64, nx),
+	}
+	for i := range sc.part {
+		p := &sc.part[i]
+		p.galpha, p.hra, p.haa = make([]float64, nP), make([]float64, nP), make([]float64, nP)
+		p.omega, p.q, p.qd0 = make([]float64, nx), make([]float64, nx), make([]float64, nx)
+		p.cross, p.crossB = make([]float64, ng), make([]float64, ng)
+	}
+	return sc
+}
+
+// derivatives adds the derivatives of −LL in the groups' own (r, α, a, b)
+// to sums, from the pass's partial sums in sc: the r terms, then per
+// purchase group, per x knot (its dropout group) and per joint group.
+func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64, hessian bool, sums *covSums) {
+	p0, p1 := &sc.part[0], &sc.part[1]
+	// g and h are derivatives of +LL in the parameters at; add negates them.
+	var g [4]float64
+	var h [4][4]float64
+	add := func(pg, dg int, at [4]float64) {
+		for i := range 4 {
+			g[i] = -g[i]
+			for j := range 4 {
+				h[i][j] = -h[i][j]
+			}
+		}
+		sums.add(pg, dg, &at, &g, &h)
+		g, h = [4]float64{}, [4][4]float64{}
+	}
+	base := [4]float64{r, alphas[0], as[0], bs[0]} // any group's: the terms below use only their own
+	psiR, triR := mathext.Digamma(r), 0.0
+	if hessian {
+		triR = numeric.Trigamma(r)
+	}
+	g[0], h[0][0] = p0.gr+p1.gr, p0.hrr+p1.hrr
+	for k, x := range d.xs {
+		g[0] += d.wx[k] * (mathext.Digamma(r+x) - psiR)
+		if hessian {
+			h[0][0] += d.wx[k] * (numeric.Trigamma(r+x) - triR)
+		}
+	}
+	add(-1, -1, base)
+	for pg, alpha := range alphas {
+		g[1] = p0.galpha[pg] + p1.galpha[pg]
+		if hessian {
+			h[0][1] = p0.hra[pg] + p1.hra[pg]
+			h[1][0] = h[0][1]
+			h[1][1] = p0.haa[pg] + p1.haa[pg]
+		}
+		add(pg, -1, [4]float64{r, alpha, base[2], base[3]})
+	}
+	for k, xv := range d.xKnotX {
+		dg := d.xKnotD[k]
+		a, b := as[dg], bs[dg]
+		wk, bx := d.wk[k], b+d.xs[xv]+d.shift
+		psiAB, psiABX := mathext.Digamma(a+b), mathext.Digamma(a+bx)
+		om := p0.omega[k] + p1.omega[k]
+		ib := sc.ib[k]
+		g[2] = wk*(psiAB-psiABX) + om/a
+		g[3] = wk * (mathext.Digamma(bx) - mathext.Digamma(b) + psiAB - psiABX)
+		if om != 0 {
+			g[3] -= om * ib
+		}
+		if hessian {
+			triAB, triABX := numeric.Trigamma(a+b), numeric.Trigamma(a+bx)
+			h[2][2] = wk * (triAB - triABX)
+			h[2][3] = wk * (triAB - triABX)
+			h[3][3] = wk * (numeric.Trigamma(bx) - numeric.Trigamma(b) + triAB - triABX)
+			if d.xs[xv]+d.shift > 0 {
+				// ω·∂²v for a and b, and the per-x part of ω(1−ω)·D·Dᵀ.
+				q, qd0 := p0.q[k]+p1.q[k], p0.qd0[k]+p1.qd0[k]
+				h[2][2] += (q - om) / (a * a)
+				h[3][3] += (om + q) * ib * ib
+				h[2][3] -= q * ib / a
+				h[0][2], h[0][3] = qd0/a, -qd0*ib
+			}
+			h[3][2], h[2][0], h[3][0] = h[2][3], h[0][2], h[0][3]
+		}
+		add(-1, int(dg), [4]float64{r, base[1], a, b})
+	}
+	if !hessian {
+		return
+	}
+	for gr := range d.groups.size() {
+		pg, dg := d.groups.purchaseOf(int32(gr)), d.groups.dropoutOf(int32(gr))
+		// ∂²/∂α∂a = Σ ω(1−ω)·D_α·D_a with D_a = 1/a; likewise for b.
+		h[1][2] = (p0.cross[gr] + p1.cross[gr]) / as[dg]
+		h[1][3] = -(p0.crossB[gr] + p1.crossB[gr])
+		h[2][1], h[3][1] = h[1][2], h[1][3]
+		add(int(pg), int(dg), [4]float64{r, alphas[pg], as[dg], bs[dg]})
+	}
+}
+
 // pass accumulates rows [lo, hi) into part: the row-dependent part of ℓ,
-// LSE(u, v) with u = −(r+x)·ln(α+T) and δ = v − u, and, by mode, the
-// gradient weights ω = sigmoid(δ) and the Hessian sums.
-func (d *bgData) pass(sc *bgScratch, part *bgPartial, mode bgMode, lo, hi int) {
-	var ll, gr, galpha, hrr, hra, haa float64
-	omega, qs, qd0s, qd1s := part.omega, part.q, part.qd0, part.qd1
-	clear(omega)
-	clear(qs)
-	clear(qd0s)
-	clear(qd1s)
+// LSE(u, v) + r·ln α with u = −(r+x)·ln(α+T) and δ = v − u (see bgTime),
+// and, by mode, the gradient weights ω = sigmoid(δ) and the Hessian sums.
+func (d *bgData) pass(sc *bgScratch, part *bgPartial, mode bgMode, r float64, lo, hi int) {
+	var ll, gr, hrr float64
+	galpha, hra, haa := part.galpha, part.hra, part.haa
+	omega, qs, qd0s := part.omega, part.q, part.qd0
+	cross, crossB := part.cross, part.crossB
+	for _, s := range [][]float64{galpha, hra, haa, omega, qs, qd0s, cross, crossB} {
+		clear(s)
+	}
 	for i := lo; i < hi; i++ {
 		k, ti, w := d.xi[i], d.ti[i], d.w[i]
-		rx, lnT, invT := sc.rx[k], sc.lnT[ti], sc.invT[ti]
-		u := -rx * lnT
+		pg := d.tP[ti]
+		x, at := sc.x[k], &sc.atT
+		u := -r*at.lp[ti] - x*at.ln[ti] // u + r·ln α
 		cx := sc.cx[k]
 		if math.IsInf(cx, -1) { // no dropout possible: LSE = u
 			ll += w * u
 			if mode != bgValue {
-				gr -= w * lnT
-				galpha -= w * rx * invT
-				hra -= w * invT
-				haa += w * rx * invT * invT
+				inv, da := at.inv[ti], at.da[ti]
+				gr -= w * at.lp[ti]
+				galpha[pg] += w * (r*da - x*inv)
+				hra[pg] += w * da
+				haa[pg] += w * (x*inv*inv - r*at.daa[ti])
 			}
 			continue
 		}
-		txi := d.txi[i]
-		lnTx := sc.lnTx[txi]
-		delta := cx + rx*(lnT-lnTx) // v − u
+		atx, txi := &sc.atTx, d.txi[i]
+		rx := r + x
+		delta := cx + rx*(at.ln[ti]-atx.ln[txi]) // v − u
 		// ω = σ(δ) and LSE(u, v) = u + ln(1 + e^δ) = u − ln(1 − ω).
 		om, _, _, lnQ := numeric.Logistic(delta)
 		ll += w * (u - lnQ)
 		if mode == bgValue {
 			continue
 		}
-		invTx := sc.invTx[txi]
-		gr -= w * ((1-om)*lnT + om*lnTx)
-		galpha -= w * rx * ((1-om)*invT + om*invTx)
+		// The r and α derivatives of u + r·ln α and v + r·ln α.
+		inv, invx, da, dax := at.inv[ti], atx.inv[txi], at.da[ti], atx.da[txi]
+		gr -= w * ((1-om)*at.lp[ti] + om*atx.lp[txi])
+		galpha[pg] += w * ((1-om)*(r*da-x*inv) + om*(r*dax-x*invx))
 		omega[k] += w * om
 		if mode != bgHessian {
 			continue
 		}
-		hra -= w * ((1-om)*invT + om*invTx)
-		haa += w * rx * ((1-om)*invT*invT + om*invTx*invTx)
+		hra[pg] += w * ((1-om)*da + om*dax)
+		haa[pg] += w * ((1-om)*(x*inv*inv-r*at.daa[ti]) + om*(x*invx*invx-r*atx.daa[txi]))
 		wq := w * om * (1 - om)
-		d0, d1 := lnT-lnTx, rx*(invT-invTx)
+		d0, d1 := at.ln[ti]-atx.ln[txi], rx*(inv-invx)
 		hrr += wq * d0 * d0
-		hra += wq * d0 * d1
-		haa += wq * d1 * d1
+		hra[pg] += wq * d0 * d1
+		haa[pg] += wq * d1 * d1
 		qs[k] += wq
 		qd0s[k] += wq * d0
-		qd1s[k] += wq * d1
+		g := d.rowG[i]
+		cross[g] += wq * d1
+		crossB[g] += wq * d1 * sc.ib[k]
 	}
-	part.ll, part.gr, part.galpha = ll, gr, galpha
-	part.hrr, part.hra, part.haa = hrr, hra, haa
+	part.ll, part.gr, part.hrr = ll, gr, hrr
 }

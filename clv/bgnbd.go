@@ -26,7 +26,7 @@ func (m BGNBD) family() bgFamily { return bgFamily{r: m.R, alpha: m.Alpha, a: m.
 // with a *BoundaryError (see the package doc); a search that stops early
 // returns its best estimate with an error wrapping ErrNotConverged.
 func FitBGNBD(cs []Customer, opt *FitOptions) (BGNBD, Fit, error) {
-	th, fit, err := fitBGFamily("clv.FitBGNBD", 0, cs, opt)
+	th, _, fit, err := fitBGFamily("clv.FitBGNBD", 0, cs, Covariates{}, opt)
 	if th == nil {
 		return BGNBD{}, fit, err
 	}

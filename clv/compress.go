@@ -67,43 +67,54 @@ const maxWhole = 1 << 53
 // × a fixed ratio, so equal summaries have equal bits. The row order is deterministic. Large
 // inputs are split over two goroutines.
 func compress(fn string, cs []Customer, whole bool) ([]row, float64, error) {
+	rows, _, n, err := compressGroups(fn, cs, nil, whole)
+	return rows, n, err
+}
+
+// compressGroups is compress for customers in covariate groups: customer
+// i is in group groups[i] (every customer in group 0 when groups is nil),
+// rows of different groups are kept apart, and rowGroups[j] is the group
+// of rows[j].
+func compressGroups(fn string, cs []Customer, groups []int32, whole bool) (rows []row, rowGroups []int32, n float64, err error) {
 	if len(cs) == 0 {
-		return nil, 0, fault.New(fn, -1, "", ErrEmpty, "no customers")
+		return nil, nil, 0, fault.New(fn, -1, "", ErrEmpty, "no customers")
 	}
 	const parallelAbove = 200_000
 	var a partitionedTable
 	if len(cs) < parallelAbove {
-		if err := a.addAll(fn, cs, 0, whole); err != nil {
-			return nil, 0, err
+		if err := a.addAll(fn, cs, groups, 0, whole); err != nil {
+			return nil, nil, 0, err
 		}
-		return a.rows(), a.n, nil
+		rows, rowGroups = a.rows()
+		return rows, rowGroups, a.n, nil
 	}
 	half := len(cs) / 2
+	var groupsA, groupsB []int32
+	if groups != nil {
+		groupsA, groupsB = groups[:half], groups[half:]
+	}
 	var b partitionedTable
 	var errB error
 	done := make(chan struct{})
 	go func() {
-		errB = b.addAll(fn, cs[half:], half, whole)
+		errB = b.addAll(fn, cs[half:], groupsB, half, whole)
 		close(done)
 	}()
-	errA := a.addAll(fn, cs[:half], 0, whole)
+	errA := a.addAll(fn, cs[:half], groupsA, 0, whole)
 	<-done
 	switch {
 	case errA != nil:
-		return nil, 0, errA
+		return nil, nil, 0, errA
 	case errB != nil:
-		return nil, 0, errB
+		return nil, nil, 0, errB
 	}
-	for _, r := range b.zero.rows {
-		a.zero.add(r)
-	}
+	a.zero.merge(&b.zero)
 	for p := range a.parts {
-		for _, r := range b.parts[p].rows {
-			a.parts[p].add(r)
-		}
+		a.parts[p].merge(&b.parts[p])
 	}
 	a.n += b.n
-	return a.rows(), a.n, nil
+	rows, rowGroups = a.rows()
+	return rows, rowGroups, a.n, nil
 }
 
 // partitionedTable groups rows by (x, t_x, T) in 64 hash tables chosen by
@@ -126,14 +137,16 @@ const (
 	chunkRows     = 1 << 16
 )
 
-// staged is a validated row waiting to be added, with its hash.
+// staged is a validated row of group g waiting to be added, with its hash.
 type staged struct {
 	r    row
+	g    int32
 	hash uint64
 }
 
-// addAll validates cs (row numbers counted from offset) and adds its rows.
-func (t *partitionedTable) addAll(fn string, cs []Customer, offset int, whole bool) error {
+// addAll validates cs (row numbers counted from offset) and adds its rows,
+// customer i in group groups[i] (0 when groups is nil).
+func (t *partitionedTable) addAll(fn string, cs []Customer, groups []int32, offset int, whole bool) error {
 	var stage [partitions][]staged
 	for lo := 0; lo < len(cs); lo += chunkRows {
 		for p := range stage {
@@ -144,51 +157,58 @@ func (t *partitionedTable) addAll(fn string, cs []Customer, offset int, whole bo
 				return err
 			}
 			r := row{c.Frequency, c.Recency, c.T, c.weight()}
+			var g int32
+			if groups != nil {
+				g = groups[lo+i]
+			}
 			t.n += r.w
-			h := hashRow(r)
+			h := hashRow(r, g)
 			if r.x == 0 {
-				t.zero.addHashed(r, h)
+				t.zero.addHashed(r, g, h)
 				continue
 			}
 			p := h >> (64 - partitionBits)
-			stage[p] = append(stage[p], staged{r, h})
+			stage[p] = append(stage[p], staged{r, g, h})
 		}
 		for p := range stage {
 			for _, s := range stage[p] {
-				t.parts[p].addHashed(s.r, s.hash)
+				t.parts[p].addHashed(s.r, s.g, s.hash)
 			}
 		}
 	}
 	return nil
 }
 
-// rows returns the distinct rows: those with x = 0, then partition by
-// partition.
-func (t *partitionedTable) rows() []row {
+// rows returns the distinct rows and their groups: those with x = 0, then
+// partition by partition.
+func (t *partitionedTable) rows() ([]row, []int32) {
 	n := len(t.zero.rows)
 	for p := range t.parts {
 		n += len(t.parts[p].rows)
 	}
-	out := append(make([]row, 0, n), t.zero.rows...)
+	rows := append(make([]row, 0, n), t.zero.rows...)
+	groups := append(make([]int32, 0, n), t.zero.groups...)
 	for p := range t.parts {
-		out = append(out, t.parts[p].rows...)
+		rows = append(rows, t.parts[p].rows...)
+		groups = append(groups, t.parts[p].groups...)
 	}
-	return out
+	return rows, groups
 }
 
-// rowTable groups rows by (x, t_x, T) in an open-addressing hash table,
-// faster than a Go map with a struct key.
+// rowTable groups rows by (x, t_x, T, group) in an open-addressing hash
+// table, faster than a Go map with a struct key.
 type rowTable struct {
-	rows  []row
-	slots []int32 // index into rows + 1; 0 marks an empty slot
+	rows   []row
+	groups []int32 // per row: its covariate group
+	slots  []int32 // index into rows + 1; 0 marks an empty slot
 }
 
-// add adds r's weight to its row, creating the row if needed, and
-// returns the row's index.
-func (t *rowTable) add(r row) int { return t.addHashed(r, hashRow(r)) }
+// add adds r's weight to its row of group g, creating the row if needed,
+// and returns the row's index.
+func (t *rowTable) add(r row, g int32) int { return t.addHashed(r, g, hashRow(r, g)) }
 
-// addHashed is add with r's hash already computed.
-func (t *rowTable) addHashed(r row, hash uint64) int {
+// addHashed is add with the hash of (r, g) already computed.
+func (t *rowTable) addHashed(r row, g int32, hash uint64) int {
 	if 2*(len(t.rows)+1) > len(t.slots) {
 		t.grow()
 	}
@@ -197,13 +217,21 @@ func (t *rowTable) addHashed(r row, hash uint64) int {
 		k := t.slots[h]
 		if k == 0 {
 			t.rows = append(t.rows, r)
+			t.groups = append(t.groups, g)
 			t.slots[h] = int32(len(t.rows))
 			return len(t.rows) - 1
 		}
-		if e := &t.rows[k-1]; e.x == r.x && e.tx == r.tx && e.t == r.t {
+		if e := &t.rows[k-1]; e.x == r.x && e.tx == r.tx && e.t == r.t && t.groups[k-1] == g {
 			e.w += r.w
 			return int(k - 1)
 		}
+	}
+}
+
+// merge adds o's rows to t's, in o's order.
+func (t *rowTable) merge(o *rowTable) {
+	for i, r := range o.rows {
+		t.add(r, o.groups[i])
 	}
 }
 
@@ -212,7 +240,7 @@ func (t *rowTable) grow() {
 	t.slots = make([]int32, size)
 	mask := uint64(size - 1)
 	for i, r := range t.rows {
-		h := hashRow(r) & mask
+		h := hashRow(r, t.groups[i]) & mask
 		for t.slots[h] != 0 {
 			h = (h + 1) & mask
 		}
@@ -220,11 +248,12 @@ func (t *rowTable) grow() {
 	}
 }
 
-// hashRow hashes (x, t_x, T). Float bits of small whole numbers end in
-// long runs of zeros, so each part goes through a full 64-bit finaliser
-// (MurmurHash3's fmix64) before they are combined.
-func hashRow(r row) uint64 {
-	return fmix64(math.Float64bits(r.x) ^ fmix64(math.Float64bits(r.tx)^fmix64(math.Float64bits(r.t))))
+// hashRow hashes (x, t_x, T) and the group g. Float bits of small whole
+// numbers end in long runs of zeros, so each part goes through a full
+// 64-bit finaliser (MurmurHash3's fmix64) before they are combined; group
+// 0 adds nothing (fmix64(0) = 0).
+func hashRow(r row, g int32) uint64 {
+	return fmix64(math.Float64bits(r.x) ^ fmix64(math.Float64bits(r.tx)^fmix64(math.Float64bits(r.t)^fmix64(uint64(g)))))
 }
 
 func fmix64(h uint64) uint64 {

@@ -85,6 +85,36 @@
 // & Hardie 2007, J. Interactive Marketing 21(1)) the contractual retention
 // model fitted to a cohort's survivor counts, with DERL.
 //
+// # Static covariates
+//
+// FitParetoNBDCov, FitBGNBDCov and FitMBGNBDCov add time-invariant
+// customer covariates (Covariates: one row of purchase-process and one of
+// dropout-process values per customer) in the parameterisation of
+// CLVTools 0.12.1 (Bachmann, Meierer & Näf 2021, "The Role of
+// Time-Invariant Covariates in Customer-Base Analysis", Marketing Science
+// 40(4); Fader & Hardie 2007, "Incorporating time-invariant covariates into
+// the Pareto/NBD and BG/NBD models"): the covariates move the scales of the
+// mixing distributions, the shapes stay,
+//
+//	Pareto/NBD:       α_i = α·exp(−γ_p·z_p,i)   β_i = β·exp(−γ_d·z_d,i)
+//	BG/NBD, MBG/NBD:  α_i = α·exp(−γ_p·z_p,i)   a_i = a·exp(γ_d·z_d,i)   b_i = b·exp(γ_d·z_d,i)
+//
+// so each customer has a model of their own (For, Models) and every
+// prediction of the base models applies to them; ScoreEach and ValueEach
+// value customers with one model each. In the BG/NBD family a_i and b_i
+// move together: the dropout covariates leave the mean dropout probability
+// a/(a+b) the same for everyone and move only its spread, and a fit in
+// which a group's customers hardly differ runs to a, b → ∞, which the fit
+// reports with a *BoundaryError. A coefficient can be Shared by both
+// processes, and an L2 ridge on the coefficients, λ·Σγ² subtracted from
+// the total log-likelihood, is CLVTools' reg.lambdas λ' on the mean
+// negative log-likelihood with λ = λ'·N. Standard errors come in the order
+// base parameters, purchase coefficients (a shared one once), dropout
+// coefficients not shared; with L2 they are those of the penalised
+// objective (Fit.Penalized). Customers with equal covariates share the
+// likelihood work, so categorical covariates cost little; a continuous one
+// gives every customer their own (x, t_x, T) terms.
+//
 // # Spend and value
 //
 // GammaGamma (Colombo & Jiang 1999; Fader & Hardie note 025) models spend

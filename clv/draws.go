@@ -243,7 +243,7 @@ func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit
 	if err != nil {
 		return Interval{}, err
 	}
-	table, rowOf, err := valueRows(fn, cs)
+	table, rowOf, err := valueRows(fn, cs, nil)
 	if err != nil {
 		return Interval{}, err
 	}

@@ -170,7 +170,7 @@ func PredictionIntervals(model PurchaseModel, fit Fit, cs []Customer, pred Predi
 		if err := checkCustomer(fn, i, c, whole); err != nil {
 			return nil, Interval{}, err
 		}
-		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, c.weight()}))
+		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, c.weight()}, 0))
 	}
 	est := make([]float64, len(table.rows))
 	for i, r := range table.rows {

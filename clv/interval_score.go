@@ -71,7 +71,7 @@ func scoreIntervals(fn string, model PurchaseModel, fit Fit, spend GammaGamma, s
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	table, rowOf, err := valueRows(fn, cs)
+	table, rowOf, err := valueRows(fn, cs, nil)
 	if err != nil {
 		return nil, Interval{}, err
 	}

@@ -16,7 +16,7 @@ func (m MBGNBD) family() bgFamily {
 // FitBGNBD does for the BG/NBD (same compression, starts, errors and
 // standard errors). cs is not modified.
 func FitMBGNBD(cs []Customer, opt *FitOptions) (MBGNBD, Fit, error) {
-	th, fit, err := fitBGFamily("clv.FitMBGNBD", 1, cs, opt)
+	th, _, fit, err := fitBGFamily("clv.FitMBGNBD", 1, cs, Covariates{}, opt)
 	if th == nil {
 		return MBGNBD{}, fit, err
 	}

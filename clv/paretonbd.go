@@ -6,7 +6,6 @@ import (
 
 	"gonum.org/v1/gonum/mathext"
 
-	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
 )
 
@@ -63,33 +62,8 @@ var _ PurchaseModel = ParetoNBD{}
 // than four distinct rows ErrEmpty; a search that stops early returns its
 // best estimate with an error wrapping ErrNotConverged.
 func FitParetoNBD(cs []Customer, opt *FitOptions) (ParetoNBD, Fit, error) {
-	const fn = "clv.FitParetoNBD"
-	rows, n, err := compress(fn, cs, false)
-	if err != nil {
-		return ParetoNBD{}, Fit{}, err
-	}
-	d := newParetoData(rows)
-	if d.sumX == 0 {
-		return ParetoNBD{}, Fit{}, fault.New(fn, -1, "Frequency", ErrInvalid,
-			"no customer has a repeat purchase, so the purchase rate is not identified")
-	}
-	meanT := d.sumT / n
-	p := mlProblem{
-		fn: fn,
-		params: []param{
-			gammaShape("R", "Alpha", "purchase rates"), {name: "Alpha"},
-			gammaShape("S", "Beta", "dropout rates"), {name: "Beta"},
-		},
-		starts: [][]float64{{0.5, 15, 0.5, 10}, {1, 1, 1, 1}, {1, d.sumT / d.sumX, 1, meanT}},
-		n:      n,
-		rows:   len(rows),
-		negLL:  d.negLL,
-	}
-	th, fit, err := maximize(p, opt)
-	if th == nil {
-		return ParetoNBD{}, fit, err
-	}
-	return ParetoNBD{th[0], th[1], th[2], th[3]}, fit, err
+	m, fit, err := fitParetoNBD("clv.FitParetoNBD", cs, Covariates{}, opt)
+	return m.ParetoNBD, fit, err
 }
 
 // LogLikelihood returns ℓ(x, t_x, T) of one customer (note 009 eqs. 18–20
@@ -290,43 +264,63 @@ func (m ParetoNBD) point(x, y float64, grad bool, pt *paretoPoint) {
 }
 
 // paretoData is a compressed sample laid out for fast likelihood passes.
-// F(y) and ℓ1 depend on the row only through (x, y), so they are computed
-// once per distinct (x, t_x) and (x, T) "knot"; each row then costs a few
-// exp and log calls. It serves one fit at a time (it keeps scratch space).
+// F(y) and ℓ1 depend on the row only through (x, y) and the row's
+// parameters, so they are computed once per distinct (x, t_x) and (x, T)
+// "knot" of each covariate group; each row then costs a few exp and log
+// calls. Every group has its own model, with the same shapes r and s (see
+// Covariates); without covariates there is one group. It serves one fit at
+// a time (it keeps scratch space).
 type paretoData struct {
 	xs     []float64     // distinct x
 	wx     []float64     // Σ w per distinct x
 	knotX  []int32       // per knot: index into xs
 	knotY  []float64     // per knot: the time y
+	knotG  []int32       // per knot: covariate group
 	rowTx  []int32       // per row: knot of (x, t_x)
 	rowT   []int32       // per row: knot of (x, T)
 	rowX   []int32       // per row: index into xs
+	rowG   []int32       // per row: covariate group
 	w      []float64     // per row weight
+	wg     []float64     // Σ w per group
 	sumX   float64       // Σ w·x
 	sumT   float64       // Σ w·T
 	points []paretoPoint // per knot, at the current θ
-	// Per distinct x at the current θ: ln s − ln(r+s+x) and 1/(r+s+x).
-	xDied, xInv []float64
+	// Per distinct x at the current θ: ln s − ln(r+s+x), 1/(r+s+x),
+	// lnΓ(r+x) − lnΓ(r) and ψ(r+x) − ψ(r).
+	xDied, xInv, xLgamma, xDigamma []float64
+	// Per row at the current θ: w·∂ℓ/∂(r, α, s, β) at the row's group's parameters.
+	rowGrad [][4]float64
 }
 
-func newParetoData(rows []row) *paretoData {
-	d := &paretoData{}
+// newParetoData lays out rows without covariates: one group.
+func newParetoData(rows []row) *paretoData { return newParetoDataGroups(rows, nil, 1) }
+
+// newParetoDataGroups lays out rows of groups covariate groups, row j in
+// group rowGroups[j] (every row in group 0 when rowGroups is nil).
+func newParetoDataGroups(rows []row, rowGroups []int32, groups int) *paretoData {
+	d := &paretoData{wg: make([]float64, groups)}
 	xIdx := map[float64]int32{}
-	type knot struct{ x, y float64 }
+	type knot struct {
+		x, y float64
+		g    int32
+	}
 	knotIdx := map[knot]int32{}
-	index := func(x, y float64) int32 {
-		k, ok := knotIdx[knot{x, y}]
+	index := func(x, y float64, g int32) int32 {
+		key := knot{x, y, g}
+		k, ok := knotIdx[key]
 		if !ok {
 			k = int32(len(d.knotY))
-			knotIdx[knot{x, y}] = k
+			knotIdx[key] = k
 			d.knotX = append(d.knotX, xIdx[x])
 			d.knotY = append(d.knotY, y)
+			d.knotG = append(d.knotG, g)
 		}
 		return k
 	}
 	d.rowTx = make([]int32, len(rows))
 	d.rowT = make([]int32, len(rows))
 	d.rowX = make([]int32, len(rows))
+	d.rowG = make([]int32, len(rows))
 	d.w = make([]float64, len(rows))
 	for i, r := range rows {
 		xi, ok := xIdx[r.x]
@@ -336,55 +330,68 @@ func newParetoData(rows []row) *paretoData {
 			d.xs = append(d.xs, r.x)
 			d.wx = append(d.wx, 0)
 		}
+		if rowGroups != nil {
+			d.rowG[i] = rowGroups[i]
+		}
+		g := d.rowG[i]
 		d.rowX[i] = xi
-		d.rowTx[i] = index(r.x, r.tx)
-		d.rowT[i] = index(r.x, r.t)
+		d.rowTx[i] = index(r.x, r.tx, g)
+		d.rowT[i] = index(r.x, r.t, g)
 		d.w[i] = r.w
 		d.wx[xi] += r.w
+		d.wg[g] += r.w
 		d.sumX += r.w * r.x
 		d.sumT += r.w * r.t
 	}
 	d.points = make([]paretoPoint, len(d.knotY))
 	d.xDied = make([]float64, len(d.xs))
 	d.xInv = make([]float64, len(d.xs))
+	d.xLgamma = make([]float64, len(d.xs))
+	d.xDigamma = make([]float64, len(d.xs))
+	d.rowGrad = make([][4]float64, len(rows))
 	return d
 }
 
 // negLL returns −LL(θ) and, when grad is not nil, ∂(−LL)/∂θ for
-// θ = (r, α, s, β). With π = P(alive) = e^(ℓ1−LSE) and
-// ∂ln A0 = (∂ln F(t_x) − e^Δ·∂ln F(T))/(1 − e^Δ), Δ = ln F(T) − ln F(t_x):
-//
-//	∂ℓ = ∂(lnΓ(r+x) − lnΓ(r) + r·ln α + s·ln β) + π·∂ℓ1 + (1−π)·(∂(ln s − ln(r+s+x)) + ∂ln A0).
+// θ = (r, α, s, β) of the one group of a sample without covariates.
 func (d *paretoData) negLL(theta, grad []float64) float64 {
-	var g [4]float64
-	v := d.eval([4]float64(theta), &g)
+	var g [1][4]float64
+	v := d.eval([]ParetoNBD{{theta[0], theta[1], theta[2], theta[3]}}, g[:])
 	if grad != nil {
-		copy(grad, g[:])
+		copy(grad, g[0][:])
 	}
 	return v
 }
 
-// eval computes −LL and its gradient at θ.
-func (d *paretoData) eval(th [4]float64, grad *[4]float64) float64 {
-	m := ParetoNBD{th[0], th[1], th[2], th[3]}
-	r, alpha, s, beta := th[0], th[1], th[2], th[3]
-	if !m.valid() {
-		*grad = [4]float64{}
-		return math.NaN()
-	}
-	d.parallel(len(d.points), func(lo, hi int) [5]float64 {
-		for k := lo; k < hi; k++ {
-			m.point(d.xs[d.knotX[k]], d.knotY[k], true, &d.points[k])
+// eval returns −LL with group g's customers under ms[g] (all with the same
+// R and S), and writes into grads[g] the gradient of group g's part of
+// −LL in its own (r, α_g, s, β_g). With π = P(alive) = e^(ℓ1−LSE) and
+// ∂ln A0 = (∂ln F(t_x) − e^Δ·∂ln F(T))/(1 − e^Δ), Δ = ln F(T) − ln F(t_x):
+//
+//	∂ℓ = ∂(lnΓ(r+x) − lnΓ(r) + r·ln α + s·ln β) + π·∂ℓ1 + (1−π)·(∂(ln s − ln(r+s+x)) + ∂ln A0).
+func (d *paretoData) eval(ms []ParetoNBD, grads [][4]float64) float64 {
+	clear(grads)
+	for _, m := range ms {
+		if !m.valid() {
+			return math.NaN()
 		}
-		return [5]float64{}
+	}
+	r, s := ms[0].R, ms[0].S
+	d.parallel(len(d.points), func(lo, hi int) float64 {
+		for k := lo; k < hi; k++ {
+			ms[d.knotG[k]].point(d.xs[d.knotX[k]], d.knotY[k], true, &d.points[k])
+		}
+		return 0
 	})
-	lnS := math.Log(s)
+	lnS, lgR, psiR := math.Log(s), numeric.Lgamma(r), mathext.Digamma(r)
 	for k, x := range d.xs {
 		d.xDied[k] = lnS - math.Log(r+s+x)
 		d.xInv[k] = 1 / (r + s + x)
+		d.xLgamma[k] = numeric.Lgamma(r+x) - lgR
+		d.xDigamma[k] = mathext.Digamma(r+x) - psiR
 	}
-	sums := d.parallel(len(d.w), func(lo, hi int) [5]float64 {
-		var acc [5]float64 // ℓ part, then its gradient
+	ll := d.parallel(len(d.w), func(lo, hi int) float64 {
+		var ll float64
 		for i := lo; i < hi; i++ {
 			xi := d.rowX[i]
 			p1, p2 := &d.points[d.rowTx[i]], &d.points[d.rowT[i]]
@@ -395,43 +402,43 @@ func (d *paretoData) eval(th [4]float64, grad *[4]float64) float64 {
 			// The weights π = e^(ℓ1−LSE) = σ(ℓ1−ℓ2), 1−π, and LSE(ℓ1, ℓ2) =
 			// ℓ1 − ln π = ℓ2 − ln(1−π), taken from the larger ℓ.
 			alive, dead, lnAlive, lnDead := numeric.Logistic(l1 - l2)
-			lse := math.Max(l1, l2) - math.Max(lnAlive, lnDead)
-			acc[0] += w * lse
+			ll += w * (d.xLgamma[xi] + math.Max(l1, l2) - math.Max(lnAlive, lnDead))
+			var g [4]float64 // ∂ℓ in (r, α, s, β), without the terms in ln α and ln β
 			for j := range 4 {
-				acc[1+j] += w * alive * p2.dAlive[j]
+				g[j] = alive * p2.dAlive[j]
 			}
-			if dead == 0 {
-				continue
+			g[0] += d.xDigamma[xi]
+			if dead != 0 {
+				ed := math.Exp(delta)
+				oneMinus := 1 - ed // 1 − e^Δ, accurate below −ln 2
+				if delta > -math.Ln2 {
+					oneMinus = -math.Expm1(delta)
+				}
+				inv := d.xInv[xi]
+				g[0] -= dead * inv
+				g[2] += dead * (1/s - inv)
+				for j := range 4 {
+					g[j] += dead * (p1.dLnF[j] - ed*p2.dLnF[j]) / oneMinus
+				}
 			}
-			ed := math.Exp(delta)
-			oneMinus := 1 - ed // 1 − e^Δ, accurate below −ln 2
-			if delta > -math.Ln2 {
-				oneMinus = -math.Expm1(delta)
-			}
-			inv := d.xInv[xi]
-			acc[1] -= w * dead * inv
-			acc[3] += w * dead * (1/s - inv)
-			for j := range 4 {
-				acc[1+j] += w * dead * (p1.dLnF[j] - ed*p2.dLnF[j]) / oneMinus
-			}
+			d.rowGrad[i] = [4]float64{w * g[0], w * g[1], w * g[2], w * g[3]}
 		}
-		return acc
+		return ll
 	})
-
-	// Terms that depend on x only, weighted by Σw per x.
-	lnAlpha, lnBeta := math.Log(alpha), math.Log(beta)
-	lgR, psiR := numeric.Lgamma(r), mathext.Digamma(r)
-	ll, g := sums[0], [4]float64{sums[1], sums[2], sums[3], sums[4]}
-	for k, x := range d.xs {
-		wx := d.wx[k]
-		ll += wx * (numeric.Lgamma(r+x) - lgR + r*lnAlpha + s*lnBeta)
-		g[0] += wx * (mathext.Digamma(r+x) - psiR + lnAlpha)
-		g[1] += wx * r / alpha
-		g[2] += wx * lnBeta
-		g[3] += wx * s / beta
+	for i, g := range d.rowG {
+		for j := range 4 {
+			grads[g][j] -= d.rowGrad[i][j]
+		}
 	}
-	for j := range g {
-		grad[j] = -g[j]
+	// The terms in ln α and ln β, weighted by Σw per group.
+	for g, m := range ms {
+		wg := d.wg[g]
+		lnAlpha, lnBeta := math.Log(m.Alpha), math.Log(m.Beta)
+		ll += wg * (r*lnAlpha + s*lnBeta)
+		grads[g][0] -= wg * lnAlpha
+		grads[g][1] -= wg * r / m.Alpha
+		grads[g][2] -= wg * lnBeta
+		grads[g][3] -= wg * s / m.Beta
 	}
 	return -ll
 }
@@ -442,11 +449,11 @@ const paretoParallelAbove = 4096
 
 // parallel runs f over [0, n), split in two halves on two goroutines when
 // n is large, and returns the sum of the results.
-func (d *paretoData) parallel(n int, f func(lo, hi int) [5]float64) [5]float64 {
+func (d *paretoData) parallel(n int, f func(lo, hi int) float64) float64 {
 	if n < paretoParallelAbove {
 		return f(0, n)
 	}
-	var other [5]float64
+	var other float64
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -455,8 +462,5 @@ func (d *paretoData) parallel(n int, f func(lo, hi int) [5]float64) [5]float64 {
 	}()
 	acc := f(0, n/2)
 	wg.Wait()
-	for j := range acc {
-		acc[j] += other[j]
-	}
-	return acc
+	return acc + other
 }

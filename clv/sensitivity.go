@@ -72,7 +72,7 @@ func ValueSensitivity(model PurchaseModel, spend GammaGamma, cs []Customer, base
 		}
 		longest = max(longest, v)
 	}
-	table, rowOf, err := valueRows(fn, cs)
+	table, rowOf, err := valueRows(fn, cs, nil)
 	if err != nil {
 		return Sensitivity{}, err
 	}

@@ -40,8 +40,11 @@ func (c Customer) weight() float64 {
 // Fit reports how a maximum-likelihood fit went. LogLikelihood is the total
 // (weighted) log-likelihood Σ w_i·ℓ_i, never a mean, and never includes a
 // penalty. StdErr and Cov are on the natural parameter scale, in the order
-// of the model's fields, from the delta method on the log-parameter Hessian
-// (the Hessian of −LL in log θ, mapped back by θ_j); they are nil when the Hessian is not positive definite.
+// of the model's fields (for a fit with covariates, then the coefficients:
+// see FitParetoNBDCov), from the delta method on the Hessian of −LL in the
+// search variables (log θ for a positive parameter, mapped back by θ_j; a
+// coefficient as it is); they are nil when the Hessian is not positive
+// definite.
 type Fit struct {
 	LogLikelihood float64
 	StdErr        []float64
@@ -66,11 +69,12 @@ func (f Fit) BIC() float64 { return float64(f.NumParams)*math.Log(f.N) - 2*f.Log
 type FitOptions struct {
 	// Penalty is an L2 penalty λ ≥ 0 on the natural-scale parameters: the fit
 	// minimises −LL + λ·Σθ_j² (lifetimes' penalizer_coef, but on the total
-	// log-likelihood and unscaled time).
+	// log-likelihood and unscaled time). It does not reach covariate
+	// coefficients, which Covariates.L2 penalises.
 	Penalty float64
 	// Start, when set, is the one starting point of the search, in natural
-	// parameter order (e.g. r, α, a, b). Otherwise each model tries its own
-	// set of starts and keeps the best.
+	// parameter order (e.g. r, α, a, b, then any covariate coefficients).
+	// Otherwise each model tries its own set of starts and keeps the best.
 	Start []float64
 	// MaxIterations caps the iterations of each search from one start; 0
 	// means the defaults and a negative cap is an error. BG/NBD and MBG/NBD first search by

@@ -70,7 +70,11 @@ type CustomerScore struct {
 // spend's ConditionalExpectedSpend. It is Score reduced to the values;
 // errors are Score's.
 func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]float64, error) {
-	scores, err := Score(model, spend, cs, opt)
+	return values(Score(model, spend, cs, opt))
+}
+
+// values returns the Value of each score, or err.
+func values(scores []CustomerScore, err error) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -92,17 +96,64 @@ func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 // ErrUndefined when the models give no finite value for a customer (e.g.
 // a Gamma-Gamma with q ≤ 1 and a customer without repeat purchases).
 func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
-	const fn = "clv.Score"
+	return score("clv.Score", []PurchaseModel{model}, nil, spend, cs, opt)
+}
+
+// CustomerModel is a model type of this package that ScoreEach and
+// ValueEach take one of per customer.
+type CustomerModel interface {
+	ParetoNBD | BGNBD | MBGNBD | BGBB
+	PurchaseModel
+}
+
+// ValueEach is Value with one purchase model per customer: models[i]
+// predicts the purchases of cs[i], e.g. the models of a fit with
+// covariates (ParetoNBDCov.Models, BGNBDCov.Models, MBGNBDCov.Models).
+// It is ScoreEach reduced to the values; errors are ScoreEach's.
+func ValueEach[M CustomerModel](models []M, spend GammaGamma, cs []Customer, opt ValueOptions) ([]float64, error) {
+	return values(ScoreEach(models, spend, cs, opt))
+}
+
+// ScoreEach is Score with one purchase model per customer: models[i]
+// predicts the purchases of cs[i]. Predictions are computed once per
+// distinct model and (x, t_x, T), so customers who share covariates share
+// the work. models and cs are not modified.
+//
+// Errors: those of Score, and a *DataError wrapping ErrInvalid (Row −1,
+// Field "models") when len(models) ≠ len(cs).
+func ScoreEach[M CustomerModel](models []M, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
+	const fn = "clv.ScoreEach"
+	if len(models) != len(cs) {
+		return nil, fault.New(fn, -1, "models", ErrInvalid, "has %d models for %d customers, want one per customer", len(models), len(cs))
+	}
+	var distinct []PurchaseModel
+	index := map[M]int32{}
+	groupOf := make([]int32, len(models))
+	for i, m := range models {
+		g, ok := index[m]
+		if !ok {
+			g = int32(len(distinct))
+			index[m] = g
+			distinct = append(distinct, m)
+		}
+		groupOf[i] = g
+	}
+	return score(fn, distinct, groupOf, spend, cs, opt)
+}
+
+// score is Score with customer i predicted by models[groupOf[i]] (by
+// models[0] when groupOf is nil).
+func score(fn string, models []PurchaseModel, groupOf []int32, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
 	opt, err := opt.resolve(fn)
 	if err != nil {
 		return nil, err
 	}
-	table, rowOf, err := valueRows(fn, cs)
+	table, rowOf, err := valueRows(fn, cs, groupOf)
 	if err != nil {
 		return nil, err
 	}
 	f := float64(opt.CashFlow) / float64(opt.Period)
-	perRow := scoreRows(model, table.rows, f, opt.Horizon, opt.Discount)
+	perRow := scoreRows(models, table.rows, table.groups, f, opt.Horizon, opt.Discount)
 
 	out := make([]CustomerScore, len(cs))
 	for i, c := range cs {
@@ -110,7 +161,7 @@ func Score(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 		s.Spend = spend.ConditionalExpectedSpend(c)
 		s.Value *= opt.Margin * s.Spend
 		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
-			return nil, fault.New(fn, i, "", ErrUndefined, "has no finite value under %+v and %+v", model, spend)
+			return nil, fault.New(fn, i, "", ErrUndefined, "has no finite value under %+v and %+v", models[table.groups[rowOf[i]]], spend)
 		}
 		out[i] = s
 	}
@@ -140,8 +191,9 @@ func (opt ValueOptions) resolve(fn string) (ValueOptions, error) {
 
 // valueRows validates cs for a purchase and a spend model and returns its
 // distinct (x, t_x, T) rows (weights counting customers, not Weight) and
-// each customer's row.
-func valueRows(fn string, cs []Customer) (rowTable, []int32, error) {
+// each customer's row; customer i's row is in group groupOf[i] (group 0
+// when groupOf is nil).
+func valueRows(fn string, cs []Customer, groupOf []int32) (rowTable, []int32, error) {
 	var table rowTable
 	if len(cs) == 0 {
 		return table, nil, fault.New(fn, -1, "", ErrEmpty, "no customers")
@@ -154,7 +206,11 @@ func valueRows(fn string, cs []Customer) (rowTable, []int32, error) {
 		if err := checkSpend(fn, i, c); err != nil {
 			return table, nil, err
 		}
-		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}))
+		var g int32
+		if groupOf != nil {
+			g = groupOf[i]
+		}
+		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}, g))
 	}
 	return table, rowOf, nil
 }
@@ -173,13 +229,15 @@ func discounted(periods int, d float64, e func(k int) float64) (last, sum float6
 	return last, sum
 }
 
-// scoreRows returns, per row, P(alive), E[Y(K·f)] and, in Value, the
-// discounted purchases Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k, split over
-// two goroutines for large inputs.
-func scoreRows(model PurchaseModel, rows []row, f float64, horizon int, d float64) []CustomerScore {
+// scoreRows returns, per row j (predicted by models[groups[j]]), P(alive),
+// E[Y(K·f)] and, in Value, the discounted purchases
+// Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k, split over two goroutines for
+// large inputs.
+func scoreRows(models []PurchaseModel, rows []row, groups []int32, f float64, horizon int, d float64) []CustomerScore {
 	out := make([]CustomerScore, len(rows))
 	work := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
+			model := models[groups[i]]
 			c := Customer{Frequency: rows[i].x, Recency: rows[i].tx, T: rows[i].t}
 			last, sum := discounted(horizon, d, func(k int) float64 { return model.ConditionalExpectedPurchases(c, float64(k)*f) })
 			out[i] = CustomerScore{PAlive: model.PAlive(c), Purchases: last, Value: sum}
