@@ -1,0 +1,119 @@
+// Package parallel is the one parallel loop of the ltv packages: For runs
+// a loop body over the chunks of an index range [0, n) on up to GOMAXPROCS
+// goroutines, or on the calling goroutine alone when the work is small.
+//
+// The caller states the approximate cost of one item, measured on one
+// core, and that is the whole threshold rule: a chunk gets at least
+// ChunkWork of work, so small loops stay one chunk on the calling
+// goroutine, and at most MaxChunks chunks are made. ChunkWork is about ten
+// times what handing a chunk to another goroutine costs (see
+// BenchmarkOverhead), so splitting costs at most ~10% where it cannot help
+// and the work is shared where it can.
+//
+// The chunk boundaries depend on n and the cost only, never on GOMAXPROCS
+// or the scheduling. A reduction that keeps one partial result per chunk
+// (Chunks of them) and combines them in chunk order therefore gets the
+// same floating-point result on any machine.
+//
+// A panic in the loop body is recovered on the goroutine that ran it; the
+// chunks not yet started are skipped, For waits for the running ones and
+// then panics on the calling goroutine with the same value (the stack
+// trace shows For's panic, not the original one).
+package parallel
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ChunkWork is the least work a chunk is given.
+const ChunkWork = 50 * time.Microsecond
+
+// MaxChunks is the largest number of chunks: it bounds the partial
+// results a reduction keeps and combines, and still balances the load of
+// up to 16 cores to within a chunk.
+const MaxChunks = 64
+
+// Chunks returns the number of chunks For splits n items of the given
+// cost per item into: n·cost / ChunkWork rounded down, at least 1 and at
+// most MaxChunks, and never more than n (for n ≥ 1). A cost ≤ 0 counts as
+// negligible (one chunk). It panics if n is negative.
+func Chunks(n int, cost time.Duration) int {
+	if n < 0 {
+		panic("parallel: negative item count")
+	}
+	if cost <= 0 {
+		return 1
+	}
+	grain := int((ChunkWork + cost - 1) / cost) // items per chunk, ≥ 1
+	return max(1, min(n/grain, MaxChunks))
+}
+
+// For calls body(chunk, lo, hi) once for each chunk = 0, 1, …,
+// Chunks(n, cost)−1, where the chunks [lo, hi) are consecutive, cover
+// [0, n) and differ in length by at most one item; n = 0 gives the single
+// chunk [0, 0). The chunks run concurrently, on min(GOMAXPROCS, Chunks)
+// goroutines including the calling one, so body must be safe for
+// concurrent use on distinct chunks. For returns when every chunk is done.
+// It panics if n is negative, and with the value of a panic in body (see
+// the package doc).
+func For(n int, cost time.Duration, body func(chunk, lo, hi int)) {
+	chunks := Chunks(n, cost)
+	bounds := func(c int) (lo, hi int) {
+		size, extra := n/chunks, n%chunks // the first extra chunks get one more item
+		lo = c*size + min(c, extra)
+		hi = lo + size
+		if c < extra {
+			hi++
+		}
+		return lo, hi
+	}
+	workers := min(runtime.GOMAXPROCS(0), chunks)
+	if workers == 1 {
+		for c := range chunks {
+			lo, hi := bounds(c)
+			body(c, lo, hi)
+		}
+		return
+	}
+
+	var (
+		next     atomic.Int64 // the next chunk to take
+		done     sync.WaitGroup
+		failed   atomic.Bool // a body panicked: run no more chunks
+		first    sync.Once
+		panicked any // the first recovered panic value
+	)
+	run := func(c int) {
+		defer done.Done()
+		defer func() {
+			if p := recover(); p != nil {
+				first.Do(func() { panicked = p })
+				failed.Store(true)
+			}
+		}()
+		if !failed.Load() {
+			lo, hi := bounds(c)
+			body(c, lo, hi)
+		}
+	}
+	work := func() {
+		for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
+			run(c)
+		}
+	}
+	done.Add(chunks)
+	for range workers - 1 {
+		go work()
+	}
+	// The calling goroutine takes chunks until none is left, so For waits
+	// for chunks, not for goroutines: one that the OS schedules late finds
+	// no chunk and exits, without delaying For.
+	work()
+	done.Wait()
+	if failed.Load() {
+		panic(panicked)
+	}
+}
