@@ -4,10 +4,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // bgFamily is what BG/NBD and MBG/NBD share. They differ only in when the
@@ -214,21 +216,20 @@ func warmStart(fn string, rows []row, shift float64, starts [][]float64) []float
 // index tables of the distinct x, t_x and T values, so each pass takes
 // only one log per distinct value and one exp and log1p per row.
 type bgData struct {
-	shift     float64
-	xs        []float64 // distinct x
-	wx        []float64 // Σ w per distinct x
-	txs, ts   []float64 // distinct t_x and T
-	xi        []int32   // per row: index into xs
-	txi, ti   []int32   // per row: index into txs and ts
-	w         []float64 // per row weight
-	sumX      float64   // Σ w·x
-	sumT      float64   // Σ w·T
-	pool      sync.Pool // *bgScratch
-	chunkRows int
+	shift   float64
+	xs      []float64 // distinct x
+	wx      []float64 // Σ w per distinct x
+	txs, ts []float64 // distinct t_x and T
+	xi      []int32   // per row: index into xs
+	txi, ti []int32   // per row: index into txs and ts
+	w       []float64 // per row weight
+	sumX    float64   // Σ w·x
+	sumT    float64   // Σ w·T
+	pool    sync.Pool // *bgScratch
 }
 
 func newBGData(rows []row, shift float64) *bgData {
-	d := &bgData{shift: shift, chunkRows: 50_000}
+	d := &bgData{shift: shift}
 	xIdx, txIdx, tIdx := map[float64]int32{}, map[float64]int32{}, map[float64]int32{}
 	index := func(m map[float64]int32, vals *[]float64, v float64) int32 {
 		k, ok := m[v]
@@ -260,10 +261,13 @@ func newBGData(rows []row, shift float64) *bgData {
 
 // bgScratch holds one pass's per-value tables and partial sums.
 type bgScratch struct {
-	lnT, invT, lnTx, invTx []float64 // ln(α+T), 1/(α+T), likewise for t_x
-	cx, rx                 []float64 // per distinct x: ln a − ln(b+x+s−1) (or −Inf), r+x
-	part                   [2]bgPartial
+	lnT, invT, lnTx, invTx []float64   // ln(α+T), 1/(α+T), likewise for t_x
+	cx, rx                 []float64   // per distinct x: ln a − ln(b+x+s−1) (or −Inf), r+x
+	parts                  []bgPartial // per chunk of rows
 }
+
+// bgRowCost is the time a pass takes per row.
+const bgRowCost = 50 * time.Nanosecond
 
 // bgPartial is one chunk's share of ℓ and its derivatives. Sums over rows
 // that the a and b derivatives need are kept per distinct x.
@@ -271,6 +275,22 @@ type bgPartial struct {
 	ll, gr, galpha     float64
 	hrr, hra, haa      float64 // r and α second derivatives of LSE
 	omega, q, qd0, qd1 []float64
+}
+
+// add adds o's sums to p's.
+func (p *bgPartial) add(o *bgPartial) {
+	p.ll += o.ll
+	p.gr += o.gr
+	p.galpha += o.galpha
+	p.hrr += o.hrr
+	p.hra += o.hra
+	p.haa += o.haa
+	for k := range p.omega {
+		p.omega[k] += o.omega[k]
+		p.q[k] += o.q[k]
+		p.qd0[k] += o.qd0[k]
+		p.qd1[k] += o.qd1[k]
+	}
 }
 
 // bgMode says how much of ℓ a pass computes.
@@ -312,10 +332,11 @@ func (d *bgData) eval(theta, grad, hess []float64) float64 {
 			lnTx: make([]float64, len(d.txs)), invTx: make([]float64, len(d.txs)),
 			cx: make([]float64, len(d.xs)), rx: make([]float64, len(d.xs)),
 		}
-		for i := range sc.part {
+		sc.parts = make([]bgPartial, parallel.Chunks(len(d.w), bgRowCost))
+		for i := range sc.parts {
 			nx := len(d.xs)
-			sc.part[i].omega, sc.part[i].q = make([]float64, nx), make([]float64, nx)
-			sc.part[i].qd0, sc.part[i].qd1 = make([]float64, nx), make([]float64, nx)
+			sc.parts[i].omega, sc.parts[i].q = make([]float64, nx), make([]float64, nx)
+			sc.parts[i].qd0, sc.parts[i].qd1 = make([]float64, nx), make([]float64, nx)
 		}
 	}
 	defer d.pool.Put(sc)
@@ -334,27 +355,16 @@ func (d *bgData) eval(theta, grad, hess []float64) float64 {
 		}
 	}
 
-	nrows := len(d.w)
-	p0, p1 := &sc.part[0], &sc.part[1]
-	if nrows > d.chunkRows {
-		half := nrows / 2
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			d.pass(sc, p1, mode, half, nrows)
-			wg.Done()
-		}()
-		d.pass(sc, p0, mode, 0, half)
-		wg.Wait()
-	} else {
-		d.pass(sc, p0, mode, 0, nrows)
-		d.pass(sc, p1, mode, 0, 0) // clears p1
+	parallel.For(len(d.w), bgRowCost, func(c, lo, hi int) { d.pass(sc, &sc.parts[c], mode, lo, hi) })
+	p := &sc.parts[0] // becomes the sum of the chunks, in chunk order
+	for c := range sc.parts[1:] {
+		p.add(&sc.parts[1+c])
 	}
 
 	// Terms that depend on x only, weighted by Σw per x.
 	lnAlpha, lgR := math.Log(alpha), numeric.Lgamma(r)
 	lnBab := numeric.LnBeta(a, b)
-	ll := p0.ll + p1.ll
+	ll := p.ll
 	for k, x := range d.xs {
 		ll += d.wx[k] * (numeric.Lgamma(r+x) - lgR + r*lnAlpha + numeric.LnBeta(a, b+x+d.shift) - lnBab)
 	}
@@ -364,8 +374,8 @@ func (d *bgData) eval(theta, grad, hess []float64) float64 {
 	// g and h are the derivatives of +LL in θ = (r, α, a, b).
 	var g [4]float64
 	var h [4][4]float64
-	g[0], g[1] = p0.gr+p1.gr, p0.galpha+p1.galpha
-	h[0][0], h[0][1], h[1][1] = p0.hrr+p1.hrr, p0.hra+p1.hra, p0.haa+p1.haa
+	g[0], g[1] = p.gr, p.galpha
+	h[0][0], h[0][1], h[1][1] = p.hrr, p.hra, p.haa
 	psiR, psiB, psiAB := mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
 	var triR, triB, triAB float64
 	if mode == bgHessian {
@@ -375,7 +385,7 @@ func (d *bgData) eval(theta, grad, hess []float64) float64 {
 		wx := d.wx[k]
 		bx := b + x + d.shift
 		psiABX := mathext.Digamma(a + bx)
-		om := p0.omega[k] + p1.omega[k]
+		om := p.omega[k]
 		g[0] += wx * (mathext.Digamma(r+x) - psiR + lnAlpha)
 		g[1] += wx * r / alpha
 		g[2] += wx*(psiAB-psiABX) + om/a
@@ -397,7 +407,7 @@ func (d *bgData) eval(theta, grad, hess []float64) float64 {
 			continue
 		}
 		// ω·∂²v for a and b, and the per-x part of ω(1−ω)·D·Dᵀ.
-		q, qd0, qd1 := p0.q[k]+p1.q[k], p0.qd0[k]+p1.qd0[k], p0.qd1[k]+p1.qd1[k]
+		q, qd0, qd1 := p.q[k], p.qd0[k], p.qd1[k]
 		ib := 1 / (bx - 1)
 		h[2][2] += -om/(a*a) + q/(a*a)
 		h[3][3] += om*ib*ib + q*ib*ib

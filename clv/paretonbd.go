@@ -2,11 +2,12 @@ package clv
 
 import (
 	"math"
-	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // ParetoNBD is the Pareto/NBD repeat-purchase model of Schmittlein,
@@ -292,6 +293,7 @@ type paretoData struct {
 	points []paretoPoint // per knot, at the current θ
 	// Per distinct x at the current θ: ln s − ln(r+s+x) and 1/(r+s+x).
 	xDied, xInv []float64
+	sums        [][5]float64 // per chunk of rows: its part of ℓ, then of the gradient
 }
 
 func newParetoData(rows []row) *paretoData {
@@ -332,6 +334,7 @@ func newParetoData(rows []row) *paretoData {
 	d.points = make([]paretoPoint, len(d.knotY))
 	d.xDied = make([]float64, len(d.xs))
 	d.xInv = make([]float64, len(d.xs))
+	d.sums = make([][5]float64, parallel.Chunks(len(d.w), paretoRowCost))
 	return d
 }
 
@@ -357,18 +360,17 @@ func (d *paretoData) eval(th [4]float64, grad *[4]float64) float64 {
 		*grad = [4]float64{}
 		return math.NaN()
 	}
-	d.parallel(len(d.points), func(lo, hi int) [5]float64 {
+	parallel.For(len(d.points), paretoPointCost, func(_, lo, hi int) {
 		for k := lo; k < hi; k++ {
 			m.point(d.xs[d.knotX[k]], d.knotY[k], true, &d.points[k])
 		}
-		return [5]float64{}
 	})
 	lnS := math.Log(s)
 	for k, x := range d.xs {
 		d.xDied[k] = lnS - math.Log(r+s+x)
 		d.xInv[k] = 1 / (r + s + x)
 	}
-	sums := d.parallel(len(d.w), func(lo, hi int) [5]float64 {
+	parallel.For(len(d.w), paretoRowCost, func(chunk, lo, hi int) {
 		var acc [5]float64 // ℓ part, then its gradient
 		for i := lo; i < hi; i++ {
 			xi := d.rowX[i]
@@ -404,13 +406,20 @@ func (d *paretoData) eval(th [4]float64, grad *[4]float64) float64 {
 				acc[1+j] += w * dead * (p1.dLnF[j] - ed*p2.dLnF[j]) / oneMinus
 			}
 		}
-		return acc
+		d.sums[chunk] = acc
 	})
+	var ll float64
+	var g [4]float64
+	for _, acc := range d.sums {
+		ll += acc[0]
+		for j := range g {
+			g[j] += acc[1+j]
+		}
+	}
 
 	// Terms that depend on x only, weighted by Σw per x.
 	lnAlpha, lnBeta := math.Log(alpha), math.Log(beta)
 	lgR, psiR := numeric.Lgamma(r), mathext.Digamma(r)
-	ll, g := sums[0], [4]float64{sums[1], sums[2], sums[3], sums[4]}
 	for k, x := range d.xs {
 		wx := d.wx[k]
 		ll += wx * (numeric.Lgamma(r+x) - lgR + r*lnAlpha + s*lnBeta)
@@ -425,27 +434,8 @@ func (d *paretoData) eval(th [4]float64, grad *[4]float64) float64 {
 	return -ll
 }
 
-// paretoParallelAbove is the loop length from which eval splits a loop
-// between two goroutines.
-const paretoParallelAbove = 4096
-
-// parallel runs f over [0, n), split in two halves on two goroutines when
-// n is large, and returns the sum of the results.
-func (d *paretoData) parallel(n int, f func(lo, hi int) [5]float64) [5]float64 {
-	if n < paretoParallelAbove {
-		return f(0, n)
-	}
-	var other [5]float64
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		other = f(n/2, n)
-	}()
-	acc := f(0, n/2)
-	wg.Wait()
-	for j := range acc {
-		acc[j] += other[j]
-	}
-	return acc
-}
+// The time eval takes per knot (F(y), ℓ1 and their gradients) and per row.
+const (
+	paretoPointCost = 100 * time.Nanosecond
+	paretoRowCost   = 160 * time.Nanosecond
+)

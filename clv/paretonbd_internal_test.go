@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/diff/fd"
+
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // paretoGradientCases are parameter points covering both branches of F
@@ -76,9 +78,10 @@ func TestParetoNBDGradient(t *testing.T) {
 
 // TestParetoNBDFitPathMatchesCustomerPath checks that the fit's knot-based
 // −LL equals −Σ w·LogLikelihood summed customer by customer (the two share
-// point and lnDiff, but not the row loop).
+// point and lnDiff, but not the row loop, which runs in several chunks).
 func TestParetoNBDFitPathMatchesCustomerPath(t *testing.T) {
 	rows, _ := paretoTestRows(t)
+	require.Greater(t, parallel.Chunks(len(rows), paretoRowCost), 1)
 	d := newParetoData(rows)
 	for _, tc := range paretoGradientCases {
 		m := ParetoNBD{tc.theta[0], tc.theta[1], tc.theta[2], tc.theta[3]}
