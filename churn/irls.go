@@ -21,11 +21,13 @@ const chunkRows = 512
 // off a single L1 cache set, which a stride of exactly 4 KiB would not.
 const bufStride = chunkRows + 8
 
-// The time a row takes, about: the validation pass (prepare) 15 ns + 4 ns
-// per feature, a pass of the fit 60 ns + m²/4 ns for m parameters (the
-// rank-one update of the Hessian dominates).
+// prepareCost is the time the validation pass takes per row of k
+// features, about.
 func prepareCost(k int) time.Duration { return time.Duration(15+4*k) * time.Nanosecond }
-func passCost(m int) time.Duration    { return time.Duration(60+m*m/4) * time.Nanosecond }
+
+// passCost is the time a pass of the fit takes per row with m parameters,
+// about: the rank-one update of the Hessian dominates.
+func passCost(m int) time.Duration { return time.Duration(60+m*m/4) * time.Nanosecond }
 
 // tinyProb is R's glm threshold for a fitted probability "numerically 0
 // or 1": rows with min(p, 1 − p) ≤ 10·eps count as extreme.

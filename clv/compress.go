@@ -120,7 +120,7 @@ const (
 
 // partitionedTable groups rows by (x, t_x, T) in 64 hash tables chosen by
 // the top bits of the row's hash (partitioned aggregation). Rows are
-// staged block by block (blockRows) into their partitions and then added partition by
+// staged block by block into their partitions and then added partition by
 // partition, so each table is hot in cache while it is filled: on 1e7
 // customers with ~2.5e5 distinct rows this halves the time of one big
 // table, whose lookups are cache misses. Customers without a repeat
