@@ -100,9 +100,9 @@ func SimulateParetoNBD(m ParetoNBD, opt SimulationOptions) []Transaction {
 // opt.Continuous it returns the unrounded model data instead. Rows have
 // IDs as in SimulateBGNBD and Weight 0.
 //
-// The work is shared by two goroutines; the result depends only on the
-// options. It panics if a parameter is not a finite positive number or an
-// option is out of its domain.
+// The work is shared by up to GOMAXPROCS goroutines; the result depends
+// only on the options. It panics if a parameter is not a finite positive
+// number or an option is out of its domain.
 func SimulateBGNBDCustomers(m BGNBD, opt CustomerSimulationOptions) []Customer {
 	return simulateCustomers(bgLife(m.R, m.Alpha, m.A, m.B, 1), opt)
 }

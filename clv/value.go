@@ -84,8 +84,8 @@ func Value(model PurchaseModel, spend GammaGamma, cs []Customer, opt ValueOption
 // Score returns, for every customer in order, P(alive), the expected
 // purchases over the horizon, the expected spend per purchase and the
 // discounted value (see Value). Purchase predictions are computed once per
-// distinct (x, t_x, T), on two goroutines for large inputs, so scoring a
-// large base with repeated summaries is cheap. cs is not modified.
+// distinct (x, t_x, T), on up to GOMAXPROCS goroutines for large inputs,
+// so scoring a large base with repeated summaries is cheap. cs is not modified.
 //
 // Errors: a *DataError wrapping ErrInvalid for a bad option or a bad
 // customer (naming the row and field), ErrEmpty for no customers, or
