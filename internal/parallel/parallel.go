@@ -8,7 +8,9 @@
 // goroutine, and at most MaxChunks chunks are made. ChunkWork is about ten
 // times what handing a chunk to another goroutine costs (see
 // BenchmarkOverhead), so splitting costs at most ~10% where it cannot help
-// and the work is shared where it can.
+// and the work is shared where it can. An item need not be one row: a
+// caller whose chunks carry a fixed cost (a buffer to fill, tables to
+// merge) makes an item a block of rows and states the block's cost.
 //
 // The chunk boundaries depend on n and the cost only, never on GOMAXPROCS
 // or the scheduling. A reduction that keeps one partial result per chunk
@@ -31,10 +33,11 @@ import (
 // ChunkWork is the least work a chunk is given.
 const ChunkWork = 50 * time.Microsecond
 
-// MaxChunks is the largest number of chunks: it bounds the partial
-// results a reduction keeps and combines, and still balances the load of
-// up to 16 cores to within a chunk.
-const MaxChunks = 64
+// MaxChunks is the largest number of chunks. It bounds the partial
+// results a reduction keeps and combines (a chunk of clv's compress holds
+// its own hash tables, one of churn's fit its own Hessian), and still
+// keeps up to 16 cores at least 80% busy when the chunks cost the same.
+const MaxChunks = 32
 
 // Chunks returns the number of chunks For splits n items of the given
 // cost per item into: n·cost / ChunkWork rounded down, at least 1 and at
@@ -56,7 +59,9 @@ func Chunks(n int, cost time.Duration) int {
 // [0, n) and differ in length by at most one item; n = 0 gives the single
 // chunk [0, 0). The chunks run concurrently, on min(GOMAXPROCS, Chunks)
 // goroutines including the calling one, so body must be safe for
-// concurrent use on distinct chunks. For returns when every chunk is done.
+// concurrent use on distinct chunks; with one goroutine the chunks run in
+// order. For returns when every chunk is done (a goroutine that found no
+// chunk left may still be exiting).
 // It panics if n is negative, and with the value of a panic in body (see
 // the package doc).
 func For(n int, cost time.Duration, body func(chunk, lo, hi int)) {
