@@ -50,7 +50,10 @@ func Chunks(n int, cost time.Duration) int {
 	if cost <= 0 {
 		return 1
 	}
-	grain := int((ChunkWork + cost - 1) / cost) // items per chunk, ≥ 1
+	grain := 1 // items per chunk
+	if cost < ChunkWork {
+		grain = int((ChunkWork + cost - 1) / cost)
+	}
 	return max(1, min(n/grain, MaxChunks))
 }
 

@@ -2,6 +2,7 @@ package parallel
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -33,6 +34,7 @@ func TestChunks(t *testing.T) {
 		{1 << 40, cost, MaxChunks},
 		{3, ChunkWork, 3},          // one item is a chunk's worth
 		{3, 10 * ChunkWork, 3},     // never more chunks than items
+		{3, math.MaxInt64, 3},      // no overflow
 		{1 << 20, 0, 1},            // negligible cost
 		{1 << 20, -time.Second, 1}, // likewise
 		{1 << 20, time.Nanosecond, 1 << 20 / grain(time.Nanosecond)},
