@@ -52,7 +52,7 @@ func TestBGFamilyChunkedPassMatchesSums(t *testing.T) {
 	// many chunks must equal the sum of passes over blocks of rows small
 	// enough for one chunk each.
 	var rows []row
-	for i := range 20_000 {
+	for i := range 40_000 {
 		x := float64(i % 17)
 		tx := 0.0
 		if x > 0 {

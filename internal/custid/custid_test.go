@@ -65,7 +65,7 @@ func seededLog(n, distinct int, empty float64, layout string, seed uint64) []str
 }
 
 // manyChunks is a log size that every step of Index splits into chunks.
-const manyChunks = 1 << 17
+const manyChunks = 1 << 18
 
 func TestIndexMatchesNaiveMap(t *testing.T) {
 	// Expected values: naiveIndex, a plain map in row order.

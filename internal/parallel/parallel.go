@@ -5,12 +5,10 @@
 // The caller states the approximate cost of one item, measured on one
 // core, and that is the whole threshold rule: a chunk gets at least
 // ChunkWork of work, so small loops stay one chunk on the calling
-// goroutine, and at most MaxChunks chunks are made. ChunkWork is about ten
-// times what handing a chunk to another goroutine costs (see
-// BenchmarkOverhead), so splitting costs at most ~10% where it cannot help
-// and the work is shared where it can. An item need not be one row: a
-// caller whose chunks carry a fixed cost (a buffer to fill, tables to
-// merge) makes an item a block of rows and states the block's cost.
+// goroutine, and at most MaxChunks chunks are made. An item need not be
+// one row: a caller whose chunks carry a fixed cost (a buffer to fill,
+// tables to merge) makes an item a block of rows and states the block's
+// cost.
 //
 // The chunk boundaries depend on n and the cost only, never on GOMAXPROCS
 // or the scheduling. A reduction that keeps one partial result per chunk
@@ -30,8 +28,15 @@ import (
 	"time"
 )
 
-// ChunkWork is the least work a chunk is given.
-const ChunkWork = 50 * time.Microsecond
+// ChunkWork is the least work a chunk is given. A chunk is worth handing
+// to another goroutine when it outlasts the time that goroutine takes to
+// start: on the 2-vCPU virtual machine this was measured on, waking an
+// idle core takes ~110 µs (BenchmarkOverhead/handoff; ~10 µs is usual on
+// bare metal) and costs the caller ~15 µs. With twice that, two chunks
+// finish in about 0.7 of the serial time even when a core must be woken,
+// and a split that finds no core free costs at most ~3%: the calling
+// goroutine then runs the chunks itself, without waiting for the others.
+const ChunkWork = 250 * time.Microsecond
 
 // MaxChunks is the largest number of chunks. It bounds the partial
 // results a reduction keeps and combines (a chunk of clv's compress holds
