@@ -45,9 +45,10 @@ const ChunkWork = 250 * time.Microsecond
 const MaxChunks = 32
 
 // Chunks returns the number of chunks For splits n items of the given
-// cost per item into: n·cost / ChunkWork rounded down, at least 1 and at
-// most MaxChunks, and never more than n (for n ≥ 1). A cost ≤ 0 counts as
-// negligible (one chunk). It panics if n is negative.
+// cost per item into: n / ⌈ChunkWork/cost⌉ rounded down (about
+// n·cost/ChunkWork), at least 1 and at most MaxChunks, and never more than
+// n (for n ≥ 1). A cost ≤ 0 counts as negligible (one chunk). It panics if
+// n is negative.
 func Chunks(n int, cost time.Duration) int {
 	if n < 0 {
 		panic("parallel: negative item count")
