@@ -16,7 +16,7 @@ import (
 func grain(cost time.Duration) int { return int((ChunkWork + cost - 1) / cost) }
 
 func TestChunks(t *testing.T) {
-	// Expected values follow the rule in the package doc: n·cost/ChunkWork
+	// Expected values follow the rule in Chunks' doc: n/⌈ChunkWork/cost⌉
 	// rounded down, clamped to [1, MaxChunks] (and to n).
 	const cost = time.Microsecond
 	g := grain(cost)
