@@ -302,10 +302,10 @@ func FuzzBuild(f *testing.F) {
 var fuzzZone, _ = time.LoadLocation("Australia/Lord_Howe") // half-hour DST
 
 func TestBuildLargeMatchesPerCustomer(t *testing.T) {
-	// Above parallelRows the log is validated in two halves and numbered on
-	// two goroutines (internal/custid); each customer's row must equal the
+	// A log this large is validated and numbered in chunks, in parallel
+	// (internal/txlog, internal/custid); each customer's row must equal the
 	// one built from that customer alone.
-	txns := randomLog(9, 3*parallelRows, 500)
+	txns := randomLog(9, 60_000, 500)
 	asOf := []time.Time{date(2024, 6, 30)}
 	opt := &FeatureOptions{End: date(2024, 12, 31)}
 	all, err := Build(txns, asOf, opt)
@@ -328,7 +328,7 @@ func TestBuildLargeMatchesPerCustomer(t *testing.T) {
 		assert.Equal(t, one.X[0], all.X[i], id)
 		assert.Equal(t, one.Churned[0], all.Churned[i], id)
 	}
-	// First-appearance order across the two halves.
+	// First-appearance order across the chunks.
 	var order []string
 	firstSeen := map[string]bool{}
 	for _, tx := range txns {

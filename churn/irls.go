@@ -3,11 +3,13 @@ package churn
 import (
 	"math"
 	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // chunkRows is how many rows a worker loads into its buffer at a time; the
@@ -20,35 +22,13 @@ const chunkRows = 512
 // off a single L1 cache set, which a stride of exactly 4 KiB would not.
 const bufStride = chunkRows + 8
 
-// parallelRows is the row count from which a pass is split over two
-// goroutines.
-const parallelRows = 20000
+// prepareCost is the time the validation pass takes per row of k
+// features, about.
+func prepareCost(k int) time.Duration { return time.Duration(15+4*k) * time.Nanosecond }
 
-// splitRows calls body(part, lo, hi) for [0, n) as one block or, from
-// parallelRows rows on, as numParts(n) = 2 halves run concurrently (part 0
-// on the calling goroutine).
-func splitRows(n int, body func(part, lo, hi int)) {
-	if numParts(n) == 1 {
-		body(0, 0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		body(1, n/2, n)
-	}()
-	body(0, 0, n/2)
-	wg.Wait()
-}
-
-// numParts is the number of blocks splitRows uses for n rows.
-func numParts(n int) int {
-	if n < parallelRows {
-		return 1
-	}
-	return 2
-}
+// passCost is the time a pass of the fit takes per row with m parameters,
+// about: the rank-one update of the Hessian dominates.
+func passCost(m int) time.Duration { return time.Duration(60+m*m/4) * time.Nanosecond }
 
 // tinyProb is R's glm threshold for a fitted probability "numerically 0
 // or 1": rows with min(p, 1 − p) ≤ 10·eps count as extreme.
@@ -67,46 +47,66 @@ type design struct {
 	// overflow nor underflow.
 	colScale []float64
 	m        int // parameters: 1 + columns
-	parts    []*worker
+	// A pass runs over blocks of rows in parallel (internal/parallel),
+	// each made of whole chunks of chunkRows rows so that every Dsyrk call
+	// but the last gets a full buffer.
+	chunks    int           // ⌈rows/chunkRows⌉: the items of the parallel loop
+	chunkCost time.Duration // time of one chunk's pass
+	parts     []*worker     // per block
+	buffers   sync.Pool     // *buffers, one per goroutine at work
 }
 
-// worker accumulates one block of rows (as split by splitRows) of a pass.
-// It works in chunks of up to chunkRows rows: load standardises them into
-// the columns of buf, a loop over the chunk computes the per-row
-// probabilities (independent iterations, so exp and log1p overlap), and
-// accumulate adds the chunk's gradient and Hessian terms.
+// worker accumulates one block of rows of a pass. It works in chunks of up
+// to chunkRows rows: load standardises them into the columns of buf, a
+// loop over the chunk computes the per-row probabilities (independent
+// iterations, so exp and log1p overlap), and accumulate adds the chunk's
+// gradient and Hessian terms. Its buffers are borrowed for the block.
 type worker struct {
-	buf     []float64 // m × bufStride: row r of the chunk is column r
-	rows    []int     // chunkRows: the data row of each column
-	eta     []float64 // chunkRows: linear predictor of each column
-	res     []float64 // chunkRows: weight of each column in the gradient
-	scale   []float64 // chunkRows: factor of each column in the Hessian
+	*buffers
 	ll      float64
 	grad    []float64 // m
 	hess    []float64 // m × m, upper triangle used
 	extreme int       // rows fitted at p ≤ tinyProb or p ≥ 1 − tinyProb
 }
 
+// buffers hold one chunk of rows.
+type buffers struct {
+	buf   []float64 // m × bufStride: row r of the chunk is column r
+	rows  []int     // chunkRows: the data row of each column
+	eta   []float64 // chunkRows: linear predictor of each column
+	res   []float64 // chunkRows: weight of each column in the gradient
+	scale []float64 // chunkRows: factor of each column in the Hessian
+}
+
 func newDesign(x [][]float64, y []bool, w, mu []float64) *design {
 	d := &design{x: x, y: y, w: w, mu: mu, m: len(mu) + 1}
-	for range numParts(len(x)) {
-		d.parts = append(d.parts, &worker{
+	d.chunks = (len(x) + chunkRows - 1) / chunkRows
+	d.chunkCost = chunkRows * passCost(d.m)
+	for range parallel.Chunks(d.chunks, d.chunkCost) {
+		d.parts = append(d.parts, &worker{grad: make([]float64, d.m), hess: make([]float64, d.m*d.m)})
+	}
+	d.buffers.New = func() any {
+		return &buffers{
 			buf:   make([]float64, d.m*bufStride),
 			rows:  make([]int, chunkRows),
 			eta:   make([]float64, chunkRows),
 			res:   make([]float64, chunkRows),
 			scale: make([]float64, chunkRows),
-			grad:  make([]float64, d.m),
-			hess:  make([]float64, d.m*d.m),
-		})
+		}
 	}
 	return d
 }
 
-// each runs f on every worker and its block of rows [lo, hi),
-// concurrently when there are two.
+// each runs f on every worker and its block of rows [lo, hi), the blocks
+// in parallel.
 func (d *design) each(f func(p *worker, lo, hi int)) {
-	splitRows(len(d.x), func(part, lo, hi int) { f(d.parts[part], lo, hi) })
+	parallel.For(d.chunks, d.chunkCost, func(part, lo, hi int) {
+		p := d.parts[part]
+		p.buffers = d.buffers.Get().(*buffers)
+		f(p, lo*chunkRows, min(hi*chunkRows, len(d.x)))
+		d.buffers.Put(p.buffers)
+		p.buffers = nil
+	})
 }
 
 // collect sums the workers' results of a pass; grad and hess (nil when the

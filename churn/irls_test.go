@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // estimates returns (intercept, coef...) and (intercept SE, SE...).
@@ -16,17 +17,22 @@ func estimates(f *Logistic) (beta, se []float64) {
 	return append([]float64{f.Intercept}, f.Coef...), append([]float64{f.InterceptStdErr}, f.StdErr...)
 }
 
-func TestFitLogisticTwoBlocks(t *testing.T) {
-	// 12,000 rows with frequency weight 2 (one block) against the same rows
-	// duplicated (24,000 ≥ parallelRows: two blocks on two goroutines).
+// passBlocks is the number of blocks a pass of the fit over n rows of k
+// features runs in.
+func passBlocks(n, k int) int {
+	return len(newDesign(make([][]float64, n), nil, nil, make([]float64, k)).parts)
+}
+
+func TestFitLogisticWeightedMatchesDuplicated(t *testing.T) {
+	// 12,000 rows with frequency weight 2 against the same rows duplicated,
+	// which a pass splits into more blocks.
 	// MODELS.md §11: frequency weights give the same β, SE and ℓ as
 	// duplicated rows (checked there to 2e-13). On these data the weighted
 	// fit's full last-but-one step (1.7e-8) does not raise the summed ℓ,
 	// by rounding only; halving it and stopping left an 8.6e-9 error before
 	// iterate took such steps whole.
 	const n = 12000
-	require.GreaterOrEqual(t, 2*n, parallelRows)
-	require.Less(t, n, parallelRows)
+	require.Greater(t, passBlocks(2*n, 5), passBlocks(n, 5))
 	X, y := logisticData(n, 5)
 	w := make([]float64, n)
 	var Xd [][]float64
@@ -52,8 +58,10 @@ func TestFitLogisticZeroWeightRows(t *testing.T) {
 	// A row of weight 0 fits like a dropped row (MODELS.md §11, w copies
 	// of a row). Every third row has weight 0, so the rows a worker loads
 	// into one chunk are not contiguous; the sizes cover one block of
-	// several chunks and two blocks.
-	for _, n := range []int{3000, 2*parallelRows + 7} {
+	// several chunks and many blocks.
+	require.Equal(t, 1, passBlocks(1000, 4))
+	require.Greater(t, passBlocks(40_007, 4), 2)
+	for _, n := range []int{1000, 40_007} {
 		X, y := logisticData(n, 4)
 		w := make([]float64, n)
 		var Xs [][]float64
@@ -114,10 +122,11 @@ func TestNewtonStartMatchesPass(t *testing.T) {
 	}
 }
 
-func TestFitLogisticBadInputTwoBlocks(t *testing.T) {
-	// The validation pass runs on two blocks from parallelRows rows on; the
+func TestFitLogisticBadInputBlocks(t *testing.T) {
+	// The validation pass of a large input runs on blocks in parallel; the
 	// first invalid row in row order is reported, whichever block found it.
-	n := 2 * parallelRows
+	n := 40_000
+	require.Greater(t, parallel.Chunks(n, prepareCost(2)), 2)
 	X, y := logisticData(n, 2)
 	late := cloneRows(X)
 	late[n-3][1] = math.NaN()

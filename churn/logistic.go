@@ -12,6 +12,7 @@ import (
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // LogisticOptions tune FitLogistic. A nil *LogisticOptions means the
@@ -327,14 +328,14 @@ func weightShift(weights []float64) int {
 	return 1 - e
 }
 
-// prepare validates X, y and the weights in one pass (two blocks in
-// parallel for large inputs) and returns the case weights, weighted means
+// prepare validates X, y and the weights in one pass (blocks in parallel
+// for large inputs) and returns the case weights, weighted means
 // and column scales of the fit. The first invalid row is reported.
 func prepare(fn string, X [][]float64, y []bool, k int, names []string, o LogisticOptions) (sample, error) {
 	w := make([]float64, len(X))
 	shift := weightShift(o.Weights)
-	blocks := make([]blockSums, numParts(len(X)))
-	splitRows(len(X), func(part, lo, hi int) {
+	blocks := make([]blockSums, parallel.Chunks(len(X), prepareCost(k)))
+	parallel.For(len(X), prepareCost(k), func(part, lo, hi int) {
 		bs := &blocks[part]
 		bs.wx = [2][]float64{make([]float64, k), make([]float64, k)}
 		bs.maxAbs = make([]float64, k)

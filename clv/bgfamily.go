@@ -4,12 +4,14 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // bgFamily is what BG/NBD and MBG/NBD share. They differ only in when the
@@ -261,20 +263,19 @@ func (c *bgCov) eval(theta, grad, hess []float64) float64 {
 type bgData struct {
 	shift        float64
 	groups       covGroups
-	xs           []float64 // distinct x
-	wx           []float64 // Σ w per distinct x
-	xKnotX       []int32   // per x knot: index into xs
-	xKnotD       []int32   // per x knot: its dropout group
-	wk           []float64 // Σ w per x knot
-	txs, ts      []float64 // t_x and T knots: the time
-	txP, tP      []int32   // t_x and T knots: their purchase group
-	xi, txi, ti  []int32   // per row: its x, t_x and T knot
-	rowG         []int32   // per row: its joint covariate group
-	w            []float64 // per row weight
-	sumX         float64   // Σ w·x
-	sumT         float64   // Σ w·T
-	pool         sync.Pool // *bgScratch
-	chunkRows    int
+	xs           []float64  // distinct x
+	wx           []float64  // Σ w per distinct x
+	xKnotX       []int32    // per x knot: index into xs
+	xKnotD       []int32    // per x knot: its dropout group
+	wk           []float64  // Σ w per x knot
+	txs, ts      []float64  // t_x and T knots: the time
+	txP, tP      []int32    // t_x and T knots: their purchase group
+	xi, txi, ti  []int32    // per row: its x, t_x and T knot
+	rowG         []int32    // per row: its joint covariate group
+	w            []float64  // per row weight
+	sumX         float64    // Σ w·x
+	sumT         float64    // Σ w·T
+	pool         sync.Pool  // *bgScratch
 	noCovariates *covDesign // the design of a sample without covariates
 }
 
@@ -286,7 +287,7 @@ func newBGData(rows []row, shift float64) *bgData {
 // newBGDataGroups lays out rows in covariate groups, row j in joint group
 // rowGroups[j] (every row in group 0 when rowGroups is nil).
 func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift float64) *bgData {
-	d := &bgData{shift: shift, groups: groups, chunkRows: 50_000, noCovariates: &covDesign{}}
+	d := &bgData{shift: shift, groups: groups, noCovariates: &covDesign{}}
 	type knot struct {
 		v float64
 		g int32
@@ -345,11 +346,14 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 
 // bgScratch holds one pass's per-knot tables and partial sums.
 type bgScratch struct {
-	lnA, invA []float64 // per purchase group: ln α, 1/α
-	atT, atTx bgTimes   // per T (t_x) knot, at its group's α
-	x, cx, ib []float64 // per x knot: x, ln a − ln(b+x+s−1) (or −Inf), 1/(b+x+s−1)
-	part      [2]bgPartial
+	lnA, invA []float64   // per purchase group: ln α, 1/α
+	atT, atTx bgTimes     // per T (t_x) knot, at its group's α
+	x, cx, ib []float64   // per x knot: x, ln a − ln(b+x+s−1) (or −Inf), 1/(b+x+s−1)
+	parts     []bgPartial // per chunk of rows
 }
+
+// bgRowCost is the time a pass takes per row.
+const bgRowCost = 50 * time.Nanosecond
 
 // bgTimes holds what the rows' terms need of each T (or t_x) knot y at
 // its group's α. A row's ℓ has r·ln α − (r+x)·ln(α+y) = −r·(ln(α+y) − ln α)
@@ -393,6 +397,20 @@ type bgPartial struct {
 	galpha, hra, haa []float64 // per purchase group
 	omega, q, qd0    []float64 // per x knot
 	cross, crossB    []float64 // per joint group: Σ w·ω(1−ω)·D_α and Σ w·ω(1−ω)·D_α/(b+x+s−1)
+}
+
+// add adds o's sums to p's.
+func (p *bgPartial) add(o *bgPartial) {
+	p.ll += o.ll
+	p.gr += o.gr
+	p.hrr += o.hrr
+	for _, f := range [...]struct{ dst, src []float64 }{
+		{p.galpha, o.galpha}, {p.hra, o.hra}, {p.haa, o.haa},
+		{p.omega, o.omega}, {p.q, o.q}, {p.qd0, o.qd0},
+		{p.cross, o.cross}, {p.crossB, o.crossB},
+	} {
+		floats.Add(f.dst, f.src)
+	}
 }
 
 // bgMode says how much of ℓ a pass computes.
@@ -469,23 +487,12 @@ func (d *bgData) evalGroups(r float64, alphas, as, bs []float64, sums *covSums) 
 		}
 	}
 
-	nrows := len(d.w)
-	p0, p1 := &sc.part[0], &sc.part[1]
-	if nrows > d.chunkRows {
-		half := nrows / 2
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			d.pass(sc, p1, mode, r, half, nrows)
-			wg.Done()
-		}()
-		d.pass(sc, p0, mode, r, 0, half)
-		wg.Wait()
-	} else {
-		d.pass(sc, p0, mode, r, 0, nrows)
-		d.pass(sc, p1, mode, r, 0, 0) // clears p1
+	parallel.For(len(d.w), bgRowCost, func(c, lo, hi int) { d.pass(sc, &sc.parts[c], mode, r, lo, hi) })
+	p := &sc.parts[0] // becomes the sum of the chunks, in chunk order
+	for c := range sc.parts[1:] {
+		p.add(&sc.parts[1+c])
 	}
-	ll := p0.ll + p1.ll
+	ll := p.ll
 
 	// Terms that depend on x only (weighted by Σw per x) and on a, b and x
 	// (Σw per x knot).
@@ -513,8 +520,9 @@ func (d *bgData) newScratch() *bgScratch {
 		atT: newBGTimes(len(d.ts)), atTx: newBGTimes(len(d.txs)),
 		x: make([]float64, nx), cx: make([]float64, nx), ib: make([]float64, nx),
 	}
-	for i := range sc.part {
-		p := &sc.part[i]
+	sc.parts = make([]bgPartial, parallel.Chunks(len(d.w), bgRowCost))
+	for i := range sc.parts {
+		p := &sc.parts[i]
 		p.galpha, p.hra, p.haa = make([]float64, nP), make([]float64, nP), make([]float64, nP)
 		p.omega, p.q, p.qd0 = make([]float64, nx), make([]float64, nx), make([]float64, nx)
 		p.cross, p.crossB = make([]float64, ng), make([]float64, ng)
@@ -526,7 +534,7 @@ func (d *bgData) newScratch() *bgScratch {
 // to sums, from the pass's partial sums in sc: the r terms, then per
 // purchase group, per x knot (its dropout group) and per joint group.
 func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64, hessian bool, sums *covSums) {
-	p0, p1 := &sc.part[0], &sc.part[1]
+	p := &sc.parts[0] // the sum of the chunks
 	// g and h are derivatives of +LL in the parameters at; add negates them.
 	var g [4]float64
 	var h [4][4]float64
@@ -545,7 +553,7 @@ func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64,
 	if hessian {
 		triR = numeric.Trigamma(r)
 	}
-	g[0], h[0][0] = p0.gr+p1.gr, p0.hrr+p1.hrr
+	g[0], h[0][0] = p.gr, p.hrr
 	for k, x := range d.xs {
 		g[0] += d.wx[k] * (mathext.Digamma(r+x) - psiR)
 		if hessian {
@@ -554,11 +562,11 @@ func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64,
 	}
 	add(-1, -1, base)
 	for pg, alpha := range alphas {
-		g[1] = p0.galpha[pg] + p1.galpha[pg]
+		g[1] = p.galpha[pg]
 		if hessian {
-			h[0][1] = p0.hra[pg] + p1.hra[pg]
+			h[0][1] = p.hra[pg]
 			h[1][0] = h[0][1]
-			h[1][1] = p0.haa[pg] + p1.haa[pg]
+			h[1][1] = p.haa[pg]
 		}
 		add(pg, -1, [4]float64{r, alpha, base[2], base[3]})
 	}
@@ -567,7 +575,7 @@ func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64,
 		a, b := as[dg], bs[dg]
 		wk, bx := d.wk[k], b+d.xs[xv]+d.shift
 		psiAB, psiABX := mathext.Digamma(a+b), mathext.Digamma(a+bx)
-		om := p0.omega[k] + p1.omega[k]
+		om := p.omega[k]
 		ib := sc.ib[k]
 		g[2] = wk*(psiAB-psiABX) + om/a
 		g[3] = wk * (mathext.Digamma(bx) - mathext.Digamma(b) + psiAB - psiABX)
@@ -581,7 +589,7 @@ func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64,
 			h[3][3] = wk * (numeric.Trigamma(bx) - numeric.Trigamma(b) + triAB - triABX)
 			if d.xs[xv]+d.shift > 0 {
 				// ω·∂²v for a and b, and the per-x part of ω(1−ω)·D·Dᵀ.
-				q, qd0 := p0.q[k]+p1.q[k], p0.qd0[k]+p1.qd0[k]
+				q, qd0 := p.q[k], p.qd0[k]
 				h[2][2] += (q - om) / (a * a)
 				h[3][3] += (om + q) * ib * ib
 				h[2][3] -= q * ib / a
@@ -597,8 +605,8 @@ func (d *bgData) derivatives(sc *bgScratch, r float64, alphas, as, bs []float64,
 	for gr := range d.groups.size() {
 		pg, dg := d.groups.purchaseOf(int32(gr)), d.groups.dropoutOf(int32(gr))
 		// ∂²/∂α∂a = Σ ω(1−ω)·D_α·D_a with D_a = 1/a; likewise for b.
-		h[1][2] = (p0.cross[gr] + p1.cross[gr]) / as[dg]
-		h[1][3] = -(p0.crossB[gr] + p1.crossB[gr])
+		h[1][2] = (p.cross[gr]) / as[dg]
+		h[1][3] = -(p.crossB[gr])
 		h[2][1], h[3][1] = h[1][2], h[1][3]
 		add(int(pg), int(dg), [4]float64{r, alphas[pg], as[dg], bs[dg]})
 	}

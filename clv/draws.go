@@ -4,12 +4,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sync"
+	"time"
 
 	"github.com/montanaflynn/stats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // Streams of the PCG generator seeded with IntervalOptions.Seed: the
@@ -280,25 +281,21 @@ func (h *horizon) total(m parametric, spend GammaGamma, w, wm []float64, al *ali
 	return h.margin * sum
 }
 
-// drawTotals returns the total at every pair of draws, split over two
-// goroutines.
+// drawTotals returns the total at every pair of draws, in parallel.
 func (h *horizon) drawTotals(models []parametric, spends []GammaGamma, w, wm []float64) []float64 {
 	out := make([]float64, len(models))
-	half := len(models) / 2
-	var wg sync.WaitGroup
-	work := func(lo, hi int) {
-		defer wg.Done()
+	perDraw := time.Duration(len(h.rows)) * drawRowCost
+	parallel.For(len(models), perDraw, func(_, lo, hi int) {
 		al := newAliveRows(models[0], h)
 		for d := lo; d < hi; d++ {
 			out[d] = h.total(models[d], spends[d], w, wm, al)
 		}
-	}
-	wg.Add(2)
-	go work(half, len(models))
-	work(0, half)
-	wg.Wait()
+	})
 	return out
 }
+
+// drawRowCost is the time one draw's total takes per distinct row.
+const drawRowCost = 20 * time.Nanosecond
 
 // aliveRows holds scratch space to evaluate P(alive) (alive's sense) of
 // every row of a horizon, and V per group, for many models of one kind.

@@ -4,8 +4,12 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // checkGradient compares an analytic ∂(−LL)/∂θ with gonum's central
@@ -43,10 +47,12 @@ func TestBGFamilyGradient(t *testing.T) {
 	}
 }
 
-func TestBGFamilyParallelPassMatchesSerial(t *testing.T) {
-	// The two-goroutine pass must give the serial result.
+func TestBGFamilyChunkedPassMatchesSums(t *testing.T) {
+	// ℓ, its gradient and its Hessian are sums over rows, so a pass over
+	// many chunks must equal the sum of passes over blocks of rows small
+	// enough for one chunk each.
 	var rows []row
-	for i := range 3000 {
+	for i := range 40_000 {
 		x := float64(i % 17)
 		tx := 0.0
 		if x > 0 {
@@ -54,13 +60,29 @@ func TestBGFamilyParallelPassMatchesSerial(t *testing.T) {
 		}
 		rows = append(rows, row{x, tx, tx + float64(i%13), 1 + float64(i%3)})
 	}
-	serial, parallel := newBGData(rows, 0), newBGData(rows, 0)
-	parallel.chunkRows = 100
+	const block = 1000
+	require.Greater(t, parallel.Chunks(len(rows), bgRowCost), 4)
+	require.Equal(t, 1, parallel.Chunks(block, bgRowCost))
 	theta := []float64{0.3, 5, 0.8, 2}
-	gs, gp := make([]float64, 4), make([]float64, 4)
-	vs, vp := serial.negLL(theta, gs), parallel.negLL(theta, gp)
-	assert.InDelta(t, vs, vp, 1e-9*abs(vs))
-	assert.InDeltaSlice(t, gs, gp, 1e-8)
+	for _, shift := range []float64{0, 1} {
+		g, h := make([]float64, 4), make([]float64, 16)
+		v := newBGData(rows, shift).eval(theta, g, h)
+		var vs float64
+		gs, hs := make([]float64, 4), make([]float64, 16)
+		for lo := 0; lo < len(rows); lo += block {
+			gb, hb := make([]float64, 4), make([]float64, 16)
+			vs += newBGData(rows[lo:lo+block], shift).eval(theta, gb, hb)
+			floats.Add(gs, gb)
+			floats.Add(hs, hb)
+		}
+		assert.InDelta(t, vs, v, 1e-12*abs(vs), "shift %v", shift)
+		for j := range g {
+			assert.InDelta(t, gs[j], g[j], 1e-12*(1+abs(gs[j])), "shift %v: ∂/∂θ_%d", shift, j)
+		}
+		for j := range h {
+			assert.InDelta(t, hs[j], h[j], 1e-12*(1+abs(hs[j])), "shift %v: Hessian %d", shift, j)
+		}
+	}
 }
 
 func TestGammaGammaGradient(t *testing.T) {

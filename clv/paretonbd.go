@@ -2,11 +2,12 @@ package clv
 
 import (
 	"math"
-	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // ParetoNBD is the Pareto/NBD repeat-purchase model of Schmittlein,
@@ -377,7 +378,7 @@ func (d *paretoData) eval(ms []ParetoNBD, grads [][4]float64) float64 {
 		}
 	}
 	r, s := ms[0].R, ms[0].S
-	d.parallel(len(d.points), func(lo, hi int) float64 {
+	sumChunks(len(d.points), paretoPointCost, func(lo, hi int) float64 {
 		for k := lo; k < hi; k++ {
 			ms[d.knotG[k]].point(d.xs[d.knotX[k]], d.knotY[k], true, &d.points[k])
 		}
@@ -390,7 +391,7 @@ func (d *paretoData) eval(ms []ParetoNBD, grads [][4]float64) float64 {
 		d.xLgamma[k] = numeric.Lgamma(r+x) - lgR
 		d.xDigamma[k] = mathext.Digamma(r+x) - psiR
 	}
-	ll := d.parallel(len(d.w), func(lo, hi int) float64 {
+	ll := sumChunks(len(d.w), paretoRowCost, func(lo, hi int) float64 {
 		var ll float64
 		for i := lo; i < hi; i++ {
 			xi := d.rowX[i]
@@ -443,24 +444,21 @@ func (d *paretoData) eval(ms []ParetoNBD, grads [][4]float64) float64 {
 	return -ll
 }
 
-// paretoParallelAbove is the loop length from which eval splits a loop
-// between two goroutines.
-const paretoParallelAbove = 4096
-
-// parallel runs f over [0, n), split in two halves on two goroutines when
-// n is large, and returns the sum of the results.
-func (d *paretoData) parallel(n int, f func(lo, hi int) float64) float64 {
-	if n < paretoParallelAbove {
-		return f(0, n)
+// sumChunks runs f over the chunks of [0, n) in parallel (cost per item,
+// see parallel.For) and returns the sum of the chunks' results, added in
+// chunk order so that it does not depend on the number of CPUs.
+func sumChunks(n int, cost time.Duration, f func(lo, hi int) float64) float64 {
+	sums := make([]float64, parallel.Chunks(n, cost))
+	parallel.For(n, cost, func(c, lo, hi int) { sums[c] = f(lo, hi) })
+	var acc float64
+	for _, v := range sums {
+		acc += v
 	}
-	var other float64
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		other = f(n/2, n)
-	}()
-	acc := f(0, n/2)
-	wg.Wait()
-	return acc + other
+	return acc
 }
+
+// The time eval takes per knot (F(y), ℓ1 and their gradients) and per row.
+const (
+	paretoPointCost = 100 * time.Nanosecond
+	paretoRowCost   = 160 * time.Nanosecond
+)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/diff/fd"
+
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // paretoGradientCases are parameter points covering both branches of F
@@ -23,15 +25,15 @@ var paretoGradientCases = []struct {
 	{"hard-input params", []float64{0.5143, 2.8845, 0.2856, 14.1087}},
 }
 
-// paretoTestRows compresses a seeded simulated sample plus a few heavy
-// buyers (x 200–500) so that every likelihood path is exercised. The
-// simulation's parameters differ from every point of
-// paretoGradientCases, so no gradient component there is near 0 and a
-// relative tolerance is meaningful.
-func paretoTestRows(t *testing.T) ([]row, float64) {
+// paretoTestRows compresses a seeded simulated sample of the given number
+// of customers plus a few heavy buyers (x 200–500) so that every
+// likelihood path is exercised. The simulation's parameters differ from
+// every point of paretoGradientCases, so no gradient component there is
+// near 0 and a relative tolerance is meaningful.
+func paretoTestRows(t *testing.T, customers int) ([]row, float64) {
 	t.Helper()
 	cs := must(SimulateParetoNBDCustomers(ParetoNBD{1.1, 8, 0.9, 15},
-		CustomerSimulationOptions{Customers: 3000, Period: 7 * 24 * time.Hour, Seed: 7}))
+		CustomerSimulationOptions{Customers: customers, Period: 7 * 24 * time.Hour, Seed: 7}))
 	cs = append(cs,
 		Customer{Frequency: 221, Recency: 103.42857, T: 103.57143},
 		Customer{Frequency: 400, Recency: 5, T: 6},
@@ -45,7 +47,7 @@ func paretoTestRows(t *testing.T) ([]row, float64) {
 // TestParetoNBDGradient checks the analytic gradient of −LL against gonum
 // central differences in log-parameters (≤ 1e-6 relative per component).
 func TestParetoNBDGradient(t *testing.T) {
-	rows, _ := paretoTestRows(t)
+	rows, _ := paretoTestRows(t, 3000)
 	d := newParetoData(rows)
 	for _, tc := range paretoGradientCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,9 +78,10 @@ func TestParetoNBDGradient(t *testing.T) {
 
 // TestParetoNBDFitPathMatchesCustomerPath checks that the fit's knot-based
 // −LL equals −Σ w·LogLikelihood summed customer by customer (the two share
-// point and lnDiff, but not the row loop).
+// point and lnDiff, but not the row loop, which runs in several chunks).
 func TestParetoNBDFitPathMatchesCustomerPath(t *testing.T) {
-	rows, _ := paretoTestRows(t)
+	rows, _ := paretoTestRows(t, 20_000)
+	require.Greater(t, parallel.Chunks(len(rows), paretoRowCost), 1)
 	d := newParetoData(rows)
 	for _, tc := range paretoGradientCases {
 		m := ParetoNBD{tc.theta[0], tc.theta[1], tc.theta[2], tc.theta[3]}

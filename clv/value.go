@@ -2,10 +2,10 @@ package clv
 
 import (
 	"math"
-	"sync"
 	"time"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // Calendar lengths for cash-flow periods and rate conversion.
@@ -88,8 +88,8 @@ func values(scores []CustomerScore, err error) ([]float64, error) {
 // Score returns, for every customer in order, P(alive), the expected
 // purchases over the horizon, the expected spend per purchase and the
 // discounted value (see Value). Purchase predictions are computed once per
-// distinct (x, t_x, T), on two goroutines for large inputs, so scoring a
-// large base with repeated summaries is cheap. cs is not modified.
+// distinct (x, t_x, T), on up to GOMAXPROCS goroutines for large inputs,
+// so scoring a large base with repeated summaries is cheap. cs is not modified.
 //
 // Errors: a *DataError wrapping ErrInvalid for a bad option or a bad
 // customer (naming the row and field), ErrEmpty for no customers, or
@@ -231,27 +231,22 @@ func discounted(periods int, d float64, e func(k int) float64) (last, sum float6
 
 // scoreRows returns, per row j (predicted by models[groups[j]]), P(alive),
 // E[Y(K·f)] and, in Value, the discounted purchases
-// Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k, split over two goroutines for
-// large inputs.
+// Σ_k (E[Y(k·f)] − E[Y((k−1)·f)])/(1+d)^k, in parallel for large
+// inputs.
 func scoreRows(models []PurchaseModel, rows []row, groups []int32, f float64, horizon int, d float64) []CustomerScore {
 	out := make([]CustomerScore, len(rows))
-	work := func(lo, hi int) {
+	parallel.For(len(rows), time.Duration(horizon+1)*modelCallCost, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			model := models[groups[i]]
 			c := Customer{Frequency: rows[i].x, Recency: rows[i].tx, T: rows[i].t}
 			last, sum := discounted(horizon, d, func(k int) float64 { return model.ConditionalExpectedPurchases(c, float64(k)*f) })
 			out[i] = CustomerScore{PAlive: model.PAlive(c), Purchases: last, Value: sum}
 		}
-	}
-	if len(rows) < 2000 {
-		work(0, len(rows))
-		return out
-	}
-	half := len(rows) / 2
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { work(half, len(rows)); wg.Done() }()
-	work(0, half)
-	wg.Wait()
+	})
 	return out
 }
+
+// modelCallCost is the time of one PAlive or ConditionalExpectedPurchases
+// call of a purchase model, about (0.3 µs for the BG/NBD, 0.4 µs for the
+// Pareto/NBD).
+const modelCallCost = 300 * time.Nanosecond

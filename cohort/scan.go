@@ -6,6 +6,7 @@ import (
 
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/parallel"
 	"github.com/ltvgo/ltv/internal/txlog"
 )
 
@@ -55,9 +56,13 @@ type scanned struct {
 	endDay     int64   // day number of the last day of data
 }
 
+// periodCost is the time scan takes to number one row's period (a month's
+// number takes longer than a week's).
+const periodCost = 10 * time.Nanosecond
+
 // scan validates txns and indexes them: days and customers by the shared
-// transaction-log step, then the period numbers, on two goroutines for
-// large logs.
+// transaction-log step, then the period numbers, in parallel for large
+// logs.
 func scan(fn string, txns []clv.Transaction, o Options) (*scanned, error) {
 	if len(txns) == 0 {
 		return nil, fault.New(fn, -1, "", clv.ErrEmpty, "no transactions")
@@ -74,7 +79,7 @@ func scan(fn string, txns []clv.Transaction, o Options) (*scanned, error) {
 	if !o.End.IsZero() {
 		s.endDay = last
 	}
-	txlog.Split(len(txns), func(_, lo, hi int) {
+	parallel.For(len(txns), periodCost, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if log.Cust[i] >= 0 {
 				s.period[i] = int32(o.Period.periodOf(log.Day[i]))

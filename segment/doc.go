@@ -120,7 +120,7 @@
 // # Performance
 //
 // Compute numbers the customers with the library's shared indexer (hashing
-// on two goroutines, no map) and aggregates into flat per-customer slices;
+// in parallel, no map) and aggregates into flat per-customer slices;
 // nothing is allocated per customer. Occasions are counted on the fly while each customer's rows
 // come in date order; customers seen out of order are recounted with a
 // counting sort of their days. Scoring sorts one copy of each measure.

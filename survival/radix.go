@@ -1,6 +1,10 @@
 package survival
 
-import "sync"
+import (
+	"time"
+
+	"github.com/ltvgo/ltv/internal/parallel"
+)
 
 // LSD radix sort of time keys. Sorting 1e7 keys this way costs a handful of
 // linear passes instead of the ~n·log n comparisons of a comparison sort,
@@ -13,25 +17,23 @@ const (
 	radixPasses = (64 + radixBits - 1) / radixBits
 	// Below this length an insertion sort is cheaper than the histograms.
 	radixMinLen = 128
+	// radixKeyCost is the time radixSort takes per key, about (20 ns for
+	// whole days, 50 ns for untied times).
+	radixKeyCost = 30 * time.Nanosecond
 )
 
-// sortStreams sorts the three streams of g, the larger ones on two
-// goroutines.
+// sortStreams sorts the three streams of g, in parallel when they are
+// large.
 func sortStreams(g *groupData) {
-	var wg sync.WaitGroup
-	ev := &g.streams[eventStream]
-	if len(ev.keys) >= 1<<16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			radixSort(ev.keys, ev.w)
-		}()
-	} else {
-		radixSort(ev.keys, ev.w)
+	keys := 0
+	for _, s := range g.streams {
+		keys += len(s.keys)
 	}
-	radixSort(g.streams[censorStream].keys, g.streams[censorStream].w)
-	radixSort(g.streams[entryStream].keys, g.streams[entryStream].w)
-	wg.Wait()
+	parallel.For(numStreams, time.Duration(keys/numStreams)*radixKeyCost, func(_, lo, hi int) {
+		for _, s := range g.streams[lo:hi] {
+			radixSort(s.keys, s.w)
+		}
+	})
 }
 
 // radixSort sorts keys ascending and applies the same permutation to w

@@ -3,15 +3,16 @@
 // of first appearance, the indexer behind the shared transaction-log step
 // (internal/txlog) of clv, segment, cohort and churn.
 //
-// Index works in three steps, on two goroutines for large logs:
+// Index works in three steps, each split over goroutines for large logs
+// (internal/parallel):
 //
-//  1. hash: each half of the rows hashes its IDs with hash/maphash (one
-//     seed per call); a row whose ID equals the row before it (a log
-//     grouped by customer) is marked and not hashed;
-//  2. look up: goroutine g owns the IDs whose hash has top bit g and
-//     numbers them in its own open-addressing table keyed by the hash,
-//     comparing strings only when 32 bits of the hash match; the two
-//     tables share no ID, so nothing needs merging;
+//  1. hash: the rows are hashed in chunks with hash/maphash (one seed per
+//     call); a row whose ID equals the row before it (a log grouped by
+//     customer) is marked and not hashed;
+//  2. look up: table g owns the IDs whose hash has top bit g and numbers
+//     them in its own open-addressing table keyed by the hash, comparing
+//     strings only when 32 bits of the hash match; the two tables share
+//     no ID, so they are filled concurrently and nothing needs merging;
 //  3. renumber: the two tables' numbers are interleaved by row of first
 //     appearance, and every row gets its global number.
 //
@@ -22,15 +23,21 @@ package custid
 import (
 	"hash/maphash"
 	"math"
-	"sync"
+	"time"
+
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // MaxRows is the most rows Index numbers: row and customer numbers are
 // int32.
 const MaxRows = math.MaxInt32 - 1
 
-// parallelRows is the log size from which Index uses two goroutines.
-const parallelRows = 1 << 15
+// The time each step of Index takes per row.
+const (
+	hashCost     = 12 * time.Nanosecond
+	lookupCost   = 30 * time.Nanosecond // per table: every row is read, half are looked up
+	renumberCost = 2 * time.Nanosecond
+)
 
 // Index numbers the distinct non-empty IDs of rows 0..n−1 densely from 0
 // in order of first appearance: of[i] is the number of row i's ID, or −1
@@ -38,7 +45,7 @@ const parallelRows = 1 << 15
 // k, so ids[of[i]] == id(i). A log sorted by ID gets sorted ids.
 //
 // id(i) must return the same string every time it is called for row i and
-// be safe for concurrent use: Index calls it from up to two goroutines, at
+// be safe for concurrent use: Index calls it from several goroutines, at
 // most three times per row. It panics with "custid: …" if n is negative or
 // above MaxRows: callers check their input against MaxRows first.
 func Index(n int, id func(i int) string) (of []int32, ids []string) {
@@ -89,22 +96,21 @@ func indexHashed(of []int32, id func(int) string) []string {
 	n := len(of)
 	seed := maphash.MakeSeed()
 	hashes := make([]uint64, n)
-	var lookups [2][2]int // [half][table]: rows each half sends to each table
-	mid := n
-	if n >= parallelRows {
-		mid = n / 2
-	}
-	parallel(mid < n, func() {
-		lookups[0] = hashRows(hashes, 0, mid, id, seed)
-	}, func() {
-		lookups[1] = hashRows(hashes, mid, n, id, seed)
+	lookups := make([][2]int, parallel.Chunks(n, hashCost)) // per chunk: rows it sends to each table
+	parallel.For(n, hashCost, func(c, lo, hi int) {
+		lookups[c] = hashRows(hashes, lo, hi, id, seed)
 	})
+	var perTable [2]int
+	for _, l := range lookups {
+		perTable[0] += l[0]
+		perTable[1] += l[1]
+	}
 
 	var tables [2]table
-	parallel(mid < n, func() {
-		tables[0].number(0, hashes, of, id, lookups[0][0]+lookups[1][0])
-	}, func() {
-		tables[1].number(1, hashes, of, id, lookups[0][1]+lookups[1][1])
+	parallel.For(len(tables), time.Duration(n)*lookupCost, func(_, lo, hi int) {
+		for part := lo; part < hi; part++ {
+			tables[part].number(uint64(part), hashes, of, id, perTable[part])
+		}
 	})
 
 	// Interleave the tables by row of first appearance.
@@ -124,29 +130,10 @@ func indexHashed(of []int32, id func(int) string) []string {
 			k++
 		}
 	}
-	parallel(mid < n, func() {
-		renumber(of[:mid], hashes[:mid], &remap)
-	}, func() {
-		renumber(of[mid:], hashes[mid:], &remap)
+	parallel.For(n, renumberCost, func(_, lo, hi int) {
+		renumber(of[lo:hi], hashes[lo:hi], &remap)
 	})
 	return ids
-}
-
-// parallel runs f and g, concurrently when concurrent is true.
-func parallel(concurrent bool, f, g func()) {
-	if !concurrent {
-		f()
-		g()
-		return
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		g()
-	}()
-	f()
-	wg.Wait()
 }
 
 // hashRows writes the marks of rows lo..hi−1 (see skipRow) and returns how

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // naiveIndex is the reference: one map, rows in order, "" skipped.
@@ -62,8 +64,12 @@ func seededLog(n, distinct int, empty float64, layout string, seed uint64) []str
 	return rows
 }
 
+// manyChunks is a log size that every step of Index splits into chunks.
+const manyChunks = 1 << 18
+
 func TestIndexMatchesNaiveMap(t *testing.T) {
 	// Expected values: naiveIndex, a plain map in row order.
+	require.Greater(t, parallel.Chunks(manyChunks, renumberCost), 1)
 	for _, tc := range []struct {
 		n, distinct int
 		empty       float64
@@ -73,14 +79,14 @@ func TestIndexMatchesNaiveMap(t *testing.T) {
 		{1, 1, 0, "random"},
 		{1, 1, 1, "random"},
 		{100, 7, 0.2, "random"},
-		{5000, 5000, 0, "random"},                 // sequential path, mostly distinct
-		{parallelRows + 1, 3, 0, "random"},        // parallel path, many duplicates
-		{100_000, 100_000, 0, "random"},           // nearly all distinct, tables grow
-		{100_000, 20_000, 0.1, "random"},          // with skipped rows
-		{100_000, 20_000, 0.1, "grouped"},         // runs of one ID
-		{100_000, 20_000, 0.1, "sorted"},          // the no-hash path
-		{100_000, 1, 0, "random"},                 // one customer
-		{3 * parallelRows, 50_000, 0.5, "random"}, // half skipped
+		{5000, 5000, 0, "random"},           // sequential path, mostly distinct
+		{manyChunks + 1, 3, 0, "random"},    // in chunks, many duplicates
+		{100_000, 100_000, 0, "random"},     // nearly all distinct, tables grow
+		{100_000, 20_000, 0.1, "random"},    // with skipped rows
+		{100_000, 20_000, 0.1, "grouped"},   // runs of one ID
+		{100_000, 20_000, 0.1, "sorted"},    // the no-hash path
+		{100_000, 1, 0, "random"},           // one customer
+		{manyChunks, 50_000, 0.5, "random"}, // half skipped
 	} {
 		t.Run(fmt.Sprintf("n=%d,distinct=%d,empty=%v,%s", tc.n, tc.distinct, tc.empty, tc.layout), func(t *testing.T) {
 			rows := seededLog(tc.n, tc.distinct, tc.empty, tc.layout, uint64(tc.n))
@@ -96,7 +102,7 @@ func TestIndexMatchesNaiveMap(t *testing.T) {
 
 func TestIndexAllDistinctAndAllSame(t *testing.T) {
 	// Hand-computed: n distinct IDs in row order get 0..n−1; n equal IDs get 0.
-	n := 2*parallelRows + 3
+	n := manyChunks + 3
 	distinct := make([]string, n)
 	for i := range distinct {
 		distinct[i] = strconv.Itoa(n - i) // not in sorted order: the hashed path
@@ -127,7 +133,7 @@ func TestIndexPanicsOnNegativeCount(t *testing.T) {
 
 func TestByID(t *testing.T) {
 	// Expected: slices.SortFunc of the numbers by ID, the obvious sort.
-	for _, n := range []int{0, 1, 10, parallelRows + 5, 200_000} {
+	for _, n := range []int{0, 1, 10, 30_000, 200_000} {
 		rows := seededLog(n, max(n, 1), 0, "random", 7)
 		_, ids := Index(n, func(i int) string { return rows[i] })
 		orig := slices.Clone(ids)
@@ -220,7 +226,7 @@ func TestByIDTiesAndPrefixes(t *testing.T) {
 	// common prefix; a shorter ID sorts before its extensions.
 	rng := rand.New(rand.NewPCG(5, 6))
 	ids := []string{"ab", "ab\x00", "a", "ab\x00\x01", "b"}
-	for range 2 * parallelRows {
+	for range 1 << 16 {
 		ids = append(ids, "zz-012345678-"+strconv.Itoa(rng.IntN(1e9)))
 	}
 	want := slices.Clone(ids)

@@ -22,11 +22,11 @@ package txlog
 import (
 	"fmt"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/ltvgo/ltv/internal/custid"
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // Tx is the layout of clv.Transaction.
@@ -114,8 +114,8 @@ func Read[T Tx](txns []T, loc *time.Location, last int64) (*Log, *Problem) {
 		kept   int
 		bad    *Problem
 	}
-	var parts [2]result
-	Split(n, func(part, lo, hi int) {
+	parts := make([]result, parallel.Chunks(n, readCost))
+	parallel.For(n, readCost, func(part, lo, hi int) {
 		clk := NewClock(loc)
 		r := result{maxDay: math.MinInt64}
 		for i := lo; i < hi; i++ {
@@ -134,7 +134,7 @@ func Read[T Tx](txns []T, loc *time.Location, last int64) (*Log, *Problem) {
 	})
 	for _, r := range parts {
 		if r.bad != nil {
-			return nil, r.bad // the first part's problem has the lower row
+			return nil, r.bad // parts are in row order: this is the first bad row
 		}
 		l.MaxDay = max(l.MaxDay, r.maxDay)
 		l.Kept += r.kept
@@ -155,25 +155,5 @@ func Read[T Tx](txns []T, loc *time.Location, last int64) (*Log, *Problem) {
 // ByID returns the customer numbers sorted by ID (byte-wise string order).
 func (l *Log) ByID() []int32 { return custid.ByID(l.IDs) }
 
-// parallelRows is the row count from which Split uses two goroutines.
-const parallelRows = 1 << 15
-
-// Split calls f(part, lo, hi) for the two halves [0, n/2) and [n/2, n) of
-// n rows, concurrently, or once with part 0 and the whole range [0, n)
-// (part 1 then gets the empty range [n, n)) for fewer than 2¹⁵ rows.
-func Split(n int, f func(part, lo, hi int)) {
-	if n < parallelRows {
-		f(0, 0, n)
-		f(1, n, n)
-		return
-	}
-	mid := n / 2
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		f(1, mid, n)
-	}()
-	f(0, 0, mid)
-	wg.Wait()
-}
+// readCost is the time Read takes to check a row and number its day.
+const readCost = 20 * time.Nanosecond

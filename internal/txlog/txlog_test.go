@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // tx has clv.Transaction's layout, as the callers' type does.
@@ -126,15 +127,16 @@ func TestReadRules(t *testing.T) {
 	require.Nil(t, p)
 }
 
-func TestReadFirstBadRowAcrossHalves(t *testing.T) {
-	// Above parallelRows the halves are checked concurrently; the lower
-	// bad row must win whichever half finishes first.
-	n := 3 * parallelRows
+func TestReadFirstBadRowAcrossChunks(t *testing.T) {
+	// A large log is checked in chunks, concurrently; the lowest bad row
+	// must win whichever chunk finishes first.
+	n := 1 << 16
+	require.Greater(t, parallel.Chunks(n, readCost), 4)
 	txns := make([]tx, n)
 	for i := range txns {
 		txns[i] = tx{"c" + strconv.Itoa(i%100), day(i % 50), 1}
 	}
-	for _, rows := range [][]int{{n - 1}, {n / 2}, {n/2 - 1, n/2 + 1}, {5, n - 5}} {
+	for _, rows := range [][]int{{n - 1}, {n / 2}, {n/2 - 1, n/2 + 1}, {5, n - 5}, {n / 4, n / 2, 3 * n / 4}} {
 		bad := slices.Clone(txns)
 		for _, r := range rows {
 			bad[r].Amount = -1
@@ -180,9 +182,10 @@ func TestReadNumbersDaysAndCustomers(t *testing.T) {
 func TestGroupMatchesNaive(t *testing.T) {
 	// Expected: per customer, the kept rows' values in row order, built
 	// with a map (an independent reference); on a seeded log big enough
-	// for the two-goroutine path, with rows out of day order.
+	// to be read in several chunks, with rows out of day order.
 	rng := rand.New(rand.NewPCG(5, 6))
-	n := 2*parallelRows + 11
+	n := 1<<16 + 11
+	require.Greater(t, parallel.Chunks(n, readCost), 1)
 	txns := make([]tx, n)
 	for i := range txns {
 		txns[i] = tx{"c" + strconv.Itoa(rng.IntN(3000)), day(rng.IntN(400)), float64(rng.IntN(100))}
@@ -223,26 +226,6 @@ func TestProblemErr(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	require.Equal(t, fault.DataError{Func: "pkg.F", Group: -1, Row: 3, Field: "At", Reason: "is the zero time", Err: fault.ErrInvalid}, *de)
 	require.ErrorIs(t, err, fault.ErrInvalid)
-}
-
-func TestSplit(t *testing.T) {
-	// Every row is visited once, by part 0 below the middle and part 1 above.
-	for _, n := range []int{0, 1, parallelRows - 1, parallelRows, 2*parallelRows + 1} {
-		seen := make([]int, n)
-		var ranges [2][2]int
-		Split(n, func(part, lo, hi int) {
-			ranges[part] = [2]int{lo, hi}
-			for i := lo; i < hi; i++ {
-				seen[i]++
-			}
-		})
-		for i := range seen {
-			require.Equal(t, 1, seen[i], "n=%d row %d", n, i)
-		}
-		require.Equal(t, 0, ranges[0][0])
-		require.Equal(t, ranges[0][1], ranges[1][0])
-		require.Equal(t, n, ranges[1][1])
-	}
 }
 
 var sinkLog *Log

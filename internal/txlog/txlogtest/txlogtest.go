@@ -53,7 +53,7 @@ func GoodLog() []Tx {
 }
 
 // BigLog returns a valid log of n rows by 97 customers, for the
-// two-goroutine path of the shared step.
+// parallel path of the shared step.
 func BigLog(n int) []Tx {
 	txns := make([]Tx, n)
 	for i := range txns {
@@ -75,7 +75,7 @@ func BadLogs() []Bad {
 	if err != nil {
 		panic(err)
 	}
-	const big = 1<<16 + 3 // above the shared step's two-goroutine threshold
+	const big = 1<<16 + 3 // read by the shared step in several chunks
 	bigLate := BigLog(big)
 	bigLate[big-2].Amount = math.NaN()
 	bigBoth := BigLog(big)
