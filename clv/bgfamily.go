@@ -23,7 +23,6 @@ import (
 type bgFamily struct {
 	r, alpha, a, b float64
 	shift          float64
-	fn             string // the public fit function, for errors
 }
 
 // valid reports whether every parameter is finite and > 0.
@@ -292,17 +291,8 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 		v float64
 		g int32
 	}
-	xIdx := map[float64]int32{}
-	xKnots, txKnots, tKnots := map[knot]int32{}, map[knot]int32{}, map[knot]int32{}
-	index := func(m map[knot]int32, v float64, g int32, add func(v float64, g int32)) int32 {
-		k, ok := m[knot{v, g}]
-		if !ok {
-			k = int32(len(m))
-			m[knot{v, g}] = k
-			add(v, g)
-		}
-		return k
-	}
+	var xs numbering[float64]
+	var xKnots, txKnots, tKnots numbering[knot]
 	d.xi = make([]int32, len(rows))
 	d.txi = make([]int32, len(rows))
 	d.ti = make([]int32, len(rows))
@@ -313,27 +303,26 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 			d.rowG[i] = rowGroups[i]
 		}
 		pg, dg := groups.purchaseOf(d.rowG[i]), groups.dropoutOf(d.rowG[i])
-		xv, ok := xIdx[r.x]
-		if !ok {
-			xv = int32(len(d.xs))
-			xIdx[r.x] = xv
-			d.xs = append(d.xs, r.x)
-		}
-		d.xi[i] = index(xKnots, r.x, dg, func(_ float64, g int32) {
-			d.xKnotX = append(d.xKnotX, xv)
-			d.xKnotD = append(d.xKnotD, g)
-		})
-		d.txi[i] = index(txKnots, r.tx, pg, func(v float64, g int32) {
-			d.txs = append(d.txs, v)
-			d.txP = append(d.txP, g)
-		})
-		d.ti[i] = index(tKnots, r.t, pg, func(v float64, g int32) {
-			d.ts = append(d.ts, v)
-			d.tP = append(d.tP, g)
-		})
+		xs.number(r.x)
+		d.xi[i] = xKnots.number(knot{r.x, dg})
+		d.txi[i] = txKnots.number(knot{r.tx, pg})
+		d.ti[i] = tKnots.number(knot{r.t, pg})
 		d.w[i] = r.w
 		d.sumX += r.w * r.x
 		d.sumT += r.w * r.t
+	}
+	d.xs = xs.keys
+	for _, k := range xKnots.keys {
+		d.xKnotX = append(d.xKnotX, xs.number(k.v))
+		d.xKnotD = append(d.xKnotD, k.g)
+	}
+	for _, k := range txKnots.keys {
+		d.txs = append(d.txs, k.v)
+		d.txP = append(d.txP, k.g)
+	}
+	for _, k := range tKnots.keys {
+		d.ts = append(d.ts, k.v)
+		d.tP = append(d.tP, k.g)
 	}
 	d.wx = make([]float64, len(d.xs))
 	d.wk = make([]float64, len(d.xKnotX))

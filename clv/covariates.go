@@ -270,17 +270,13 @@ func (d *covDesign) group(cov Covariates, n int) {
 	d.zD = pick(cov.Dropout, dFirst)
 	d.groups = covGroups{nP: len(pFirst), nD: len(dFirst)}
 	d.customerGroup = make([]int32, n)
-	joint := map[[2]int32]int32{}
+	var joint numbering[[2]int32]
 	for i := range n {
-		key := [2]int32{pIDs[i], dIDs[i]}
-		g, ok := joint[key]
-		if !ok {
-			g = int32(len(d.groups.purchase))
-			joint[key] = g
-			d.groups.purchase = append(d.groups.purchase, key[0])
-			d.groups.dropout = append(d.groups.dropout, key[1])
-		}
-		d.customerGroup[i] = g
+		d.customerGroup[i] = joint.number([2]int32{pIDs[i], dIDs[i]})
+	}
+	for _, key := range joint.keys {
+		d.groups.purchase = append(d.groups.purchase, key[0])
+		d.groups.dropout = append(d.groups.dropout, key[1])
 	}
 }
 

@@ -325,18 +325,12 @@ func newAliveRows(m parametric, h *horizon) *aliveRows {
 	default:
 		return al
 	}
-	idx := map[[2]float64]int32{}
+	var pairs numbering[[2]float64]
 	al.pairOf = make([]int32, len(h.rows))
 	for i, r := range h.rows {
-		k := [2]float64{r.x, r.tx}
-		p, ok := idx[k]
-		if !ok {
-			p = int32(len(al.pairs))
-			idx[k] = p
-			al.pairs = append(al.pairs, k)
-		}
-		al.pairOf[i] = p
+		al.pairOf[i] = pairs.number([2]float64{r.x, r.tx})
 	}
+	al.pairs = pairs.keys
 	al.lnA, al.expA = make([]float64, len(h.groups)), make([]float64, len(h.groups))
 	al.lnB, al.expB = make([]float64, len(al.pairs)), make([]float64, len(al.pairs))
 	return al

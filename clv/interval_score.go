@@ -98,17 +98,11 @@ type horizon struct {
 func newHorizon(rows []row, opt ValueOptions) *horizon {
 	h := &horizon{rows: rows, groupOf: make([]int32, len(rows)),
 		f: float64(opt.CashFlow) / float64(opt.Period), periods: opt.Horizon, discount: opt.Discount, margin: opt.Margin}
-	idx := map[[2]float64]int32{}
+	var groups numbering[[2]float64]
 	for i, r := range rows {
-		k := [2]float64{r.x, r.t}
-		g, ok := idx[k]
-		if !ok {
-			g = int32(len(h.groups))
-			idx[k] = g
-			h.groups = append(h.groups, k)
-		}
-		h.groupOf[i] = g
+		h.groupOf[i] = groups.number([2]float64{r.x, r.t})
 	}
+	h.groups = groups.keys
 	return h
 }
 

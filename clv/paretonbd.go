@@ -300,35 +300,20 @@ func newParetoData(rows []row) *paretoData { return newParetoDataGroups(rows, ni
 // group rowGroups[j] (every row in group 0 when rowGroups is nil).
 func newParetoDataGroups(rows []row, rowGroups []int32, groups int) *paretoData {
 	d := &paretoData{wg: make([]float64, groups)}
-	xIdx := map[float64]int32{}
+	var xs numbering[float64]
 	type knot struct {
 		x, y float64
 		g    int32
 	}
-	knotIdx := map[knot]int32{}
-	index := func(x, y float64, g int32) int32 {
-		key := knot{x, y, g}
-		k, ok := knotIdx[key]
-		if !ok {
-			k = int32(len(d.knotY))
-			knotIdx[key] = k
-			d.knotX = append(d.knotX, xIdx[x])
-			d.knotY = append(d.knotY, y)
-			d.knotG = append(d.knotG, g)
-		}
-		return k
-	}
+	var knots numbering[knot]
 	d.rowTx = make([]int32, len(rows))
 	d.rowT = make([]int32, len(rows))
 	d.rowX = make([]int32, len(rows))
 	d.rowG = make([]int32, len(rows))
 	d.w = make([]float64, len(rows))
 	for i, r := range rows {
-		xi, ok := xIdx[r.x]
-		if !ok {
-			xi = int32(len(d.xs))
-			xIdx[r.x] = xi
-			d.xs = append(d.xs, r.x)
+		xi := xs.number(r.x)
+		if int(xi) == len(d.wx) {
 			d.wx = append(d.wx, 0)
 		}
 		if rowGroups != nil {
@@ -336,13 +321,19 @@ func newParetoDataGroups(rows []row, rowGroups []int32, groups int) *paretoData 
 		}
 		g := d.rowG[i]
 		d.rowX[i] = xi
-		d.rowTx[i] = index(r.x, r.tx, g)
-		d.rowT[i] = index(r.x, r.t, g)
+		d.rowTx[i] = knots.number(knot{r.x, r.tx, g})
+		d.rowT[i] = knots.number(knot{r.x, r.t, g})
 		d.w[i] = r.w
 		d.wx[xi] += r.w
 		d.wg[g] += r.w
 		d.sumX += r.w * r.x
 		d.sumT += r.w * r.t
+	}
+	d.xs = xs.keys
+	for _, k := range knots.keys {
+		d.knotX = append(d.knotX, xs.number(k.x))
+		d.knotY = append(d.knotY, k.y)
+		d.knotG = append(d.knotG, k.g)
 	}
 	d.points = make([]paretoPoint, len(d.knotY))
 	d.xDied = make([]float64, len(d.xs))

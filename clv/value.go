@@ -126,19 +126,16 @@ func ScoreEach[M CustomerModel](models []M, spend GammaGamma, cs []Customer, opt
 	if len(models) != len(cs) {
 		return nil, fault.New(fn, -1, "models", ErrInvalid, "has %d models for %d customers, want one per customer", len(models), len(cs))
 	}
-	var distinct []PurchaseModel
-	index := map[M]int32{}
+	var distinct numbering[M]
 	groupOf := make([]int32, len(models))
 	for i, m := range models {
-		g, ok := index[m]
-		if !ok {
-			g = int32(len(distinct))
-			index[m] = g
-			distinct = append(distinct, m)
-		}
-		groupOf[i] = g
+		groupOf[i] = distinct.number(m)
 	}
-	return score(fn, distinct, groupOf, spend, cs, opt)
+	pms := make([]PurchaseModel, len(distinct.keys))
+	for g, m := range distinct.keys {
+		pms[g] = m
+	}
+	return score(fn, pms, groupOf, spend, cs, opt)
 }
 
 // score is Score with customer i predicted by models[groupOf[i]] (by
