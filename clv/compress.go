@@ -74,14 +74,11 @@ func compress(fn string, cs []Customer, whole bool) ([]row, float64, error) {
 	if len(cs) == 0 {
 		return nil, 0, &DataError{Func: fn, Row: -1, Reason: "no customers", Err: ErrEmpty}
 	}
-	// An item of the loop is a block of blockRows customers, the unit in
-	// which addAll stages rows: a chunk's tables and its merge cost more
-	// than a chunk of single customers would be worth.
-	blocks := (len(cs) + blockRows - 1) / blockRows
-	chunks := make([]partitionedTable, parallel.Chunks(blocks, blockRows*compressCost))
+	items := (len(cs) + itemCustomers - 1) / itemCustomers
+	chunks := make([]partitionedTable, parallel.Chunks(items, itemCustomers*compressCost))
 	errs := make([]error, len(chunks))
-	parallel.For(blocks, blockRows*compressCost, func(c, lo, hi int) {
-		lo, hi = lo*blockRows, min(hi*blockRows, len(cs))
+	parallel.For(items, itemCustomers*compressCost, func(c, lo, hi int) {
+		lo, hi = lo*itemCustomers, min(hi*itemCustomers, len(cs))
 		errs[c] = chunks[c].addAll(fn, cs[lo:hi], lo, whole)
 	})
 	if err := cmp.Or(errs...); err != nil { // chunks are in row order: the lowest bad row
@@ -117,6 +114,12 @@ const (
 	compressCost = 70 * time.Nanosecond
 	mergeCost    = 30 * time.Nanosecond
 )
+
+// itemCustomers is the item of compress's parallel loop, in customers. A
+// chunk's tables hold its distinct rows until they are merged, so smaller
+// chunks make more rows: on 1e6 CDNOW-like customers, items of 2^16
+// customers allocate 58% more than two halves do, items of 2^18 6% more.
+const itemCustomers = 1 << 18
 
 // partitionedTable groups rows by (x, t_x, T) in 64 hash tables chosen by
 // the top bits of the row's hash (partitioned aggregation). Rows are

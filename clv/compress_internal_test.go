@@ -16,7 +16,7 @@ func TestCompressChunksMatchOneTable(t *testing.T) {
 	// same rows in the same order; weights are multiples of 1/4, so the
 	// sums are exact in any order.
 	rng := rand.New(rand.NewPCG(3, 4))
-	cs := make([]Customer, 3*blockRows+123)
+	cs := make([]Customer, 3*itemCustomers+123)
 	for i := range cs {
 		x := float64(rng.IntN(6))
 		tx := 0.0
@@ -25,8 +25,8 @@ func TestCompressChunksMatchOneTable(t *testing.T) {
 		}
 		cs[i] = Customer{Frequency: x, Recency: tx, T: tx + float64(rng.IntN(300)), Weight: float64(rng.IntN(9)) / 4}
 	}
-	blocks := (len(cs) + blockRows - 1) / blockRows
-	require.Greater(t, parallel.Chunks(blocks, blockRows*compressCost), 1)
+	items := (len(cs) + itemCustomers - 1) / itemCustomers
+	require.Greater(t, parallel.Chunks(items, itemCustomers*compressCost), 1)
 	var want partitionedTable
 	require.NoError(t, want.addAll("test", cs, 0, false))
 	rows, n, err := compress("test", cs, false)
@@ -39,7 +39,7 @@ func TestCompressChunksMatchOneTable(t *testing.T) {
 	require.Equal(t, want.n, n)
 
 	// The lowest bad row is reported, whichever chunk holds it.
-	for _, bad := range [][]int{{len(cs) - 1}, {2*blockRows + 5, blockRows + 7}, {3, len(cs) - 3}} {
+	for _, bad := range [][]int{{len(cs) - 1}, {2*itemCustomers + 5, itemCustomers + 7}, {3, len(cs) - 3}} {
 		cb := slices.Clone(cs)
 		for _, i := range bad {
 			cb[i].T = -1
