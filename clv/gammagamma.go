@@ -20,6 +20,9 @@ import (
 // BTYD practice fits it on the repeat transactions: Frequency is x and
 // Monetary the mean of the x repeat occasions. The model assumes spend is
 // independent of frequency; check with SpendFrequencyCorrelation.
+//
+// A GammaGamma is a plain value with no hidden state: one value is safe
+// for any number of goroutines.
 type GammaGamma struct{ P, Q, Gamma float64 }
 
 // FitGammaGamma returns the maximum-likelihood Gamma-Gamma on the

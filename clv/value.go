@@ -53,6 +53,7 @@ type ValueOptions struct {
 // CustomerScore is what Score predicts for one customer over the horizon
 // of its ValueOptions.
 type CustomerScore struct {
+	ID        string  // the customer's ID, as in the Customer row
 	PAlive    float64 // P(alive) at T
 	Purchases float64 // E[Y(K·f)]: expected purchases over the whole horizon
 	Spend     float64 // E[Z | x, m̄]: expected revenue per purchase
@@ -155,6 +156,7 @@ func score(fn string, models []PurchaseModel, groupOf []int32, spend GammaGamma,
 	out := make([]CustomerScore, len(cs))
 	for i, c := range cs {
 		s := perRow[rowOf[i]] // Value holds the discounted purchases here
+		s.ID = c.ID
 		s.Spend = spend.ConditionalExpectedSpend(c)
 		s.Value *= opt.Margin * s.Spend
 		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {

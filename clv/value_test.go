@@ -152,6 +152,8 @@ func TestScoreMatchesPerCustomerMethods(t *testing.T) {
 	require.Len(t, scores, len(cs))
 	f := float64(clv.Month) / float64(week)
 	for i, c := range cs {
+		require.NotEmpty(t, c.ID)
+		assert.Equal(t, c.ID, scores[i].ID)
 		assert.Equal(t, bgPub.PAlive(c), scores[i].PAlive)
 		assert.Equal(t, bgPub.ConditionalExpectedPurchases(c, 6*f), scores[i].Purchases)
 		assert.Equal(t, ggPub.ConditionalExpectedSpend(c), scores[i].Spend)

@@ -100,6 +100,10 @@ func normalQuantile(level float64) float64 {
 // Curve is a Kaplan–Meier estimate: one row per distinct exit time
 // (including times with censorings only, as R lists them). All slices have
 // the same length. Counts are case weights.
+//
+// A Curve is not modified by its methods, so one *Curve may be read by any
+// number of goroutines; a caller who changes its slices must not share it
+// meanwhile.
 type Curve struct {
 	Time     []float64 // t_j, ascending
 	AtRisk   []float64 // n_j: weight with Entry < t_j ≤ Time (censored at t_j counts, entering at t_j does not)
