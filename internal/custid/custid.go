@@ -32,10 +32,12 @@ import (
 // int32.
 const MaxRows = math.MaxInt32 - 1
 
-// The time each step of Index takes per row.
+// The time the steps of Index take: per row to hash and to renumber, and
+// per table to read a row (scan) and to look one up.
 const (
 	hashCost     = 12 * time.Nanosecond
-	lookupCost   = 30 * time.Nanosecond // per table: every row is read, half are looked up
+	scanCost     = 1 * time.Nanosecond
+	lookupCost   = 40 * time.Nanosecond
 	renumberCost = 2 * time.Nanosecond
 )
 
@@ -107,7 +109,8 @@ func indexHashed(of []int32, id func(int) string) []string {
 	}
 
 	var tables [2]table
-	parallel.For(len(tables), time.Duration(n)*lookupCost, func(_, lo, hi int) {
+	tableCost := time.Duration(n)*scanCost + time.Duration(perTable[0]+perTable[1])/2*lookupCost
+	parallel.For(len(tables), tableCost, func(_, lo, hi int) {
 		for part := lo; part < hi; part++ {
 			tables[part].number(uint64(part), hashes, of, id, perTable[part])
 		}
