@@ -19,24 +19,9 @@ func FuzzConditionalPredictions(f *testing.F) {
 	f.Add(1000.0, 4.414, 0.793, 2.426, uint16(1000), 0.99, 100.0, 52.0, 1e4, uint16(10))
 	f.Add(0.999, 0.0, 0.999, 0.0, uint16(10000), 1.0, 0.999, 0.999, 0.0, uint16(10000))
 	f.Fuzz(func(t *testing.T, ur, ualpha, ua, ub float64, x16 uint16, txFrac, uT, ut1, ut2 float64, n16 uint16) {
-		var v [8]float64
-		for i, in := range []struct{ u, lo, hi float64 }{
-			{ur, 1e-3, 1e4}, {ualpha, 1e-3, 1e4}, {ua, 1e-3, 1e8}, {ub, 1e-3, 1e8},
-			{uT, 1e-3, 1e4}, {ut1, 1e-3, 1e4}, {ut2, 1e-3, 1e4}, {txFrac, 1e-3, 1},
-		} {
-			var ok bool
-			if v[i], ok = fuzzLog(in.u, in.lo, in.hi); !ok {
-				return
-			}
-		}
-		r, alpha, a, b, T, t1, t2 := v[0], v[1], v[2], v[3], v[4], v[5], v[6]
-		if t1 > t2 {
-			t1, t2 = t2, t1
-		}
-		x := float64(x16 % 10001)
-		c := clv.Customer{Frequency: x, T: T}
-		if x > 0 {
-			c.Recency = T * v[7]
+		r, alpha, a, b, c, t1, t2, ok := fuzzBGBox(ur, ualpha, ua, ub, x16, txFrac, uT, ut1, ut2)
+		if !ok {
+			return
 		}
 		n := int(n16%200) + 1
 		pn := clv.ParetoNBD{R: r, Alpha: alpha, S: a, Beta: b}

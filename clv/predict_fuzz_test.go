@@ -17,6 +17,31 @@ func fuzzLog(u, lo, hi float64) (v float64, ok bool) {
 	return math.Exp(math.Log(lo) + f*(math.Log(hi)-math.Log(lo))), true
 }
 
+// fuzzBGBox maps fuzz inputs onto the log box of the BG/NBD accuracy
+// claim: r, α, T, t1 ≤ t2 in [1e-3, 1e4], a, b in [1e-3, 1e8], x ≤ 1e4 and
+// t_x = T·txFrac. ok is false for inputs outside the box's encoding.
+func fuzzBGBox(ur, ualpha, ua, ub float64, x16 uint16, txFrac, uT, ut1, ut2 float64) (r, alpha, a, b float64, c clv.Customer, t1, t2 float64, ok bool) {
+	var v [8]float64
+	for i, in := range []struct{ u, lo, hi float64 }{
+		{ur, 1e-3, 1e4}, {ualpha, 1e-3, 1e4}, {ua, 1e-3, 1e8}, {ub, 1e-3, 1e8},
+		{uT, 1e-3, 1e4}, {ut1, 1e-3, 1e4}, {ut2, 1e-3, 1e4}, {txFrac, 1e-3, 1},
+	} {
+		if v[i], ok = fuzzLog(in.u, in.lo, in.hi); !ok {
+			return
+		}
+	}
+	r, alpha, a, b, t1, t2 = v[0], v[1], v[2], v[3], v[5], v[6]
+	if t1 > t2 {
+		t1, t2 = t2, t1
+	}
+	x := float64(x16 % 10001)
+	c = clv.Customer{Frequency: x, T: v[4]}
+	if x > 0 {
+		c.Recency = v[4] * v[7]
+	}
+	return r, alpha, a, b, c, t1, t2, true
+}
+
 // FuzzBGPredictions checks the predictions of BGNBD, MBGNBD and ParetoNBD
 // over the documented box (r, α, s, β ∈ [1e-3, 1e4], a, b ∈ [1e-3, 1e8],
 // x ≤ 1e4, T and t ∈ [1e-3, 1e4]): P(alive) ∈ [0, 1], expectations finite
@@ -33,24 +58,9 @@ func FuzzBGPredictions(f *testing.F) {
 	f.Add(0.243, 4.414, 1e4, 2.426, uint16(10), 0.5, 52.0, 52.0, 1.0, uint16(1))
 	f.Add(0.999, 0.0, 0.999, 0.0, uint16(10000), 1.0, 0.999, 0.999, 0.0, uint16(10000))
 	f.Fuzz(func(t *testing.T, ur, ualpha, ua, ub float64, x16 uint16, txFrac, uT, ut1, ut2 float64, n16 uint16) {
-		var v [8]float64
-		for i, in := range []struct{ u, lo, hi float64 }{
-			{ur, 1e-3, 1e4}, {ualpha, 1e-3, 1e4}, {ua, 1e-3, 1e8}, {ub, 1e-3, 1e8},
-			{uT, 1e-3, 1e4}, {ut1, 1e-3, 1e4}, {ut2, 1e-3, 1e4}, {txFrac, 1e-3, 1},
-		} {
-			var ok bool
-			if v[i], ok = fuzzLog(in.u, in.lo, in.hi); !ok {
-				return
-			}
-		}
-		r, alpha, a, b, T, t1, t2 := v[0], v[1], v[2], v[3], v[4], v[5], v[6]
-		if t1 > t2 {
-			t1, t2 = t2, t1
-		}
-		x := float64(x16 % 10001)
-		c := clv.Customer{Frequency: x, T: T}
-		if x > 0 {
-			c.Recency = T * v[7]
+		r, alpha, a, b, c, t1, t2, ok := fuzzBGBox(ur, ualpha, ua, ub, x16, txFrac, uT, ut1, ut2)
+		if !ok {
+			return
 		}
 		n := int(n16 % 10001)
 		bg := clv.BGNBD{R: r, Alpha: alpha, A: a, B: b}
