@@ -130,30 +130,11 @@ func (cov Covariates) design(fn string, n int, scales scaleNames) (*covDesign, e
 	if err != nil {
 		return nil, err
 	}
-	d := &covDesign{nP: nP, nD: nD, dropCoef: make([]int, nD), l2: cov.L2}
-	shared := make([]bool, nD)
-	for _, j := range cov.Shared {
-		switch {
-		case j < 0 || j >= nP || j >= nD:
-			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid,
-				"lists column %d, but Purchase has %d and Dropout %d columns: both must have it", j, nP, nD)
-		case shared[j]:
-			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid, "lists column %d twice", j)
-		}
-		shared[j] = true
+	d, err := newCovDesign(fn, cov.Shared, nP, nD)
+	if err != nil {
+		return nil, err
 	}
-	for j := range nP {
-		d.names = append(d.names, fmt.Sprintf("Purchase[%d]", j))
-	}
-	for j := range nD {
-		if shared[j] {
-			d.dropCoef[j] = j
-			continue
-		}
-		d.dropCoef[j] = len(d.names)
-		d.names = append(d.names, fmt.Sprintf("Dropout[%d]", j))
-	}
-	d.k = len(d.names)
+	d.l2 = cov.L2
 	d.spans = make([]float64, d.k)
 	for _, f := range [...]struct {
 		z     [][]float64
@@ -175,6 +156,37 @@ func (cov Covariates) design(fn string, n int, scales scaleNames) (*covDesign, e
 	if d.k > 0 {
 		d.group(cov, n)
 	}
+	return d, nil
+}
+
+// newCovDesign checks shared, the Covariates.Shared of nP purchase and nD
+// dropout columns, and returns a design with the coefficient vector laid
+// out (nP, nD, dropCoef, k, names).
+func newCovDesign(fn string, shared []int, nP, nD int) (*covDesign, error) {
+	d := &covDesign{nP: nP, nD: nD, dropCoef: make([]int, nD)}
+	isShared := make([]bool, nD)
+	for _, j := range shared {
+		switch {
+		case j < 0 || j >= nP || j >= nD:
+			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid,
+				"lists column %d, but Purchase has %d and Dropout %d columns: both must have it", j, nP, nD)
+		case isShared[j]:
+			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid, "lists column %d twice", j)
+		}
+		isShared[j] = true
+	}
+	for j := range nP {
+		d.names = append(d.names, fmt.Sprintf("Purchase[%d]", j))
+	}
+	for j := range nD {
+		if isShared[j] {
+			d.dropCoef[j] = j
+			continue
+		}
+		d.dropCoef[j] = len(d.names)
+		d.names = append(d.names, fmt.Sprintf("Dropout[%d]", j))
+	}
+	d.k = len(d.names)
 	return d, nil
 }
 

@@ -143,7 +143,12 @@
 // parameters' uncertainty (Fit.Cov; purchase and spend fits independent),
 // by the delta method (probabilities on the logit scale; the total's
 // variance ∇S'·Σ·∇S of the sum, not a sum of variances) or by parameter
-// draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals. DrawModels,
+// draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals.
+// ScoreWithIntervalsCov and PredictionIntervalsCov do the same for models
+// with covariates: each covariate group's model is a function of the full
+// vector (base parameters, coefficients), differentiated by the chain rule
+// through the links, and draws move base parameters and coefficients
+// jointly. DrawModels,
 // DrawSpendModels and MapDraws give the draws for any function of the
 // models. These intervals do not include the randomness of the customers'
 // future purchases; ConditionalProbPurchases describes that.

@@ -199,10 +199,7 @@ func valueRows(fn string, cs []Customer, groupOf []int32) (rowTable, []int32, er
 	}
 	rowOf := make([]int32, len(cs))
 	for i, c := range cs {
-		if err := checkCustomer(fn, i, c, false); err != nil {
-			return table, nil, err
-		}
-		if err := checkSpend(fn, i, c); err != nil {
+		if err := checkValueCustomer(fn, i, c); err != nil {
 			return table, nil, err
 		}
 		var g int32
@@ -212,6 +209,15 @@ func valueRows(fn string, cs []Customer, groupOf []int32) (rowTable, []int32, er
 		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}, g))
 	}
 	return table, rowOf, nil
+}
+
+// checkValueCustomer validates customer i of cs for a purchase and a
+// spend model.
+func checkValueCustomer(fn string, i int, c Customer) error {
+	if err := checkCustomer(fn, i, c, false); err != nil {
+		return err
+	}
+	return checkSpend(fn, i, c)
 }
 
 // discounted returns the cumulative expectation e(K) at the horizon and
