@@ -6,11 +6,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/montanaflynn/stats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/parallel"
+	"github.com/ltvgo/ltv/resample"
 )
 
 // Streams of the PCG generator seeded with IntervalOptions.Seed: the
@@ -168,9 +168,8 @@ func drawParams(fn, field string, theta, lower []float64, nLog int, cov [][]floa
 // MapDraws returns the interval of f over parameter draws (from
 // DrawModels or DrawSpendModels, or any draws of any type): Estimate is
 // f(at), at the fitted parameters, StdErr the standard deviation of f
-// over draws, and Lower, Upper its percentiles (R type 7, as
-// montanaflynn/stats.Percentile) at (1 ∓ level)/2; level 0 means 0.90.
-// draws is not modified.
+// over draws, and Lower, Upper its percentiles (resample.Percentile: R
+// type 7) at (1 ∓ level)/2; level 0 means 0.90. draws is not modified.
 //
 // Special cases are:
 //
@@ -181,39 +180,7 @@ func MapDraws[M any](at M, draws []M, level float64, f func(M) float64) Interval
 	for i, d := range draws {
 		vals[i] = f(d)
 	}
-	return percentileInterval(f(at), vals, level)
-}
-
-// percentileInterval returns the interval of draws vals (sorted in place)
-// around est: their standard deviation and type-7 percentiles at
-// (1 ∓ level)/2, level 0 meaning 0.90; NaN where vals has a non-finite
-// value or fewer than two, or level is out of (0, 1).
-func percentileInterval(est float64, vals []float64, level float64) Interval {
-	nan := math.NaN()
-	iv := Interval{Estimate: est, StdErr: nan, Lower: nan, Upper: nan}
-	if level == 0 {
-		level = 0.9
-	}
-	if len(vals) < 2 || !(level > 0 && level < 1) {
-		return iv
-	}
-	var mean float64
-	for _, v := range vals {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return iv
-		}
-		mean += v
-	}
-	mean /= float64(len(vals))
-	var ss float64
-	for _, v := range vals {
-		ss += (v - mean) * (v - mean)
-	}
-	slices.Sort(vals) // stats.Percentile sorts a copy; sorted input makes that cheap
-	iv.StdErr = math.Sqrt(ss / float64(len(vals)-1))
-	iv.Lower, _ = stats.Percentile(vals, 100*(1-level)/2)
-	iv.Upper, _ = stats.Percentile(vals, 100*(1+level)/2)
-	return iv
+	return resample.Percentile(f(at), vals, level)
 }
 
 // TotalValueInterval returns the interval of the population total of
@@ -266,7 +233,7 @@ func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit
 	if math.IsNaN(est) || math.IsInf(est, 0) {
 		return Interval{}, fault.New(fn, -1, "", ErrUndefined, "the total has no finite value under %+v and %+v", model, spend)
 	}
-	return percentileInterval(est, h.drawTotals(models, spends, w, wm), iv.Level), nil
+	return resample.Percentile(est, h.drawTotals(models, spends, w, wm), iv.Level), nil
 }
 
 // total returns margin·Σ_rows P(alive)·V·Σ_{i∈row} w_i·E[Z_i], with
@@ -424,8 +391,8 @@ func drawScores(fn string, m parametric, models []parametric, spend GammaGamma, 
 				a, _ := md.alive(c)
 				pa[d], pur[d], dd[d] = md.PAlive(c), a*ck[d], a*v[d]
 			}
-			pAlive := percentileInterval(m.PAlive(c), pa, level)
-			purchases := percentileInterval(a0*ck0, pur, level)
+			pAlive := resample.Percentile(m.PAlive(c), pa, level)
+			purchases := resample.Percentile(a0*ck0, pur, level)
 			byMonetary := map[float64]Interval{}
 			for _, ci := range custOf[ri] {
 				c := cs[ci]
@@ -441,7 +408,7 @@ func drawScores(fn string, m parametric, models []parametric, spend GammaGamma, 
 					totals[d] += w * val[d]
 				}
 				if !seen {
-					value = percentileInterval(est, val, level)
+					value = resample.Percentile(est, val, level)
 					byMonetary[c.Monetary] = value
 				}
 				out[ci] = ScoreInterval{PAlive: pAlive, Purchases: purchases, Value: value}

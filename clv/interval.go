@@ -5,17 +5,17 @@ import (
 
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/resample"
 )
 
 // Interval is a point prediction with its uncertainty from the
 // estimation of the model parameters (not the randomness of the
-// customer's future behaviour, which ConditionalProbPurchases describes).
-type Interval struct {
-	Estimate float64 // the prediction at the fitted parameters
-	StdErr   float64 // its standard error (delta method), or the draws' standard deviation
-	Lower    float64 // lower limit at the requested level
-	Upper    float64 // upper limit at the requested level
-}
+// customer's future behaviour, which ConditionalProbPurchases describes):
+// Estimate, at the fitted parameters; StdErr, by the delta method or the
+// standard deviation of the draws or bootstrap replicates; Lower and
+// Upper, the limits at the requested level. It is resample.Interval, so
+// the bootstrap of any model gives the same type.
+type Interval = resample.Interval
 
 // IntervalMethod says how an Interval is computed.
 type IntervalMethod int

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/resample"
 )
 
 // PredictionKind names a per-customer prediction of a purchase model.
@@ -220,7 +221,7 @@ func predictionIntervals(fn string, space *paramSpace, fit Fit, cs []Customer, p
 	if iv.Method == DeltaMethod {
 		return out, plainInterval(sum, math.Sqrt(quadForm(gTotal, cov)), z), nil
 	}
-	return out, percentileInterval(sum, totals, iv.Level), nil
+	return out, resample.Percentile(sum, totals, iv.Level), nil
 }
 
 // drawRows returns the interval of every row's prediction over the draws
@@ -234,7 +235,7 @@ func drawRows(models []parametric, rows []row, est []float64, f func(parametric,
 			vals[d] = f(md, c)
 			totals[d] += r.w * vals[d]
 		}
-		out[i] = percentileInterval(est[i], vals, level)
+		out[i] = resample.Percentile(est[i], vals, level)
 	}
 	return out
 }

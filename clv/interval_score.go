@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/resample"
 )
 
 // ScoreInterval holds the intervals of one customer's Score.
@@ -124,7 +125,7 @@ func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spe
 		total += t
 	}
 	if iv.Method == ParameterDraws {
-		return out, percentileInterval(total, totals, iv.Level), nil
+		return out, resample.Percentile(total, totals, iv.Level), nil
 	}
 	return out, plainInterval(total, math.Sqrt(quadForm(gP, covP)+quadForm(gS, covS)), z), nil
 }
