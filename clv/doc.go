@@ -148,7 +148,9 @@
 // with covariates: each covariate group's model is a function of the full
 // vector (base parameters, coefficients), differentiated by the chain rule
 // through the links, and draws move base parameters and coefficients
-// jointly. DrawModels,
+// jointly. The Bootstrap method resamples the customers, refits and
+// repredicts (package resample holds the generic bootstrap, for any model
+// a caller can refit). DrawModels,
 // DrawSpendModels and MapDraws give the draws for any function of the
 // models. These intervals do not include the randomness of the customers'
 // future purchases; ConditionalProbPurchases describes that.

@@ -34,15 +34,28 @@ const (
 	// draws' percentiles (R type 7) at (1 ∓ Level)/2; StdErr is the
 	// draws' standard deviation.
 	ParameterDraws
+	// Bootstrap: the customer bootstrap (resample.Bootstrap), the slow
+	// option that assumes no normality of the estimates: Draws replicates
+	// resample the customers (a row of Weight w stands for w customers),
+	// refit the models to each replicate from the fitted parameters, and
+	// repredict; Lower and Upper are the replicates' percentiles, StdErr
+	// their standard deviation. The customers passed must be those the
+	// models were fitted to (and, for a spend model, FitGammaGamma's
+	// input), fitted with default FitOptions; the fits' Cov is not used.
+	// Replicates whose refit fails are left out and reported by a
+	// *BootstrapError returned with the intervals. Memory grows as Draws
+	// times the number of outputs (three per customer for
+	// ScoreWithIntervals).
+	Bootstrap
 )
 
 // IntervalOptions set the level and method of intervals. The zero value
 // gives 90% delta-method intervals.
 type IntervalOptions struct {
 	Level  float64        // coverage in (0, 1); 0 means 0.90
-	Method IntervalMethod // DeltaMethod (the zero value) or ParameterDraws
-	Draws  int            // ParameterDraws: number of draws, 0 means 1000
-	Seed   uint64         // ParameterDraws: seed of the draws (math/rand/v2 PCG)
+	Method IntervalMethod // DeltaMethod (the zero value), ParameterDraws or Bootstrap
+	Draws  int            // ParameterDraws, Bootstrap: number of draws or replicates, 0 means 1000
+	Seed   uint64         // ParameterDraws, Bootstrap: seed of the draws or replicates (math/rand/v2 PCG)
 }
 
 // DefaultDraws is the number of parameter draws when IntervalOptions.Draws is 0.
@@ -62,8 +75,8 @@ func (iv IntervalOptions) resolve(fn string) (IntervalOptions, float64, error) {
 	switch {
 	case !(iv.Level > 0 && iv.Level < 1):
 		return iv, 0, fault.New(fn, -1, "IntervalOptions.Level", ErrInvalid, "is %v, want a coverage in (0, 1)", iv.Level)
-	case iv.Method != DeltaMethod && iv.Method != ParameterDraws:
-		return iv, 0, fault.New(fn, -1, "IntervalOptions.Method", ErrInvalid, "is %d, want DeltaMethod or ParameterDraws", iv.Method)
+	case iv.Method != DeltaMethod && iv.Method != ParameterDraws && iv.Method != Bootstrap:
+		return iv, 0, fault.New(fn, -1, "IntervalOptions.Method", ErrInvalid, "is %d, want DeltaMethod, ParameterDraws or Bootstrap", iv.Method)
 	case iv.Draws < 2 || iv.Draws > MaxDraws:
 		return iv, 0, fault.New(fn, -1, "IntervalOptions.Draws", ErrInvalid, "is %d, want 2 to %d (0: %d)", iv.Draws, MaxDraws, DefaultDraws)
 	}

@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"errors"
 	"math"
 
 	"github.com/ltvgo/ltv/internal/fault"
@@ -69,17 +70,7 @@ func PredictionIntervalsCov[M CovariateModel](model M, fit Fit, cs []Customer, c
 // customers of cov: θ = (base parameters, coefficients in Fit.Cov's
 // order), one group per distinct pair of covariate rows.
 func covSpace(fn string, model any, cov Covariates, n int) (*paramSpace, error) {
-	var base parametric
-	var link covLink
-	var gp, gd []float64
-	switch m := model.(type) {
-	case ParetoNBDCov:
-		base, link, gp, gd = m.ParetoNBD, paretoLink, m.Purchase, m.Dropout
-	case BGNBDCov:
-		base, link, gp, gd = m.BGNBD, bgLink, m.Purchase, m.Dropout
-	case MBGNBDCov:
-		base, link, gp, gd = m.MBGNBD, bgLink, m.Purchase, m.Dropout
-	}
+	base, link, gp, gd := covParts(model)
 	if n == 0 {
 		return nil, fault.New(fn, -1, "", ErrEmpty, "no customers")
 	}
@@ -97,15 +88,9 @@ func covSpace(fn string, model any, cov Covariates, n int) (*paramSpace, error) 
 	if err != nil {
 		return nil, err
 	}
-	theta := append(base.params(), gp...)
-	for j, c := range d.dropCoef {
-		switch {
-		case c >= d.nP:
-			theta = append(theta, gd[j])
-		case gd[j] != gp[j]:
-			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid,
-				"lists column %d, but the model's Purchase[%d] = %v and Dropout[%d] = %v differ", j, j, gp[j], j, gd[j])
-		}
+	theta, err := d.theta(fn, base, gp, gd)
+	if err != nil {
+		return nil, err
 	}
 	d.group(cov, n)
 	nb := len(base.params())
@@ -152,5 +137,61 @@ func covSpace(fn string, model any, cov Covariates, n int) (*paramSpace, error) 
 			}
 			return jac
 		},
+		refit: func(cs []Customer, rows []int) ([]float64, error) {
+			rc := Covariates{Shared: cov.Shared}
+			if cov.Purchase != nil {
+				rc.Purchase = pick(cov.Purchase, rows)
+			}
+			if cov.Dropout != nil {
+				rc.Dropout = pick(cov.Dropout, rows)
+			}
+			opt := &FitOptions{Start: theta}
+			var fitted any
+			var err error
+			switch model.(type) {
+			case ParetoNBDCov:
+				fitted, _, err = FitParetoNBDCov(cs, rc, opt)
+			case BGNBDCov:
+				fitted, _, err = FitBGNBDCov(cs, rc, opt)
+			case MBGNBDCov:
+				fitted, _, err = FitMBGNBDCov(cs, rc, opt)
+			}
+			if err != nil && !errors.Is(err, ErrBoundary) {
+				return nil, err
+			}
+			b, _, p, q := covParts(fitted)
+			th, _ := d.theta(fn, b, p, q)
+			return th, err
+		},
 	}, nil
+}
+
+// covParts returns a covariate model's base model, link and coefficients.
+func covParts(model any) (base parametric, link covLink, gp, gd []float64) {
+	switch m := model.(type) {
+	case ParetoNBDCov:
+		return m.ParetoNBD, paretoLink, m.Purchase, m.Dropout
+	case BGNBDCov:
+		return m.BGNBD, bgLink, m.Purchase, m.Dropout
+	case MBGNBDCov:
+		return m.MBGNBD, bgLink, m.Purchase, m.Dropout
+	}
+	return nil, covLink{}, nil, nil
+}
+
+// theta returns the parameter vector of d's layout (Fit.Cov's order) of a
+// model with base model base and coefficients gp, gd, or a *DataError
+// when a Shared column's two coefficients differ.
+func (d *covDesign) theta(fn string, base parametric, gp, gd []float64) ([]float64, error) {
+	theta := append(base.params(), gp...)
+	for j, c := range d.dropCoef {
+		switch {
+		case c >= d.nP:
+			theta = append(theta, gd[j])
+		case gd[j] != gp[j]:
+			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid,
+				"lists column %d, but the model's Purchase[%d] = %v and Dropout[%d] = %v differ", j, j, gp[j], j, gd[j])
+		}
+	}
+	return theta, nil
 }

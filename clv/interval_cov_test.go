@@ -403,3 +403,23 @@ func TestIntervalsCovErrors(t *testing.T) {
 		assert.Equal(t, tc.row, de.Row, tc.name)
 	}
 }
+
+func TestIntervalsCovBootstrap(t *testing.T) {
+	// The bootstrap refits the covariate model to each replicate's
+	// customers with their own covariate rows: estimates are the model's,
+	// and the replicates move them.
+	cs, cov := covSmall()
+	cov = clv.Covariates{Purchase: cov.Purchase} // one purchase dummy and two continuous columns
+	m, _, err := clv.FitParetoNBDCov(cs, cov, nil)
+	require.NoError(t, err)
+	iv := clv.IntervalOptions{Method: clv.Bootstrap, Draws: 8, Seed: 2}
+	got, total, err := clv.PredictionIntervalsCov(m, clv.Fit{}, cs, cov, clv.Prediction{Kind: clv.PAlivePrediction}, iv)
+	require.NoError(t, err)
+	require.Len(t, got, len(cs))
+	for i, c := range cs {
+		assert.InEpsilon(t, m.For(cov.Purchase[i], nil).PAlive(c), got[i].Estimate, 1e-12)
+		assert.LessOrEqual(t, got[i].Lower, got[i].Upper)
+	}
+	assert.Greater(t, total.StdErr, 0.0)
+	assert.Less(t, total.Lower, total.Upper)
+}

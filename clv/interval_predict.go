@@ -135,7 +135,9 @@ func (p Prediction) function(fn string, model parametric) (f func(parametric, Cu
 // error is O(h⁴) (about 1e-9 relative on CDNOW, against mpmath). The
 // total's standard error is sqrt(∇S'·Σ·∇S) of the sum S. With
 // ParameterDraws the prediction is recomputed for every draw of
-// DrawModels, once per distinct (x, t_x, T). cs is not modified.
+// DrawModels, once per distinct (x, t_x, T); with Bootstrap for every
+// refit to resampled customers (cs must be the fitted customers, see
+// IntervalMethod; fit is not read). cs is not modified.
 //
 // Errors: a *DataError wrapping ErrEmpty for no customers, ErrInvalid for
 // a bad customer (naming the row and field; BGBB rows must be whole
@@ -143,7 +145,8 @@ func (p Prediction) function(fn string, model parametric) (f func(parametric, Cu
 // of this package ("model") or a bad fit.Cov (Row −1; as for
 // ScoreWithIntervals); ErrUndefined when the prediction is not finite for
 // a customer; with ParameterDraws, a covariance that is not positive
-// definite on its free parameters is ErrSingular.
+// definite on its free parameters is ErrSingular; with Bootstrap, the
+// errors of ScoreWithIntervals's Bootstrap.
 func PredictionIntervals(model PurchaseModel, fit Fit, cs []Customer, pred Prediction, iv IntervalOptions) ([]Interval, Interval, error) {
 	const fn = "clv.PredictionIntervals"
 	space, err := spaceOf(fn, model)
@@ -160,9 +163,11 @@ func predictionIntervals(fn string, space *paramSpace, fit Fit, cs []Customer, p
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	cov, err := paramCov(fn, "fit.Cov", fit, len(space.theta))
-	if err != nil {
-		return nil, Interval{}, err
+	var cov [][]float64
+	if iv.Method != Bootstrap {
+		if cov, err = paramCov(fn, "fit.Cov", fit, len(space.theta)); err != nil {
+			return nil, Interval{}, err
+		}
 	}
 	m0 := space.model(space.theta, 0)
 	if _, _, _, err := pred.function(fn, m0); err != nil {
@@ -178,7 +183,10 @@ func predictionIntervals(fn string, space *paramSpace, fit Fit, cs []Customer, p
 		}
 	}
 	var thetas [][]float64
-	if iv.Method == ParameterDraws {
+	switch iv.Method {
+	case Bootstrap:
+		return bootstrapPredictions(fn, space, cs, pred, iv)
+	case ParameterDraws:
 		if thetas, err = space.draw(fn, cov, iv); err != nil {
 			return nil, Interval{}, err
 		}

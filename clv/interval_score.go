@@ -35,6 +35,10 @@ type ScoreInterval struct {
 // differences otherwise; the Gamma-Gamma gradient is in closed form. With
 // ParameterDraws the models are drawn as DrawModels and DrawSpendModels
 // do and every prediction is recomputed per draw, once per distinct row.
+// With Bootstrap cs must be the customers both models were fitted to:
+// they are resampled, both models refitted and every prediction
+// recomputed per replicate (see IntervalMethod); fit and spendFit are not
+// read.
 //
 // model must be a purchase model of this package without covariates
 // (ScoreWithIntervalsCov takes those). cs is not modified.
@@ -44,7 +48,10 @@ type ScoreInterval struct {
 // ("model"), or a covariance that is missing, not a symmetric k×k matrix
 // of finite numbers, or from a Penalized fit (not a sampling covariance)
 // ("fit.Cov", "spendFit.Cov"); with ParameterDraws, a covariance that is
-// not positive definite on its free parameters is ErrSingular.
+// not positive definite on its free parameters is ErrSingular; with
+// Bootstrap, a Weight that is not a whole number is ErrInvalid, and
+// replicates whose refit failed are reported by a *BootstrapError
+// (wrapping ErrNotConverged) returned with the intervals of the others.
 func ScoreWithIntervals(model PurchaseModel, fit Fit, spend GammaGamma, spendFit Fit,
 	cs []Customer, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
 	const fn = "clv.ScoreWithIntervals"
@@ -62,6 +69,15 @@ func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spe
 	iv, z, err := iv.resolve(fn)
 	if err != nil {
 		return nil, Interval{}, err
+	}
+	if iv.Method == Bootstrap {
+		if opt, err = opt.resolve(fn); err != nil {
+			return nil, Interval{}, err
+		}
+		if _, _, err := valueRows(fn, cs, nil); err != nil {
+			return nil, Interval{}, err
+		}
+		return bootstrapScores(fn, space, spend, cs, opt, iv)
 	}
 	covP, err := paramCov(fn, "fit.Cov", fit, len(space.theta))
 	if err != nil {

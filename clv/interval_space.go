@@ -2,6 +2,7 @@ package clv
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 
 	"github.com/ltvgo/ltv/internal/fault"
@@ -25,13 +26,34 @@ type paramSpace struct {
 	// jac returns J_g at θ (rows: the group model's parameters); nil
 	// means the identity.
 	jac func(g int) [][]float64
+	// refit fits the model again to cs, customers at the rows of the
+	// caller's slice (for their covariates), from θ, and returns the new θ.
+	refit func(cs []Customer, rows []int) ([]float64, error)
 }
 
 // baseSpace is the space of a model without covariates.
 func baseSpace(m parametric) *paramSpace {
 	th := m.params()
 	return &paramSpace{theta: th, nLog: len(th), groups: 1,
-		model: func(th []float64, _ int) parametric { return m.withParams(th) }}
+		model: func(th []float64, _ int) parametric { return m.withParams(th) },
+		refit: func(cs []Customer, _ []int) ([]float64, error) {
+			opt := &FitOptions{Start: th}
+			var fitted parametric
+			var err error
+			switch m.(type) {
+			case BGNBD:
+				fitted, _, err = FitBGNBD(cs, opt)
+			case MBGNBD:
+				fitted, _, err = FitMBGNBD(cs, opt)
+			case ParetoNBD:
+				fitted, _, err = FitParetoNBD(cs, opt)
+			case BGBB:
+				fitted, _, err = FitBGBB(cs, opt)
+			default:
+				return nil, fmt.Errorf("no refit for a %T", m)
+			}
+			return fitted.params(), err
+		}}
 }
 
 // members returns the customers of each group in order (nil for the one
