@@ -45,31 +45,23 @@ func covCases(cov clv.Covariates) []covCase {
 	pnTh := []float64{pnbdPub.R, pnbdPub.Alpha, pnbdPub.S, pnbdPub.Beta, 0.4, -0.2, 0.1, 0.3, -0.5}
 	mbTh := []float64{0.525, 6.183, 0.891, 1.614, 0.4, -0.2, 0.1}
 	return []covCase{
-		{name: "BGNBDCov", theta: bgTh, cov: shared,
-			model: func(th, zp, zd []float64) clv.PurchaseModel { return bg(th).For(zp, zd) },
-			score: func(fit, sf clv.Fit, cs []clv.Customer, opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error) {
-				return clv.ScoreWithIntervalsCov(bg(bgTh), fit, ggPub, sf, cs, shared, opt, iv)
-			},
-			pred: func(fit clv.Fit, cs []clv.Customer, p clv.Prediction, iv clv.IntervalOptions) ([]clv.Interval, clv.Interval, error) {
-				return clv.PredictionIntervalsCov(bg(bgTh), fit, cs, shared, p, iv)
-			}},
-		{name: "ParetoNBDCov", theta: pnTh, cov: cov,
-			model: func(th, zp, zd []float64) clv.PurchaseModel { return pn(th).For(zp, zd) },
-			score: func(fit, sf clv.Fit, cs []clv.Customer, opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error) {
-				return clv.ScoreWithIntervalsCov(pn(pnTh), fit, ggPub, sf, cs, cov, opt, iv)
-			},
-			pred: func(fit clv.Fit, cs []clv.Customer, p clv.Prediction, iv clv.IntervalOptions) ([]clv.Interval, clv.Interval, error) {
-				return clv.PredictionIntervalsCov(pn(pnTh), fit, cs, cov, p, iv)
-			}},
-		{name: "MBGNBDCov", theta: mbTh, cov: purchaseOnly,
-			model: func(th, zp, _ []float64) clv.PurchaseModel { return mb(th).For(zp, nil) },
-			score: func(fit, sf clv.Fit, cs []clv.Customer, opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error) {
-				return clv.ScoreWithIntervalsCov(mb(mbTh), fit, ggPub, sf, cs, purchaseOnly, opt, iv)
-			},
-			pred: func(fit clv.Fit, cs []clv.Customer, p clv.Prediction, iv clv.IntervalOptions) ([]clv.Interval, clv.Interval, error) {
-				return clv.PredictionIntervalsCov(mb(mbTh), fit, cs, purchaseOnly, p, iv)
-			}},
+		newCovCase("BGNBDCov", bgTh, shared, bg, func(m clv.BGNBDCov, zp, zd []float64) clv.PurchaseModel { return m.For(zp, zd) }),
+		newCovCase("ParetoNBDCov", pnTh, cov, pn, func(m clv.ParetoNBDCov, zp, zd []float64) clv.PurchaseModel { return m.For(zp, zd) }),
+		newCovCase("MBGNBDCov", mbTh, purchaseOnly, mb, func(m clv.MBGNBDCov, zp, _ []float64) clv.PurchaseModel { return m.For(zp, nil) }),
 	}
+}
+
+// newCovCase returns the covCase of the model at(theta) with covariates cov.
+func newCovCase[M clv.CovariateModel](name string, theta []float64, cov clv.Covariates, at func([]float64) M,
+	customer func(m M, zp, zd []float64) clv.PurchaseModel) covCase {
+	return covCase{name: name, theta: theta, cov: cov,
+		model: func(th, zp, zd []float64) clv.PurchaseModel { return customer(at(th), zp, zd) },
+		score: func(fit, sf clv.Fit, cs []clv.Customer, opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error) {
+			return clv.ScoreWithIntervalsCov(at(theta), fit, ggPub, sf, cs, cov, opt, iv)
+		},
+		pred: func(fit clv.Fit, cs []clv.Customer, p clv.Prediction, iv clv.IntervalOptions) ([]clv.Interval, clv.Interval, error) {
+			return clv.PredictionIntervalsCov(at(theta), fit, cs, cov, p, iv)
+		}}
 }
 
 // randomCov returns a seeded covariance for theta with relative standard

@@ -106,23 +106,11 @@ func (f Forest) plot() (*plot.Plot, error) {
 			lo, hi = math.Min(lo, r.Truth), math.Max(hi, r.Truth)
 		}
 	}
-	if len(est) > 0 {
-		sc, err := plotter.NewScatter(est)
-		if err != nil {
-			return nil, err
-		}
-		sc.Color, sc.Shape, sc.Radius = Color(0), draw.BoxGlyph{}, vg.Points(4)
-		p.Add(sc)
-		p.Legend.Add(legend, sc)
+	if err := addPoints(p, est, legend, 0, draw.BoxGlyph{}, vg.Points(4)); err != nil {
+		return nil, err
 	}
-	if len(truth) > 0 {
-		tr, err := plotter.NewScatter(truth)
-		if err != nil {
-			return nil, err
-		}
-		tr.Color, tr.Shape, tr.Radius = Color(2), draw.CrossGlyph{}, vg.Points(5)
-		p.Add(tr)
-		p.Legend.Add("true value", tr)
+	if err := addPoints(p, truth, "true value", 2, draw.CrossGlyph{}, vg.Points(5)); err != nil {
+		return nil, err
 	}
 	if ref.Label != "" {
 		p.Add(vline{ref})
@@ -138,6 +126,21 @@ func (f Forest) plot() (*plot.Plot, error) {
 		p.X.Tick.Marker = ratioTicks{}
 	}
 	return p, nil
+}
+
+// addPoints adds the points xys, if any, in Color(col) with a legend entry.
+func addPoints(p *plot.Plot, xys plotter.XYs, legend string, col int, shape draw.GlyphDrawer, radius vg.Length) error {
+	if len(xys) == 0 {
+		return nil
+	}
+	sc, err := plotter.NewScatter(xys)
+	if err != nil {
+		return err
+	}
+	sc.Color, sc.Shape, sc.Radius = Color(col), shape, radius
+	p.Add(sc)
+	p.Legend.Add(legend, sc)
+	return nil
 }
 
 // ratioTicks labels a log axis of ratios at round values (0.25, 0.5,
