@@ -134,13 +134,14 @@ func Bootstrap[M any](at M, counts []float64, refit func(counts []float64) (M, e
 	if err != nil {
 		return Result{}, err
 	}
+	pick := picker(cum, maxUrn)
 	est := predict(at)
 	k := len(est)
 	reps := make([][]float64, o.Replicates) // nil: failed
 	fails := make([]error, o.Replicates)
 	parallel.For(o.Replicates, replicateCost, func(_, lo, hi int) {
 		for b := lo; b < hi; b++ {
-			reps[b], fails[b] = replicate(cum, uint64(b), o.Seed, refit, predict)
+			reps[b], fails[b] = replicate(len(cum), cum[len(cum)-1], pick, uint64(b), o.Seed, refit, predict)
 		}
 	})
 	res := Result{Intervals: make([]Interval, k)}
@@ -200,23 +201,49 @@ func cumulative(fn string, counts []float64) ([]uint64, error) {
 	return cum, nil
 }
 
-// replicate runs replicate b: the row counts of Σ counts customers drawn
-// uniformly with replacement (each customer a uniform index into the
-// running sums cum, found by binary search), a refit and a prediction. A
-// panic in refit or predict is returned as the replicate's error.
-func replicate[M any](cum []uint64, b, seed uint64, refit func([]float64) (M, error), predict func(M) []float64) (out []float64, err error) {
+// maxUrn is the largest number of customers whose rows picker lists one
+// by one (4 bytes each); past it a customer's row is found by binary
+// search.
+const maxUrn = 1 << 24
+
+// picker returns the row of customer u ∈ [0, N) for the running sums cum
+// (N = the last): the first row whose running sum exceeds u. Up to urnMax
+// customers it reads a table of every customer's row, one memory access
+// instead of a binary search's log2(rows).
+func picker(cum []uint64, urnMax uint64) func(u uint64) int {
+	total := cum[len(cum)-1]
+	if total > urnMax {
+		return func(u uint64) int {
+			i, _ := slices.BinarySearch(cum, u+1)
+			return i
+		}
+	}
+	urn := make([]int32, total)
+	var lo uint64
+	for i, hi := range cum {
+		for u := lo; u < hi; u++ {
+			urn[u] = int32(i)
+		}
+		lo = hi
+	}
+	return func(u uint64) int { return int(urn[u]) }
+}
+
+// replicate runs replicate b: the counts of the rows of N customers drawn
+// uniformly with replacement (customer u's row pick(u)), a refit and a
+// prediction. A panic in refit or predict is returned as the replicate's
+// error.
+func replicate[M any](rows int, total uint64, pick func(uint64) int, b, seed uint64,
+	refit func([]float64) (M, error), predict func(M) []float64) (out []float64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("panic: %v", p)
 		}
 	}()
 	rng := rand.New(rand.NewPCG(seed, b))
-	total := cum[len(cum)-1]
-	w := make([]float64, len(cum))
+	w := make([]float64, rows)
 	for range total {
-		u := rng.Uint64N(total)
-		i, _ := slices.BinarySearch(cum, u+1) // the first row whose running sum exceeds u
-		w[i]++
+		w[pick(rng.Uint64N(total))]++
 	}
 	m, err := refit(w)
 	if err != nil {

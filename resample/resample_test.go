@@ -172,3 +172,25 @@ func TestPercentileSpecialCases(t *testing.T) {
 		assert.True(t, math.IsNaN(bad.StdErr) && math.IsNaN(bad.Lower) && math.IsNaN(bad.Upper))
 	}
 }
+
+// BenchmarkBootstrap measures the resampling itself (the refit is a
+// weighted mean): a replicate of N customers costs N uniform draws and
+// binary searches over the rows.
+func BenchmarkBootstrap(b *testing.B) {
+	for _, n := range []int{1e3, 1e5} {
+		x, w := make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i], w[i] = float64(i%17), float64(1+i%3)
+		}
+		refit := func(c []float64) (float64, error) { return meanOf(x, c), nil }
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := resample.Bootstrap(meanOf(x, w), w, refit, func(m float64) []float64 { return []float64{m} },
+					&resample.Options{Replicates: 100}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
