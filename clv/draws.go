@@ -260,8 +260,9 @@ func (h *horizon) total(m parametric, spend GammaGamma, w, wm []float64, al *ali
 func (h *horizon) drawTotals(models []parametric, spends []GammaGamma, w, wm []float64) []float64 {
 	out := make([]float64, len(models))
 	perDraw := time.Duration(len(h.rows)) * drawRowCost
+	layout := newAliveRows(models[0], h)
 	parallel.For(len(models), perDraw, func(_, lo, hi int) {
-		al := newAliveRows(models[0], h)
+		al := layout.scratch()
 		for d := lo; d < hi; d++ {
 			out[d] = h.total(models[d], spends[d], w, wm, al)
 		}
@@ -309,6 +310,18 @@ func newAliveRows(m parametric, h *horizon) *aliveRows {
 	al.lnA, al.expA = make([]float64, len(h.groups)), make([]float64, len(h.groups))
 	al.lnB, al.expB = make([]float64, len(al.pairs)), make([]float64, len(al.pairs))
 	return al
+}
+
+// scratch returns rows evaluating the same layout (rows, groups, pairs)
+// in buffers of their own, for another goroutine.
+func (al *aliveRows) scratch() *aliveRows {
+	c := *al
+	c.a, c.v = make([]float64, len(al.a)), make([]float64, len(al.v))
+	if al.bg {
+		c.lnA, c.expA = make([]float64, len(al.lnA)), make([]float64, len(al.expA))
+		c.lnB, c.expB = make([]float64, len(al.lnB)), make([]float64, len(al.expB))
+	}
+	return &c
 }
 
 // eval fills al.a for model m.
