@@ -55,24 +55,19 @@ func bootstrapOutputs(fn string, space *paramSpace, spend *GammaGamma, cs []Cust
 	}
 	identity := func(out []float64) []float64 { return out }
 	res, err := resample.Bootstrap(at, counts, refit, identity, &resample.Options{Replicates: iv.Draws, Level: iv.Level, Seed: iv.Seed})
-	if err != nil {
-		if _, bad := err.(*DataError); bad {
-			return res, callerField(err, fn)
+	var de *DataError
+	switch {
+	case errors.As(err, &de): // a Weight is the bootstrap's count of customers
+		c := *de
+		c.Func = fn
+		if c.Field == "counts" {
+			c.Field = "Weight"
 		}
-		return res, err
+		return res, &c
+	case err != nil: // fewer than two replicates worked
+		return res, failures(fn, res)
 	}
 	return res, nil
-}
-
-// callerField returns a *DataError of resample.Bootstrap as one of fn
-// (a Weight is the bootstrap's count of customers).
-func callerField(err error, fn string) error {
-	de := *err.(*DataError)
-	de.Func = fn
-	if de.Field == "counts" {
-		de.Field = "Weight"
-	}
-	return &de
 }
 
 // bootstrapScores is ScoreWithIntervals with Bootstrap: per customer

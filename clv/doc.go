@@ -148,11 +148,13 @@
 // with covariates: each covariate group's model is a function of the full
 // vector (base parameters, coefficients), differentiated by the chain rule
 // through the links, and draws move base parameters and coefficients
-// jointly. The Bootstrap method resamples the customers, refits and
-// repredicts (package resample holds the generic bootstrap, for any model
-// a caller can refit). DrawModels,
-// DrawSpendModels and MapDraws give the draws for any function of the
-// models. These intervals do not include the randomness of the customers'
+// jointly. The Bootstrap method resamples the customers (a row of Weight
+// w stands for w customers), refits from the fitted parameters and
+// repredicts, with percentile intervals; replicates whose refit fails are
+// left out and counted in a *BootstrapError returned with the intervals.
+// Package resample holds the generic bootstrap, for any model a caller
+// can refit. DrawModels, DrawSpendModels and MapDraws give the draws for
+// any function of the models. These intervals do not include the randomness of the customers'
 // future purchases; ConditionalProbPurchases describes that.
 //
 // # Fitting

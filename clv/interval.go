@@ -43,7 +43,8 @@ const (
 	// models were fitted to (and, for a spend model, FitGammaGamma's
 	// input), fitted with default FitOptions; the fits' Cov is not used.
 	// Replicates whose refit fails are left out and reported by a
-	// *BootstrapError returned with the intervals. Memory grows as Draws
+	// *BootstrapError returned with the intervals of the others (no
+	// intervals when fewer than two worked). Memory grows as Draws
 	// times the number of outputs (three per customer for
 	// ScoreWithIntervals).
 	Bootstrap

@@ -51,7 +51,8 @@ type ScoreInterval struct {
 // not positive definite on its free parameters is ErrSingular; with
 // Bootstrap, a Weight that is not a whole number is ErrInvalid, and
 // replicates whose refit failed are reported by a *BootstrapError
-// (wrapping ErrNotConverged) returned with the intervals of the others.
+// (wrapping ErrNotConverged) returned with the intervals of the others,
+// or alone when fewer than two replicates worked.
 func ScoreWithIntervals(model PurchaseModel, fit Fit, spend GammaGamma, spendFit Fit,
 	cs []Customer, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
 	const fn = "clv.ScoreWithIntervals"
@@ -120,22 +121,23 @@ func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spe
 		m := space.model(space.theta, g)
 		var part []ScoreInterval
 		var t float64
+		var ts, gPg, gSg []float64 // per draw; or the gradients
 		if iv.Method == ParameterDraws {
-			var ts []float64
 			part, t, ts, err = drawScores(fn, m, space.groupModels(thetas, g), spend, spends, sub, rowOf, h, iv.Level)
-			for d, v := range ts {
-				totals[d] += v
-			}
 		} else {
-			var gPg, gSg []float64
 			part, t, gPg, gSg, err = deltaScores(fn, m, space.groupCov(g, covP), spend, covS, sub, rowOf, h, z)
-			space.addGrad(gP, g, gPg)
-			for j, v := range gSg {
-				gS[j] += v
-			}
 		}
 		if err != nil {
 			return nil, Interval{}, callerRow(err, members)
+		}
+		for d, v := range ts {
+			totals[d] += v
+		}
+		if gPg != nil {
+			space.addGrad(gP, g, gPg)
+		}
+		for j, v := range gSg {
+			gS[j] += v
 		}
 		scatter(out, part, members)
 		total += t
