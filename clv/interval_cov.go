@@ -106,7 +106,10 @@ func covSpace(fn string, model any, cov Covariates, n int) (*paramSpace, error) 
 		}
 		m := make([]float64, nb)
 		for j := range m {
-			m[j] = math.Exp(link.linkP[j]*link.signP*ep + link.linkD[j]*link.signD*ed)
+			m[j] = 1 // a shape stays, whatever η (0·∞ would be NaN)
+			if link.linkP[j] != 0 || link.linkD[j] != 0 {
+				m[j] = math.Exp(link.linkP[j]*link.signP*ep + link.linkD[j]*link.signD*ed)
+			}
 		}
 		return m
 	}
