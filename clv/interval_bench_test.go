@@ -95,3 +95,30 @@ func BenchmarkScoreWithIntervalsCov(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScoreWithIntervalsBootstrap: 20 bootstrap replicates (BG/NBD
+// and Gamma-Gamma refits from the estimates, then Score) of a simulated
+// base, per replicate the cost of the refits and one Score.
+func BenchmarkScoreWithIntervalsBootstrap(b *testing.B) {
+	for _, n := range []int{1e3, 1e4} {
+		cs := simulatedBase(n, 9)
+		bg, _, err := clv.FitBGNBD(cs, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		gg, _, err := clv.FitGammaGamma(cs, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 1}
+		iv := clv.IntervalOptions{Method: clv.Bootstrap, Draws: 20, Seed: 1}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := clv.ScoreWithIntervals(bg, clv.Fit{}, gg, clv.Fit{}, cs, opt, iv); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
