@@ -1,6 +1,7 @@
 package clv_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -108,13 +109,9 @@ func ExampleScoreWithIntervalsCov() {
 		}
 		cs = append(cs, part...)
 	}
-	m, fit, err := clv.FitBGNBDCov(cs, cov, nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	gg, ggFit, err := clv.FitGammaGamma(cs, nil)
-	if err != nil {
+	m, fit, errP := clv.FitBGNBDCov(cs, cov, nil)
+	gg, ggFit, errS := clv.FitGammaGamma(cs, nil)
+	if err := errors.Join(errP, errS); err != nil {
 		fmt.Println(err)
 		return
 	}
