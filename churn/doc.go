@@ -106,6 +106,24 @@
 // exact ties), and BudgetThreshold finds the threshold for a top-k%
 // budget without letting a tie push it over.
 //
+// # One leaderboard for every churn score
+//
+// Leaderboard compares scorers of different kinds on the same
+// calibration/holdout customers (clv.SummarizeHoldout builds them): BTYD
+// models (any clv.PurchaseModel, scored with P(no purchase in the holdout),
+// the expected holdout purchases and P(alive)), and scores computed
+// elsewhere — a logistic churn probability from this package, 1 − S(t) or
+// S(t) of a survival model, a rule. Per contender it reports the count
+// forecast of clv.EvaluateHoldout (totals, MAE, RMSE, correlation, the
+// table by calibration frequency; Fader, Hardie & Lee 2005, Figure 4)
+// when the contender predicts counts, and for every contender AUC,
+// average precision, Brier score, log loss and the calibration curve of
+// P(no purchase) against "made no holdout purchase". The BTYD churn score
+// is the likelihood ratio P(no purchase in (T, T+t]) = L(x, t_x, T+t)/
+// L(x, t_x, T), not P(alive): on CDNOW a BG/NBD's P(alive), which is 1
+// for every one-time buyer, has AUC 0.32 for "buys again in the holdout",
+// its P(no purchase) 0.76 for "does not".
+//
 // # References
 //
 //   - Albert, A. & Anderson, J. A. (1984). On the existence of maximum
