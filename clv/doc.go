@@ -47,7 +47,9 @@
 // ConditionalExpectedPurchases (in (T, T+t]) and ProbNoPurchase, the
 // likelihood ratio L(x, t_x, T+t)/L(x, t_x, T) = P(no purchase in
 // (T, T+t]), a churn score. Each also has ConditionalProbPurchases, the
-// distribution of the purchases in (T, T+t]. Given alive at T, a
+// distribution of the purchases in (T, T+t], and
+// ConditionalExpectedPurchasesBetween gives the expected purchases in a
+// later window (T+t1, T+t2]. Given alive at T, a
 // customer's posterior depends on (x, T) only, so every forward-looking
 // prediction is P(alive) times a prediction given alive (plus
 // 1 − P(alive) for "no purchase"). A model built from published
