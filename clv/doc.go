@@ -174,7 +174,9 @@
 // that stops somewhere along the ridge would report nonsense (r = 8e7 with
 // SE 3e11) as converged. Instead, a shape that passes 1e4 or 1e-4, or that a
 // stalled search is heading for, is held at that bound and the other
-// parameters are fitted again; the fit returns that model, which is the
+// parameters are fitted again (when both shapes of a Beta run to ∞
+// together, only the larger is held, so that the refitted other keeps the
+// mean a/(a+b) where the data put it); the fit returns that model, which is the
 // limiting model to about 1% in its heterogeneity and safe to predict with,
 // and a *BoundaryError (wrapping ErrBoundary) that names the held
 // parameters and the limit each stands for. The held parameters have a NaN
