@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/modelenc/modelenctest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/saved")
@@ -53,12 +54,9 @@ func TestSavedFormat(t *testing.T) {
 			got, err := json.Marshal(v)
 			require.NoError(t, err)
 			path := filepath.Join("testdata", "saved", name+".json")
-			if *update {
-				require.NoError(t, os.WriteFile(path, append(got, '\n'), 0o644))
-			}
+			modelenctest.Golden(t, path, got, 0, *update)
 			want, err := os.ReadFile(path)
 			require.NoError(t, err)
-			assert.JSONEq(t, string(want), string(got))
 			assert.Equal(t, string(want), string(got)+"\n", "field order or number formatting changed")
 
 			loaded := reflect.New(reflect.TypeOf(v))
