@@ -49,8 +49,10 @@ func (m ParetoNBDCov) For(purchase, dropout []float64) ParetoNBD {
 // cov.Purchase and cov.Dropout), in order. cov must have the model's
 // columns (L2 and Shared are not read); it is not modified.
 //
-// Errors: a *DataError wrapping ErrInvalid names a row of the wrong length
-// or a value that is NaN or ±Inf, or ErrEmpty when cov has no rows.
+// Errors: a *DataError wrapping ErrInvalid names a row of the wrong length,
+// a value that is NaN or ±Inf, or column names (Covariates.PurchaseNames,
+// .DropoutNames) other than the model's when both are given; ErrEmpty
+// when cov has no rows.
 func (m ParetoNBDCov) Models(cov Covariates) ([]ParetoNBD, error) {
 	const fn = "clv.ParetoNBDCov.Models"
 	if err := cov.sameNames(fn, m.PurchaseNames, m.DropoutNames); err != nil {

@@ -95,7 +95,9 @@ func values(scores []CustomerScore, err error) ([]float64, error) {
 // distinct (x, t_x, T), on up to GOMAXPROCS goroutines for large inputs,
 // so scoring a large base with repeated summaries is cheap. cs is not modified.
 //
-// Errors: a *DataError wrapping ErrInvalid for a bad option or a bad
+// Errors: a *UnitError (wrapping ErrInvalid) when ValueOptions.Period is
+// not the unit the model records (see "Units" in the package
+// documentation); a *DataError wrapping ErrInvalid for a bad option or a bad
 // customer (naming the row and field), ErrEmpty for no customers, or
 // ErrUndefined when the models give no finite value for a customer (e.g.
 // a Gamma-Gamma with q ≤ 1 and a customer without repeat purchases).
