@@ -90,23 +90,18 @@ func unmarshal[T any](data []byte, v *T, fit *Fit) error {
 	return nil
 }
 
-// checkCovNames checks the column names of a loaded covariate model
-// against its coefficients.
+// checkCovNames checks the column names of a loaded covariate model (a
+// struct with fields Purchase, Dropout []float64 and PurchaseNames,
+// DropoutNames []string) against its coefficients.
 func checkCovNames(fn string, v any) error {
-	var purchase, dropout []float64
-	var pNames, dNames []string
-	switch m := v.(type) {
-	case BGNBDCov:
-		purchase, dropout, pNames, dNames = m.Purchase, m.Dropout, m.PurchaseNames, m.DropoutNames
-	case MBGNBDCov:
-		purchase, dropout, pNames, dNames = m.Purchase, m.Dropout, m.PurchaseNames, m.DropoutNames
-	case ParetoNBDCov:
-		purchase, dropout, pNames, dNames = m.Purchase, m.Dropout, m.PurchaseNames, m.DropoutNames
+	m := reflect.ValueOf(v)
+	for _, process := range [...]string{"Purchase", "Dropout"} {
+		names := m.FieldByName(process + "Names").Interface().([]string)
+		if err := checkNames(fn, "params."+process+"Names", names, m.FieldByName(process).Len()); err != nil {
+			return err
+		}
 	}
-	if err := checkNames(fn, "params.PurchaseNames", pNames, len(purchase)); err != nil {
-		return err
-	}
-	return checkNames(fn, "params.DropoutNames", dNames, len(dropout))
+	return nil
 }
 
 // Fitted is a model with the report of its fit, saved and loaded as one

@@ -106,7 +106,8 @@ type FitOptions struct {
 	// model's Period so that Score, Value and the interval functions can
 	// refuse a ValueOptions.Period that differs; 0 leaves it unstated. For
 	// the sBG it is the renewal period, for the BG/BB one transaction
-	// opportunity. It does not change the fit.
+	// opportunity. It does not change the fit, and FitGammaGamma, whose
+	// model has no time unit, ignores it.
 	Period time.Duration
 	// Penalty is an L2 penalty λ ≥ 0 on the natural-scale parameters: the fit
 	// minimises −LL + λ·Σθ_j² (lifetimes' penalizer_coef, but on the total
