@@ -61,16 +61,16 @@ func TestRoundTrip(t *testing.T) {
 func TestUnmarshalErrors(t *testing.T) {
 	cases := map[string]string{
 		`[]`: "",
-		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":[[1,"x"]],"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null}}`:                "params.M[0][1]",
-		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":1e10},"Ptr":null,"Nil":null}}`:                  "params.In.N",
-		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null},"Ptr":null,"Nil":null}}`:                           "params.In.N",
-		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":[1],"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null}}`:                      "params.S[0]",
-		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null,"hidden":1}}`:          "params.hidden",
-		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null},"fit":{}}`:            "fit",
-		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null,"Period":"1h"}}`:      "params.Period",
-		`{"kind":"test.Sample","version":"3","unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null}}`:                  "version",
-		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":"Infinity","B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null}}`:           "params.A",
-		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":{"X":[true],"N":0},"Nil":null}}`:     "params.Ptr.X[0]",
+		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":[[1,"x"]],"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null}}`:          "params.M[0][1]",
+		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":1e10},"Ptr":null,"Nil":null}}`:            "params.In.N",
+		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null},"Ptr":null,"Nil":null}}`:                     "params.In.N",
+		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":[1],"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null}}`:                "params.S[0]",
+		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null,"hidden":1}}`:    "params.hidden",
+		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null},"fit":{}}`:      "fit",
+		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null,"Period":"1h"}}`: "params.Period",
+		`{"kind":"test.Sample","version":"3","unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null}}`:             "version",
+		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":"Infinity","B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":null,"Nil":null}}`:      "params.A",
+		`{"kind":"test.Sample","version":3,"unit":"1h","params":{"A":1,"B":null,"M":null,"S":null,"Flag":false,"In":{"X":null,"N":0},"Ptr":{"X":[true],"N":0},"Nil":null}}`: "params.Ptr.X[0]",
 	}
 	for data, field := range cases {
 		var v sample
