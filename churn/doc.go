@@ -87,6 +87,23 @@
 // Reasons gives per-customer reason codes: β_j·(x_j − x̄_j), each feature's
 // push on the log-odds relative to the average training customer.
 //
+// Prob scores one row; ProbEach scores a matrix of rows in parallel and
+// reports the first bad row (wrong length, NaN or ±Inf) as an error
+// rather than a NaN score.
+//
+// # Saving and loading models
+//
+// *Logistic implements json.Marshaler and json.Unmarshaler with the
+// versioned format of package clv ("Saving and loading models" there):
+// {"kind":"churn.Logistic","version":1,"params":{...}}, every exported
+// field (coefficients, standard errors, covariance, feature names and
+// means, penalty) under its Go name, NaN and ±Inf as the strings "NaN",
+// "+Inf" and "-Inf". Loading refuses another kind or version, a missing or
+// unknown key, a non-finite intercept or coefficient, and per-feature
+// slices or a covariance whose sizes do not match Coef, with a *DataError
+// naming the key. Features carry no time unit of their own: score with
+// features built as the training ones were (FeatureOptions).
+//
 // # Evaluation
 //
 // Scores are "higher means more likely to churn". With P and N the

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -126,7 +127,19 @@ func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 			return nil, fit, err
 		}
 	}
+	fit.Names = make([]string, len(p.params))
+	for j, pj := range p.params {
+		fit.Names[j] = pj.name
+	}
 	return est, fit, b.classify(err)
+}
+
+// period returns the unit the fit records in its model.
+func (opt *FitOptions) period() time.Duration {
+	if opt == nil {
+		return 0
+	}
+	return opt.Period
 }
 
 // warmStarts returns the starts of p, a fit to rows (row j in covariate
@@ -216,6 +229,9 @@ func (p mlProblem) resolve(opt *FitOptions) (fitSettings, error) {
 	}
 	if !(opt.Penalty >= 0) || math.IsInf(opt.Penalty, 1) {
 		return s, fault.New(p.fn, -1, "FitOptions.Penalty", ErrInvalid, "is %v, want a finite λ ≥ 0", opt.Penalty)
+	}
+	if opt.Period < 0 {
+		return s, fault.New(p.fn, -1, "FitOptions.Period", ErrInvalid, "is %v, want the summary's time unit (> 0) or 0 for none", opt.Period)
 	}
 	if opt.MaxIterations < 0 {
 		return s, fault.New(p.fn, -1, "FitOptions.MaxIterations", ErrInvalid, "is %d, want ≥ 0 (0: the default)", opt.MaxIterations)
