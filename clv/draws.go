@@ -208,7 +208,7 @@ func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit
 		return Interval{}, err
 	}
 	pm := model.(parametric)
-	if opt, err = opt.resolve(fn); err != nil {
+	if opt, err = opt.resolve(fn, model); err != nil {
 		return Interval{}, err
 	}
 	models, err := drawModels(fn, space, fit, iv)

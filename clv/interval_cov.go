@@ -84,7 +84,7 @@ func covSpace(fn string, model any, cov Covariates, n int) (*paramSpace, error) 
 	if len(rows) != n {
 		return nil, fault.New(fn, -1, "Covariates", ErrInvalid, "has %d rows, want one per customer (%d)", len(rows), n)
 	}
-	d, err := newCovDesign(fn, cov.Shared, len(gp), len(gd))
+	d, err := newCovDesign(fn, cov, len(gp), len(gd))
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spe
 		return nil, Interval{}, err
 	}
 	if iv.Method == Bootstrap {
-		if opt, err = opt.resolve(fn); err != nil {
+		if opt, err = opt.resolve(fn, space.model(space.theta, 0)); err != nil {
 			return nil, Interval{}, err
 		}
 		if _, _, err := valueRows(fn, cs, nil); err != nil {
@@ -88,7 +88,7 @@ func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spe
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	if opt, err = opt.resolve(fn); err != nil {
+	if opt, err = opt.resolve(fn, space.model(space.theta, 0)); err != nil {
 		return nil, Interval{}, err
 	}
 	if space.groupOf != nil { // in the caller's order, before the groups
