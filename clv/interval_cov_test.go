@@ -168,7 +168,7 @@ func TestIntervalsCovAgainstNumericalGradient(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, got, n)
 			gTotal := make([]float64, kp+3)
-			var sum float64
+			var sum, worst float64 // worst: the largest relative SE error
 			for i, c := range cs {
 				zp := cov.Purchase[i]
 				zd := tc.cov.Dropout
@@ -207,12 +207,14 @@ func TestIntervalsCovAgainstNumericalGradient(t *testing.T) {
 						continue
 					}
 					assert.InEpsilon(t, wantSE, q.got.StdErr, 1e-6, "%s row %d", q.name, i)
+					worst = math.Max(worst, math.Abs(q.got.StdErr/wantSE-1))
 				}
 				assert.True(t, got[i].PAlive.Lower >= 0 && got[i].PAlive.Upper <= 1, "row %d: %+v", i, got[i].PAlive)
 				sum += at.Value
 			}
 			assert.InEpsilon(t, sum, total.Estimate, 1e-9)
 			assert.InEpsilon(t, math.Sqrt(quad(gTotal, covFull)), total.StdErr, 1e-6)
+			t.Logf("largest relative error of a customer's SE %.1e; of the total's %.1e", worst, math.Abs(total.StdErr/math.Sqrt(quad(gTotal, covFull))-1))
 
 			// PredictionIntervalsCov: P(no purchase in 39 weeks), and DERT
 			// where the model has one.
