@@ -145,3 +145,19 @@ func TestCumulativeIncidenceRefdata(t *testing.T) {
 		}
 	}
 }
+
+func TestGrayTestRefdata(t *testing.T) {
+	ref := loadCompetingRef(t)
+	obs, _, plan := competingData(t)
+	groups := make([][]survival.CompetingObservation, 2)
+	for i, o := range obs {
+		groups[plan[i]] = append(groups[plan[i]], o)
+	}
+	for cause, want := range map[int]grayRef{1: ref.AalenJohansen.GrayTest.Voluntary, 2: ref.AalenJohansen.GrayTest.Payment} {
+		got, err := survival.GrayTest(groups, cause, nil)
+		require.NoError(t, err)
+		require.Equal(t, want.DF, got.DF)
+		require.InDelta(t, want.ChiSq, got.ChiSquare, competingTol*want.ChiSq, "cause %d", cause)
+		require.InEpsilon(t, want.P, got.P, 1e-6, "cause %d", cause)
+	}
+}
