@@ -91,7 +91,7 @@ func GrayTest(groups [][]CompetingObservation, cause int, opt *GrayOptions) (Tes
 // event weights at the current time, and its left- and right-continuous
 // Kaplan–Meier (any event) and cumulative incidence (of the cause).
 type grayGroup struct {
-	n, dc, do        float64
+	n, dc, do          float64
 	sPrev, s, fPrev, f float64
 }
 
