@@ -161,3 +161,63 @@ func TestGrayTestRefdata(t *testing.T) {
 		require.InEpsilon(t, want.P, got.P, 1e-6, "cause %d", cause)
 	}
 }
+
+// refCoef returns the plan and usage entries of a refdata map.
+func refCoef(m map[string]float64) []float64 { return []float64{m["plan"], m["usage"]} }
+
+func TestFitFineGrayRefdata(t *testing.T) {
+	ref := loadCompetingRef(t)
+	obs, X, _ := competingData(t)
+	for cause, name := range map[int]string{1: "voluntary", 2: "payment"} {
+		want := ref.FineGray[name]
+		if cause == 1 {
+			rows, source, err := survival.FineGray(obs, cause, false)
+			require.NoError(t, err)
+			require.Len(t, rows, want.NRows)
+			require.Len(t, source, want.NRows)
+		}
+		fit, err := survival.FitFineGray(obs, X, cause, nil)
+		require.NoError(t, err)
+		require.InDeltaSlice(t, refCoef(want.Coef), fit.Coef, competingTol, name)
+		require.InDelta(t, want.LogLik[0], fit.NullLogLikelihood, competingTol*-want.LogLik[0], name)
+		require.InDelta(t, want.LogLik[1], fit.LogLikelihood, competingTol*-want.LogLik[1], name)
+		if want.SERobust != nil {
+			require.InDeltaSlice(t, refCoef(want.SERobust), fit.StdErr, competingTol, name)
+		}
+		// The refdata's "model-based" SE is what coxph prints without
+		// cluster(id): with fractional weights its default is the
+		// row-level sandwich (FitCox does the same), not the inverse
+		// information (Cox.NaiveStdErr, checked in competing_extra_test.go).
+		rows, source, err := survival.FineGray(obs, cause, false)
+		require.NoError(t, err)
+		xs := make([][]float64, len(rows))
+		for r, i := range source {
+			xs[r] = X[i]
+		}
+		byRow, err := survival.FitCox(rows, xs, nil)
+		require.NoError(t, err)
+		require.InDeltaSlice(t, refCoef(want.SEModel), byRow.StdErr, competingTol, name)
+	}
+}
+
+func TestCauseSpecificCoxRefdata(t *testing.T) {
+	ref := loadCompetingRef(t)
+	obs, X, _ := competingData(t)
+	for cause, name := range map[int]string{1: "voluntary", 2: "payment"} {
+		want := ref.CauseSpecificCox[name]
+		rows, err := survival.CauseSpecific(obs, cause)
+		require.NoError(t, err)
+		for ties, w := range map[survival.CoxTies][2][]float64{
+			survival.Efron:   {refCoef(want.Coef), refCoef(want.SE)},
+			survival.Breslow: {refCoef(want.BreslowCoef), refCoef(want.BreslowSE)},
+		} {
+			fit, err := survival.FitCox(rows, X, &survival.CoxOptions{Ties: ties})
+			require.NoError(t, err)
+			require.InDeltaSlice(t, w[0], fit.Coef, competingTol, "%s %v", name, ties)
+			require.InDeltaSlice(t, w[1], fit.StdErr, competingTol, "%s %v", name, ties)
+			if ties == survival.Efron {
+				require.InDeltaSlice(t, want.LogLik, []float64{fit.NullLogLikelihood, fit.LogLikelihood}, competingTol*1e4, name)
+			}
+		}
+	}
+}
