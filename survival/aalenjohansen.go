@@ -116,8 +116,14 @@ func (inc *Incidence) At(s int, t float64) (p, se float64) {
 // survfit_confint for multi-state curves (the default log band
 // p·exp(∓z·SE/p), upper limit capped at 1).
 //
-// Case weights are frequency weights; times are merged as in R unless
-// opt.ExactTimes. CumulativeIncidence neither modifies nor keeps obs.
+// Case weights count as that many subjects in the estimate and in
+// VarianceGray; the jackknife sums (w_i·U_i)² as R does, which treats them
+// as sampling weights (a weight of 2 is not two rows there). Times are
+// merged as in R unless opt.ExactTimes. Special cases: a standard error is
+// NaN where float64 cannot hold its sums — for the jackknife once the
+// weight at risk is below 2^−450 of the largest weight, for VarianceGray
+// when its O(1/n) terms overflow (total weights near the subnormal range).
+// CumulativeIncidence neither modifies nor keeps obs.
 // Errors: ErrEmpty for no rows; a *DataError wrapping ErrInvalid naming the
 // row and field of an invalid value (as KaplanMeier), a Cause below 0,
 // above 1024 or above opt.Causes, an Entry other than 0 (late entry is not
@@ -236,9 +242,17 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 	for c := range w2 {
 		w2[c] = make([]float64, m)
 	}
+	// Σ (w_i·U_i)² does not change when every weight is multiplied by one
+	// factor (U_i is divided by it), so the weights are divided by a power
+	// of two near the largest, which keeps w² and 1/n in range.
+	maxW := 0.0
+	for _, o := range obs {
+		maxW = math.Max(maxW, o.weightOf())
+	}
+	_, scale := math.Frexp(maxW)
 	atRisk := 0.0 // Σ w² of the subjects still at risk
 	for i, o := range obs {
-		w := o.weightOf()
+		w := math.Ldexp(o.weightOf(), -scale)
 		w2[o.Cause][rows[i]] += w * w
 		atRisk += w * w
 	}
@@ -249,6 +263,7 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 		ag    = make([]float64, k+1) // Σ w²·a_c·g
 		gg    float64                // Σ w²·g²
 		uk    = make([]float64, k+1) // U_ic at the exit, per exit cause
+		lost  bool
 	)
 	f := func(c, j int) float64 { // F_c(t_j), F_c(t_{−1}) = 0
 		if j < 0 {
@@ -257,8 +272,8 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 		return inc.Prob[c][j]
 	}
 	for j := range m {
-		n := t.atRisk[j]
-		h := t.events[j] / n
+		h := t.events[j] / t.atRisk[j]
+		n := math.Ldexp(t.atRisk[j], -scale)
 		sNew := inc.Prob[0][j]
 		for exit := range k + 1 {
 			wsq := w2[exit][j]
@@ -276,7 +291,7 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 			}
 			gg += wsq * g * g
 			for c := 1; c <= k; c++ {
-				hc := inc.Events[c][j] / n
+				hc := inc.Events[c][j] / t.atRisk[j]
 				own := 0.0
 				if c == exit {
 					own = 1
@@ -289,16 +304,20 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 			atRisk -= wsq
 		}
 		for c := 1; c <= k; c++ {
-			hc := inc.Events[c][j] / n
+			hc := inc.Events[c][j] / t.atRisk[j]
 			b[c] += u0*hc - s*hc/n
 		}
 		u0 = u0*(1-h) + s*h/n
 		s = sNew
 		atRisk = math.Max(atRisk, 0) // fractional weights: rounding
-		inc.StdErr[0][j] = math.Sqrt(atRisk*u0*u0 + s*s*gg)
+		// Once the weight at risk is below 2^−450 of the largest weight,
+		// the squares of the smallest weights may have underflowed while
+		// their influence is large: the sums are no longer trustworthy.
+		lost = lost || n < 0x1p-450
+		inc.StdErr[0][j] = finiteOrNaN(math.Sqrt(atRisk*u0*u0+s*s*gg), lost)
 		for c := 1; c <= k; c++ {
 			fc := f(c, j)
-			inc.StdErr[c][j] = math.Sqrt(math.Max(0, atRisk*b[c]*b[c]+aa[c]+2*fc*ag[c]+fc*fc*gg))
+			inc.StdErr[c][j] = finiteOrNaN(math.Sqrt(math.Max(0, atRisk*b[c]*b[c]+aa[c]+2*fc*ag[c]+fc*fc*gg)), lost)
 		}
 	}
 }
@@ -322,20 +341,20 @@ func grayVariance(inc *Incidence, t table, c int) {
 	for j := range t.time {
 		n, d := t.atRisk[j], t.events[j]
 		if d == 0 {
-			inc.StdErr[c][j] = math.Sqrt(v)
+			inc.StdErr[c][j] = finiteOrNaN(math.Sqrt(v), false)
 			continue
 		}
 		dc := inc.Events[c][j]
 		do := d - dc
 		s, f := inc.Prob[0][j], inc.Prob[c][j]
 		if do > 0 && s > 0 {
-			r := sPrev * sPrev * tau(do, n) * do / (n * n)
+			r := sPrev * sPrev * tau(do, n) * (do / n) / n
 			v1 += (f / s) * (f / s) * r
 			v2 += (1 / s) * (f / s) * r
 			v3 += (1 / s) * (1 / s) * r
 		}
 		if dc > 0 {
-			r := sPrev * sPrev * tau(dc, n) * dc / (n * n)
+			r := sPrev * sPrev * tau(dc, n) * (dc / n) / n
 			inv := 0.0
 			if s > 0 {
 				inv = 1 / s
@@ -346,7 +365,17 @@ func grayVariance(inc *Incidence, t table, c int) {
 			v3 += inv * inv * r
 			v = math.Max(0, v1+f*f*v3-2*f*v2)
 		}
-		inc.StdErr[c][j] = math.Sqrt(v)
+		inc.StdErr[c][j] = finiteOrNaN(math.Sqrt(v), false)
 		sPrev = s
 	}
+}
+
+// finiteOrNaN returns x, or NaN when x is not finite or lost is set: a
+// standard error of a probability cannot be infinite, so an overflow means
+// float64 could not hold the sums.
+func finiteOrNaN(x float64, lost bool) float64 {
+	if lost || math.IsInf(x, 0) {
+		return math.NaN()
+	}
+	return x
 }

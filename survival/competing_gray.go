@@ -37,7 +37,7 @@ type GrayOptions struct {
 // invalid row (Group and Row name it; Entry must be 0) or option (Row −1);
 // ErrEmpty for fewer than two groups or an empty group (Group names it);
 // ErrSingular when V is singular (cmprsk reports a statistic of −1), as
-// when a group has no events of the cause.
+// when no group has events of the cause.
 func GrayTest(groups [][]CompetingObservation, cause int, opt *GrayOptions) (Test, error) {
 	const fn = "survival.GrayTest"
 	nan := Test{ChiSquare: math.NaN(), DF: len(groups) - 1, P: math.NaN()}
