@@ -210,14 +210,11 @@ func (opt *IncidenceOptions) resolve(fn string) (IncidenceOptions, error) {
 	if opt != nil {
 		o = *opt
 	}
-	if o.Level == 0 {
-		o.Level = 0.95
+	var err error
+	if o.Level, err = resolveBand(fn, "IncidenceOptions", o.Level, o.Conf); err != nil {
+		return o, err
 	}
 	switch {
-	case !(o.Level > 0 && o.Level < 1):
-		return o, fault.New(fn, -1, "IncidenceOptions.Level", ErrInvalid, "is %v, want in (0, 1)", o.Level)
-	case o.Conf < ConfLog || o.Conf > ConfArcsin:
-		return o, fault.New(fn, -1, "IncidenceOptions.Conf", ErrInvalid, "is %d, not a ConfType", o.Conf)
 	case o.Variance < VarianceJackknife || o.Variance > VarianceGray:
 		return o, fault.New(fn, -1, "IncidenceOptions.Variance", ErrInvalid, "is %d, not an IncidenceVariance", o.Variance)
 	case o.Causes < 0 || o.Causes > maxCauses:
