@@ -133,6 +133,7 @@ func TestCompetingBadOptions(t *testing.T) {
 	isField(err, survival.ErrInvalid, "CoxOptions.Cluster")
 	_, err = survival.FitFineGray(obs, X, 1, &survival.CoxOptions{MaxIterations: -1})
 	isField(err, survival.ErrInvalid, "CoxOptions.MaxIterations")
+	require.ErrorContains(t, err, "survival.FitFineGray:")
 	// A bad X value is named by its row of obs, not of the expanded rows.
 	Xbad := [][]float64{{1}, {0}, {1}, {math.NaN()}}
 	_, err = survival.FitFineGray(obs, Xbad, 1, nil)

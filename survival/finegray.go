@@ -161,9 +161,12 @@ func FitFineGray(obs []CompetingObservation, X [][]float64, cause int, opt *CoxO
 	o.Cluster = cluster
 	fit, err := FitCox(rows, xs, &o)
 	var de *DataError
-	if errors.As(err, &de) && de.Row >= 0 {
+	if errors.As(err, &de) {
 		e := *de
-		e.Func, e.Row = fn, source[de.Row]
+		e.Func = fn
+		if e.Row >= 0 {
+			e.Row = source[e.Row]
+		}
 		err = &e
 	}
 	return fit, err
