@@ -2,6 +2,7 @@ package survival
 
 import (
 	"math"
+	"sort"
 
 	"github.com/ltvgo/ltv/internal/fault"
 )
@@ -97,7 +98,9 @@ func (inc *Incidence) At(s int, t float64) (p, se float64) {
 //	F_k(t_j) = Σ_{l ≤ j} S(t_{l−1})·d_kl/n_l
 //
 // which equals R's survfit(Surv(time, factor(status)) ~ 1) and cmprsk's
-// cuminc. 1 − KaplanMeier of one cause, with the others censored, is not
+// cuminc. Rows with Entry > 0 enter the risk sets after Entry (left
+// truncation), as survfit(Surv(entry, time, factor(status)) ~ 1, id = id)
+// with one row per subject. 1 − KaplanMeier of one cause, with the others censored, is not
 // F_k: it overstates the risk whenever other causes occur.
 //
 // The standard error is opt.Variance's. The infinitesimal jackknife (R's
@@ -109,9 +112,10 @@ func (inc *Incidence) At(s int, t float64) (p, se float64) {
 //	U_ik(t_j) = U_ik(t_{j−1}) + U_i0(t_{j−1})·h_kj + S(t_{j−1})·(N_ikj − Y_ij·h_kj)/n_j
 //	Var = Σ_i w_i²·U_i(t)²
 //
-// Subjects at risk share one U, and after its exit a subject's U_ik moves
-// as a + g·F_k(t), so the sums are kept in closed form: O(n·log n + m·K)
-// for m distinct times. The bands are opt.Conf's transform of each
+// Subjects at risk from the start share one U, a late entry's differs
+// from it by terms fixed at its entry, and after its exit a subject's U_ik
+// moves as a + g·F_k(t), so the sums are kept in closed form:
+// O(n·log n + (m + late entries)·K) for m distinct times. The bands are opt.Conf's transform of each
 // probability with SE/p for the standard error of log p, as R's
 // survfit_confint for multi-state curves (the default log band
 // p·exp(∓z·SE/p), upper limit capped at 1).
@@ -126,17 +130,23 @@ func (inc *Incidence) At(s int, t float64) (p, se float64) {
 // CumulativeIncidence neither modifies nor keeps obs.
 // Errors: ErrEmpty for no rows; a *DataError wrapping ErrInvalid naming the
 // row and field of an invalid value (as KaplanMeier), a Cause below 0,
-// above 1024 or above opt.Causes, an Entry other than 0 (late entry is not
-// supported), or the option outside its domain (Row −1).
+// above 1024 or above opt.Causes, an Entry other than 0 with VarianceGray
+// (cuminc's variance is for right-censored data), or the option outside
+// its domain (Row −1).
 func CumulativeIncidence(obs []CompetingObservation, opt *IncidenceOptions) (*Incidence, error) {
 	const fn = "survival.CumulativeIncidence"
 	o, err := opt.resolve(fn)
 	if err != nil {
 		return nil, err
 	}
-	k, err := checkCauses(fn, -1, obs, false)
+	k, err := checkCauses(fn, -1, obs, true)
 	if err != nil {
 		return nil, err
+	}
+	if o.Variance == VarianceGray {
+		if _, err := checkCauses(fn, -1, obs, false); err != nil {
+			return nil, err // cuminc's variance is for right-censored data only
+		}
 	}
 	if o.Causes > 0 {
 		for i, ob := range obs {
@@ -224,21 +234,20 @@ func (opt *IncidenceOptions) resolve(fn string) (IncidenceOptions, error) {
 }
 
 // jackknifeVariance fills inc.StdErr with the infinitesimal-jackknife
-// standard errors (see CumulativeIncidence). Without late entry every
-// subject at risk at t has the same influence (u0 on S, b_k on F_k), and a
-// subject who left at row j has U_i0(t) = g·S(t) and U_ik(t) = a_k + g·F_k(t)
-// from then on, with g = U_i0(t_j)/S(t_j) (0 once S = 0) and
-// a_k = U_ik(t_j) − g·F_k(t_j); so Σ w²·U² is kept as sums of w²·a²,
-// w²·a·g and w²·g² over the subjects who left, plus w²·b² over those at
-// risk.
+// standard errors (see CumulativeIncidence). Every subject at risk from the
+// start has the same influence, u0 on S and b_k on F_k. One who entered
+// late, at E, has U_i0 = u0 − α·S and U_ik = b_k − α·F_k + γ_k while at
+// risk, with α = u0(E)/S(E) and γ_k = α·F_k(E) − b_k(E) (0 for all once S(E)
+// = 0: nothing it does moves the estimate). A subject who left at row j has
+// U_i0(t) = g·S(t) and U_ik(t) = a_k + g·F_k(t) from then on, with g =
+// U_i0(t_j)/S(t_j) (0 once S = 0) and a_k = U_ik(t_j) − g·F_k(t_j). So
+// Σ w²·U² is kept as sums over the subjects at risk of w², w²·α, w²·α²,
+// w²·γ_k, w²·γ_k² and w²·α·γ_k, and over those who left of w²·a_k², w²·a_k·g
+// and w²·g². Subjects at risk from the start are handled per row and exit
+// cause, the late entries one by one.
 func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObservation) {
 	k := inc.Causes()
 	m := len(t.time)
-	// w2[c][j]: Σ w² of the rows leaving at t_j by cause c (0: censored).
-	w2 := make([][]float64, k+1)
-	for c := range w2 {
-		w2[c] = make([]float64, m)
-	}
 	// Σ (w_i·U_i)² does not change when every weight is multiplied by one
 	// factor (U_i is divided by it), so the weights are divided by a power
 	// of two near the largest, which keeps w² and 1/n in range.
@@ -247,19 +256,38 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 		maxW = math.Max(maxW, o.weightOf())
 	}
 	_, scale := math.Frexp(maxW)
-	atRisk := 0.0 // Σ w² of the subjects still at risk
+	// w2[c][j]: Σ w² of the subjects at risk from the start who leave at
+	// t_j by cause c (0: censored); entering[j] and leaving[j]: the late
+	// entries that enter after t_j (and before t_{j+1}) and that leave at t_j.
+	w2 := make([][]float64, k+1)
+	for c := range w2 {
+		w2[c] = make([]float64, m)
+	}
+	var entering, leaving [][]int
+	var r riskSums // the subjects at risk
+	r.init(k)
 	for i, o := range obs {
 		w := math.Ldexp(o.weightOf(), -scale)
+		if e := entryRow(t.time, o.Entry); e >= 0 {
+			if entering == nil {
+				entering, leaving = make([][]int, m), make([][]int, m)
+			}
+			entering[e] = append(entering[e], i)
+			leaving[rows[i]] = append(leaving[rows[i]], i)
+			continue
+		}
 		w2[o.Cause][rows[i]] += w * w
-		atRisk += w * w
+		r.w += w * w
 	}
+	alpha := map[int]float64{}   // α of the late entries at risk
+	gamma := map[int][]float64{} // γ of the late entries at risk
 	var (
 		s, u0 = 1.0, 0.0
-		b     = make([]float64, k+1) // b[c]: influence on F_c of a subject at risk
+		b     = make([]float64, k+1) // b[c]: influence on F_c of a subject at risk from the start
 		aa    = make([]float64, k+1) // Σ w²·a_c²
 		ag    = make([]float64, k+1) // Σ w²·a_c·g
 		gg    float64                // Σ w²·g²
-		uk    = make([]float64, k+1) // U_ic at the exit, per exit cause
+		zero  = make([]float64, k+1)
 		lost  bool
 	)
 	f := func(c, j int) float64 { // F_c(t_j), F_c(t_{−1}) = 0
@@ -272,33 +300,47 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 		h := t.events[j] / t.atRisk[j]
 		n := math.Ldexp(t.atRisk[j], -scale)
 		sNew := inc.Prob[0][j]
-		for exit := range k + 1 {
-			wsq := w2[exit][j]
-			if wsq == 0 {
-				continue
-			}
+		// leave records the exit by cause exit of weight² wsq of subjects
+		// with α and γ at the start of the row.
+		leave := func(wsq, a float64, g []float64, exit int) {
 			event := 0.0
 			if exit > 0 {
 				event = 1
 			}
-			ui0 := u0*(1-h) - s*(event-h)/n
-			g := 0.0
+			ui0prev := u0 - a*s
+			ui0 := ui0prev*(1-h) - s*(event-h)/n
+			gi := 0.0
 			if sNew > 0 {
-				g = ui0 / sNew
+				gi = ui0 / sNew
 			}
-			gg += wsq * g * g
+			gg += wsq * gi * gi
 			for c := 1; c <= k; c++ {
 				hc := inc.Events[c][j] / t.atRisk[j]
 				own := 0.0
 				if c == exit {
 					own = 1
 				}
-				uk[c] = b[c] + u0*hc + s*(own-hc)/n
-				a := uk[c] - g*f(c, j)
-				aa[c] += wsq * a * a
-				ag[c] += wsq * a * g
+				uk := b[c] - a*f(c, j-1) + g[c] + ui0prev*hc + s*(own-hc)/n
+				ai := uk - gi*f(c, j)
+				aa[c] += wsq * ai * ai
+				ag[c] += wsq * ai * gi
 			}
-			atRisk -= wsq
+			r.add(-wsq, a, g)
+		}
+		for exit := range k + 1 {
+			if wsq := w2[exit][j]; wsq > 0 {
+				leave(wsq, 0, zero, exit)
+			}
+		}
+		if leaving != nil {
+			for _, i := range leaving[j] {
+				if g, ok := gamma[i]; ok {
+					w := math.Ldexp(obs[i].weightOf(), -scale)
+					leave(w*w, alpha[i], g, obs[i].Cause)
+					delete(alpha, i)
+					delete(gamma, i)
+				}
+			}
 		}
 		for c := 1; c <= k; c++ {
 			hc := inc.Events[c][j] / t.atRisk[j]
@@ -306,17 +348,63 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 		}
 		u0 = u0*(1-h) + s*h/n
 		s = sNew
-		atRisk = math.Max(atRisk, 0) // fractional weights: rounding
+		if entering != nil && s > 0 {
+			for _, i := range entering[j] {
+				a, g := u0/s, make([]float64, k+1)
+				for c := 1; c <= k; c++ {
+					g[c] = a*f(c, j) - b[c]
+				}
+				w := math.Ldexp(obs[i].weightOf(), -scale)
+				alpha[i], gamma[i] = a, g
+				r.add(w*w, a, g)
+			}
+		}
+		r.w = math.Max(r.w, 0) // fractional weights: rounding
 		// Once the weight at risk is below 2^−450 of the largest weight,
 		// the squares of the smallest weights may have underflowed while
 		// their influence is large: the sums are no longer trustworthy.
 		lost = lost || n < 0x1p-450
-		inc.StdErr[0][j] = finiteOrNaN(math.Sqrt(atRisk*u0*u0+s*s*gg), lost)
+		v0 := r.w*u0*u0 - 2*u0*s*r.a + s*s*r.aa + s*s*gg
+		inc.StdErr[0][j] = finiteOrNaN(math.Sqrt(math.Max(0, v0)), lost)
 		for c := 1; c <= k; c++ {
 			fc := f(c, j)
-			inc.StdErr[c][j] = finiteOrNaN(math.Sqrt(math.Max(0, atRisk*b[c]*b[c]+aa[c]+2*fc*ag[c]+fc*fc*gg)), lost)
+			atRisk := r.w*b[c]*b[c] + fc*fc*r.aa + r.gg[c] - 2*b[c]*fc*r.a + 2*b[c]*r.g[c] - 2*fc*r.ag[c]
+			inc.StdErr[c][j] = finiteOrNaN(math.Sqrt(math.Max(0, atRisk+aa[c]+2*fc*ag[c]+fc*fc*gg)), lost)
 		}
 	}
+}
+
+// riskSums are the sums over the subjects at risk that the jackknife
+// needs: Σ w², Σ w²·α, Σ w²·α², and per cause Σ w²·γ, Σ w²·γ², Σ w²·α·γ.
+type riskSums struct {
+	w, a, aa  float64
+	g, gg, ag []float64
+}
+
+func (r *riskSums) init(k int) {
+	r.g, r.gg, r.ag = make([]float64, k+1), make([]float64, k+1), make([]float64, k+1)
+}
+
+// add adds a subject of weight² wsq (negative: removes one) with α = a and
+// γ = g.
+func (r *riskSums) add(wsq, a float64, g []float64) {
+	r.w += wsq
+	r.a += wsq * a
+	r.aa += wsq * a * a
+	for c := range g {
+		r.g[c] += wsq * g[c]
+		r.gg[c] += wsq * g[c] * g[c]
+		r.ag[c] += wsq * a * g[c]
+	}
+}
+
+// entryRow returns the last row of times at or before entry, −1 when there
+// is none (the subject is at risk from the start).
+func entryRow(times []float64, entry float64) int {
+	if entry == 0 {
+		return -1
+	}
+	return sort.Search(len(times), func(j int) bool { return times[j] > entry }) - 1
 }
 
 // grayVariance overwrites inc.StdErr[c] with cmprsk's cuminc standard

@@ -17,8 +17,8 @@ import (
 // level first). Time, Entry and Weight mean what they mean in an
 // Observation: Time finite and ≥ 0, Weight a case weight ≥ 0 (0 means 1),
 // Entry a late-entry time before Time. Late entry is taken by
-// CauseSpecific (and so by FitCox); CumulativeIncidence, GrayTest and
-// FitFineGray need Entry = 0.
+// CauseSpecific (and so by FitCox) and by CumulativeIncidence with its
+// default variance; GrayTest, FineGray and FitFineGray need Entry = 0.
 type CompetingObservation struct {
 	Time   float64
 	Cause  int

@@ -15,14 +15,16 @@ import (
 // The expected values of this file are testdata/competing_extra.json,
 // written by testdata/competing_extra.R (R 4.2.2, survival 3.5-3, cmprsk
 // 2.2-11) from testdata/competing_extra.csv: 80 subjects in three groups,
-// whole-day times with many ties, two causes, case weights, and everyone's
-// follow-up ending with an event at the last time (S reaches 0).
+// whole-day times with many ties, two causes, case weights, late entries
+// for every third subject, and everyone's follow-up ending with an event
+// at the last time (S reaches 0).
 
 // extraCompeting is testdata/competing_extra.csv.
 type extraCompeting struct {
-	obs, weighted []survival.CompetingObservation
-	x             [][]float64
-	group         []int
+	obs, weighted      []survival.CompetingObservation
+	late, lateWeighted []survival.CompetingObservation
+	x                  [][]float64
+	group              []int
 }
 
 func readCompetingExtra(t *testing.T) extraCompeting {
@@ -31,7 +33,7 @@ func readCompetingExtra(t *testing.T) extraCompeting {
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()
 	require.NoError(t, err)
-	require.Equal(t, []string{"id", "group", "x", "w", "time", "status"}, recs[0])
+	require.Equal(t, []string{"id", "group", "x", "w", "time", "status", "entry"}, recs[0])
 	var d extraCompeting
 	for _, rec := range recs[1:] {
 		v := make([]float64, len(rec))
@@ -43,6 +45,10 @@ func readCompetingExtra(t *testing.T) extraCompeting {
 		d.obs = append(d.obs, o)
 		o.Weight = v[3]
 		d.weighted = append(d.weighted, o)
+		o.Entry = v[6]
+		d.lateWeighted = append(d.lateWeighted, o)
+		o.Weight = 0
+		d.late = append(d.late, o)
 		d.x = append(d.x, []float64{v[2]})
 		d.group = append(d.group, int(v[1])-1)
 	}
@@ -87,6 +93,8 @@ type fgExtra struct {
 type competingExtra struct {
 	AJ          ajExtra   `json:"aj"`
 	AJWeighted  ajExtra   `json:"aj_weighted"`
+	AJLate      ajExtra   `json:"aj_late"`
+	AJLateW     ajExtra   `json:"aj_late_weighted"`
 	CumincTimes []float64 `json:"cuminc_times"`
 	CumincVar1  []float64 `json:"cuminc_var1"`
 	CumincVar2  []float64 `json:"cuminc_var2"`
@@ -117,13 +125,16 @@ func equalNaN(t *testing.T, want, got []float64, tol float64, msg string) {
 	}
 }
 
-func TestCumulativeIncidenceTiesAndWeights(t *testing.T) {
+func TestCumulativeIncidenceTiesWeightsLateEntry(t *testing.T) {
 	d, ref := readCompetingExtra(t), loadCompetingExtra(t)
 	for _, c := range []struct {
 		name string
 		obs  []survival.CompetingObservation
 		want ajExtra
-	}{{"unweighted", d.obs, ref.AJ}, {"weighted", d.weighted, ref.AJWeighted}} {
+	}{
+		{"unweighted", d.obs, ref.AJ}, {"weighted", d.weighted, ref.AJWeighted},
+		{"late entry", d.late, ref.AJLate}, {"late entry, weighted", d.lateWeighted, ref.AJLateW},
+	} {
 		inc, err := survival.CumulativeIncidence(c.obs, nil)
 		require.NoError(t, err)
 		require.Equal(t, c.want.Time, inc.Time, c.name)

@@ -311,7 +311,8 @@
 //
 //	F_k(t_j) = Σ_{l ≤ j} S(t_{l−1})·d_kl/n_l,    S + Σ_k F_k = 1
 //
-// (R's survfit(Surv(time, factor(status)) ~ 1), cmprsk's cuminc). Its
+// (R's survfit(Surv(time, factor(status)) ~ 1), cmprsk's cuminc; with
+// late entry survfit(Surv(entry, time, factor(status)) ~ 1, id = id)). Its
 // standard errors are R's default for multi-state curves, the
 // infinitesimal jackknife Σ_i (w_i·∂F/∂w_i)², or cuminc's (Gray 1988),
 // and its bands R's transforms of each probability (log by default). One
