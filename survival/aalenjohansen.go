@@ -279,8 +279,12 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 		w2[o.Cause][rows[i]] += w * w
 		r.w += w * w
 	}
-	alpha := map[int]float64{}   // α of the late entries at risk
-	gamma := map[int][]float64{} // γ of the late entries at risk
+	// α and γ (k+1 a subject) of the late entries, set while at risk.
+	var alpha, gamma []float64
+	var atRiskLate []bool
+	if entering != nil {
+		alpha, gamma, atRiskLate = make([]float64, len(obs)), make([]float64, len(obs)*(k+1)), make([]bool, len(obs))
+	}
 	var (
 		s, u0 = 1.0, 0.0
 		b     = make([]float64, k+1) // b[c]: influence on F_c of a subject at risk from the start
@@ -334,11 +338,9 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 		}
 		if leaving != nil {
 			for _, i := range leaving[j] {
-				if g, ok := gamma[i]; ok {
+				if atRiskLate[i] { // not when S was 0 at its entry
 					w := math.Ldexp(obs[i].weightOf(), -scale)
-					leave(w*w, alpha[i], g, obs[i].Cause)
-					delete(alpha, i)
-					delete(gamma, i)
+					leave(w*w, alpha[i], gamma[i*(k+1):(i+1)*(k+1)], obs[i].Cause)
 				}
 			}
 		}
@@ -350,12 +352,12 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 		s = sNew
 		if entering != nil && s > 0 {
 			for _, i := range entering[j] {
-				a, g := u0/s, make([]float64, k+1)
+				a, g := u0/s, gamma[i*(k+1):(i+1)*(k+1)]
 				for c := 1; c <= k; c++ {
 					g[c] = a*f(c, j) - b[c]
 				}
 				w := math.Ldexp(obs[i].weightOf(), -scale)
-				alpha[i], gamma[i] = a, g
+				alpha[i], atRiskLate[i] = a, true
 				r.add(w*w, a, g)
 			}
 		}

@@ -321,9 +321,21 @@ func benchCompeting(n int, weeks bool) ([]survival.CompetingObservation, [][]flo
 }
 
 func BenchmarkCumulativeIncidence(b *testing.B) {
-	for _, n := range []int{1e3, 1e5} {
-		obs, _ := benchCompeting(n, false)
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+	for _, c := range []struct {
+		n    int
+		late bool
+	}{{1e3, false}, {1e5, false}, {1e5, true}} {
+		obs, _ := benchCompeting(c.n, false)
+		name := fmt.Sprintf("n=%d", c.n)
+		if c.late { // half the subscribers enter halfway through their follow-up
+			name = "late/" + name
+			for i := range obs {
+				if i%2 == 0 && obs[i].Time >= 2 {
+					obs[i].Entry = math.Floor(obs[i].Time / 2)
+				}
+			}
+		}
+		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := survival.CumulativeIncidence(obs, nil); err != nil {
