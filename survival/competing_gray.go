@@ -40,7 +40,7 @@ type GrayOptions struct {
 // when no group has events of the cause.
 func GrayTest(groups [][]CompetingObservation, cause int, opt *GrayOptions) (Test, error) {
 	const fn = "survival.GrayTest"
-	nan := Test{ChiSquare: math.NaN(), DF: len(groups) - 1, P: math.NaN()}
+	nan := Test{ChiSquare: math.NaN(), DF: max(len(groups)-1, 0), P: math.NaN()}
 	var o GrayOptions
 	if opt != nil {
 		o = *opt
