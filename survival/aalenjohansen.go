@@ -204,7 +204,14 @@ func CumulativeIncidence(obs []CompetingObservation, opt *IncidenceOptions) (*In
 			if p > 0 {
 				se /= p
 			}
-			inc.Lower[st][j], inc.Upper[st][j] = band(o.Conf, p, 1-p, se, z)
+			q := 1 - p
+			if st == 0 { // 1 − S from the incidences, whose digits it keeps while S ≈ 1
+				q = 0
+				for c := 1; c <= k; c++ {
+					q += inc.Prob[c][j]
+				}
+			}
+			inc.Lower[st][j], inc.Upper[st][j] = band(o.Conf, p, q, se, z)
 		}
 	}
 	return inc, nil
