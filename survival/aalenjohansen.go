@@ -266,9 +266,9 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 	// w2[c][j]: Σ w² of the subjects at risk from the start who leave at
 	// t_j by cause c (0: censored); entering[j] and leaving[j]: the late
 	// entries that enter after t_j (and before t_{j+1}) and that leave at t_j.
-	w2 := make([][]float64, k+1)
+	w2, rowsOut := make([][]float64, k+1), make([][]int, k+1)
 	for c := range w2 {
-		w2[c] = make([]float64, m)
+		w2[c], rowsOut[c] = make([]float64, m), make([]int, m)
 	}
 	var entering, leaving [][]int
 	var r riskSums // the subjects at risk
@@ -284,7 +284,8 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 			continue
 		}
 		w2[o.Cause][rows[i]] += w * w
-		r.w += w * w
+		rowsOut[o.Cause][rows[i]]++
+		r.add(1, w*w, 0, nil)
 	}
 	// α and γ (k+1 a subject) of the late entries, set while at risk.
 	var alpha, gamma []float64
@@ -313,7 +314,7 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 		sNew := inc.Prob[0][j]
 		// leave records the exit by cause exit of weight² wsq of subjects
 		// with α and γ at the start of the row.
-		leave := func(wsq, a float64, g []float64, exit int) {
+		leave := func(count int, wsq, a float64, g []float64, exit int) {
 			event := 0.0
 			if exit > 0 {
 				event = 1
@@ -336,20 +337,23 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 				aa[c] += wsq * ai * ai
 				ag[c] += wsq * ai * gi
 			}
-			r.add(-wsq, a, g)
+			r.add(-count, -wsq, a, g)
 		}
 		for exit := range k + 1 {
-			if wsq := w2[exit][j]; wsq > 0 {
-				leave(wsq, 0, zero, exit)
+			if c := rowsOut[exit][j]; c > 0 {
+				leave(c, w2[exit][j], 0, zero, exit)
 			}
 		}
 		if leaving != nil {
 			for _, i := range leaving[j] {
 				if atRiskLate[i] { // not when S was 0 at its entry
 					w := math.Ldexp(obs[i].weightOf(), -scale)
-					leave(w*w, alpha[i], gamma[i*(k+1):(i+1)*(k+1)], obs[i].Cause)
+					leave(1, w*w, alpha[i], gamma[i*(k+1):(i+1)*(k+1)], obs[i].Cause)
 				}
 			}
+		}
+		if r.rows == 0 {
+			r.init(k) // no rounding residue when nobody is left at risk
 		}
 		for c := 1; c <= k; c++ {
 			hc := inc.Events[c][j] / t.atRisk[j]
@@ -365,10 +369,9 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 				}
 				w := math.Ldexp(obs[i].weightOf(), -scale)
 				alpha[i], atRiskLate[i] = a, true
-				r.add(w*w, a, g)
+				r.add(1, w*w, a, g)
 			}
 		}
-		r.w = math.Max(r.w, 0) // fractional weights: rounding
 		// Once the weight at risk is below 2^−450 of the largest weight,
 		// the squares of the smallest weights may have underflowed while
 		// their influence is large: the sums are no longer trustworthy.
@@ -384,19 +387,23 @@ func jackknifeVariance(inc *Incidence, t table, rows []int, obs []CompetingObser
 }
 
 // riskSums are the sums over the subjects at risk that the jackknife
-// needs: Σ w², Σ w²·α, Σ w²·α², and per cause Σ w²·γ, Σ w²·γ², Σ w²·α·γ.
+// needs: their number of rows, Σ w², Σ w²·α, Σ w²·α², and per cause Σ w²·γ,
+// Σ w²·γ², Σ w²·α·γ.
 type riskSums struct {
+	rows      int
 	w, a, aa  float64
 	g, gg, ag []float64
 }
 
+// init empties r for k causes.
 func (r *riskSums) init(k int) {
-	r.g, r.gg, r.ag = make([]float64, k+1), make([]float64, k+1), make([]float64, k+1)
+	*r = riskSums{g: make([]float64, k+1), gg: make([]float64, k+1), ag: make([]float64, k+1)}
 }
 
-// add adds a subject of weight² wsq (negative: removes one) with α = a and
-// γ = g.
-func (r *riskSums) add(wsq, a float64, g []float64) {
+// add adds rows subjects of total weight² wsq (negative: removes them)
+// with α = a and γ = g (nil: all 0).
+func (r *riskSums) add(rows int, wsq, a float64, g []float64) {
+	r.rows += rows
 	r.w += wsq
 	r.a += wsq * a
 	r.aa += wsq * a * a
