@@ -102,6 +102,8 @@ type competingExtra struct {
 	GrayRho1    grayExtra `json:"gray_rho1"`
 	FineGrayOne fgExtra   `json:"finegray_one"`
 	FineGrayTwo fgExtra   `json:"finegray_two"`
+	StrataOne   fgExtra   `json:"finegray_strata_one"`
+	StrataTwo   fgExtra   `json:"finegray_strata_two"`
 }
 
 func loadCompetingExtra(t *testing.T) competingExtra {
@@ -194,5 +196,18 @@ func TestFitFineGrayVariances(t *testing.T) {
 		byRow, err := survival.FitCox(rows, xs, nil)
 		require.NoError(t, err)
 		require.InDelta(t, want.SERows, byRow.StdErr[0], 1e-8, "cause %d", cause)
+	}
+}
+
+// Fine–Gray within strata: G and the expansion per group, a stratified fit.
+func TestFitFineGrayStrata(t *testing.T) {
+	d, ref := readCompetingExtra(t), loadCompetingExtra(t)
+	for cause, want := range map[int]fgExtra{1: ref.StrataOne, 2: ref.StrataTwo} {
+		fit, err := survival.FitFineGray(d.obs, d.x, cause, &survival.CoxOptions{Strata: d.group})
+		require.NoError(t, err)
+		require.Equal(t, want.Rows, fit.N)
+		require.InDelta(t, want.Coef, fit.Coef[0], 1e-8, "cause %d", cause)
+		require.InDelta(t, want.SECluster, fit.StdErr[0], 1e-8, "cause %d", cause)
+		require.InDelta(t, want.SENaive, fit.NaiveStdErr[0], 1e-8, "cause %d", cause)
 	}
 }

@@ -135,8 +135,13 @@ func TestCompetingBadOptions(t *testing.T) {
 	X := [][]float64{{1}, {0}, {1}, {0}}
 	_, err = survival.FitFineGray(obs, X[:3], 1, nil)
 	isField(err, survival.ErrInvalid, "X")
-	_, err = survival.FitFineGray(obs, X, 1, &survival.CoxOptions{Strata: []int{1, 1, 2, 2}})
+	_, err = survival.FitFineGray(obs, X, 1, &survival.CoxOptions{Strata: []int{1, 1, 2}})
 	isField(err, survival.ErrInvalid, "CoxOptions.Strata")
+	// A bad row in the second stratum is named in obs's numbering.
+	badTime := append(slices.Clone(obs), survival.CompetingObservation{Time: -1})
+	_, err = survival.FitFineGray(badTime, append(X, []float64{0}), 1, &survival.CoxOptions{Strata: []int{2, 1, 2, 1, 1}})
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, [2]any{4, "Time"}, [2]any{de.Row, de.Field})
 	_, err = survival.FitFineGray(obs, X, 1, &survival.CoxOptions{Cluster: []int{1}})
 	isField(err, survival.ErrInvalid, "CoxOptions.Cluster")
 	_, err = survival.FitFineGray(obs, X, 1, &survival.CoxOptions{MaxIterations: -1})

@@ -329,7 +329,8 @@
 // another cause in its risk set, with weight G(t−)/G(T−) (G: the censoring
 // Kaplan–Meier curve), so exp(β) says how x moves F_k itself; FitFineGray
 // fits it as R does, with FineGray's (start, stop] expansion and a
-// weighted FitCox whose rows are clustered by subject. Its StdErr is the
+// weighted FitCox whose rows are clustered by subject (within strata:
+// G per stratum and a stratified fit). Its StdErr is the
 // robust one (coxph(… + cluster(id)); cmprsk's crr reports nearly the
 // same, breaking ties differently), NaiveStdErr the inverse information;
 // R's coxph on finegray data without cluster(id) reports a third one, the

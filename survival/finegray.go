@@ -119,14 +119,19 @@ func fineGray(fn string, obs []CompetingObservation, cause int, exactTimes bool)
 // The rows of a subject are one cluster: Cox.StdErr is the robust
 // sandwich standard error (R's coxph(… + cluster(id)), which Fine & Gray
 // recommend and which cmprsk's crr reports, up to crr's handling of ties),
-// and Cox.NaiveStdErr the model-based one R prints without cluster(id).
-// opt.Cluster, if set, holds one label per row of obs and groups subjects
-// further. Cox.N counts the expanded rows.
+// and Cox.NaiveStdErr the model-based one, the inverse information (R's
+// coxph(…, robust = FALSE); without cluster(id) R's coxph reports the
+// row-level sandwich its fractional weights imply, which FitCox on
+// FineGray's rows gives). opt.Cluster, if set, holds one label per row of
+// obs and groups subjects further. opt.Strata, if set, holds one label per
+// row of obs: G and the expansion are computed within each stratum and the
+// Cox fit is stratified, as R's finegray(Surv(…) ~ … + strata(s)) followed
+// by coxph(… + strata(s)) (times are merged within each stratum, where R
+// merges them before splitting). Cox.N counts the expanded rows.
 //
 // FitFineGray neither modifies nor keeps obs, X or opt's slices. Errors
 // are FineGray's and FitCox's, with rows named in obs's numbering, plus a
-// *DataError for X or opt.Cluster not of len(obs) rows and for opt.Strata,
-// which is not supported (R's finegray computes G within strata).
+// *DataError for X, opt.Strata or opt.Cluster not of len(obs) rows.
 func FitFineGray(obs []CompetingObservation, X [][]float64, cause int, opt *CoxOptions) (*Cox, error) {
 	const fn = "survival.FitFineGray"
 	var o CoxOptions
@@ -134,14 +139,14 @@ func FitFineGray(obs []CompetingObservation, X [][]float64, cause int, opt *CoxO
 		o = *opt
 	}
 	switch {
-	case o.Strata != nil:
-		return nil, fault.New(fn, -1, "CoxOptions.Strata", ErrInvalid, "is not supported by the Fine–Gray fit")
+	case o.Strata != nil && len(o.Strata) != len(obs):
+		return nil, fault.New(fn, -1, "CoxOptions.Strata", ErrInvalid, "has %d labels for %d rows", len(o.Strata), len(obs))
 	case o.Cluster != nil && len(o.Cluster) != len(obs):
 		return nil, fault.New(fn, -1, "CoxOptions.Cluster", ErrInvalid, "has %d labels for %d rows", len(o.Cluster), len(obs))
 	case X != nil && len(X) != len(obs):
 		return nil, fault.New(fn, -1, "X", ErrInvalid, "has %d rows for %d observations", len(X), len(obs))
 	}
-	rows, source, err := fineGray(fn, obs, cause, o.ExactTimes)
+	rows, source, err := fineGrayStrata(fn, obs, cause, o.Strata, o.ExactTimes)
 	if err != nil {
 		return nil, err
 	}
@@ -152,22 +157,61 @@ func FitFineGray(obs []CompetingObservation, X [][]float64, cause int, opt *CoxO
 			xs[r] = X[i]
 		}
 	}
-	cluster := slices.Clone(source)
-	if o.Cluster != nil {
+	labels := func(perSubject []int) []int {
+		out := make([]int, len(source))
 		for r, i := range source {
-			cluster[r] = o.Cluster[i]
+			out[r] = perSubject[i]
 		}
+		return out
 	}
-	o.Cluster = cluster
+	o.Cluster = slices.Clone(source)
+	if opt != nil && opt.Cluster != nil {
+		o.Cluster = labels(opt.Cluster)
+	}
+	if o.Strata != nil {
+		o.Strata = labels(o.Strata)
+	}
 	fit, err := FitCox(rows, xs, &o)
+	return fit, withSourceRow(err, fn, source)
+}
+
+// withSourceRow returns err, and a *DataError as one of function fn whose
+// Row r becomes source[r].
+func withSourceRow(err error, fn string, source []int) error {
 	var de *DataError
-	if errors.As(err, &de) {
-		e := *de
-		e.Func = fn
-		if e.Row >= 0 {
-			e.Row = source[e.Row]
-		}
-		err = &e
+	if !errors.As(err, &de) {
+		return err
 	}
-	return fit, err
+	e := *de
+	e.Func = fn
+	if e.Row >= 0 {
+		e.Row = source[e.Row]
+	}
+	return &e
+}
+
+// fineGrayStrata is fineGray within each stratum (all of obs when strata
+// is nil), with source rows and errors in obs's numbering.
+func fineGrayStrata(fn string, obs []CompetingObservation, cause int, strata []int, exact bool) (rows []Observation, source []int, err error) {
+	if strata == nil {
+		return fineGray(fn, obs, cause, exact)
+	}
+	for _, label := range distinctLabels([][]int{strata}) {
+		var sub []CompetingObservation
+		var idx []int
+		for i, l := range strata {
+			if l == label {
+				sub, idx = append(sub, obs[i]), append(idx, i)
+			}
+		}
+		r, src, err := fineGray(fn, sub, cause, exact)
+		if err != nil {
+			return nil, nil, withSourceRow(err, fn, idx)
+		}
+		rows = append(rows, r...)
+		for _, i := range src {
+			source = append(source, idx[i])
+		}
+	}
+	return rows, source, nil
 }

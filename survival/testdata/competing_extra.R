@@ -1,7 +1,7 @@
 # Reference values for survival/competing_extra_test.go that refdata
 # competing/ does not cover: tied integer times, case weights, late entry,
-# three groups, Gray's test with rho = 1, and the model-based (robust =
-# FALSE) Fine–Gray standard errors.
+# three groups, Gray's test with rho = 1, the model-based (robust = FALSE)
+# Fine–Gray standard errors, and Fine–Gray within strata.
 #
 # Run from survival/testdata with R 4.x, survival 3.5-3 and cmprsk 2.2-11:
 #   Rscript competing_extra.R
@@ -48,11 +48,20 @@ fgse <- function(cause) {
   obj(rows = num(nrow(fg)), coef = num(coef(f)), se_naive = num(sqrt(f$var[1, 1])),
       se_rows = num(sqrt(fr$var[1, 1])), se_cluster = num(sqrt(fc$var[1, 1])))
 }
+fgstrata <- function(cause) {
+  # finegray drops the strata() column from its output: carry a copy.
+  d$g <- d$group
+  fg <- finegray(Surv(time, fs) ~ x + g + id + strata(group), data = d, etype = cause)
+  f <- coxph(Surv(fgstart, fgstop, fgstatus) ~ x + strata(g), weights = fgwt, data = fg, robust = FALSE)
+  fc <- coxph(Surv(fgstart, fgstop, fgstatus) ~ x + strata(g) + cluster(id), weights = fgwt, data = fg)
+  obj(rows = num(nrow(fg)), coef = num(coef(f)), se_naive = num(sqrt(f$var[1, 1])), se_cluster = num(sqrt(fc$var[1, 1])))
+}
 json <- obj(
   aj = aj(FALSE), aj_weighted = aj(TRUE),
   aj_late = aj(FALSE, TRUE), aj_late_weighted = aj(TRUE, TRUE),
   cuminc_times = arr(sort(unique(d$time))),
   cuminc_var1 = arr(tp$var[1, ]), cuminc_var2 = arr(tp$var[2, ]),
   gray_rho0 = gray(0), gray_rho1 = gray(1),
-  finegray_one = fgse("one"), finegray_two = fgse("two"))
+  finegray_one = fgse("one"), finegray_two = fgse("two"),
+  finegray_strata_one = fgstrata("one"), finegray_strata_two = fgstrata("two"))
 writeLines(json, "competing_extra.json")
