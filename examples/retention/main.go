@@ -26,7 +26,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ltvgo/ltv/examples/internal/plots"
+	"github.com/ltvgo/ltv/chart"
 	"github.com/ltvgo/ltv/examples/internal/report"
 	"github.com/ltvgo/ltv/survival"
 )
@@ -219,23 +219,24 @@ func hazardRatios(rep *report.Report, cox *survival.Cox) error {
 		Caption: "Hazard ratios with Wald 95% intervals (true: the simulated value)",
 		Header:  []string{"term", "coef", "std. error", "z", "p", "hazard ratio", "95% interval", "true"},
 	}
-	var rows []plots.ForestRow
-	for j, term := range cox.Summary(0.95) {
+	summary := cox.Summary(0.95)
+	rows := chart.CoxRows(summary)
+	for j, term := range summary {
 		truth := math.Exp(trueBeta[j])
 		t.Rows = append(t.Rows, []string{term.Name, report.Num(term.Coef, 4), report.Num(term.StdErr, 4),
 			report.Num(term.Z, 2), report.PValue(term.P), report.Num(term.HazardRatio, 3),
 			report.Num(term.Lower, 3) + " … " + report.Num(term.Upper, 3), report.Num(truth, 3)})
-		rows = append(rows, plots.ForestRow{Name: term.Name, Estimate: term.HazardRatio, Lower: term.Lower, Upper: term.Upper, Truth: truth})
+		rows[j].Truth = truth
 	}
 	rep.Table(t)
 	rep.Textf("A hazard ratio below 1 means fewer cancellations at every tenure: an enterprise subscriber cancels at %.0f%% of a basic subscriber's rate.", 100*math.Exp(cox.Coef[1]))
 	const name = "hazard_ratios.png"
-	f := plots.Forest{Title: "Cox hazard ratios (reference: basic plan, organic channel)", XLabel: "hazard ratio (log scale)", Rows: rows}
-	if err := f.Save(rep.Path(name)); err != nil {
+	f := chart.Forest{Title: "Cox hazard ratios (reference: basic plan, organic channel)", XLabel: "hazard ratio (log scale)", Rows: rows}
+	p, err := f.Plot()
+	if err != nil {
 		return err
 	}
-	rep.Image(name, "Hazard ratios with 95% intervals; crosses mark the simulated truth.")
-	return nil
+	return rep.Plot(name, "Hazard ratios with 95% intervals; crosses mark the simulated truth.", p)
 }
 
 // phCheck prints the proportional-hazards test and plots one term's
@@ -272,24 +273,27 @@ func phCheck(rep *report.Report, cox *survival.Cox, obs []survival.Observation, 
 	}
 	bx, by := binnedMeans(res.Time, y, 12)
 	ends := []float64{0, window}
-	c := plots.Chart{
+	c := chart.Lines{
 		Title:  "Scaled Schoenfeld residuals of " + terms[j] + " against tenure",
 		XLabel: "months since sign-up (cancellation time)",
 		YLabel: "β(t) of " + terms[j],
 		YMin:   lo - 0.05*(hi-lo), YMax: hi + 0.45*(hi-lo), // room for the legend
-		Legend: plots.TopRight,
-		Series: []plots.Series{
-			{Name: "residual + β̂ (one per cancellation)", X: res.Time, Y: y, Style: plots.Points},
-			{Name: "mean per 3 months", X: bx, Y: by, Style: plots.LinePoints},
-			{Name: "β̂ (constant under PH)", X: ends, Y: []float64{cox.Coef[j], cox.Coef[j]}, Style: plots.Line},
-			{Name: "true β", X: ends, Y: []float64{trueBeta[j], trueBeta[j]}, Style: plots.Dashed},
+		Legend: chart.TopRight,
+		Series: []chart.Series{
+			{Name: "residual + β̂ (one per cancellation)", X: res.Time, Y: y, Style: chart.Points},
+			{Name: "mean per 3 months", X: bx, Y: by, Style: chart.LinePoints},
+			{Name: "β̂ (constant under PH)", X: ends, Y: []float64{cox.Coef[j], cox.Coef[j]}, Style: chart.Line},
+			{Name: "true β", X: ends, Y: []float64{trueBeta[j], trueBeta[j]}, Style: chart.Dashed},
 		},
 	}
 	const name = "schoenfeld_paid_search.png"
-	if err := c.Save(rep.Path(name)); err != nil {
+	fig, err := c.Figure()
+	if err != nil {
 		return err
 	}
-	rep.Image(name, "A flat trend of the residuals around β̂ is what proportional hazards look like; a slope would say the channel's effect fades or grows with tenure.")
+	if err := rep.Plot(name, "A flat trend of the residuals around β̂ is what proportional hazards look like; a slope would say the channel's effect fades or grows with tenure.", fig); err != nil {
+		return err
+	}
 	rep.Textf("The simulation has proportional hazards, so the tests should mostly not reject (global p %s).", report.PValue(global.P))
 	return nil
 }
@@ -313,12 +317,12 @@ func adjustedCurves(rep *report.Report, cox *survival.Cox, subs []subscriber) er
 	for m := 0.0; m <= window; m += 0.25 {
 		grid = append(grid, m)
 	}
-	c := plots.Chart{
+	c := chart.Lines{
 		Title:  "Share of subscribers still subscribed, by plan",
 		XLabel: "months since sign-up",
 		YLabel: "% still subscribed",
 		YMin:   0, YMax: 102,
-		Legend: plots.BottomLeft,
+		Legend: chart.BottomLeft,
 	}
 	for p, plan := range plans {
 		var adj *survival.Curve
@@ -354,12 +358,12 @@ func adjustedCurves(rep *report.Report, cox *survival.Cox, subs []subscriber) er
 		}
 		col := p
 		c.Series = append(c.Series,
-			plots.Series{Name: plan + " (Cox, adjusted)", X: x, Y: y, Style: plots.Steps, Color: &col},
-			plots.Series{Name: plan + " (true)", X: grid, Y: ty, Style: plots.Dashed, Color: &col})
+			chart.Series{Name: plan + " (Cox, adjusted)", X: x, Y: y, Style: chart.Steps, Color: &col},
+			chart.Series{Name: plan + " (true)", X: grid, Y: ty, Style: chart.Dashed, Color: &col})
 	}
 	rep.Table(t)
-	ticks := plots.MajorTicks(0, window)
-	c.Table = &plots.NumbersTable{Title: "At risk", X: ticks, Names: plans}
+	ticks := chart.MajorTicks(0, window)
+	c.Table = &chart.NumbersTable{Title: "At risk", X: ticks, Names: plans}
 	for p := range plans {
 		var row []string
 		for _, m := range ticks {
@@ -374,11 +378,11 @@ func adjustedCurves(rep *report.Report, cox *survival.Cox, subs []subscriber) er
 		c.Table.Rows = append(c.Table.Rows, row)
 	}
 	const name = "survival_by_plan.png"
-	if err := c.Save(rep.Path(name)); err != nil {
+	fig, err := c.Figure()
+	if err != nil {
 		return err
 	}
-	rep.Image(name, "Channel-adjusted Cox survival curves per plan (steps) against the simulated truth (dashed).")
-	return nil
+	return rep.Plot(name, "Channel-adjusted Cox survival curves per plan (steps) against the simulated truth (dashed).", fig)
 }
 
 // weibull prints the Weibull AFT fit and sets its implied hazard ratios

@@ -15,8 +15,8 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/ltvgo/ltv/chart"
 	"github.com/ltvgo/ltv/examples/internal/data"
-	"github.com/ltvgo/ltv/examples/internal/plots"
 	"github.com/ltvgo/ltv/examples/internal/report"
 	"github.com/ltvgo/ltv/examples/internal/steps"
 	"github.com/ltvgo/ltv/segment"
@@ -118,7 +118,7 @@ func rfmMap(rep *report.Report, res *segment.Result, values map[string]float64) 
 			"Mean model value per cell: big spenders who stopped buying (high FM, low R) are worth little to the model, which expects most of them are gone; the value sits with recent, frequent customers.", value, "%.1f"},
 	}
 	for _, mp := range maps {
-		h := plots.Heat{
+		h := chart.Heat{
 			Title:      mp.title,
 			XLabel:     "FM score (1 = lowest frequency and spend, 5 = highest)",
 			YLabel:     "R score (5 = most recent)",
@@ -128,10 +128,13 @@ func rfmMap(rep *report.Report, res *segment.Result, values map[string]float64) 
 			Z:          mp.z,
 			CellFormat: mp.format,
 		}
-		if err := h.Save(rep.Path(mp.name)); err != nil {
+		fig, err := h.Figure()
+		if err != nil {
 			return err
 		}
-		rep.Image(mp.name, mp.caption)
+		if err := rep.Plot(mp.name, mp.caption, fig); err != nil {
+			return err
+		}
 	}
 	return nil
 }

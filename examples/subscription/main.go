@@ -27,10 +27,10 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/ltvgo/ltv/chart"
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/cohort"
 	"github.com/ltvgo/ltv/examples/internal/data"
-	"github.com/ltvgo/ltv/examples/internal/plots"
 	"github.com/ltvgo/ltv/examples/internal/report"
 	"github.com/ltvgo/ltv/examples/internal/steps"
 )
@@ -153,14 +153,14 @@ func project(rep *report.Report, seg segmentData, fit int, discount float64, plo
 	rep.Table(derl)
 	rep.Textf("A new subscriber's discounted expected lifetime (DEL) is %.3f years: multiply by the annual payment for their value.", m.DEL(discount))
 
-	if err := retentionChart(seg, pr, fit).Save(rep.Path(plotName)); err != nil {
+	fig, err := retentionChart(seg, pr, fit).Figure()
+	if err != nil {
 		return err
 	}
-	rep.Image(plotName, seg.Name+": actual survival, the sBG and the four regressions fitted to the years left of the marker.")
-	return nil
+	return rep.Plot(plotName, seg.Name+": actual survival, the sBG and the four regressions fitted to the years left of the marker.", fig)
 }
 
-func retentionChart(seg segmentData, pr *cohort.Projection, fit int) plots.Chart {
+func retentionChart(seg segmentData, pr *cohort.Projection, fit int) chart.Lines {
 	years := make([]float64, len(seg.Alive))
 	actual := make([]float64, len(seg.Alive))
 	for y := range years {
@@ -173,22 +173,22 @@ func retentionChart(seg segmentData, pr *cohort.Projection, fit int) plots.Chart
 		}
 		return out
 	}
-	c := plots.Chart{
+	c := chart.Lines{
 		Title:   seg.Name + ": projecting retention from the first " + strconv.Itoa(fit) + " years",
 		XLabel:  "years since acquisition",
 		YLabel:  "% of the cohort still subscribed",
 		YMin:    0,
 		YMax:    105,
-		Markers: []plots.Marker{{X: float64(fit), Label: "end of fitted years"}},
-		Legend:  plots.BottomLeft,
-		Series: []plots.Series{
-			{Name: "actual", X: years, Y: actual, Style: plots.Points},
-			{Name: "sBG", X: years, Y: curve(pr.SBG, 0), Style: plots.Line},
+		Markers: []chart.Marker{{X: float64(fit), Label: "end of fitted years"}},
+		Legend:  chart.BottomLeft,
+		Series: []chart.Series{
+			{Name: "actual", X: years, Y: actual, Style: chart.Points},
+			{Name: "sBG", X: years, Y: curve(pr.SBG, 0), Style: chart.Line},
 		},
 	}
 	for _, tr := range pr.Trends {
 		// Regressions start at year 1: they are fitted on t ≥ 1.
-		c.Series = append(c.Series, plots.Series{Name: tr.Form.String() + " regression", X: years[1:], Y: curve(tr, 1), Style: plots.Dashed})
+		c.Series = append(c.Series, chart.Series{Name: tr.Form.String() + " regression", X: years[1:], Y: curve(tr, 1), Style: chart.Dashed})
 	}
 	return c
 }

@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/ltvgo/ltv/examples/internal/plots"
+	"github.com/ltvgo/ltv/chart"
 	"github.com/ltvgo/ltv/examples/internal/report"
 	"github.com/ltvgo/ltv/survival"
 )
@@ -93,12 +93,12 @@ func churnReasons(rep *report.Report, plotName string) error {
 	for _, m := range months {
 		t.Header = append(t.Header, fmt.Sprintf("month %.0f", m))
 	}
-	chart := plots.Chart{
+	c := chart.Lines{
 		Title:  "Cumulative incidence of the two churn reasons by plan",
 		XLabel: "months since joining",
 		YLabel: "% of the plan's subscribers lost to the reason",
 		ZeroY:  true,
-		Legend: plots.TopLeft,
+		Legend: chart.TopLeft,
 	}
 	for p, obs := range byPlan {
 		inc, err := survival.CumulativeIncidence(obs, &survival.IncidenceOptions{Causes: 2})
@@ -111,13 +111,13 @@ func churnReasons(rep *report.Report, plotName string) error {
 				row = append(row, pctAt(inc, k, m)+" ("+report.Num(100*trueIncidence(p, k, m), 1)+")")
 			}
 			t.Rows = append(t.Rows, row)
-			chart.Series = append(chart.Series, plots.Series{
+			c.Series = append(c.Series, chart.Series{
 				Name:  planNames[p] + ": " + reasonNames[k],
 				X:     append([]float64{0}, inc.Time...),
 				Y:     percent(0, inc.Prob[k]),
 				Lower: percent(0, inc.Lower[k]),
 				Upper: percent(0, inc.Upper[k]),
-				Style: plots.Steps,
+				Style: chart.Steps,
 			})
 		}
 	}
@@ -149,11 +149,11 @@ func churnReasons(rep *report.Report, plotName string) error {
 	f30, _ := inc.At(cancelled, 30)
 	rep.Textf("Over both plans, %s of subscribers cancel within 30 months. One minus Kaplan–Meier with failed payments censored says %s: it answers \"how many would cancel if payments never failed\", not how many do.",
 		report.Pct(f30, 1), report.Pct(1-km.At(30), 1))
-	if err := chart.Save(rep.Path(plotName)); err != nil {
+	fig, err := c.Figure()
+	if err != nil {
 		return err
 	}
-	rep.Image(plotName, "Cumulative incidence of cancellation and payment failure, monthly and annual plan, with 95% bands: the annual plan cancels far less but loses more subscribers to failed payments.")
-	return nil
+	return rep.Plot(plotName, "Cumulative incidence of cancellation and payment failure, monthly and annual plan, with 95% bands: the annual plan cancels far less but loses more subscribers to failed payments.", fig)
 }
 
 // pctAt formats F_k(m) of inc with its band as "12.3 [10.9, 13.8]".

@@ -11,7 +11,20 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"gonum.org/v1/plot/vg"
 )
+
+// Width and Height are the size of a saved plot (at 96 dpi: 864 × 528 px).
+const (
+	Width  = 9 * vg.Inch
+	Height = 5.5 * vg.Inch
+)
+
+// Drawing is a chart to save: a *plot.Plot or a *chart.Figure.
+type Drawing interface {
+	WriterTo(w, h vg.Length, format string) (io.WriterTo, error)
+}
 
 // Table is a small table of already formatted cells.
 type Table struct {
@@ -77,8 +90,30 @@ func (r *Report) Table(t Table) {
 // Path returns where a plot called name goes.
 func (r *Report) Path(name string) string { return filepath.Join(r.Dir, name) }
 
-// Image adds the plot name (already written to Path(name)).
-func (r *Report) Image(name, caption string) {
+// Plot writes d as a Width × Height PNG to Path(name) and adds it with
+// caption.
+func (r *Report) Plot(name, caption string, d Drawing) error {
+	wt, err := d.WriterTo(Width, Height, "png")
+	if err != nil {
+		return fmt.Errorf("plot %s: %w", name, err)
+	}
+	f, err := os.Create(r.Path(name))
+	if err != nil {
+		return err
+	}
+	if _, err := wt.WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	r.image(name, caption)
+	return nil
+}
+
+// image adds the plot name (already written to Path(name)).
+func (r *Report) image(name, caption string) {
 	fmt.Fprintf(r.out, "[plot] %s: %s\n", r.Path(name), caption)
 	r.blocks = append(r.blocks, block{Image: name, Caption: caption})
 }

@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ltvgo/ltv/chart"
 	"github.com/ltvgo/ltv/churn"
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/examples/internal/data"
-	"github.com/ltvgo/ltv/examples/internal/plots"
 	"github.com/ltvgo/ltv/examples/internal/report"
 )
 
@@ -92,32 +92,17 @@ func liftAndGains(rep *report.Report, cm ChurnModel) error {
 		Caption: "Lift table on the test date: customers in deciles of the churn score, highest first",
 		Header:  []string{"decile", "customers", "churners", "churn rate", "lift", "cum. share of churners", "cum. lift", "scores"},
 	}
-	share := []float64{0}
-	gain := []float64{0}
 	for i, g := range gains {
 		t.Rows = append(t.Rows, []string{strconv.Itoa(i + 1), strconv.Itoa(g.Count), strconv.Itoa(g.Positives),
 			report.Pct(g.Rate, 1), report.Num(g.Lift, 2), report.Pct(g.Gain, 1), report.Num(g.CumLift, 2),
 			report.Num(g.MinScore, 2) + "–" + report.Num(g.MaxScore, 2)})
-		share = append(share, float64(i+1)/float64(len(gains)))
-		gain = append(gain, g.Gain)
 	}
 	rep.Table(t)
-	chart := plots.Chart{
-		Title:  "Cumulative gains of the churn score (test date)",
-		XLabel: "share of customers contacted, highest score first",
-		YLabel: "share of all churners reached",
-		YMin:   0, YMax: 1,
-		Legend: plots.BottomRight,
-		Series: []plots.Series{
-			{Name: "logistic churn score", X: share, Y: gain, Style: plots.LinePoints},
-			{Name: "random order", X: []float64{0, 1}, Y: []float64{0, 1}, Style: plots.Dashed},
-		},
-	}
-	if err := chart.Save(rep.Path("churn_gains.png")); err != nil {
+	p, err := chart.Gains(gains, chart.Labels{Title: "Cumulative gains of the churn score (test date)", Model: "logistic churn score"})
+	if err != nil {
 		return err
 	}
-	rep.Image("churn_gains.png", "Gains chart: contacting the top decile reaches the churners the first point shows; the lift is that share divided by 10%.")
-	return nil
+	return rep.Plot("churn_gains.png", "Gains chart: contacting the top decile reaches the churners the first point shows; the lift is that share divided by 10%.", p)
 }
 
 func calibrationPlot(rep *report.Report, cm ChurnModel) error {
@@ -125,22 +110,13 @@ func calibrationPlot(rep *report.Report, cm ChurnModel) error {
 	if err != nil {
 		return err
 	}
-	var pred, actual []float64
-	for _, b := range bins {
-		pred = append(pred, b.MeanPredicted)
-		actual = append(actual, b.FractionPositive)
-	}
-	chart := plots.Chart{
-		Title:    "Churn score calibration (test date, 10 equal-width bins)",
-		XLabel:   "mean predicted churn probability in the bin",
-		YLabel:   "observed churn rate in the bin",
-		Diagonal: true,
-		Legend:   plots.TopLeft,
-		Series:   []plots.Series{{Name: "logistic churn score", X: pred, Y: actual, Style: plots.LinePoints}},
-	}
-	if err := chart.Save(rep.Path("churn_calibration.png")); err != nil {
+	p, err := chart.Calibration([]string{"logistic churn score"}, [][]churn.CalibrationBin{bins}, chart.Labels{
+		Title: "Churn score calibration (test date, 10 equal-width bins)",
+		X:     "mean predicted churn probability in the bin",
+		Y:     "observed churn rate in the bin",
+	})
+	if err != nil {
 		return err
 	}
-	rep.Image("churn_calibration.png", "Calibration: points on the diagonal mean the predicted probabilities can be read as churn rates.")
-	return nil
+	return rep.Plot("churn_calibration.png", "Calibration: points on the diagonal mean the predicted probabilities can be read as churn rates.", p)
 }

@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ltvgo/ltv/chart"
 	"github.com/ltvgo/ltv/cohort"
 	"github.com/ltvgo/ltv/examples/internal/data"
-	"github.com/ltvgo/ltv/examples/internal/plots"
 	"github.com/ltvgo/ltv/examples/internal/report"
 	"github.com/ltvgo/ltv/survival"
 )
@@ -50,16 +50,16 @@ func Cohorts(rep *report.Report, s data.Store) (*cohort.Tables, error) {
 	t.Rows = append(t.Rows, row)
 	rep.Table(t)
 
-	if err := retentionHeat(ret).Save(rep.Path("cohort_retention.png")); err != nil {
+	fig, err := retentionHeat(ret).Figure()
+	if err != nil {
 		return nil, err
 	}
-	rep.Image("cohort_retention.png", "Cohort retention: each row a monthly acquisition cohort, each column the months since acquisition; blank cells are not yet observed.")
-	return c, nil
+	return c, rep.Plot("cohort_retention.png", "Cohort retention: each row a monthly acquisition cohort, each column the months since acquisition; blank cells are not yet observed.", fig)
 }
 
 // retentionHeat draws a retention table in percent, coloured on the range of
 // the months after acquisition (month 0 is 100% by definition).
-func retentionHeat(ret cohort.Table) plots.Heat {
+func retentionHeat(ret cohort.Table) chart.Heat {
 	names := make([]string, len(ret.Labels))
 	z := make([][]float64, len(ret.Cells))
 	hi := 0.0
@@ -77,7 +77,7 @@ func retentionHeat(ret cohort.Table) plots.Heat {
 	for k := range x {
 		x[k] = float64(k)
 	}
-	h := plots.Heat{
+	h := chart.Heat{
 		Title:    "Monthly cohorts: % of customers buying k months after acquisition",
 		XLabel:   "months since acquisition k",
 		YLabel:   "acquisition cohort (customers)",
@@ -138,53 +138,25 @@ func Lifetimes(rep *report.Report, s data.Store, gap time.Duration) error {
 		}
 	}
 	shown := largest(groups, maxCurves)
-	chart := kaplanMeierChart(lt.Labels, curves, shown, gapDays)
-	if err := chart.Save(rep.Path("lifetimes_km.png")); err != nil {
+	var shownCurves []*survival.Curve
+	var names []string
+	for _, i := range shown {
+		shownCurves = append(shownCurves, curves[i])
+		names = append(names, lt.Labels[i])
+	}
+	fig, err := chart.KaplanMeier(shownCurves, names, chart.Labels{
+		Title: fmt.Sprintf("Customer lifetimes by acquisition quarter (churn = %.0f days without a purchase)", gapDays),
+		X:     "days since first purchase",
+		Y:     "share not yet churned S(t)",
+	})
+	if err != nil {
 		return err
 	}
 	caption := "Share of each cohort not yet churned, with 95% bands (log transform, as R); the table gives the customers still at risk."
 	if len(shown) < len(groups) {
 		caption += fmt.Sprintf(" The %d largest of %d cohorts are drawn.", len(shown), len(groups))
 	}
-	rep.Image("lifetimes_km.png", caption)
-	return nil
-}
-
-// kaplanMeierChart draws the curves of the cohorts in shown as steps from
-// S(0) = 1, with their bands and an at-risk table under the x ticks.
-func kaplanMeierChart(labels []string, curves []*survival.Curve, shown []int, gapDays float64) plots.Chart {
-	last := 0.0
-	for _, i := range shown {
-		last = math.Max(last, curves[i].Time[len(curves[i].Time)-1])
-	}
-	ticks := plots.MajorTicks(0, last)
-	chart := plots.Chart{
-		Title:  fmt.Sprintf("Customer lifetimes by acquisition quarter (churn = %.0f days without a purchase)", gapDays),
-		XLabel: "days since first purchase",
-		YLabel: "share not yet churned S(t)",
-		YMin:   0, YMax: 1.02,
-		Table: &plots.NumbersTable{Title: "Number at risk", X: ticks},
-	}
-	for _, i := range shown {
-		c := curves[i]
-		x := append([]float64{0}, c.Time...)
-		chart.Series = append(chart.Series, plots.Series{
-			Name:  labels[i],
-			X:     x,
-			Y:     append([]float64{1}, c.Survival...),
-			Lower: append([]float64{1}, c.Lower...),
-			Upper: append([]float64{1}, c.Upper...),
-			Style: plots.Steps,
-		})
-		risk := c.Table(ticks)
-		row := make([]string, len(ticks))
-		for j, n := range risk.AtRisk {
-			row[j] = report.Num(n, 0)
-		}
-		chart.Table.Names = append(chart.Table.Names, labels[i])
-		chart.Table.Rows = append(chart.Table.Rows, row)
-	}
-	return chart
+	return rep.Plot("lifetimes_km.png", caption, fig)
 }
 
 // survivalAt is S(t), or NaN past the curve's last time, where the

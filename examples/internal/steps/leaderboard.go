@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ltvgo/ltv/chart"
 	"github.com/ltvgo/ltv/churn"
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/examples/internal/data"
-	"github.com/ltvgo/ltv/examples/internal/plots"
 	"github.com/ltvgo/ltv/examples/internal/report"
 	"github.com/ltvgo/ltv/survival"
 )
@@ -68,13 +68,8 @@ func ChurnLeaderboard(rep *report.Report, s data.Store, cm ChurnModel) error {
 			tab.Customers, testAt.Format(time.DateOnly), 100*tab.ShareWithout, h),
 		Header: []string{"scorer", "AUC", "avg. precision", "Brier", "log loss", "mean score", "purchases MAE"},
 	}
-	chart := plots.Chart{
-		Title:    fmt.Sprintf("Calibration of three churn scores (no purchase in %d days)", h),
-		XLabel:   "mean predicted probability of no purchase in the bin",
-		YLabel:   "observed share without a purchase",
-		Diagonal: true,
-		Legend:   plots.TopLeft,
-	}
+	var names []string
+	var bins [][]churn.CalibrationBin
 	for _, r := range tab.Rows {
 		mae := "–"
 		if r.Purchases != nil {
@@ -82,21 +77,21 @@ func ChurnLeaderboard(rep *report.Report, s data.Store, cm ChurnModel) error {
 		}
 		t.Rows = append(t.Rows, []string{r.Name, report.Num(r.AUC, 3), report.Num(r.AveragePrecision, 3),
 			report.Num(r.Brier, 3), report.Num(r.LogLoss, 3), report.Pct(r.MeanNoPurchase, 1), mae})
-		var x, y []float64
-		for _, b := range r.Calibration {
-			x = append(x, b.MeanPredicted)
-			y = append(y, b.FractionPositive)
-		}
-		chart.Series = append(chart.Series, plots.Series{Name: r.Name, X: x, Y: y, Style: plots.LinePoints})
+		names = append(names, r.Name)
+		bins = append(bins, r.Calibration)
 	}
 	rep.Table(t)
 	rep.Textf("The BG/NBD sees only purchase days; the logistic and Cox scores see the %d features and were trained %d days earlier. P(alive) of the BG/NBD has AUC %.3f for \"buys again\": it is 1 for every one-time buyer, which is why P(no purchase) is the BTYD churn score.",
 		len(cm.Train.Names), h, tab.Rows[0].AUCAlive)
-	if err := chart.Save(rep.Path("churn_leaderboard.png")); err != nil {
+	p, err := chart.Calibration(names, bins, chart.Labels{
+		Title: fmt.Sprintf("Calibration of three churn scores (no purchase in %d days)", h),
+		X:     "mean predicted probability of no purchase in the bin",
+		Y:     "observed share without a purchase",
+	})
+	if err != nil {
 		return err
 	}
-	rep.Image("churn_leaderboard.png", "Calibration of the three scores on the same customers: points on the diagonal can be read as churn rates.")
-	return nil
+	return rep.Plot("churn_leaderboard.png", "Calibration of the three scores on the same customers: points on the diagonal can be read as churn rates.", p)
 }
 
 // fitNextPurchase fits a Cox model of the days from trainAt to each

@@ -11,9 +11,9 @@ import (
 	"math"
 	"time"
 
+	"github.com/ltvgo/ltv/chart"
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/examples/internal/data"
-	"github.com/ltvgo/ltv/examples/internal/plots"
 	"github.com/ltvgo/ltv/examples/internal/report"
 )
 
@@ -161,7 +161,7 @@ func Heatmaps(rep *report.Report, m clv.PurchaseModel, T, horizon float64, maxFr
 	for j := range recencies {
 		recencies[j] = T * float64(j) / float64(len(recencies)-1)
 	}
-	alive := plots.Heat{
+	alive := chart.Heat{
 		Title:  fmt.Sprintf("P(alive) of a customer first seen %.0f weeks ago", T),
 		XLabel: "recency t_x: weeks from first to last purchase",
 		YLabel: "frequency x: repeat purchases",
@@ -170,18 +170,20 @@ func Heatmaps(rep *report.Report, m clv.PurchaseModel, T, horizon float64, maxFr
 		Z:   clv.PAliveGrid(m, T, freqs, recencies),
 		Min: 0, Max: 1,
 	}
-	if err := alive.Save(rep.Path("palive.png")); err != nil {
+	fig, err := alive.Figure()
+	if err != nil {
 		return err
 	}
-	rep.Image("palive.png", "Probability that a customer is still active: high for recent buyers, low for frequent buyers who stopped (white: impossible cells; a customer without repeat purchases has recency 0).")
+	if err := rep.Plot("palive.png", "Probability that a customer is still active: high for recent buyers, low for frequent buyers who stopped (white: impossible cells; a customer without repeat purchases has recency 0).", fig); err != nil {
+		return err
+	}
 	exp := alive
 	exp.Title = fmt.Sprintf("Expected purchases in the next %.0f weeks (age %.0f weeks)", horizon, T)
 	exp.ZLabel = "purchases"
 	exp.Z = clv.ExpectedPurchasesGrid(m, T, horizon, freqs, recencies)
 	exp.Min, exp.Max = 0, 0
-	if err := exp.Save(rep.Path("expected_purchases.png")); err != nil {
+	if fig, err = exp.Figure(); err != nil {
 		return err
 	}
-	rep.Image("expected_purchases.png", "Expected purchases over the horizon by frequency and recency: the best prospects are frequent and recent.")
-	return nil
+	return rep.Plot("expected_purchases.png", "Expected purchases over the horizon by frequency and recency: the best prospects are frequent and recent.", fig)
 }

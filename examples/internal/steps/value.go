@@ -9,9 +9,9 @@ import (
 
 	"gonum.org/v1/plot/vg"
 
+	"github.com/ltvgo/ltv/chart"
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/examples/internal/data"
-	"github.com/ltvgo/ltv/examples/internal/plots"
 	"github.com/ltvgo/ltv/examples/internal/report"
 	"github.com/ltvgo/ltv/segment"
 )
@@ -104,19 +104,20 @@ func Value(rep *report.Report, m Models, cs []clv.Customer, set ValueSettings) (
 // valueIntervalChart draws the top customers' values with their 90%
 // intervals.
 func valueIntervalChart(rep *report.Report, cs []clv.Customer, ivs []clv.ScoreInterval, top []int, months int) error {
-	f := plots.Forest{
-		Title:  fmt.Sprintf("Top %d customers: %d-month value with 90%% intervals", len(top), months),
-		XLabel: "value (currency)", Linear: true, Legend: "value and 90% interval (delta method)",
+	names := make([]string, len(top))
+	values := make([]clv.Interval, len(top))
+	for k, i := range top {
+		names[k], values[k] = cs[i].ID, ivs[i].Value
 	}
-	for _, i := range top {
-		v := ivs[i].Value
-		f.Rows = append(f.Rows, plots.ForestRow{Name: cs[i].ID, Estimate: v.Estimate, Lower: v.Lower, Upper: v.Upper, Truth: math.NaN()})
-	}
-	if err := f.Save(rep.Path("value_intervals.png")); err != nil {
+	p, err := chart.ValueIntervals(names, values, chart.Labels{
+		Title: fmt.Sprintf("Top %d customers: %d-month value with 90%% intervals", len(top), months),
+		X:     "value (currency)",
+		Model: "value and 90% interval (delta method)",
+	})
+	if err != nil {
 		return err
 	}
-	rep.Image("value_intervals.png", "Each bar is a customer's 90% interval from the uncertainty of the fitted parameters; the randomness of their future purchases comes on top.")
-	return nil
+	return rep.Plot("value_intervals.png", "Each bar is a customer's 90% interval from the uncertainty of the fitted parameters; the randomness of their future purchases comes on top.", p)
 }
 
 // tornado shows how the total value moves with margin (half to 1.5 times),
@@ -136,23 +137,23 @@ func tornado(rep *report.Report, m Models, cs []clv.Customer, opt clv.ValueOptio
 		"Discount": func(v float64) string { return report.Pct(math.Pow(1+v, 12)-1, 0) + " a year" },
 		"Horizon":  func(v float64) string { return report.Num(v, 0) + " months" },
 	}
-	f := plots.Forest{
+	f := chart.Forest{
 		Title:  "What moves the total value: one input at a time",
 		XLabel: "total value (currency)", Linear: true, BarWidth: vg.Points(14),
-		Reference: plots.Marker{X: sens.Base, Label: "base case"},
+		Reference: chart.Marker{X: sens.Base, Label: "base case"},
 	}
 	t := report.Table{Caption: "Sensitivity of the total value (tornado chart's rows)", Header: []string{"input", "settings", "total value", "swing"}}
 	for _, in := range sens.Inputs {
 		lo, hi := label[in.Name](in.Settings[0]), label[in.Name](in.Settings[len(in.Settings)-1])
-		f.Rows = append(f.Rows, plots.ForestRow{Name: in.Name + " " + lo + "–" + hi, Estimate: math.NaN(), Lower: in.Low, Upper: in.High, Truth: math.NaN()})
+		f.Rows = append(f.Rows, chart.ForestRow{Name: in.Name + " " + lo + "–" + hi, Estimate: math.NaN(), Lower: in.Low, Upper: in.High, Truth: math.NaN()})
 		t.Rows = append(t.Rows, []string{in.Name, lo + " … " + hi, report.Num(in.Low, 0) + " … " + report.Num(in.High, 0), report.Num(in.High-in.Low, 0)})
 	}
 	rep.Table(t)
-	if err := f.Save(rep.Path("value_tornado.png")); err != nil {
+	p, err := f.Plot()
+	if err != nil {
 		return err
 	}
-	rep.Image("value_tornado.png", "Each bar is the total value as one input moves over its range, the others at the base case; the widest bar matters most.")
-	return nil
+	return rep.Plot("value_tornado.png", "Each bar is the total value as one input moves over its range, the others at the base case; the widest bar matters most.", p)
 }
 
 // Segments scores the customers by RFM at the end of the data, names the

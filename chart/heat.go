@@ -1,6 +1,7 @@
-package plots
+package chart
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
 	"math"
@@ -18,7 +19,7 @@ import (
 // Heat is a heat map of Z over a grid. Row i of Z is drawn at height Y[i]
 // and column j at X[j] (cell centres, evenly spaced). With RowNames the rows
 // are instead labelled by name and drawn top to bottom, as in a table.
-// NaN cells are left white.
+// NaN cells are left white. Y is ignored when RowNames is set.
 type Heat struct {
 	Title, XLabel, YLabel string
 	ZLabel                string // the colour bar's label, with units
@@ -29,11 +30,16 @@ type Heat struct {
 	CellFormat            string  // fmt verb to print each cell's value, e.g. "%.0f"; "" prints nothing
 }
 
-// Save draws the heat map and its colour bar and writes a PNG to path.
-func (h Heat) Save(path string) error {
+// Figure builds the heat map with its colour bar. It returns an error for
+// an empty or ragged Z, X or Y (or RowNames) that do not match it, a NaN
+// colour range, or Min > Max.
+func (h Heat) Figure() (*Figure, error) {
+	if err := h.check(); err != nil {
+		return nil, fmt.Errorf("heat map %q: %w", h.Title, err)
+	}
 	cm, err := colorMap()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	g := grid{h}
 	lo, hi := h.Min, h.Max
@@ -64,7 +70,7 @@ func (h Heat) Save(path string) error {
 	if h.CellFormat != "" {
 		labels, err := h.cellLabels(g, lo, hi)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p.Add(labels)
 	}
@@ -76,18 +82,28 @@ func (h Heat) Save(path string) error {
 	bar.Y.Tick.Marker = niceTicks{}
 	bar.Y.Padding = 0
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	return &Figure{Plot: p, ColorBar: bar}, nil
+}
 
-	return savePNG(path, func(dc draw.Canvas) {
-		barW := vg.Inch
-		p.Draw(draw.Crop(dc, 0, -barW-vg.Points(10), 0, 0))
-		// The bar spans the heat map's data area vertically.
-		data := p.DataCanvas(draw.Crop(dc, 0, -barW-vg.Points(10), 0, 0))
-		titleH := bar.Title.TextStyle.Rectangle(h.ZLabel).Size().Y + bar.Title.Padding
-		bar.Draw(draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
-			Min: vg.Point{X: dc.Max.X - barW, Y: data.Min.Y},
-			Max: vg.Point{X: dc.Max.X - vg.Points(20), Y: data.Max.Y + titleH},
-		}})
-	})
+func (h Heat) check() error {
+	switch {
+	case len(h.Z) == 0 || len(h.Z[0]) == 0:
+		return errors.New("no cells")
+	case len(h.X) != len(h.Z[0]):
+		return fmt.Errorf("%d x values for %d columns", len(h.X), len(h.Z[0]))
+	case h.RowNames != nil && len(h.RowNames) != len(h.Z):
+		return fmt.Errorf("%d row names for %d rows", len(h.RowNames), len(h.Z))
+	case h.RowNames == nil && len(h.Y) != len(h.Z):
+		return fmt.Errorf("%d y values for %d rows", len(h.Y), len(h.Z))
+	case !isFinite(h.Min) || !isFinite(h.Max) || h.Min > h.Max:
+		return fmt.Errorf("colour range [%v, %v]", h.Min, h.Max)
+	}
+	for i, row := range h.Z {
+		if len(row) != len(h.X) {
+			return fmt.Errorf("row %d has %d cells, want %d", i, len(row), len(h.X))
+		}
+	}
+	return nil
 }
 
 // colorMap is ColorBrewer's sequential YlGnBu as a continuous map: light for
@@ -115,7 +131,7 @@ func (h Heat) cellLabels(g grid, lo, hi float64) (*plotter.Labels, error) {
 	for r := range rows {
 		for c := range cols {
 			z := g.Z(c, r)
-			if math.IsNaN(z) {
+			if !isFinite(z) {
 				continue
 			}
 			xyl.XYs = append(xyl.XYs, plotter.XY{X: g.X(c), Y: g.Y(r)})
@@ -163,7 +179,7 @@ func (g grid) zRange() (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, row := range g.Heat.Z {
 		for _, z := range row {
-			if !math.IsNaN(z) {
+			if isFinite(z) {
 				lo, hi = math.Min(lo, z), math.Max(hi, z)
 			}
 		}

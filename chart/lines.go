@@ -1,29 +1,15 @@
-// Package plots draws the examples' pictures with gonum.org/v1/plot: line
-// and step charts with confidence bands, reference lines and a numbers table
-// under the x axis (for Kaplan-Meier at-risk counts), and annotated heat maps
-// with a colour bar. Every plot has a title, axis labels and a legend, and is
-// saved as a PNG.
-package plots
+package chart
 
 import (
 	"errors"
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 
-	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-)
-
-// Width and Height are the size of a saved chart (at 96 dpi: 864 × 528 px).
-const (
-	Width  = 9 * vg.Inch
-	Height = 5.5 * vg.Inch
 )
 
 // Style is how a series is drawn.
@@ -37,8 +23,9 @@ const (
 	Steps                   // right-continuous step function (survival curves)
 )
 
-// Series is one named curve. Lower and Upper, when set, are a confidence
-// band drawn as a translucent area in the series' colour.
+// Series is one named curve. Points where x or y is NaN or infinite are
+// left out. Lower and Upper, when set, are a confidence band drawn as a
+// translucent area in the series' colour.
 type Series struct {
 	Name         string
 	X, Y         []float64
@@ -56,18 +43,9 @@ type Marker struct {
 	Label string
 }
 
-// NumbersTable is a table of numbers printed under the x axis, aligned with
-// it: Rows[i][j] is shown at X[j] in the row named Names[i] (the at-risk table
-// of a survival plot).
-type NumbersTable struct {
-	Title string
-	X     []float64
-	Names []string
-	Rows  [][]string
-}
-
-// Chart is a line chart.
-type Chart struct {
+// Lines is a line chart: series, reference lines and an optional numbers
+// table under the x axis.
+type Lines struct {
 	Title, XLabel, YLabel string
 	Series                []Series
 	Markers               []Marker
@@ -88,35 +66,27 @@ const (
 	BottomRight
 )
 
-// colors is Dark2 of ColorBrewer with black in front: distinct in print and
-// for most colour-blind readers.
-var colors = []color.RGBA{
-	{0, 0, 0, 255},
-	{27, 158, 119, 255},
-	{217, 95, 2, 255},
-	{117, 112, 179, 255},
-	{231, 41, 138, 255},
-	{102, 166, 30, 255},
-	{230, 171, 2, 255},
-	{166, 118, 29, 255},
-}
-
-// Color returns the i-th colour of the examples' palette.
-func Color(i int) color.RGBA { return colors[i%len(colors)] }
-
-// Save draws c and writes it as a PNG to path.
-func (c Chart) Save(path string) error {
+// Figure builds the chart. Without a Table, the Figure's Plot is all of it.
+// It returns an error for no series, a series without a finite point, x
+// and y (or band limits) of different lengths, a NaN marker, or a table
+// that does not match its X.
+func (c Lines) Figure() (*Figure, error) {
+	if len(c.Series) == 0 {
+		return nil, fmt.Errorf("chart %q: no series", c.Title)
+	}
 	p, err := c.plot()
 	if err != nil {
-		return fmt.Errorf("plot %q: %w", c.Title, err)
+		return nil, fmt.Errorf("chart %q: %w", c.Title, err)
 	}
-	if c.Table == nil {
-		return savePNG(path, p.Draw)
+	if c.Table != nil {
+		if err := c.Table.check(); err != nil {
+			return nil, fmt.Errorf("chart %q: %w", c.Title, err)
+		}
 	}
-	return savePNG(path, func(dc draw.Canvas) { c.drawWithTable(p, dc) })
+	return &Figure{Plot: p, Table: c.Table}, nil
 }
 
-func (c Chart) plot() (*plot.Plot, error) {
+func (c Lines) plot() (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = c.Title
 	p.Title.TextStyle.Font.Size = vg.Points(14)
@@ -148,6 +118,9 @@ func (c Chart) plot() (*plot.Plot, error) {
 		}
 	}
 	for _, m := range c.Markers {
+		if !isFinite(m.X) {
+			return nil, fmt.Errorf("marker %q: x is %v", m.Label, m.X)
+		}
 		p.Add(vline{m})
 	}
 	if c.YMin < c.YMax {
@@ -221,7 +194,7 @@ func addSeries(p *plot.Plot, s Series, col color.RGBA) error {
 }
 
 // addBand fills the area between Lower and Upper, as steps for a step
-// series. Points where either limit is NaN end the band.
+// series. A point where either limit is NaN or infinite ends the band.
 func addBand(p *plot.Plot, s Series, col color.RGBA) error {
 	if len(s.Lower) != len(s.X) || len(s.Upper) != len(s.X) {
 		return errors.New("band limits and X differ in length")
@@ -229,7 +202,7 @@ func addBand(p *plot.Plot, s Series, col color.RGBA) error {
 	var lower, upper plotter.XYs
 	for i, x := range s.X {
 		lo, hi := s.Lower[i], s.Upper[i]
-		if math.IsNaN(lo) || math.IsNaN(hi) {
+		if !isFinite(lo) || !isFinite(hi) {
 			break
 		}
 		if s.Style == Steps && i > 0 {
@@ -274,49 +247,13 @@ func (v vline) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return v.X, v.X, math.Inf(1), math.Inf(-1)
 }
 
-// drawWithTable draws the plot above a numbers table whose columns sit under
-// the x positions of the data area.
-func (c Chart) drawWithTable(p *plot.Plot, dc draw.Canvas) {
-	ts := p.X.Tick.Label
-	lineH := ts.Rectangle("0").Size().Y * 1.5
-	tableH := lineH*vg.Length(len(c.Table.Rows)+1) + vg.Points(12)
-	nameW := vg.Length(0)
-	for _, name := range c.Table.Names {
-		nameW = max(nameW, ts.Rectangle(name).Size().X)
-	}
-	top := draw.Crop(dc, nameW+vg.Points(8), -vg.Points(12), tableH, 0)
-	p.Draw(top)
-	data := p.DataCanvas(top)
-	x, _ := p.Transforms(&data)
-
-	title := ts
-	title.XAlign = draw.XLeft
-	title.Font.Weight = xfont.WeightBold
-	y := dc.Min.Y + tableH - vg.Points(6) - lineH/2
-	title.YAlign = draw.YCenter
-	dc.FillText(title, vg.Point{X: dc.Min.X + vg.Points(8), Y: y}, c.Table.Title)
-	for i, row := range c.Table.Rows {
-		y -= lineH
-		name := ts
-		name.XAlign, name.YAlign = draw.XLeft, draw.YCenter
-		name.Color = Color(i)
-		dc.FillText(name, vg.Point{X: dc.Min.X + vg.Points(8), Y: y}, c.Table.Names[i])
-		cell := ts
-		cell.XAlign, cell.YAlign = draw.XCenter, draw.YCenter
-		cell.Color = Color(i)
-		for j, v := range row {
-			dc.FillText(cell, vg.Point{X: x(c.Table.X[j]), Y: y}, v)
-		}
-	}
-}
-
 func points(x, y []float64) (plotter.XYs, error) {
 	if len(x) != len(y) {
 		return nil, fmt.Errorf("%d x values but %d y values", len(x), len(y))
 	}
 	xys := make(plotter.XYs, 0, len(x))
 	for i := range x {
-		if math.IsNaN(x[i]) || math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
+		if !isFinite(x[i]) || !isFinite(y[i]) {
 			continue
 		}
 		xys = append(xys, plotter.XY{X: x[i], Y: y[i]})
@@ -335,18 +272,4 @@ func reversed(xys plotter.XYs) plotter.XYs {
 	return out
 }
 
-// savePNG draws a Width × Height picture with drawOn and writes it as a
-// PNG to path.
-func savePNG(path string, drawOn func(draw.Canvas)) error {
-	img := vgimg.New(Width, Height)
-	drawOn(draw.New(img))
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,4 +1,4 @@
-package plots
+package chart
 
 import (
 	"math"
@@ -27,7 +27,14 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	var ticks []plot.Tick
-	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+	first := math.Ceil(lo/step) * step
+	// v is first + k·step, not a running sum: a step below the spacing of
+	// floats at v would never move a sum.
+	for k := 0.0; ; k++ {
+		v := first + k*step
+		if !(v <= hi+step*1e-9) {
+			break
+		}
 		if v == 0 {
 			v = 0 // +0: math.Ceil of a small negative number gives −0, printed "-0"
 		}
@@ -39,8 +46,8 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// MajorTicks returns the labelled tick positions a chart uses on [lo, hi],
-// so that a NumbersTable can sit under them.
+// MajorTicks returns the labelled tick positions of a linear axis of this
+// package's charts on [lo, hi], so that a NumbersTable can sit under them.
 func MajorTicks(lo, hi float64) []float64 {
 	var out []float64
 	for _, t := range (niceTicks{}).Ticks(lo, hi) {

@@ -1,4 +1,4 @@
-package plots
+package chart
 
 import (
 	"fmt"
@@ -34,20 +34,25 @@ type Forest struct {
 	BarWidth      vg.Length // width of the interval bars; 0 means 2 points
 }
 
-// Save draws f and writes it as a PNG to path.
-func (f Forest) Save(path string) error {
+// Plot builds the forest plot. It returns an error for no rows and for a
+// row that cannot be drawn on the axis: on the log axis the interval needs
+// 0 < Lower ≤ Upper < ∞ and an Estimate > 0; on the linear one, a finite
+// Lower ≤ Upper and an Estimate that is finite or NaN.
+func (f Forest) Plot() (*plot.Plot, error) {
+	if len(f.Rows) == 0 {
+		return nil, fmt.Errorf("forest %q: no rows", f.Title)
+	}
 	p, err := f.plot()
 	if err != nil {
-		return fmt.Errorf("plot %q: %w", f.Title, err)
+		return nil, fmt.Errorf("forest %q: %w", f.Title, err)
 	}
-	return savePNG(path, p.Draw)
+	return p, nil
 }
 
 // valid reports whether row r can be drawn on f's axis.
 func (f Forest) valid(r ForestRow) bool {
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	if f.Linear {
-		return finite(r.Lower) && finite(r.Upper) && r.Upper >= r.Lower && !math.IsInf(r.Estimate, 0)
+		return isFinite(r.Lower) && isFinite(r.Upper) && r.Upper >= r.Lower && !math.IsInf(r.Estimate, 0)
 	}
 	return r.Lower > 0 && r.Upper >= r.Lower && r.Estimate > 0 && !math.IsInf(r.Upper, 1)
 }
