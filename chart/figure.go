@@ -118,6 +118,16 @@ func (f *Figure) drawTable(dc draw.Canvas) draw.Canvas {
 	return top
 }
 
+// newPlot starts a plot with the package's title size and tick marks.
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(14)
+	p.X.Label.Text, p.Y.Label.Text = x, y
+	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+	return p
+}
+
 // colors is Dark2 of ColorBrewer with black in front: distinct in print and
 // for most colour-blind readers.
 var colors = []color.RGBA{

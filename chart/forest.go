@@ -58,10 +58,7 @@ func (f Forest) valid(r ForestRow) bool {
 }
 
 func (f Forest) plot() (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = f.Title
-	p.Title.TextStyle.Font.Size = vg.Points(14)
-	p.X.Label.Text = f.XLabel
+	p := newPlot(f.Title, f.XLabel, "")
 	if !f.Linear {
 		p.X.Scale = plot.LogScale{}
 	}

@@ -52,12 +52,7 @@ func (h Heat) Figure() (*Figure, error) {
 	cm.SetMin(lo)
 	cm.SetMax(hi)
 
-	p := plot.New()
-	p.Title.Text = h.Title
-	p.Title.TextStyle.Font.Size = vg.Points(14)
-	p.X.Label.Text = h.XLabel
-	p.Y.Label.Text = h.YLabel
-	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+	p := newPlot(h.Title, h.XLabel, h.YLabel)
 	hm := plotter.NewHeatMap(g, cm.Palette(256))
 	hm.Min, hm.Max = lo, hi
 	hm.NaN = color.White

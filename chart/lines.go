@@ -87,12 +87,7 @@ func (c Lines) Figure() (*Figure, error) {
 }
 
 func (c Lines) plot() (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = c.Title
-	p.Title.TextStyle.Font.Size = vg.Points(14)
-	p.X.Label.Text = c.XLabel
-	p.Y.Label.Text = c.YLabel
-	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+	p := newPlot(c.Title, c.XLabel, c.YLabel)
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = c.Legend == TopRight || c.Legend == TopLeft
 	p.Legend.Left = c.Legend == TopLeft || c.Legend == BottomLeft
