@@ -222,6 +222,14 @@ func TestBadInput(t *testing.T) {
 			_, err := chart.Forest{Rows: []chart.ForestRow{{Name: "a", Estimate: 1, Lower: 0, Upper: 2}}}.Plot()
 			return err
 		},
+		"Forest infinite truth": func() error {
+			_, err := chart.Forest{Rows: []chart.ForestRow{{Name: "a", Estimate: 1, Lower: 0.5, Upper: 2, Truth: math.Inf(1)}}}.Plot()
+			return err
+		},
+		"Forest NaN reference": func() error {
+			_, err := chart.Forest{Linear: true, Reference: chart.Marker{X: nan, Label: "base"}, Rows: []chart.ForestRow{{Name: "a", Estimate: 1, Lower: 0.5, Upper: 2, Truth: nan}}}.Plot()
+			return err
+		},
 		"Heat no cells":         func() error { return heat(func(h *chart.Heat) { h.Z = nil }) },
 		"Heat ragged":           func() error { return heat(func(h *chart.Heat) { h.Z[1] = []float64{1} }) },
 		"Heat x ≠ columns":      func() error { return heat(func(h *chart.Heat) { h.X = []float64{0} }) },
@@ -275,6 +283,12 @@ func TestInputsKept(t *testing.T) {
 	assert.Equal(t, before[0], *cs[0])
 	assert.Equal(t, before[1], *cs[1])
 	assert.Equal(t, times, cs[0].Time)
+
+	tab := &chart.NumbersTable{X: []float64{1}, Names: []string{"a"}, Rows: [][]string{{"7"}}}
+	fig, err := chart.Lines{Series: []chart.Series{{X: []float64{1}, Y: []float64{1}}}, Table: tab}.Figure()
+	require.NoError(t, err)
+	tab.Rows[0][0], tab.X[0] = "8", 2
+	assert.Equal(t, &chart.NumbersTable{X: []float64{1}, Names: []string{"a"}, Rows: [][]string{{"7"}}}, fig.Table)
 
 	names := []string{"c1", "c2"}
 	ivs := append([]clv.Interval(nil), testIntervals...)

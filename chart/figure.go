@@ -4,6 +4,7 @@ import (
 	"errors"
 	"image/color"
 	"io"
+	"slices"
 
 	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
@@ -40,6 +41,14 @@ func (t *NumbersTable) check() error {
 		}
 	}
 	return nil
+}
+
+func (t *NumbersTable) clone() *NumbersTable {
+	rows := make([][]string, len(t.Rows))
+	for i, r := range t.Rows {
+		rows[i] = slices.Clone(r)
+	}
+	return &NumbersTable{Title: t.Title, X: slices.Clone(t.X), Names: slices.Clone(t.Names), Rows: rows}
 }
 
 // WriterTo returns an io.WriterTo that writes f as a w × h picture in

@@ -37,7 +37,9 @@ type Forest struct {
 // Plot builds the forest plot. It returns an error for no rows and for a
 // row that cannot be drawn on the axis: on the log axis the interval needs
 // 0 < Lower ≤ Upper < ∞ and an Estimate > 0; on the linear one, a finite
-// Lower ≤ Upper and an Estimate that is finite or NaN.
+// Lower ≤ Upper and an Estimate that is finite or NaN. A Truth must be NaN
+// or a finite value on the axis, and a Linear Reference with a Label a
+// finite X.
 func (f Forest) Plot() (*plot.Plot, error) {
 	if len(f.Rows) == 0 {
 		return nil, fmt.Errorf("forest %q: no rows", f.Title)
@@ -51,6 +53,9 @@ func (f Forest) Plot() (*plot.Plot, error) {
 
 // valid reports whether row r can be drawn on f's axis.
 func (f Forest) valid(r ForestRow) bool {
+	if !math.IsNaN(r.Truth) && !(isFinite(r.Truth) && (f.Linear || r.Truth > 0)) {
+		return false
+	}
 	if f.Linear {
 		return isFinite(r.Lower) && isFinite(r.Upper) && r.Upper >= r.Lower && !math.IsInf(r.Estimate, 0)
 	}
@@ -75,6 +80,9 @@ func (f Forest) plot() (*plot.Plot, error) {
 	ref := Marker{X: 1, Label: "no effect"}
 	if f.Linear {
 		ref = f.Reference
+		if ref.Label != "" && !isFinite(ref.X) {
+			return nil, fmt.Errorf("reference line at %v", ref.X)
+		}
 	}
 
 	n := len(f.Rows)
@@ -87,9 +95,9 @@ func (f Forest) plot() (*plot.Plot, error) {
 	for i, r := range f.Rows {
 		if !f.valid(r) {
 			if f.Linear {
-				return nil, fmt.Errorf("row %q: want finite lower ≤ upper", r.Name)
+				return nil, fmt.Errorf("row %q: want finite lower ≤ upper and a finite or NaN truth", r.Name)
 			}
-			return nil, fmt.Errorf("row %q: want 0 < lower ≤ upper < ∞ and an estimate > 0", r.Name)
+			return nil, fmt.Errorf("row %q: want 0 < lower ≤ upper < ∞, an estimate > 0 and a truth > 0 or NaN", r.Name)
 		}
 		y := float64(n - i) // the first row at the top
 		names = append(names, plot.Tick{Value: y, Label: r.Name})

@@ -30,7 +30,8 @@ type Heat struct {
 	CellFormat            string  // fmt verb to print each cell's value, e.g. "%.0f"; "" prints nothing
 }
 
-// Figure builds the heat map with its colour bar. It returns an error for
+// Figure builds the heat map with its colour bar; it keeps none of h's
+// slices. It returns an error for
 // an empty or ragged Z, X or Y (or RowNames) that do not match it, a NaN
 // colour range, or Min > Max.
 func (h Heat) Figure() (*Figure, error) {
@@ -40,6 +41,12 @@ func (h Heat) Figure() (*Figure, error) {
 	cm, err := colorMap()
 	if err != nil {
 		return nil, err
+	}
+	// The heat map reads its grid when drawn: give it copies.
+	h.X, h.Y, h.RowNames = slices.Clone(h.X), slices.Clone(h.Y), slices.Clone(h.RowNames)
+	h.Z = slices.Clone(h.Z)
+	for i := range h.Z {
+		h.Z[i] = slices.Clone(h.Z[i])
 	}
 	g := grid{h}
 	lo, hi := h.Min, h.Max

@@ -59,6 +59,7 @@ type Lines struct {
 // Corner places a legend inside the data area.
 type Corner int
 
+// The corners of the data area, clockwise from the top right.
 const (
 	TopRight Corner = iota
 	TopLeft
@@ -66,7 +67,8 @@ const (
 	BottomRight
 )
 
-// Figure builds the chart. Without a Table, the Figure's Plot is all of it.
+// Figure builds the chart; it keeps none of c's slices. Without a Table,
+// the Figure's Plot is all of it.
 // It returns an error for no series, a series without a finite point, x
 // and y (or band limits) of different lengths, a NaN marker, or a table
 // that does not match its X.
@@ -78,12 +80,14 @@ func (c Lines) Figure() (*Figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chart %q: %w", c.Title, err)
 	}
+	f := &Figure{Plot: p}
 	if c.Table != nil {
 		if err := c.Table.check(); err != nil {
 			return nil, fmt.Errorf("chart %q: %w", c.Title, err)
 		}
+		f.Table = c.Table.clone()
 	}
-	return &Figure{Plot: p, Table: c.Table}, nil
+	return f, nil
 }
 
 func (c Lines) plot() (*plot.Plot, error) {
