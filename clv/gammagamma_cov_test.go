@@ -92,7 +92,9 @@ func TestFitGammaGammaCovMatchesIndependentFit(t *testing.T) {
 	prob := optimize.Problem{
 		Func: mean,
 		Grad: func(g, x []float64) { fd.Gradient(g, mean, x, &fd.Settings{Formula: fd.Central, Step: 1e-5}) },
-		Hess: func(h *mat.SymDense, x []float64) { fd.Hessian(h, mean, x, &fd.Settings{Formula: fd.Central, Step: 1e-3}) },
+		Hess: func(h *mat.SymDense, x []float64) {
+			fd.Hessian(h, mean, x, &fd.Settings{Formula: fd.Central, Step: 1e-3})
+		},
 	}
 	x0 := []float64{math.Log(ggPub.P), math.Log(ggPub.Q), math.Log(ggPub.Gamma), 0.5, -0.3}
 	res, err := optimize.Minimize(prob, x0, &optimize.Settings{GradientThreshold: 1e-9}, &optimize.Newton{})
