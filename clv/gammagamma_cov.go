@@ -29,8 +29,8 @@ type SpendCovariates struct {
 }
 
 // GammaGammaCov is a Gamma-Gamma spend model with static covariates on
-// the scale of the mixing distribution: customer i's spend rate is
-// ν_i ~ Gamma(Q, γ_i) with
+// the scale of the mixing distribution: customer i's transaction values
+// are Gamma(P, ν_i) and ν_i ~ Gamma(shape Q, rate γ_i), with
 //
 //	γ_i = γ·exp(δ·z_i)
 //
@@ -38,12 +38,16 @@ type SpendCovariates struct {
 // base model's multiplied by exp(δ·z_i): a coefficient is the change in
 // log mean spend per unit of its covariate, and the shapes P (how much a
 // customer's transactions vary around their own mean) and Q (how much
-// customers' means vary) are the same for everyone. This is the
-// covariate extension Fader & Hardie discuss for the Gamma-Gamma model
-// ("The Gamma-Gamma Model of Monetary Value", 2013, §4: γ carries the
-// covariates, as the scale parameters do in the purchase models' static
-// covariates, Fader & Hardie 2007); with δ = 0 it is the model of Colombo
-// & Jiang (1999) and Fader, Hardie & Lee (2005, JMR).
+// customers' means vary) are the same for everyone. The covariates enter
+// the Gamma-Gamma model (Colombo & Jiang 1999; Fader, Hardie & Lee 2005,
+// JMR; Fader & Hardie 2013, "The Gamma-Gamma Model of Monetary Value")
+// through its scale parameter, as static covariates enter the purchase
+// models' scales (Fader & Hardie 2007, "Incorporating time-invariant
+// covariates into the Pareto/NBD and BG/NBD models"); with δ = 0 it is the
+// plain model. The likelihood of a customer with x repeat transactions of
+// mean m̄ is note 025's with γ_i in place of γ:
+//
+//	lgamma(px+q) − lgamma(px) − lgamma(q) + q·ln γ_i + (px−1)·ln m̄ + px·ln x − (px+q)·ln(γ_i + x·m̄)
 //
 // The embedded GammaGamma is the model of a customer whose covariates are
 // all 0, and Spend holds δ, one coefficient per column of

@@ -291,6 +291,59 @@ func TestFitGammaGammaCovOptions(t *testing.T) {
 	assert.Less(t, relErr(m.Gamma, m0.Gamma), 1e-5)
 }
 
+// FuzzFitGammaGammaCov fits a small base whose covariate values, number
+// of columns, L2 and one customer's spend the fuzzer sets, NaN and ±Inf
+// included: no panic, no modified input, and a typed error (a singular
+// column included) or finite estimates with per-customer models that
+// predict. Finite covariates are folded into [−8, 8].
+func FuzzFitGammaGammaCov(f *testing.F) {
+	f.Add(uint8(3), 0.5, uint8(0), 0.0, uint8(2), 10.0)
+	f.Add(uint8(17), math.NaN(), uint8(1), 5.0, uint8(1), 1e300)
+	f.Add(uint8(0), 1e300, uint8(2), math.Inf(1), uint8(3), -1.0)
+	f.Add(uint8(9), 0.0, uint8(0), -1.0, uint8(0), math.Inf(1))
+	f.Fuzz(func(t *testing.T, row uint8, v float64, col uint8, l2 float64, ncol uint8, monetary float64) {
+		cs, base := simulateGGCov(ggCovTruth, 60, 9)
+		k := int(ncol % 4)
+		cov := clv.SpendCovariates{L2: l2}
+		for i := range cs {
+			z := []float64{base.Spend[i][0], base.Spend[i][1], float64(i % 3)}
+			if k > 0 {
+				cov.Spend = append(cov.Spend, z[:k])
+			}
+		}
+		i := int(row) % len(cs)
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			v = math.Mod(v, 8)
+		}
+		if k > 0 {
+			cov.Spend[i][int(col)%k] = v
+		}
+		cs[(i+1)%len(cs)].Monetary = monetary
+		before, csBefore := fmt.Sprint(cov), fmt.Sprint(cs)
+		m, fit, err := clv.FitGammaGammaCov(cs, cov, &clv.FitOptions{MaxIterations: 50})
+		if fmt.Sprint(cov) != before || fmt.Sprint(cs) != csBefore {
+			t.Fatal("input modified")
+		}
+		if errors.Is(err, clv.ErrSingular) {
+			return
+		}
+		checkFitOutcome(t, "FitGammaGammaCov", []float64{m.P, m.Q, m.Gamma}, fit, err)
+		if err != nil {
+			return
+		}
+		require.Len(t, m.Spend, k)
+		for j := range cs {
+			var z []float64
+			if k > 0 {
+				z = cov.Spend[j]
+			}
+			if s := m.For(z).ConditionalExpectedSpend(cs[j]); math.IsNaN(s) || s < 0 {
+				t.Fatalf("customer %d: expected spend %v", j, s)
+			}
+		}
+	})
+}
+
 func BenchmarkFitGammaGammaCov(b *testing.B) {
 	cs, cov := simulateGGCov(ggCovTruth, 100_000, 6)
 	b.ReportAllocs()
