@@ -71,6 +71,31 @@ func (m GammaGammaCov) For(z []float64) GammaGamma {
 	return GammaGamma{P: m.P, Q: m.Q, Gamma: scale(m.Gamma, 1, m.Spend, z)}
 }
 
+// Models returns the GammaGamma of every customer of cov (For of row i of
+// cov.Spend), in order, for their ConditionalExpectedSpend and value. cov
+// must have the model's columns (L2 is not read); it is not modified.
+//
+// Errors: a *DataError wrapping ErrInvalid names a row of the wrong length
+// or a value that is NaN or ±Inf, or ErrEmpty when cov has no rows.
+func (m GammaGammaCov) Models(cov SpendCovariates) ([]GammaGamma, error) {
+	const fn = "clv.GammaGammaCov.Models"
+	if len(cov.Spend) == 0 {
+		return nil, fault.New(fn, -1, "SpendCovariates.Spend", ErrEmpty, "has no rows")
+	}
+	cols, err := checkCovariates(fn, "Spend", cov.Spend, len(cov.Spend))
+	if err != nil {
+		return nil, err
+	}
+	if cols != len(m.Spend) {
+		return nil, fault.New(fn, -1, "SpendCovariates.Spend", ErrInvalid, "has %d columns, want the model's %d", cols, len(m.Spend))
+	}
+	out := make([]GammaGamma, len(cov.Spend))
+	for i, z := range cov.Spend {
+		out[i] = m.For(z)
+	}
+	return out, nil
+}
+
 // FitGammaGammaCov returns the maximum-likelihood Gamma-Gamma with static
 // covariates cov on the scale γ (see GammaGammaCov) for the customers
 // with a repeat purchase; the others are skipped, and so is their row of

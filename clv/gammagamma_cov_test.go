@@ -143,7 +143,8 @@ func TestFitGammaGammaCovEmptyIsPlain(t *testing.T) {
 }
 
 // The per-customer model: γ_i = γ·exp(δ·z_i), so the mean spend moves by
-// exp(δ·z_i) (hand-checkable); a wrong-length z gives NaN.
+// exp(δ·z_i) (hand-checkable); a wrong-length z gives NaN. Models is For
+// of every row, and names a bad row and field.
 func TestGammaGammaCovFor(t *testing.T) {
 	own := ggCovTruth.For([]float64{1, 2})
 	assert.InDelta(t, ggPub.Gamma*math.Exp(0.5-0.6), own.Gamma, 1e-12)
@@ -152,6 +153,39 @@ func TestGammaGammaCovFor(t *testing.T) {
 	assert.Equal(t, ggPub.Q, own.Q)
 	assert.True(t, math.IsNaN(ggCovTruth.For([]float64{1}).Gamma))
 	assert.True(t, math.IsNaN(ggCovTruth.For([]float64{1}).ConditionalExpectedSpend(clv.Customer{Frequency: 2, Monetary: 3})))
+
+	z := [][]float64{{1, 2}, {0, -1}}
+	models, err := ggCovTruth.Models(clv.SpendCovariates{Spend: z})
+	require.NoError(t, err)
+	require.Len(t, models, 2)
+	for i, m := range models {
+		assert.Equal(t, ggCovTruth.For(z[i]), m)
+	}
+	for _, tc := range []struct {
+		cov   clv.SpendCovariates
+		row   int
+		field string
+		err   error
+	}{
+		{clv.SpendCovariates{}, -1, "SpendCovariates.Spend", clv.ErrEmpty},
+		{clv.SpendCovariates{Spend: [][]float64{{1}, {2}}}, -1, "SpendCovariates.Spend", clv.ErrInvalid},
+		{clv.SpendCovariates{Spend: [][]float64{{1, 2}, {2, math.Inf(1)}}}, 1, "Spend[1]", clv.ErrInvalid},
+	} {
+		_, err := ggCovTruth.Models(tc.cov)
+		requireDataError(t, err, tc.err, "clv.GammaGammaCov.Models", tc.row, tc.field)
+	}
+}
+
+// requireDataError requires err to be a *DataError of function fn, row
+// and field that wraps sentinel.
+func requireDataError(t *testing.T, err, sentinel error, fn string, row int, field string) {
+	t.Helper()
+	require.ErrorIs(t, err, sentinel)
+	var de *clv.DataError
+	require.True(t, errors.As(err, &de), "%v", err)
+	assert.Equal(t, fn, de.Func)
+	assert.Equal(t, row, de.Row)
+	assert.Equal(t, field, de.Field)
 }
 
 // TestFitGammaGammaCovRecovery fits seeded simulations at ggCovTruth and
@@ -262,12 +296,7 @@ func TestFitGammaGammaCovBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := fmt.Sprint(tc.cov)
 			_, _, err := clv.FitGammaGammaCov(tc.cs, tc.cov, nil)
-			require.ErrorIs(t, err, tc.err)
-			var de *clv.DataError
-			require.True(t, errors.As(err, &de), "%v", err)
-			assert.Equal(t, "clv.FitGammaGammaCov", de.Func)
-			assert.Equal(t, tc.row, de.Row)
-			assert.Equal(t, tc.field, de.Field)
+			requireDataError(t, err, tc.err, "clv.FitGammaGammaCov", tc.row, tc.field)
 			assert.Equal(t, before, fmt.Sprint(tc.cov), "input modified")
 		})
 	}
