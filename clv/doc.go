@@ -165,8 +165,9 @@
 // # Fitting
 //
 // Fit… functions maximise the total (weighted) log-likelihood on
-// log-parameters, with analytic gradients (and, for BG/NBD and MBG/NBD, an
-// analytic Hessian and damped Newton steps), from several starts. They
+// log-parameters, with analytic gradients (and, for BG/NBD, MBG/NBD and
+// Gamma-Gamma, an analytic Hessian and damped Newton steps), from several
+// starts. They
 // first compress identical summary rows, adding their Weight, so the cost
 // grows with distinct rows rather than customers: the same compressed
 // histogram is what one GROUP BY in a distributed engine produces, which

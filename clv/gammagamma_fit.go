@@ -15,7 +15,7 @@ import (
 )
 
 // fitGammaGamma is FitGammaGamma and FitGammaGammaCov: it returns
-// (p, q, γ, δ) in the caller's spend unit and the layout of δ.
+// (p, q, γ, δ), γ in the caller's spend unit, with the Fit report.
 func fitGammaGamma(fn string, cs []Customer, cov SpendCovariates, opt *FitOptions) ([]float64, Fit, error) {
 	var used []int // the customers with a repeat purchase
 	for i, c := range cs {
@@ -255,18 +255,8 @@ func countingSort(n, keys int, key func(j int) int32, prev []int32) []int32 {
 }
 
 // eval returns −LL(θ) for θ = (p, q, γ, δ) and, when grad (and hess) are
-// not nil, its gradient (and row-major Hessian) in θ. With γ_g the scale
-// of covariate group g, u_g = ln γ_g, a_x = px + q and the segment sums of
-// ggSums gathered per group as C_g = Σ x·R, D_g = Σ R, E_g = Σ x·Q and
-// F_g = Σ Q (R = w/(γ_g + x·m̄), Q = R²/w), and per x as L_x = Σ w·ln(γ_g + x·m̄),
-//
-//	∂ℓ/∂p   = Σ_x x·[W_x·(ψ(a_x) − ψ(px) + ln x) + S_x − L_x]
-//	∂ℓ/∂q   = Σ_x (W_x·ψ(a_x) − L_x) − N·ψ(q) + Σ_g W_g·u_g
-//	∂ℓ/∂u_g = G_g = q·W_g − γ_g·(p·C_g + q·D_g)
-//	∂²ℓ/∂u_g² = K_g = −γ_g·(p·C_g + q·D_g) + γ_g²·(p·E_g + q·F_g)
-//	∂²ℓ/∂p∂u_g = −γ_g·C_g,   ∂²ℓ/∂q∂u_g = W_g − γ_g·D_g
-//
-// (W, S: Σ w and Σ w·ln m̄), and u_g = ln γ + δ·z_g carries them to γ and δ.
+// not nil, its gradient (and row-major Hessian) in θ, from the pass at θ
+// (see pass).
 func (d *ggData) eval(theta, grad, hess []float64) float64 {
 	if !slices.Equal(theta, d.cache.at) {
 		if v, ok := d.pass(theta); !ok {
@@ -284,7 +274,23 @@ func (d *ggData) eval(theta, grad, hess []float64) float64 {
 
 // pass computes −LL(θ) with its gradient and Hessian into d.cache and
 // returns the value; ok is false (and the value NaN) outside the
-// parameter space.
+// parameter space. With γ_g = γ·exp(δ·z_g) the scale of covariate group
+// g, u_g = ln γ_g, a_x = px + q, W and S the sums of w and w·ln m̄ (per x,
+// per group, or in all: N), and the row sums of a segment of group g and
+// one x (ggSums) gathered per x as L_x = Σ w·ln(γ_g + x·m̄) and per group
+// as C_g = Σ x·w/(γ_g + x·m̄), D_g = Σ w/(γ_g + x·m̄), E_g = Σ x·w/(γ_g + x·m̄)²
+// and F_g = Σ w/(γ_g + x·m̄)²,
+//
+//	ℓ          = Σ_x [W_x·(lgamma(a_x) − lgamma(px) + px·ln x) + px·S_x − a_x·L_x] − S − N·lgamma(q) + q·Σ_g W_g·u_g
+//	∂ℓ/∂p      = Σ_x x·[W_x·(ψ(a_x) − ψ(px) + ln x) + S_x − L_x]
+//	∂ℓ/∂q      = Σ_x (W_x·ψ(a_x) − L_x) − N·ψ(q) + Σ_g W_g·u_g
+//	∂ℓ/∂u_g    = G_g = q·W_g − γ_g·(p·C_g + q·D_g)
+//	∂²ℓ/∂u_g²  = K_g = −γ_g·(p·C_g + q·D_g) + γ_g²·(p·E_g + q·F_g)
+//	∂²ℓ/∂p∂u_g = −γ_g·C_g,   ∂²ℓ/∂q∂u_g = W_g − γ_g·D_g
+//
+// and the second derivatives in p and q are those of the lgamma terms
+// (trigamma). As u_g = ln γ + δ·z_g, the derivatives in ln γ are the sums
+// over groups and those in δ the sums weighted by z_g.
 func (d *ggData) pass(theta []float64) (v float64, ok bool) {
 	des := d.design
 	p, q, gam := theta[0], theta[1], theta[2]
@@ -349,12 +355,12 @@ func (d *ggData) pass(theta []float64) (v float64, ok bool) {
 	gl := make([]float64, m)   // ∂ℓ/∂(λ, δ)
 	hl := make([]float64, m*m) // ∂²ℓ/∂(λ, δ)²
 	hp, hq := make([]float64, m), make([]float64, m)
-	for g, gg := range gammas {
+	for g, gamG := range gammas {
 		apcq := p*cg[g] + q*dg[g]
-		G := q*d.wg[g] - gg*apcq
-		K := -gg*apcq + gg*gg*(p*eg[g]+q*fg[g])
-		Hp := -gg * cg[g]
-		Hq := d.wg[g] - gg*dg[g]
+		G := q*d.wg[g] - gamG*apcq
+		K := -gamG*apcq + gamG*gamG*(p*eg[g]+q*fg[g])
+		Hp := -gamG * cg[g]
+		Hq := d.wg[g] - gamG*dg[g]
 		var z []float64
 		if k > 0 {
 			z = des.zP[des.groups.purchaseOf(int32(g))]
@@ -387,13 +393,13 @@ func (d *ggData) pass(theta []float64) (v float64, ok bool) {
 	set(1, 1, hqq)
 	for i := range m {
 		ti := 2 + i
-		scale := 1.0
+		si := 1.0 // dλ/dγ for λ, 1 for a coefficient
 		if i == 0 {
-			scale = 1 / gam
+			si = 1 / gam
 		}
-		grad[ti] = -gl[i] * scale
-		set(0, ti, hp[i]*scale)
-		set(1, ti, hq[i]*scale)
+		grad[ti] = -gl[i] * si
+		set(0, ti, hp[i]*si)
+		set(1, ti, hq[i]*si)
 		for j := i; j < m; j++ {
 			sj := 1.0
 			if j == 0 {
@@ -403,7 +409,7 @@ func (d *ggData) pass(theta []float64) (v float64, ok bool) {
 			if i == 0 && j == 0 {
 				h -= gl[0]
 			}
-			set(ti, 2+j, h*scale*sj)
+			set(ti, 2+j, h*si*sj)
 		}
 	}
 	d.cache = ggCache{at: slices.Clone(theta), v: -ll, grad: grad, hess: hess}
