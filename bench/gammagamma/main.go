@@ -1,8 +1,8 @@
 // Command gammagamma times clv.FitGammaGamma against scipy minimising the
 // same negative log-likelihood (see run.sh). With -gen it writes a seeded
 // data set of repeat buyers as CSV (frequency, monetary); with -fit it
-// reads such a file and prints the seconds one FitGammaGamma (estimates
-// and standard errors) takes, excluding the read.
+// reads such a file and prints the seconds and CPU seconds one
+// FitGammaGamma (estimates and standard errors) takes, excluding the read.
 //
 // The data are clv's BenchmarkFitGammaGamma/repeat=1e6 tier: customers
 // drawn by clv.SimulateBGNBDCustomers at CDNOW's published BG/NBD and
@@ -18,6 +18,7 @@ import (
 	"log"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
@@ -39,18 +40,27 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		start := time.Now()
+		cpu0, start := cpuSeconds(), time.Now()
 		m, f, err := clv.FitGammaGamma(cs, nil)
-		elapsed := time.Since(start)
+		elapsed, cpu := time.Since(start), cpuSeconds()-cpu0
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("%.3f\t# seconds; p %.6f q %.6f gamma %.6f, SE %.6g %.6g %.6g, log-likelihood %.6f\n",
-			elapsed.Seconds(), m.P, m.Q, m.Gamma, f.StdErr[0], f.StdErr[1], f.StdErr[2], f.LogLikelihood)
+		fmt.Printf("%.3f\t%.3f\t# seconds, CPU seconds; p %.6f q %.6f gamma %.6f, SE %.6g %.6g %.6g, log-likelihood %.6f\n",
+			elapsed.Seconds(), cpu, m.P, m.Q, m.Gamma, f.StdErr[0], f.StdErr[1], f.StdErr[2], f.LogLikelihood)
 	default:
 		flag.Usage()
 		os.Exit(2)
 	}
+}
+
+// cpuSeconds returns the user and system CPU time of the process so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		log.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // repeatBuyers returns the first n customers with a repeat purchase of a

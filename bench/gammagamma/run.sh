@@ -2,7 +2,9 @@
 # Times clv.FitGammaGamma against scipy (BFGS on the same negative
 # log-likelihood with its analytic gradient, see ggfit.py) on the same
 # simulated repeat buyers, alternating the two REPS times, and prints every
-# timing, the medians and their ratio. Both report estimates and standard
+# timing, the medians and their ratios, in wall time and in CPU time (which
+# the load of a shared machine disturbs less; the Go fit runs on all cores,
+# scipy on one). Both report estimates and standard
 # errors. Usage (from the repository root):
 #
 #   bash bench/gammagamma/run.sh [N] [REPS]     (defaults 1000000 and 6)
@@ -19,6 +21,11 @@ for i in $(seq "$reps"); do
   "$dir/gammagamma" -fit "$dir/data.csv" | tee -a "$dir/go.txt"
   "$py" bench/gammagamma/ggfit.py "$dir/data.csv" | tee -a "$dir/py.txt"
 done
-median() { cut -f1 "$1" | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
-g=$(median "$dir/go.txt") p=$(median "$dir/py.txt")
-echo "n=$n reps=$reps load $(cut -d' ' -f1-3 /proc/loadavg): FitGammaGamma median ${g}s, scipy median ${p}s, scipy/FitGammaGamma $(awk -v g="$g" -v p="$p" 'BEGIN {printf "%.1f", p/g}')"
+# median FILE COLUMN
+median() { cut -f"$2" "$1" | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a/b}'; }
+g=$(median "$dir/go.txt" 1) p=$(median "$dir/py.txt" 1)
+gc=$(median "$dir/go.txt" 2) pc=$(median "$dir/py.txt" 2)
+echo "n=$n reps=$reps, load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+echo "wall: FitGammaGamma median ${g}s, scipy median ${p}s, scipy/FitGammaGamma $(ratio "$p" "$g")"
+echo "CPU:  FitGammaGamma median ${gc}s, scipy median ${pc}s, scipy/FitGammaGamma $(ratio "$pc" "$gc")"
