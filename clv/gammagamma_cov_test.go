@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -140,6 +141,28 @@ func TestFitGammaGammaCovEmptyIsPlain(t *testing.T) {
 			assert.Equal(t, m, mc.For(nil))
 		}
 	}
+}
+
+// Identical (x, m̄, z) rows are compressed: every customer twice is the
+// same fit as every customer with Weight 2, and the input is not modified.
+func TestFitGammaGammaCovWeights(t *testing.T) {
+	cs, cov := simulateGGCov(ggCovTruth, 1000, 8)
+	var twice []clv.Customer
+	var twiceCov clv.SpendCovariates
+	weighted := slices.Clone(cs)
+	for i, c := range cs {
+		twice = append(twice, c, c)
+		twiceCov.Spend = append(twiceCov.Spend, cov.Spend[i], cov.Spend[i])
+		weighted[i].Weight = 2
+	}
+	before := fmt.Sprint(weighted, cov)
+	m1, f1, err := clv.FitGammaGammaCov(twice, twiceCov, nil)
+	require.NoError(t, err)
+	m2, f2, err := clv.FitGammaGammaCov(weighted, cov, nil)
+	require.NoError(t, err)
+	assert.Equal(t, m1, m2)
+	assert.Equal(t, f1, f2)
+	assert.Equal(t, before, fmt.Sprint(weighted, cov))
 }
 
 // The per-customer model: γ_i = γ·exp(δ·z_i), so the mean spend moves by

@@ -153,6 +153,10 @@ type ggData struct {
 	segG   []int32   // per segment: its covariate group
 	parts  [][]ggSums
 	cache  ggCache
+	// A pass's per-group and per-x tables, kept for the next pass.
+	eta, gammas    []float64 // per group: δ·z_g, γ_g
+	cg, dg, eg, fg []float64 // per group: C_g, D_g, E_g, F_g (see pass)
+	lx             []float64 // per x: L_x
 }
 
 // ggSums are the row sums of one segment s (or of the part of it in one
@@ -228,6 +232,10 @@ func newGGData(rows []row, rowGroups []int32, design *covDesign) *ggData {
 	}
 	d.seg = append(d.seg, int32(len(rows)))
 	d.parts = make([][]ggSums, parallel.Chunks(len(rows), ggRowCost))
+	ng := len(d.wg)
+	d.eta, d.gammas = make([]float64, ng), make([]float64, ng)
+	d.cg, d.dg, d.eg, d.fg = make([]float64, ng), make([]float64, ng), make([]float64, ng), make([]float64, ng)
+	d.lx = make([]float64, len(d.xs))
 	return d
 }
 
@@ -300,8 +308,7 @@ func (d *ggData) pass(theta []float64) (v float64, ok bool) {
 	}
 	ng := len(d.wg)
 	lnG := math.Log(gam)
-	eta := make([]float64, ng)    // δ·z_g
-	gammas := make([]float64, ng) // γ_g
+	eta, gammas := d.eta, d.gammas
 	for g := range ng {
 		if des.k > 0 {
 			eta[g] = dot(delta, des.zP[des.groups.purchaseOf(int32(g))])
@@ -312,10 +319,10 @@ func (d *ggData) pass(theta []float64) (v float64, ok bool) {
 		}
 	}
 	parallel.For(len(d.w), ggRowCost, func(c, lo, hi int) { d.parts[c] = d.chunk(d.parts[c][:0], gammas, lo, hi) })
-	nx := len(d.xs)
-	lx := make([]float64, nx)
-	// per group: C, D, E, F
-	cg, dg, eg, fg := make([]float64, ng), make([]float64, ng), make([]float64, ng), make([]float64, ng)
+	lx, cg, dg, eg, fg := d.lx, d.cg, d.dg, d.eg, d.fg
+	for _, s := range [...][]float64{lx, cg, dg, eg, fg} {
+		clear(s)
+	}
 	for _, part := range d.parts { // in chunk order
 		for _, s := range part {
 			xi, g := d.segX[s.s], d.segG[s.s]
