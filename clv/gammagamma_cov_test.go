@@ -143,20 +143,17 @@ func TestFitGammaGammaCovEmptyIsPlain(t *testing.T) {
 	}
 }
 
-// Identical (x, m̄, z) rows are compressed: every customer twice is the
-// same fit as every customer with Weight 2, and the input is not modified.
+// Identical (x, m̄, z) rows are compressed: the customers twice over is
+// the same fit as every customer with Weight 2, and the input is not
+// modified.
 func TestFitGammaGammaCovWeights(t *testing.T) {
 	cs, cov := simulateGGCov(ggCovTruth, 1000, 8)
-	var twice []clv.Customer
-	var twiceCov clv.SpendCovariates
 	weighted := slices.Clone(cs)
-	for i, c := range cs {
-		twice = append(twice, c, c)
-		twiceCov.Spend = append(twiceCov.Spend, cov.Spend[i], cov.Spend[i])
+	for i := range weighted {
 		weighted[i].Weight = 2
 	}
 	before := fmt.Sprint(weighted, cov)
-	m1, f1, err := clv.FitGammaGammaCov(twice, twiceCov, nil)
+	m1, f1, err := clv.FitGammaGammaCov(slices.Concat(cs, cs), clv.SpendCovariates{Spend: slices.Concat(cov.Spend, cov.Spend)}, nil)
 	require.NoError(t, err)
 	m2, f2, err := clv.FitGammaGammaCov(weighted, cov, nil)
 	require.NoError(t, err)
