@@ -233,7 +233,7 @@ func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit
 	if !ok {
 		return Interval{}, fault.New(fn, -1, "model", ErrInvalid, "is a %T, want a purchase model of package clv", model)
 	}
-	if opt, err = opt.resolve(fn); err != nil {
+	if opt, err = opt.resolve(fn, model); err != nil {
 		return Interval{}, err
 	}
 	models, err := drawModels(fn, pm, fit, iv)

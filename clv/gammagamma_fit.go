@@ -77,6 +77,7 @@ func fitGammaGamma(fn string, cs []Customer, cov SpendCovariates, opt *FitOption
 	if th == nil {
 		return nil, fit, err
 	}
+	fit.Fingerprint = Fingerprint(cs)
 	th[2] *= u
 	fit.LogLikelihood -= n * math.Log(u)
 	if fit.StdErr != nil {

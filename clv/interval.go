@@ -105,18 +105,22 @@ type parametric interface {
 	purchasesIfAlive(x, T, t float64) float64
 }
 
-func (m BGNBD) params() []float64                   { return []float64{m.R, m.Alpha, m.A, m.B} }
-func (m BGNBD) withParams(th []float64) parametric  { return BGNBD{th[0], th[1], th[2], th[3]} }
-func (m BGNBD) alive(c Customer) (p, q float64)     { return m.family().alive(c) }
-func (m MBGNBD) params() []float64                  { return []float64{m.R, m.Alpha, m.A, m.B} }
-func (m MBGNBD) withParams(th []float64) parametric { return MBGNBD{th[0], th[1], th[2], th[3]} }
-func (m MBGNBD) alive(c Customer) (p, q float64)    { return m.family().alive(c) }
-func (m ParetoNBD) params() []float64               { return []float64{m.R, m.Alpha, m.S, m.Beta} }
+func (m BGNBD) params() []float64 { return []float64{m.R, m.Alpha, m.A, m.B} }
+func (m BGNBD) withParams(th []float64) parametric {
+	return BGNBD{th[0], th[1], th[2], th[3], m.Period}
+}
+func (m BGNBD) alive(c Customer) (p, q float64) { return m.family().alive(c) }
+func (m MBGNBD) params() []float64              { return []float64{m.R, m.Alpha, m.A, m.B} }
+func (m MBGNBD) withParams(th []float64) parametric {
+	return MBGNBD{th[0], th[1], th[2], th[3], m.Period}
+}
+func (m MBGNBD) alive(c Customer) (p, q float64) { return m.family().alive(c) }
+func (m ParetoNBD) params() []float64            { return []float64{m.R, m.Alpha, m.S, m.Beta} }
 func (m ParetoNBD) withParams(th []float64) parametric {
-	return ParetoNBD{th[0], th[1], th[2], th[3]}
+	return ParetoNBD{th[0], th[1], th[2], th[3], m.Period}
 }
 func (m BGBB) params() []float64                  { return []float64{m.Alpha, m.Beta, m.Gamma, m.Delta} }
-func (m BGBB) withParams(th []float64) parametric { return BGBB{th[0], th[1], th[2], th[3]} }
+func (m BGBB) withParams(th []float64) parametric { return BGBB{th[0], th[1], th[2], th[3], m.Period} }
 
 func (m BGNBD) purchasesIfAlive(x, T, t float64) float64 {
 	return m.family().purchasesIfAlive(x, T, t)

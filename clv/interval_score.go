@@ -67,7 +67,7 @@ func scoreIntervals(fn string, model PurchaseModel, fit Fit, spend GammaGamma, s
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	opt, err = opt.resolve(fn)
+	opt, err = opt.resolve(fn, model)
 	if err != nil {
 		return nil, Interval{}, err
 	}

@@ -1,6 +1,8 @@
 package clv
 
 import (
+	"time"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -29,6 +31,9 @@ import (
 // A ShiftedBetaGeometric is a plain value, safe for concurrent use.
 type ShiftedBetaGeometric struct {
 	Alpha, Beta float64
+	// Period is the time unit the model was fitted in (FitOptions.Period),
+	// of one renewal period; 0 means not stated (see "Units" in the package documentation).
+	Period time.Duration
 }
 
 // FitShiftedBetaGeometric fits an sBG model by maximum likelihood to one
@@ -115,13 +120,14 @@ func fitSBG(fn string, cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometr
 		n:      n,
 		rows:   periods,
 		negLL: func(theta, grad []float64) float64 {
-			return ShiftedBetaGeometric{theta[0], theta[1]}.negLogLikelihood(cohorts, grad)
+			return ShiftedBetaGeometric{Alpha: theta[0], Beta: theta[1]}.negLogLikelihood(cohorts, grad)
 		},
 	}, opt)
 	if est == nil {
 		return ShiftedBetaGeometric{}, fit, err
 	}
-	return ShiftedBetaGeometric{est[0], est[1]}, fit, err
+	fit.Fingerprint = FingerprintCohorts(cohorts)
+	return ShiftedBetaGeometric{est[0], est[1], opt.period()}, fit, err
 }
 
 // negLogLikelihood returns −LL summed over the cohorts and, when grad is
