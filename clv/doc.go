@@ -221,8 +221,8 @@
 // # Saving and loading models
 //
 // Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
-// ShiftedBetaGeometric, BGNBDCov, MBGNBDCov, ParetoNBDCov), Fit and
-// Fitted, a model with its Fit, implement json.Marshaler and
+// ShiftedBetaGeometric, BGNBDCov, MBGNBDCov, ParetoNBDCov,
+// GammaGammaCov), Fit and Fitted, a model with its Fit, implement json.Marshaler and
 // json.Unmarshaler with one versioned format:
 //
 //	{"kind":"clv.BGNBD","version":1,"unit":"168h0m0s",

@@ -1,8 +1,8 @@
 package clv
 
 import (
-	"fmt"
 	"math"
+	"slices"
 
 	"github.com/ltvgo/ltv/internal/fault"
 )
@@ -26,6 +26,11 @@ type SpendCovariates struct {
 	// Fit.Penalized is true and the standard errors are those of the
 	// penalised objective.
 	L2 float64
+	// Names names the columns of Spend (nil: unnamed), one distinct
+	// non-empty name per column, as Covariates.PurchaseNames: a fit
+	// records them in its model and in Fit.Names ("Spend[channel]"), and
+	// Models refuses covariates named otherwise.
+	Names []string
 }
 
 // GammaGammaCov is a Gamma-Gamma spend model with static covariates on
@@ -57,6 +62,7 @@ type SpendCovariates struct {
 type GammaGammaCov struct {
 	GammaGamma
 	Spend []float64
+	Names []string // the fit's SpendCovariates.Names (nil: unnamed)
 }
 
 // For returns the GammaGamma of a customer with covariates z, in the
@@ -75,10 +81,14 @@ func (m GammaGammaCov) For(z []float64) GammaGamma {
 // cov.Spend), in order, for their ConditionalExpectedSpend and value. cov
 // must have the model's columns (L2 is not read); it is not modified.
 //
-// Errors: a *DataError wrapping ErrInvalid names a row of the wrong length
-// or a value that is NaN or ±Inf, or ErrEmpty when cov has no rows.
+// Errors: a *DataError wrapping ErrInvalid names a row of the wrong
+// length, a value that is NaN or ±Inf, or column names (cov.Names) other
+// than the model's when both are given; ErrEmpty when cov has no rows.
 func (m GammaGammaCov) Models(cov SpendCovariates) ([]GammaGamma, error) {
 	const fn = "clv.GammaGammaCov.Models"
+	if m.Names != nil && cov.Names != nil && !slices.Equal(m.Names, cov.Names) {
+		return nil, fault.New(fn, -1, "SpendCovariates.Names", ErrInvalid, "is %q, but the model was fitted with %q", cov.Names, m.Names)
+	}
 	if len(cov.Spend) == 0 {
 		return nil, fault.New(fn, -1, "SpendCovariates.Spend", ErrEmpty, "has no rows")
 	}
@@ -117,8 +127,9 @@ func (m GammaGammaCov) Models(cov SpendCovariates) ([]GammaGamma, error) {
 // Errors: those of FitGammaGamma; a *DataError wrapping ErrInvalid for a
 // covariate value that is NaN or ±Inf (naming the row and field, e.g. Row
 // 17, Field "Spend[1]"), a ragged row, a Spend whose row count is not
-// len(cs), or a negative L2 (Row −1, Field "SpendCovariates.Spend" or
-// "SpendCovariates.L2"); one wrapping ErrSingular for a column that is
+// len(cs), a negative L2 or bad Names (Row −1, Field
+// "SpendCovariates.Spend", "SpendCovariates.L2" or
+// "SpendCovariates.Names"); one wrapping ErrSingular for a column that is
 // constant over the customers with a repeat purchase, or columns that are
 // collinear there (Field names the column).
 func FitGammaGammaCov(cs []Customer, cov SpendCovariates, opt *FitOptions) (GammaGammaCov, Fit, error) {
@@ -127,7 +138,7 @@ func FitGammaGammaCov(cs []Customer, cov SpendCovariates, opt *FitOptions) (Gamm
 	if th == nil {
 		return GammaGammaCov{}, fit, err
 	}
-	m := GammaGammaCov{GammaGamma: GammaGamma{th[0], th[1], th[2]}, Spend: th[3:]}
+	m := GammaGammaCov{GammaGamma: GammaGamma{th[0], th[1], th[2]}, Spend: th[3:], Names: slices.Clone(cov.Names)}
 	return m, fit, qDefined(fn, m.GammaGamma, err)
 }
 
@@ -144,9 +155,15 @@ func (cov SpendCovariates) design(fn string, n int, used []int) (*covDesign, err
 		return nil, fault.New(fn, -1, "SpendCovariates.Spend", ErrInvalid, "has %d rows, want one per customer (%d)", len(cov.Spend), n)
 	}
 	cols, err := checkCovariates(fn, "Spend", cov.Spend, n)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNames(fn, "SpendCovariates.Names", cov.Names, cols); err != nil {
+		return nil, err
+	}
 	d := &covDesign{l2: cov.L2}
-	if err != nil || cols == 0 || len(used) == 0 {
-		return d, err
+	if cols == 0 || len(used) == 0 {
+		return d, nil
 	}
 	z := make([][]float64, len(used))
 	for j, i := range used {
@@ -158,7 +175,7 @@ func (cov SpendCovariates) design(fn string, n int, used []int) (*covDesign, err
 	d.nP, d.k = cols, cols
 	d.spans = make([]float64, cols)
 	for j := range cols {
-		d.names = append(d.names, fmt.Sprintf("Spend[%d]", j))
+		d.names = append(d.names, coefName("Spend", cov.Names, j))
 		for _, r := range z {
 			d.spans[j] = math.Max(d.spans[j], math.Abs(r[j]))
 		}

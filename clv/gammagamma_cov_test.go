@@ -1,6 +1,7 @@
 package clv_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -206,6 +207,36 @@ func requireDataError(t *testing.T, err, sentinel error, fn string, row int, fie
 	assert.Equal(t, fn, de.Func)
 	assert.Equal(t, row, de.Row)
 	assert.Equal(t, field, de.Field)
+}
+
+// Column names are checked, recorded in the model and in Fit.Names, and
+// held against the covariates Models is given; the model saves and loads
+// whole (not as the embedded GammaGamma).
+func TestFitGammaGammaCovNames(t *testing.T) {
+	cs, cov := simulateGGCov(ggCovTruth, 2000, 10)
+	cov.Names = []string{"channel", "score"}
+	m, fit, err := clv.FitGammaGammaCov(cs, cov, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"P", "Q", "Gamma", "Spend[channel]", "Spend[score]"}, fit.Names)
+	assert.Equal(t, cov.Names, m.Names)
+	_, err = m.Models(clv.SpendCovariates{Spend: cov.Spend[:3], Names: []string{"score", "channel"}})
+	requireDataError(t, err, clv.ErrInvalid, "clv.GammaGammaCov.Models", -1, "SpendCovariates.Names")
+	models, err := m.Models(clv.SpendCovariates{Spend: cov.Spend[:3]}) // unnamed: not checked
+	require.NoError(t, err)
+	assert.Equal(t, m.For(cov.Spend[2]), models[2])
+	for _, names := range [][]string{{"channel"}, {"channel", "channel"}, {"channel", ""}} {
+		_, _, err := clv.FitGammaGammaCov(cs, clv.SpendCovariates{Spend: cov.Spend, Names: names}, nil)
+		requireDataError(t, err, clv.ErrInvalid, "clv.FitGammaGammaCov", -1, "SpendCovariates.Names")
+	}
+
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"kind":"clv.GammaGammaCov"`)
+	var back clv.GammaGammaCov
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, m, back)
+	var base clv.GammaGamma
+	assert.Error(t, json.Unmarshal(b, &base), "a GammaGammaCov does not load as its base model")
 }
 
 // TestFitGammaGammaCovRecovery fits seeded simulations at ggCovTruth and
