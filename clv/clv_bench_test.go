@@ -134,3 +134,17 @@ func BenchmarkScore(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFingerprint hashes the summary every fit records in
+// Fit.Fingerprint.
+func BenchmarkFingerprint(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
+			cs := must(clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{Customers: n, Period: week, Spend: ggPub, Seed: 1, Continuous: true}))
+			b.ReportAllocs()
+			for b.Loop() {
+				clv.Fingerprint(cs)
+			}
+		})
+	}
+}
