@@ -103,7 +103,8 @@
 //
 // so each customer has a model of their own (For, Models) and every
 // prediction of the base models applies to them; ScoreEach and ValueEach
-// value customers with one model each. A covariate model is deliberately
+// value customers with one model each, and ScoreEachWithSpend with a
+// spend model each as well (GammaGammaCov.Models). A covariate model is deliberately
 // not a PurchaseModel (its LogLikelihood takes the covariates), so it
 // cannot be passed where one is expected and silently score everybody as
 // the baseline customer whose covariates are all 0. In the BG/NBD family a_i and b_i
