@@ -3,8 +3,10 @@ package survival
 import (
 	"math"
 	"slices"
+	"time"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // coxDesign is the data of a Cox fit in the order the sweeps need: rows
@@ -363,48 +365,72 @@ func (d *coxDesign) fill(obs []Observation, X [][]float64, order, exitIdx, entry
 		pos[r] = int32(s)
 		d.orig[s] = int(r)
 	}
-	var dev []float64 // Σ w·|x − center|, with the weights of the centre
 	if p > 0 {
 		d.center = cols.center(p)
-		dev = make([]float64, p)
 	}
-	wsum := 0.0
-	for r, o := range obs {
-		s := pos[r]
-		w := o.weight() / d.weightScale
-		d.w[s] = w
-		d.event[s] = o.Event
-		d.exitT[s], d.entryT[s] = exitIdx[r], entryIdx[r]
-		if p == 0 {
-			continue
+	// Σ w·|x − center| per column (with the weights of the centre) and
+	// Σ w, per block of caller rows, added in block order.
+	cost := time.Duration(2*p+4) * time.Nanosecond
+	chunks := parallel.Chunks(n, cost)
+	dev := make([]float64, chunks*(p+1))
+	parallel.For(n, cost, func(c, lo, hi int) {
+		dv := dev[c*(p+1) : (c+1)*(p+1)]
+		for r := lo; r < hi; r++ {
+			o := obs[r]
+			s := pos[r]
+			w := o.weight() / d.weightScale
+			d.w[s] = w
+			d.event[s] = o.Event
+			d.exitT[s], d.entryT[s] = exitIdx[r], entryIdx[r]
+			if p == 0 {
+				continue
+			}
+			if d.counting {
+				w = 1
+			}
+			dv[p] += w
+			row := d.x[int(s)*p : int(s+1)*p]
+			for j, v := range X[r] {
+				v -= d.center[j]
+				row[j] = v
+				dv[j] += w * math.Abs(v) * 0x1p-64
+			}
 		}
-		if d.counting {
-			w = 1
-		}
-		wsum += w
-		row := d.x[int(s)*p : int(s+1)*p]
-		for j, v := range X[r] {
-			c := v - d.center[j]
-			row[j] = c
-			dev[j] += w * math.Abs(c) * 0x1p-64
+	})
+	for c := 1; c < chunks; c++ {
+		for j := range p + 1 {
+			dev[j] += dev[c*(p+1)+j]
 		}
 	}
+	wsum := dev[p]
 	for j := range d.scale {
 		d.scale[j] = 1
 		if !cols.zeroOne[j] && dev[j] > 0 {
 			d.scale[j] = wsum / dev[j] * 0x1p-64
 		}
 	}
-	for s := range d.strata {
-		st := &d.strata[s]
-		for i := st.lo; i < st.hi; i++ {
+	// Scale the rows and sum the event rows' w·x, per block of sorted rows.
+	deathX := make([]float64, chunks*p)
+	parallel.For(n, cost, func(c, lo, hi int) {
+		dx := deathX[c*p : (c+1)*p]
+		for i := lo; i < hi; i++ {
 			row := d.x[i*p : (i+1)*p]
 			for j, f := range d.scale {
 				row[j] *= f
 			}
 			if d.event[i] {
+				axpy(d.w[i], row, dx)
+			}
+		}
+	})
+	for c := range chunks {
+		axpy(1, deathX[c*p:(c+1)*p], d.deathX)
+	}
+	for s := range d.strata {
+		st := &d.strata[s]
+		for i := st.lo; i < st.hi; i++ {
+			if d.event[i] {
 				st.deathW += d.w[i]
-				axpy(d.w[i], row, d.deathX)
 			}
 		}
 	}
