@@ -104,17 +104,22 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 	// (1e-300); the fit undoes the scale.
 	_, e := math.Frexp(maxW)
 	d.weightScale = math.Ldexp(1, e-1)
-	// One pass over X checks it and sums the columns.
-	var cols columnSums
-	d.p, err = checkDesignMatrix(fn, X, n, func(i int, row []float64) {
+	// One pass over X checks it and sums the columns, per chunk; the
+	// chunks' sums are added in chunk order.
+	var parts [parallel.MaxChunks]columnSums
+	d.p, err = checkDesignMatrix(fn, X, n, func(chunk, i int, row []float64) {
 		w := 1.0
 		if !d.counting {
 			w = obs[i].weight() / d.weightScale
 		}
-		cols.add(row, w)
+		parts[chunk].add(row, w)
 	})
 	if err != nil {
 		return nil, err
+	}
+	var cols columnSums
+	for c := range parts {
+		cols.merge(&parts[c])
 	}
 	if err := cfg.checkRows(fn, n, d.p); err != nil {
 		return nil, err
@@ -140,9 +145,11 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 }
 
 // checkDesignMatrix checks that X has n rows of one length p (X nil means
-// p = 0) and finite values, and returns p. visit, when not nil, is called
-// with each row once it is checked.
-func checkDesignMatrix(fn string, X [][]float64, n int, visit func(i int, row []float64)) (int, error) {
+// p = 0) and finite values, and returns p; the error names the first bad
+// row. The rows are checked in parallel chunks (internal/parallel.For);
+// visit, when not nil, is called with the chunk and each row once it is
+// checked, concurrently for different chunks.
+func checkDesignMatrix(fn string, X [][]float64, n int, visit func(chunk, i int, row []float64)) (int, error) {
 	if X == nil {
 		return 0, nil
 	}
@@ -150,17 +157,29 @@ func checkDesignMatrix(fn string, X [][]float64, n int, visit func(i int, row []
 		return 0, fault.New(fn, -1, "X", ErrInvalid, "has %d rows for %d observations", len(X), n)
 	}
 	p := len(X[0])
-	for i, row := range X {
-		if len(row) != p {
-			return 0, fault.New(fn, i, "X", ErrInvalid, "has %d columns, row 0 has %d", len(row), p)
-		}
-		for j, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return 0, fault.New(fn, i, "X", ErrInvalid, "column %d is %g", j, v)
+	cost := time.Duration(2*p+2) * time.Nanosecond
+	bad := make([]error, parallel.Chunks(n, cost)) // each chunk's first bad row
+	parallel.For(n, cost, func(c, lo, hi int) {
+		for i, row := range X[lo:hi] {
+			i += lo
+			if len(row) != p {
+				bad[c] = fault.New(fn, i, "X", ErrInvalid, "has %d columns, row 0 has %d", len(row), p)
+				return
+			}
+			for j, v := range row {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					bad[c] = fault.New(fn, i, "X", ErrInvalid, "column %d is %g", j, v)
+					return
+				}
+			}
+			if visit != nil {
+				visit(c, i, row)
 			}
 		}
-		if visit != nil {
-			visit(i, row)
+	})
+	for _, err := range bad {
+		if err != nil {
+			return 0, err
 		}
 	}
 	return p, nil
@@ -331,6 +350,22 @@ func (c *columnSums) add(row []float64, w float64) {
 		if c.zeroOne[j] {
 			c.zeroOne[j] = v == -1 || v == 0 || v == 1
 		}
+	}
+}
+
+// merge adds the sums of o.
+func (c *columnSums) merge(o *columnSums) {
+	if o.wx == nil {
+		return
+	}
+	if c.wx == nil {
+		c.w, c.wx, c.zeroOne = o.w, slices.Clone(o.wx), slices.Clone(o.zeroOne)
+		return
+	}
+	c.w += o.w
+	for j, v := range o.wx {
+		c.wx[j] += v
+		c.zeroOne[j] = c.zeroOne[j] && o.zeroOne[j]
 	}
 }
 
