@@ -3,8 +3,8 @@ package survival_test
 import (
 	"encoding/json"
 	"math"
-	"os"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 
