@@ -155,6 +155,23 @@ func resolveTrain(fn string, train, test []Observation, times []float64) (*censo
 	return newCensoringCurve(train), nil
 }
 
+// caseWeights returns the inverse-probability-of-censoring weights
+// ω_i = w_i/Ĝ(T_i) of the test events at T_i ≤ last (0 for the other
+// rows), or an error naming an event where Ĝ is 0 or undefined.
+func caseWeights(fn string, g *censoringCurve, test []Observation, last float64) ([]float64, error) {
+	omega := make([]float64, len(test))
+	for i, o := range test {
+		if o.Event && o.Time <= last {
+			gi := g.at(o.Time)
+			if !(gi > 0) {
+				return nil, fault.New(fn, i, "Time", ErrInvalid, "is %g: the censoring curve is %g there", o.Time, gi)
+			}
+			omega[i] = o.weight() / gi
+		}
+	}
+	return omega, nil
+}
+
 // TimeAUC is the cumulative/dynamic AUC of a risk score at chosen times.
 type TimeAUC struct {
 	Times []float64 // the evaluation times, as given
@@ -204,17 +221,9 @@ func CumulativeDynamicAUC(train, test []Observation, risk [][]float64, times []f
 	if err := checkEvalMatrix(fn, "risk", risk, len(test), len(times), true, math.Inf(-1), math.Inf(1)); err != nil {
 		return nil, err
 	}
-	// The case weights ω_i of the events up to the last time.
-	omega := make([]float64, len(test))
-	last := times[len(times)-1]
-	for i, o := range test {
-		if o.Event && o.Time <= last {
-			gi := g.at(o.Time)
-			if !(gi > 0) {
-				return nil, fault.New(fn, i, "Time", ErrInvalid, "is %g: the censoring curve is %g there", o.Time, gi)
-			}
-			omega[i] = o.weight() / gi
-		}
+	omega, err := caseWeights(fn, g, test, times[len(times)-1])
+	if err != nil {
+		return nil, err
 	}
 	res := &TimeAUC{Times: slices.Clone(times), AUC: make([]float64, len(times))}
 	// One score per row serves every time: sort once.
@@ -311,31 +320,36 @@ func BrierScore(train, test []Observation, surv [][]float64, times []float64) (*
 	if err := checkEvalMatrix(fn, "surv", surv, len(test), len(times), false, 0, 1); err != nil {
 		return nil, err
 	}
+	omega, err := caseWeights(fn, g, test, times[len(times)-1])
+	if err != nil {
+		return nil, err
+	}
 	total := 0.0
 	for _, o := range test {
 		total += o.weight()
 	}
 	res := &Brier{Times: slices.Clone(times), Score: make([]float64, len(times)), Integrated: math.NaN()}
 	for k, t := range times {
-		gt := g.at(t)
-		sum := 0.0
+		var cases, controls float64 // Σ ω·Ŝ² over the cases, Σ w·(1 − Ŝ)² over the controls
+		anyControl := false
 		for i, o := range test {
 			s := surv[i][k]
 			switch {
 			case o.Time > t:
-				if !(gt > 0) {
-					return nil, fault.New(fn, -1, "times", ErrInvalid, "times[%d] = %g: the censoring curve is %g there", k, t, gt)
-				}
-				sum += o.weight() * (1 - s) * (1 - s) / gt
+				controls += o.weight() * (1 - s) * (1 - s)
+				anyControl = true
 			case o.Event:
-				gi := g.at(o.Time)
-				if !(gi > 0) {
-					return nil, fault.New(fn, i, "Time", ErrInvalid, "is %g: the censoring curve is %g there", o.Time, gi)
-				}
-				sum += o.weight() * s * s / gi
+				cases += omega[i] * s * s
 			}
 		}
-		res.Score[k] = sum / total
+		if anyControl {
+			gt := g.at(t)
+			if !(gt > 0) {
+				return nil, fault.New(fn, -1, "times", ErrInvalid, "times[%d] = %g: the censoring curve is %g there", k, t, gt)
+			}
+			controls /= gt
+		}
+		res.Score[k] = (cases + controls) / total
 	}
 	if n := len(times); n > 1 {
 		area := 0.0
