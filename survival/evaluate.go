@@ -260,7 +260,8 @@ func CumulativeDynamicAUC(train, test []Observation, risk [][]float64, times []f
 		}
 		res.AUC[k] = math.NaN()
 		if cases > 0 && controls > 0 {
-			res.AUC[k] = num / cases / controls
+			// The sums round apart by an ulp or so: keep the ratio in [0, 1].
+			res.AUC[k] = math.Min(num/(cases*controls), 1)
 		}
 	}
 	res.Mean = res.AUC[0]
@@ -275,7 +276,7 @@ func CumulativeDynamicAUC(train, test []Observation, risk [][]float64, times []f
 			sum += res.AUC[k] * (prev - s)
 			prev = s
 		}
-		res.Mean = sum / (1 - prev)
+		res.Mean = math.Min(sum/(1-prev), 1) // the decrements sum to 1 − Ŝ up to rounding
 	}
 	return res, nil
 }
