@@ -138,21 +138,28 @@ func checkEvalMatrix(fn, field string, m [][]float64, n, width int, single bool,
 	return nil
 }
 
-// resolveTrain checks test, train (nil: test) and times, and returns the
-// censoring curve of train.
-func resolveTrain(fn string, train, test []Observation, times []float64) (*censoringCurve, error) {
+// evalSetup checks the arguments of an evaluation — test and train rows
+// (train nil: the test rows), times, and the matrix m of scores or
+// probabilities named field (see checkEvalMatrix) — and returns the
+// censoring curve of train and the case weights of the test rows.
+func evalSetup(fn string, train, test []Observation, times []float64, field string, m [][]float64, single bool, lo, hi float64) (*censoringCurve, []float64, error) {
 	if err := checkEvalRows(fn, test, ""); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if train == nil {
 		train = test
 	} else if err := checkEvalRows(fn, train, "train."); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkEvalTimes(fn, test, times); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return newCensoringCurve(train), nil
+	if err := checkEvalMatrix(fn, field, m, len(test), len(times), single, lo, hi); err != nil {
+		return nil, nil, err
+	}
+	g := newCensoringCurve(train)
+	omega, err := caseWeights(fn, g, test, times[len(times)-1])
+	return g, omega, err
 }
 
 // caseWeights returns the inverse-probability-of-censoring weights
@@ -214,14 +221,7 @@ type TimeAUC struct {
 // Field "Time"), where scikit-survival raises ValueError.
 func CumulativeDynamicAUC(train, test []Observation, risk [][]float64, times []float64) (*TimeAUC, error) {
 	const fn = "survival.CumulativeDynamicAUC"
-	g, err := resolveTrain(fn, train, test, times)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkEvalMatrix(fn, "risk", risk, len(test), len(times), true, math.Inf(-1), math.Inf(1)); err != nil {
-		return nil, err
-	}
-	omega, err := caseWeights(fn, g, test, times[len(times)-1])
+	_, omega, err := evalSetup(fn, train, test, times, "risk", risk, true, math.Inf(-1), math.Inf(1))
 	if err != nil {
 		return nil, err
 	}
@@ -314,14 +314,7 @@ type Brier struct {
 // row (Field "Time") or the time (Field "times").
 func BrierScore(train, test []Observation, surv [][]float64, times []float64) (*Brier, error) {
 	const fn = "survival.BrierScore"
-	g, err := resolveTrain(fn, train, test, times)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkEvalMatrix(fn, "surv", surv, len(test), len(times), false, 0, 1); err != nil {
-		return nil, err
-	}
-	omega, err := caseWeights(fn, g, test, times[len(times)-1])
+	g, omega, err := evalSetup(fn, train, test, times, "surv", surv, false, 0, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -28,36 +28,39 @@ func evalBenchData() (obs []survival.Observation, risk, surv [][]float64, times 
 	return obs, risk, surv, times
 }
 
-func BenchmarkCumulativeDynamicAUC(b *testing.B) {
-	obs, risk, _, times := evalBenchData()
+// benchEval times one evaluation call on evalBenchData.
+func benchEval(b *testing.B, call func(obs []survival.Observation, risk, surv [][]float64, times []float64) error) {
+	obs, risk, surv, times := evalBenchData()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := survival.CumulativeDynamicAUC(nil, obs, risk, times); err != nil {
+		if err := call(obs, risk, surv, times); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+func BenchmarkCumulativeDynamicAUC(b *testing.B) {
+	benchEval(b, func(obs []survival.Observation, risk, _ [][]float64, times []float64) error {
+		_, err := survival.CumulativeDynamicAUC(nil, obs, risk, times)
+		return err
+	})
 }
 
 func BenchmarkBrierScore(b *testing.B) {
-	obs, _, surv, times := evalBenchData()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := survival.BrierScore(nil, obs, surv, times); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchEval(b, func(obs []survival.Observation, _, surv [][]float64, times []float64) error {
+		_, err := survival.BrierScore(nil, obs, surv, times)
+		return err
+	})
 }
 
+// BenchmarkCalibrationAt: the predictions at t0 = 50 (the third time).
 func BenchmarkCalibrationAt(b *testing.B) {
-	obs, _, surv, _ := evalBenchData()
-	s50 := make([]float64, len(surv))
-	for i, s := range surv {
-		s50[i] = s[2]
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := survival.CalibrationAt(obs, s50, 50, nil); err != nil {
-			b.Fatal(err)
+	benchEval(b, func(obs []survival.Observation, _, surv [][]float64, _ []float64) error {
+		s50 := make([]float64, len(surv))
+		for i, s := range surv {
+			s50[i] = s[2]
 		}
-	}
+		_, err := survival.CalibrationAt(obs, s50, 50, nil)
+		return err
+	})
 }
