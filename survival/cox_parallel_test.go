@@ -3,6 +3,7 @@ package survival_test
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/ltvgo/ltv/survival"
@@ -95,4 +96,28 @@ func TestConcordanceBlocks(t *testing.T) {
 		// ~1e-12 with Uno's weights.
 		require.InDelta(t, sksurvConcordance(obs, risk, uno, 0), got.C, 1e-10, "uno %v", uno)
 	}
+}
+
+// FitCox splits its passes into chunks that depend on the data only, and
+// adds the chunks' partial sums in chunk order: one goroutine or several
+// give the same bits.
+func TestFitCoxSameBitsAnyProcs(t *testing.T) {
+	obs, x := coxBenchData(100_000)
+	fit := func(procs int) *survival.Cox {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		c, err := survival.FitCox(obs, x, nil)
+		require.NoError(t, err)
+		return c
+	}
+	a, b := fit(1), fit(4)
+	require.True(t, sameFloats(a.Coef, b.Coef), "%v %v", a.Coef, b.Coef)
+	require.True(t, sameFloats(a.StdErr, b.StdErr))
+	require.True(t, sameFloats([]float64{a.LogLikelihood, a.Score.ChiSquare, a.Concordance, a.ConcordanceStdErr},
+		[]float64{b.LogLikelihood, b.Score.ChiSquare, b.Concordance, b.ConcordanceStdErr}))
+	ta, ga, err := a.PHTest()
+	require.NoError(t, err)
+	tb, gb, err := b.PHTest()
+	require.NoError(t, err)
+	require.Equal(t, ta, tb)
+	require.Equal(t, ga, gb)
 }
