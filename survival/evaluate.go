@@ -228,28 +228,31 @@ func CumulativeDynamicAUC(train, test []Observation, risk [][]float64, times []f
 	res := &TimeAUC{Times: slices.Clone(times), AUC: make([]float64, len(times))}
 	// One score per row serves every time: sort once.
 	uniform := !slices.ContainsFunc(risk, func(r []float64) bool { return len(r) != 1 })
-	order := make([]int, len(test))
+	type scored struct {
+		s float64
+		i int
+	}
+	rows := make([]scored, len(test))
 	for k, t := range times {
-		score := func(i int) float64 { return risk[i][min(k, len(risk[i])-1)] }
 		if k == 0 || !uniform {
-			for i := range order {
-				order[i] = i
+			for i, r := range risk {
+				rows[i] = scored{r[min(k, len(r)-1)], i}
 			}
-			slices.SortFunc(order, func(a, b int) int { return cmp.Compare(score(a), score(b)) })
+			slices.SortFunc(rows, func(a, b scored) int { return cmp.Compare(a.s, b.s) })
 		}
 		// Ascending by score: each tie run's cases beat the controls below
 		// it and tie with its own controls.
 		var num, cases, controls, below float64
-		for a := 0; a < len(order); {
+		for a := 0; a < len(rows); {
 			var cw, kw float64
 			b := a
-			for ; b < len(order) && (b == a || score(order[b])-score(order[b-1]) <= sksurvTiedTol); b++ {
-				o := test[order[b]]
+			for ; b < len(rows) && (b == a || rows[b].s-rows[b-1].s <= sksurvTiedTol); b++ {
+				o := test[rows[b].i]
 				switch {
 				case o.Time > t:
 					kw += o.weight()
 				case o.Event:
-					cw += omega[order[b]]
+					cw += omega[rows[b].i]
 				}
 			}
 			num += cw * (below + kw/2)
