@@ -15,6 +15,9 @@ type CalibrationOptions struct {
 	// Knots is the number of knots of the restricted cubic spline, 3, 4
 	// or 5; 0 means 3, Austin, Harrell & van Klaveren's choice.
 	Knots int
+	// MaxIterations caps the Newton–Raphson iterations of the calibration
+	// model (CoxOptions.MaxIterations; 0 means 20).
+	MaxIterations int
 }
 
 // Calibration describes how well predicted event probabilities by a time
@@ -67,7 +70,8 @@ var calibrationKnotQuantiles = map[int][]float64{
 // observation, Entry > 0 or a Weight other than 0 or 1 (the quantiles
 // take no case weights), surv of the wrong length or a value not in (0, 1)
 // (Row, Field "surv"), t0 not finite and > 0 (Field "t0"), an unknown
-// Knots (Field "CalibrationOptions.Knots"), or fewer distinct predictions
+// Knots or a negative MaxIterations (Field "CalibrationOptions.Knots",
+// "CalibrationOptions.MaxIterations"), or fewer distinct predictions
 // than knots (Field "surv"); the errors of FitCox for the calibration
 // model (ErrEmpty without events, ErrNotConverged).
 func CalibrationAt(test []Observation, surv []float64, t0 float64, opt *CalibrationOptions) (*Calibration, error) {
@@ -82,6 +86,9 @@ func CalibrationAt(test []Observation, surv []float64, t0 float64, opt *Calibrat
 	probs, ok := calibrationKnotQuantiles[o.Knots]
 	if !ok {
 		return nil, fault.New(fn, -1, "CalibrationOptions.Knots", ErrInvalid, "is %d, want 3, 4 or 5", o.Knots)
+	}
+	if o.MaxIterations < 0 {
+		return nil, fault.New(fn, -1, "CalibrationOptions.MaxIterations", ErrInvalid, "is negative (%d)", o.MaxIterations)
 	}
 	if err := checkEvalRows(fn, test, ""); err != nil {
 		return nil, err
@@ -120,7 +127,7 @@ func CalibrationAt(test []Observation, surv []float64, t0 float64, opt *Calibrat
 	for i, c := range cll {
 		X[i] = restrictedCubicSpline(c, res.Knots)
 	}
-	fit, err := FitCox(test, X, nil)
+	fit, err := FitCox(test, X, &CoxOptions{MaxIterations: o.MaxIterations})
 	if err != nil {
 		return nil, fmt.Errorf("%s: the calibration model: %w", fn, err)
 	}

@@ -342,6 +342,7 @@ func TestCalibrationAtBadInput(t *testing.T) {
 		{"short", obs, surv[:5], 3, nil, survival.ErrInvalid, -1, "surv"},
 		{"t0", obs, surv, math.Inf(1), nil, survival.ErrInvalid, -1, "t0"},
 		{"knots", obs, surv, 3, &survival.CalibrationOptions{Knots: 6}, survival.ErrInvalid, -1, "CalibrationOptions.Knots"},
+		{"iterations", obs, surv, 3, &survival.CalibrationOptions{MaxIterations: -1}, survival.ErrInvalid, -1, "CalibrationOptions.MaxIterations"},
 		{"too few distinct", obs, []float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.4}, 3, nil, survival.ErrInvalid, -1, "surv"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
