@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/ltvgo/ltv/survival"
@@ -12,12 +13,14 @@ import (
 
 // pairwiseConcordance is R's concordance(…, reverse = TRUE) by its
 // definition, over all pairs: a pair is comparable when the earlier time
-// is an event and the other row exits later, or is censored at that time;
-// it weighs w_i·w_j; risk ties count ½. Each row's concordant, discordant
-// and tied weight (as either member) gives the infinitesimal-jackknife
-// standard error of the package documentation: var = Σ_i dfbeta_i²/4,
-// dfbeta_i = w_i·((c_i − d_i)/N − (c − d)/N²·(c_i + d_i + t_i)).
-func pairwiseConcordance(obs []survival.Observation, risk []float64) (c, se float64) {
+// is an event and the other row is at risk then (entered before it, and
+// exits later or is censored at that time); it weighs w_i·w_j; risk ties
+// count ½. Each row's concordant, discordant and tied weight (as either
+// member) gives the infinitesimal-jackknife standard error of the package
+// documentation: var = Σ_g (Σ_{i∈g} dfbeta_i)²/4 over the clusters g (each
+// row its own without labels), dfbeta_i = w_i·((c_i − d_i)/N − (c −
+// d)/N²·(c_i + d_i + t_i)).
+func pairwiseConcordance(obs []survival.Observation, risk []float64, cluster []int) (c, se float64) {
 	n := len(obs)
 	w := func(i int) float64 {
 		if obs[i].Weight == 0 {
@@ -32,7 +35,7 @@ func pairwiseConcordance(obs []survival.Observation, risk []float64) (c, se floa
 			continue
 		}
 		for j := range n {
-			if !(obs[j].Time > obs[i].Time || obs[j].Time == obs[i].Time && !obs[j].Event) {
+			if obs[j].Entry >= obs[i].Time || !(obs[j].Time > obs[i].Time || obs[j].Time == obs[i].Time && !obs[j].Event) {
 				continue
 			}
 			pw := w(i) * w(j)
@@ -53,9 +56,16 @@ func pairwiseConcordance(obs []survival.Observation, risk []float64) (c, se floa
 		}
 	}
 	np := conc + disc + tied
-	v := 0.0
+	byCluster := map[int]float64{}
 	for i := range n {
-		dfb := w(i) * ((ci[i]-di[i])/np - (conc-disc)/(np*np)*(ci[i]+di[i]+ti[i]))
+		g := i
+		if cluster != nil {
+			g = cluster[i]
+		}
+		byCluster[g] += w(i) * ((ci[i]-di[i])/np - (conc-disc)/(np*np)*(ci[i]+di[i]+ti[i]))
+	}
+	v := 0.0
+	for _, dfb := range byCluster {
 		v += dfb * dfb / 4
 	}
 	return (conc + tied/2) / np, math.Sqrt(v)
@@ -81,7 +91,22 @@ func TestConcordanceBlocks(t *testing.T) {
 	}
 	got, err := survival.Concordance(obs, risk, nil)
 	require.NoError(t, err)
-	c, se := pairwiseConcordance(obs, risk)
+	c, se := pairwiseConcordance(obs, risk, nil)
+	require.InDelta(t, c, got.C, 1e-12)
+	require.InDelta(t, se, got.StdErr, 1e-12)
+
+	// (start, stop] rows (every third enters late) and clusters of 50 rows.
+	late := slices.Clone(obs)
+	cluster := make([]int, n)
+	for i := range late {
+		if i%3 == 0 && late[i].Time > 1 {
+			late[i].Entry = float64(rng.IntN(int(late[i].Time)))
+		}
+		cluster[i] = i % 50
+	}
+	got, err = survival.Concordance(late, risk, &survival.ConcordanceOptions{Cluster: cluster})
+	require.NoError(t, err)
+	c, se = pairwiseConcordance(late, risk, cluster)
 	require.InDelta(t, c, got.C, 1e-12)
 	require.InDelta(t, se, got.StdErr, 1e-12)
 
