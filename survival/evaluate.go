@@ -24,26 +24,23 @@ type censoringCurve struct {
 
 // newCensoringCurve estimates Ĝ from rows already checked by checkEvalRows.
 func newCensoringCurve(obs []Observation) *censoringCurve {
-	idx := make([]int, len(obs))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(obs[a].Time, obs[b].Time) })
+	rows := slices.Clone(obs)
+	slices.SortFunc(rows, func(a, b Observation) int { return cmp.Compare(a.Time, b.Time) })
 	atRisk := 0.0
-	for _, o := range obs {
+	for _, o := range rows {
 		atRisk += o.weight()
 	}
 	c := &censoringCurve{}
 	g := 1.0
-	for a := 0; a < len(idx); {
-		t := obs[idx[a]].Time
+	for a := 0; a < len(rows); {
+		t := rows[a].Time
 		var d, cens float64
 		b := a
-		for ; b < len(idx) && obs[idx[b]].Time == t; b++ {
-			if o := obs[idx[b]]; o.Event {
-				d += o.weight()
+		for ; b < len(rows) && rows[b].Time == t; b++ {
+			if rows[b].Event {
+				d += rows[b].weight()
 			} else {
-				cens += o.weight()
+				cens += rows[b].weight()
 			}
 		}
 		if cens > 0 {
