@@ -100,63 +100,93 @@ func checkAlive(fn, field string, alive []float64) error {
 
 // fitSBG fits validated cohorts.
 func fitSBG(fn string, cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
-	var n float64
-	var periods int
-	for _, alive := range cohorts {
-		n += alive[0]
-		periods += len(alive) - 1
-	}
-	est, fit, err := maximize(mlProblem{
-		fn: fn,
-		params: []param{
-			betaShape("Alpha", "Beta", "churn probabilities", true), betaShape("Beta", "Alpha", "churn probabilities", false),
-		},
-		starts: [][]float64{{1, 1}, {0.5, 0.5}, {2, 2}},
-		n:      n,
-		rows:   periods,
-		negLL: func(theta, grad []float64) float64 {
+	est, fit, err := fitCohorts(fn, cohorts, sbgParams, [][]float64{{1, 1}, {0.5, 0.5}, {2, 2}},
+		func(theta, grad []float64) float64 {
 			return ShiftedBetaGeometric{theta[0], theta[1]}.negLogLikelihood(cohorts, grad)
-		},
-	}, opt)
+		}, opt)
 	if est == nil {
 		return ShiftedBetaGeometric{}, fit, err
 	}
 	return ShiftedBetaGeometric{est[0], est[1]}, fit, err
 }
 
+// sbgParams are the parameters (α, β) of the sBG's Beta mixing distribution.
+var sbgParams = []param{
+	betaShape("Alpha", "Beta", "churn probabilities", true), betaShape("Beta", "Alpha", "churn probabilities", false),
+}
+
+// fitCohorts maximises the likelihood negLL (as mlProblem.negLL) of a
+// retention model with params on validated cohorts from starts. Each
+// cohort's periods are its data rows; Fit.N is the sum of the cohort
+// sizes.
+func fitCohorts(fn string, cohorts [][]float64, params []param, starts [][]float64,
+	negLL func(theta, grad []float64) float64, opt *FitOptions) ([]float64, Fit, error) {
+	var n float64
+	var periods int
+	for _, alive := range cohorts {
+		n += alive[0]
+		periods += len(alive) - 1
+	}
+	return maximize(mlProblem{fn: fn, params: params, starts: starts, n: n, rows: periods, negLL: negLL}, opt)
+}
+
 // negLogLikelihood returns −LL summed over the cohorts and, when grad is
-// not nil, writes ∂(−LL)/∂(α, β) into it. It runs the log-space recursions
+// not nil, writes ∂(−LL)/∂(α, β) into it, with (FH 2007, eq. 1–2)
 //
-//	ln S(t) = ln S(t−1) + ln((β+t−1)/(α+β+t−1)),   ln S(0) = 0
-//	ln P(T=t) = ln S(t−1) + ln(α/(α+β+t−1))
-//
-// and differentiates each step (∂/∂α ln(α+β+t−1) = 1/(α+β+t−1), …).
+//	ln r_t = log1p(−α/(α+β+t−1)),   ln(1 − r_t) = ln(α/(α+β+t−1))
+//	∂ln r_t/∂α = −1/(α+β+t−1),     ∂ln r_t/∂β = 1/(β+t−1) − 1/(α+β+t−1).
 func (m ShiftedBetaGeometric) negLogLikelihood(cohorts [][]float64, grad []float64) float64 {
 	a, b := m.Alpha, m.Beta
+	return cohortNegLogLikelihood(cohorts, grad, func(t int, dLnR []float64) (lnR, ln1mR float64) {
+		u := a + b + float64(t-1)
+		if dLnR != nil {
+			dLnR[0], dLnR[1] = -1/u, 1/(b+float64(t-1))-1/u
+		}
+		return math.Log1p(-a / u), math.Log(a / u)
+	})
+}
+
+// cohortNegLogLikelihood returns −LL of cohorts under a retention model
+// given by its periods' retention rates: step(t, dLnR) returns ln r_t and
+// ln(1 − r_t) for period t ≥ 1 and, when dLnR is not nil, writes ∂ln r_t/∂θ
+// into it (len(grad) values). It runs the log-space recursions
+//
+//	ln S(t) = ln S(t−1) + ln r_t,   ln S(0) = 0
+//	ln P(T=t) = ln S(t−1) + ln(1 − r_t),   ∂ln(1 − r_t)/∂θ = −r_t/(1 − r_t)·∂ln r_t/∂θ
+//
+// of LL = Σ_t (a_{t−1} − a_t)·ln P(T=t) + a_k·ln S(k), and when grad is not
+// nil writes ∂(−LL)/∂θ into it.
+func cohortNegLogLikelihood(cohorts [][]float64, grad []float64, step func(t int, dLnR []float64) (lnR, ln1mR float64)) float64 {
+	k := len(grad)
+	var dLnR, dS []float64
+	if grad != nil {
+		clear(grad)
+		dLnR, dS = make([]float64, k), make([]float64, k)
+	}
 	var sum numeric.KahanSum
-	var ga, gb float64
 	for _, alive := range cohorts {
-		var lnS, dSa, dSb float64 // ln S(t−1) and its derivatives
+		var lnS float64 // ln S(t−1)
+		clear(dS)
 		for t := 1; t < len(alive); t++ {
-			u := a + b + float64(t-1)
+			lnR, ln1mR := step(t, dLnR)
 			if c := alive[t-1] - alive[t]; c > 0 {
-				sum.Add(-c * (lnS + math.Log(a/u)))
-				ga -= c * (dSa + 1/a - 1/u)
-				gb -= c * (dSb - 1/u)
+				sum.Add(-c * (lnS + ln1mR))
+				odds := -math.Exp(lnR - ln1mR) // −r_t/(1 − r_t)
+				for j := range grad {
+					grad[j] -= c * (dS[j] + odds*dLnR[j])
+				}
 			}
-			v := b + float64(t-1)
-			lnS += math.Log(v / u)
-			dSa -= 1 / u
-			dSb += 1/v - 1/u
+			lnS += lnR
+			for j := range dS {
+				dS[j] += dLnR[j]
+			}
 		}
 		if ak := alive[len(alive)-1]; ak > 0 {
 			sum.Add(-ak * lnS)
-			ga -= ak * dSa
-			gb -= ak * dSb
+			for j := range grad {
+				grad[j] -= ak * dS[j]
+			}
 		}
-	}
-	if grad != nil {
-		grad[0], grad[1] = ga, gb
 	}
 	return sum.Sum()
 }
@@ -325,26 +355,37 @@ func SimulateShiftedBetaGeometric(m ShiftedBetaGeometric, opt CohortSimulationOp
 	if err := checkParams(fn, "ShiftedBetaGeometric", []string{"Alpha", "Beta"}, m.Alpha, m.Beta); err != nil {
 		return nil, err
 	}
+	thetaDist := newBetaSampler(m.Alpha, m.Beta)
+	return simulateCohort(fn, opt, func(rng *rand.Rand) int {
+		theta := thetaDist.draw(rng)
+		for t := 1; t <= opt.Periods; t++ {
+			if rng.Float64() < theta {
+				return t
+			}
+		}
+		return opt.Periods + 1
+	})
+}
+
+// simulateCohort checks opt and draws a cohort of opt.Size customers whose
+// periods of cancellation come from lifetime (a value past opt.Periods:
+// still active at the end), returning the alive counts for t =
+// 0..opt.Periods.
+func simulateCohort(fn string, opt CohortSimulationOptions, lifetime func(*rand.Rand) int) ([]float64, error) {
 	switch {
 	case opt.Size <= 0:
 		return nil, fault.New(fn, -1, "CohortSimulationOptions.Size", ErrInvalid, "is %d, want > 0", opt.Size)
 	case opt.Periods <= 0:
 		return nil, fault.New(fn, -1, "CohortSimulationOptions.Periods", ErrInvalid, "is %d, want > 0", opt.Periods)
 	}
-	periods := opt.Periods
 	rng := rand.New(rand.NewPCG(opt.Seed, 0))
-	thetaDist := newBetaSampler(m.Alpha, m.Beta)
-	left := make([]int, periods+1) // left[t]: customers who cancelled at the end of period t
+	left := make([]int, opt.Periods+1) // left[t]: customers who cancelled at the end of period t
 	for range opt.Size {
-		theta := thetaDist.draw(rng)
-		for t := 1; t <= periods; t++ {
-			if rng.Float64() < theta {
-				left[t]++
-				break
-			}
+		if t := lifetime(rng); t <= opt.Periods {
+			left[t]++
 		}
 	}
-	alive := make([]float64, periods+1)
+	alive := make([]float64, opt.Periods+1)
 	n := opt.Size
 	for t := range alive {
 		n -= left[t]
