@@ -133,14 +133,18 @@ func fitCohorts(fn string, cohorts [][]float64, params []param, starts [][]float
 // negLogLikelihood returns −LL summed over the cohorts and, when grad is
 // not nil, writes ∂(−LL)/∂(α, β) into it, with (FH 2007, eq. 1–2)
 //
-//	ln r_t = log1p(−α/(α+β+t−1)),   ln(1 − r_t) = ln(α/(α+β+t−1))
+//	ln r_t = ln((β+t−1)/(α+β+t−1)),   ln(1 − r_t) = ln(α/(α+β+t−1))
 //	∂ln r_t/∂α = −1/(α+β+t−1),     ∂ln r_t/∂β = 1/(β+t−1) − 1/(α+β+t−1).
 func (m ShiftedBetaGeometric) negLogLikelihood(cohorts [][]float64, grad []float64) float64 {
 	a, b := m.Alpha, m.Beta
 	return cohortNegLogLikelihood(cohorts, grad, func(t int, dLnR []float64) (lnR, ln1mR float64) {
 		u := a + b + float64(t-1)
+		v := b + float64(t-1)
 		if dLnR != nil {
-			dLnR[0], dLnR[1] = -1/u, 1/(b+float64(t-1))-1/u
+			dLnR[0], dLnR[1] = -1/u, 1/v-1/u
+		}
+		if v < a { // r_t < ½: ln r_t from the ratio, else from 1 − r_t = α/u without log1p's amplification near −1
+			return math.Log(v / u), math.Log(a / u)
 		}
 		return math.Log1p(-a / u), math.Log(a / u)
 	})
@@ -224,7 +228,7 @@ func (m ShiftedBetaGeometric) RetentionRate(t int) float64 {
 	if !m.valid() || t < 1 {
 		return math.NaN()
 	}
-	return (m.Beta + float64(t) - 1) / (m.Alpha + m.Beta + float64(t) - 1)
+	return (m.Beta + float64(t-1)) / (m.Alpha + m.Beta + float64(t-1)) // t−1 first: β + t − 1 would round a tiny β away
 }
 
 // ChurnProbability returns P(T = t) = B(α+1, β+t−1)/B(α,β), the probability
@@ -241,7 +245,7 @@ func (m ShiftedBetaGeometric) ChurnProbability(t int) float64 {
 	case t < 1:
 		return 0
 	}
-	return math.Exp(numeric.LnBeta(m.Alpha+1, m.Beta+float64(t)-1) - numeric.LnBeta(m.Alpha, m.Beta))
+	return math.Exp(numeric.LnBeta(m.Alpha+1, m.Beta+float64(t-1)) - numeric.LnBeta(m.Alpha, m.Beta))
 }
 
 // ExpectedAlive projects a cohort: element t of the result is
@@ -308,8 +312,7 @@ func (m ShiftedBetaGeometric) DERL(d float64, renewals int) float64 {
 	if !m.valid() || !(d > 0) || math.IsInf(d, 1) || renewals < 0 {
 		return math.NaN()
 	}
-	n := float64(renewals) + 1
-	return (m.Beta + n - 1) / (m.Alpha + m.Beta + n - 1) * numeric.Hyp2F1A1(m.Beta+n, m.Alpha+m.Beta+n, 1/(1+d))
+	return m.RetentionRate(renewals+1) * numeric.Hyp2F1A1(m.Beta+float64(renewals+1), m.Alpha+m.Beta+float64(renewals+1), 1/(1+d))
 }
 
 // NewSubscriberValue returns the expected discounted value of a customer
