@@ -37,7 +37,13 @@ func LnBetaRatio(a, b, d float64) float64 {
 	case math.IsInf(d, 1):
 		return math.Inf(-1)
 	}
-	k := func(b float64) float64 { return math.Log1p(-a / (a + b) * (d / (b + d))) }
+	k := func(b float64) float64 {
+		u := -a / (a + b) * (d / (b + d))
+		if u > -0.5 {
+			return math.Log1p(u)
+		}
+		return math.Log1p(a/(b+d)) - math.Log1p(a/b) // log1p(u) would amplify u's rounding by 1/(1+u)
+	}
 	var acc float64
 	for ; b < 10; b++ {
 		acc += k(b)
