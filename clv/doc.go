@@ -85,6 +85,20 @@
 // & Hardie 2007, J. Interactive Marketing 21(1)) the contractual retention
 // model fitted to a cohort's survivor counts, with DERL.
 //
+// BetaDiscreteWeibull (Fader, Hardie, Liu, Davin & Steenburgh 2018,
+// J. Interactive Marketing 43) adds duration dependence to the sBG: a
+// customer with churn parameter θ ~ Beta(α, β) survives t periods with
+// probability (1−θ)^(t^c), so
+//
+//	S(t) = B(α, β+t^c)/B(α, β)
+//
+// and c = 1 is the sBG (c > 1: a customer's own risk rises with tenure).
+// FitBetaDiscreteWeibull takes the same alive counts as
+// FitShiftedBetaGeometric, and LikelihoodRatioTest(sbgFit, bdwFit, false)
+// tests c = 1. S(t), P(T = t) and r_t keep their relative accuracy for
+// late periods and extreme parameters (ln B ratios without lgamma
+// cancellation); DEL and DERL are summed series.
+//
 // # Static covariates
 //
 // FitParetoNBDCov, FitBGNBDCov and FitMBGNBDCov add time-invariant

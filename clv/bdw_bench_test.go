@@ -1,0 +1,49 @@
+package clv
+
+import "testing"
+
+func BenchmarkFitBetaDiscreteWeibull(b *testing.B) {
+	highEnd := []float64{1000, 869, 743, 653, 593, 551, 517, 491} // FH 2007, years 0..7
+	b.Run("FH2007", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := FitBetaDiscreteWeibull(highEnd, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	cohorts := make([][]float64, 60) // 60 monthly cohorts, 1..60 months old
+	for i := range cohorts {
+		cohorts[i] = must(SimulateBetaDiscreteWeibull(BetaDiscreteWeibull{0.7, 1.2, 1.3}, CohortSimulationOptions{Size: 1000, Periods: i + 1, Seed: uint64(i)}))
+	}
+	b.Run("60cohorts", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := FitBetaDiscreteWeibullCohorts(cohorts, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// The per-period quantities and the DERL series (about 37/d terms).
+func BenchmarkBetaDiscreteWeibull(b *testing.B) {
+	m := BetaDiscreteWeibull{0.214, 1.427, 1.72}
+	b.Run("Survival", func(b *testing.B) {
+		for b.Loop() {
+			m.Survival(12)
+		}
+	})
+	b.Run("ChurnProbability", func(b *testing.B) {
+		for b.Loop() {
+			m.ChurnProbability(12)
+		}
+	})
+	for _, d := range []float64{0.1, 0.01} {
+		b.Run("DERL/d="+map[float64]string{0.1: "0.1", 0.01: "0.01"}[d], func(b *testing.B) {
+			for b.Loop() {
+				m.DERL(d, 7)
+			}
+		})
+	}
+}
