@@ -105,7 +105,8 @@ func fitBdW(fn string, cohorts [][]float64, opt *FitOptions) (BetaDiscreteWeibul
 }
 
 // negLogLikelihood returns −LL summed over the cohorts and, when grad is
-// not nil, writes ∂(−LL)/∂(α, β, c) into it. Period t's log retention is
+// not nil, writes ∂(−LL)/∂(α, β, c) into it. Period t's log retention
+// (logRetention) is
 // G(y, Δ) = ln[B(α, y+Δ)/B(α, y)] with y = β + (t−1)^c and Δ = t^c −
 // (t−1)^c, whose derivatives are digamma differences:
 //
@@ -115,29 +116,32 @@ func fitBdW(fn string, cohorts [][]float64, opt *FitOptions) (BetaDiscreteWeibul
 //
 // and ∂y/∂c = (t−1)^c·ln(t−1), ∂Δ/∂c = Δ·ln t + (t−1)^c·log1p(1/(t−1)).
 func (m BetaDiscreteWeibull) negLogLikelihood(cohorts [][]float64, grad []float64) float64 {
+	return cohortLifetimes(cohorts).negLL(grad, m.logRetention)
+}
+
+// logRetention is the BdW's retentionStep.
+func (m BetaDiscreteWeibull) logRetention(t int, dLnR []float64) (lnR, ln1mR float64) {
 	a, b, c := m.Alpha, m.Beta, m.C
-	return cohortNegLogLikelihood(cohorts, grad, func(t int, dLnR []float64) (lnR, ln1mR float64) {
-		x0, d := powStep(t, c)
-		y := b + x0
-		lnR = numeric.LnBetaRatio(a, y, d)
-		if dLnR != nil {
-			dA := -numeric.DigammaDiff(a+y, d)
-			dD := -numeric.DigammaDiff(y+d, a)
-			var dY float64 // the grouping whose differences are over the smaller of α and Δ
-			if a < d {
-				dY = numeric.DigammaDiff(y, a) + dD
-			} else {
-				dY = numeric.DigammaDiff(y, d) + dA
-			}
-			var dX0, dDelta float64 = 0, d * math.Log(float64(t))
-			if t > 1 {
-				dX0 = x0 * math.Log(float64(t-1))
-				dDelta += x0 * math.Log1p(1/float64(t-1))
-			}
-			dLnR[0], dLnR[1], dLnR[2] = dA, dY, dY*dX0+dD*dDelta
+	x0, d := powStep(t, c)
+	y := b + x0
+	lnR = numeric.LnBetaRatio(a, y, d)
+	if dLnR != nil {
+		dA := -numeric.DigammaDiff(a+y, d)
+		dD := -numeric.DigammaDiff(y+d, a)
+		var dY float64 // the grouping whose differences are over the smaller of α and Δ
+		if a < d {
+			dY = numeric.DigammaDiff(y, a) + dD
+		} else {
+			dY = numeric.DigammaDiff(y, d) + dA
 		}
-		return lnR, numeric.Log1mExp(lnR)
-	})
+		var dX0, dDelta float64 = 0, d * math.Log(float64(t))
+		if t > 1 {
+			dX0 = x0 * math.Log(float64(t-1))
+			dDelta += x0 * math.Log1p(1/float64(t-1))
+		}
+		dLnR[0], dLnR[1], dLnR[2] = dA, dY, dY*dX0+dD*dDelta
+	}
+	return lnR, numeric.Log1mExp(lnR)
 }
 
 // powStep returns (t−1)^c and Δ = t^c − (t−1)^c for t ≥ 1, Δ without the

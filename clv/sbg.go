@@ -131,36 +131,64 @@ func fitCohorts(fn string, cohorts [][]float64, params []param, starts [][]float
 }
 
 // negLogLikelihood returns −LL summed over the cohorts and, when grad is
-// not nil, writes ∂(−LL)/∂(α, β) into it, with (FH 2007, eq. 1–2)
+// not nil, writes ∂(−LL)/∂(α, β) into it.
+func (m ShiftedBetaGeometric) negLogLikelihood(cohorts [][]float64, grad []float64) float64 {
+	return cohortLifetimes(cohorts).negLL(grad, m.logRetention)
+}
+
+// logRetention is the sBG's retentionStep (FH 2007, eqs. 1–2):
 //
 //	ln r_t = ln((β+t−1)/(α+β+t−1)),   ln(1 − r_t) = ln(α/(α+β+t−1))
 //	∂ln r_t/∂α = −1/(α+β+t−1),     ∂ln r_t/∂β = 1/(β+t−1) − 1/(α+β+t−1).
-func (m ShiftedBetaGeometric) negLogLikelihood(cohorts [][]float64, grad []float64) float64 {
+func (m ShiftedBetaGeometric) logRetention(t int, dLnR []float64) (lnR, ln1mR float64) {
 	a, b := m.Alpha, m.Beta
-	return cohortNegLogLikelihood(cohorts, grad, func(t int, dLnR []float64) (lnR, ln1mR float64) {
-		u := a + b + float64(t-1)
-		v := b + float64(t-1)
-		if dLnR != nil {
-			dLnR[0], dLnR[1] = -1/u, 1/v-1/u
-		}
-		if v < a { // r_t < ½: ln r_t from the ratio, else from 1 − r_t = α/u without log1p's amplification near −1
-			return math.Log(v / u), math.Log(a / u)
-		}
-		return math.Log1p(-a / u), math.Log(a / u)
-	})
+	u := a + b + float64(t-1)
+	v := b + float64(t-1)
+	if dLnR != nil {
+		dLnR[0], dLnR[1] = -1/u, 1/v-1/u
+	}
+	if v < a { // r_t < ½: ln r_t from the ratio, else from 1 − r_t = α/u without log1p's amplification near −1
+		return math.Log(v / u), math.Log(a / u)
+	}
+	return math.Log1p(-a / u), math.Log(a / u)
 }
 
-// cohortNegLogLikelihood returns −LL of cohorts under a retention model
-// given by its periods' retention rates: step(t, dLnR) returns ln r_t and
-// ln(1 − r_t) for period t ≥ 1 and, when dLnR is not nil, writes ∂ln r_t/∂θ
-// into it (len(grad) values). It runs the log-space recursions
+// retentionStep gives a retention model's period t ≥ 1: it returns ln r_t
+// and ln(1 − r_t) and, when dLnR is not nil, writes ∂ln r_t/∂θ into it.
+type retentionStep func(t int, dLnR []float64) (lnR, ln1mR float64)
+
+// lifetimes is a histogram of customers' lifetimes T: churned[t] customers
+// cancelled at the end of period t ≥ 1 (T = t), censored[t] were still
+// active after t periods (T > t). Both have the same length.
+type lifetimes struct{ churned, censored []float64 }
+
+// cohortLifetimes returns the histogram of cohorts' alive counts: the
+// a_{t−1} − a_t customers who cancelled in period t, and the a_k still
+// active after the last period k of each cohort.
+func cohortLifetimes(cohorts [][]float64) lifetimes {
+	k := 0
+	for _, alive := range cohorts {
+		k = max(k, len(alive))
+	}
+	h := lifetimes{churned: make([]float64, k), censored: make([]float64, k)}
+	for _, alive := range cohorts {
+		for t := 1; t < len(alive); t++ {
+			h.churned[t] += alive[t-1] - alive[t]
+		}
+		h.censored[len(alive)-1] += alive[len(alive)-1]
+	}
+	return h
+}
+
+// negLL returns −LL of the histogram under the retention model step and,
+// when grad is not nil, writes ∂(−LL)/∂θ into it (len(grad) parameters).
+// It runs the log-space recursions
 //
 //	ln S(t) = ln S(t−1) + ln r_t,   ln S(0) = 0
 //	ln P(T=t) = ln S(t−1) + ln(1 − r_t),   ∂ln(1 − r_t)/∂θ = −r_t/(1 − r_t)·∂ln r_t/∂θ
 //
-// of LL = Σ_t (a_{t−1} − a_t)·ln P(T=t) + a_k·ln S(k), and when grad is not
-// nil writes ∂(−LL)/∂θ into it.
-func cohortNegLogLikelihood(cohorts [][]float64, grad []float64, step func(t int, dLnR []float64) (lnR, ln1mR float64)) float64 {
+// of LL = Σ_t churned[t]·ln P(T=t) + censored[t]·ln S(t).
+func (h lifetimes) negLL(grad []float64, step retentionStep) float64 {
 	k := len(grad)
 	var dLnR, dS []float64
 	if grad != nil {
@@ -168,27 +196,24 @@ func cohortNegLogLikelihood(cohorts [][]float64, grad []float64, step func(t int
 		dLnR, dS = make([]float64, k), make([]float64, k)
 	}
 	var sum numeric.KahanSum
-	for _, alive := range cohorts {
-		var lnS float64 // ln S(t−1)
-		clear(dS)
-		for t := 1; t < len(alive); t++ {
-			lnR, ln1mR := step(t, dLnR)
-			if c := alive[t-1] - alive[t]; c > 0 {
-				sum.Add(-c * (lnS + ln1mR))
-				odds := -math.Exp(lnR - ln1mR) // −r_t/(1 − r_t)
-				for j := range grad {
-					grad[j] -= c * (dS[j] + odds*dLnR[j])
-				}
-			}
-			lnS += lnR
-			for j := range dS {
-				dS[j] += dLnR[j]
+	var lnS float64 // ln S(t−1), then ln S(t)
+	for t := 1; t < len(h.churned); t++ {
+		lnR, ln1mR := step(t, dLnR)
+		if c := h.churned[t]; c > 0 {
+			sum.Add(-c * (lnS + ln1mR))
+			odds := -math.Exp(lnR - ln1mR) // −r_t/(1 − r_t)
+			for j := range grad {
+				grad[j] -= c * (dS[j] + odds*dLnR[j])
 			}
 		}
-		if ak := alive[len(alive)-1]; ak > 0 {
-			sum.Add(-ak * lnS)
+		lnS += lnR
+		for j := range dS {
+			dS[j] += dLnR[j]
+		}
+		if a := h.censored[t]; a > 0 {
+			sum.Add(-a * lnS)
 			for j := range grad {
-				grad[j] -= ak * dS[j]
+				grad[j] -= a * dS[j]
 			}
 		}
 	}
