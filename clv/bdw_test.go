@@ -393,7 +393,9 @@ func TestSimulateBetaDiscreteWeibull(t *testing.T) {
 }
 
 // Parameter recovery on seeded simulations: at least 99% of the estimates
-// within 3 SEs of the truth. LTV_BDW_SEEDS sets the number of seeds per
+// within 3 SEs of the truth, on the log scale (the estimates of α and β
+// are skewed: on 12 periods of 5,000 customers the natural-scale Wald
+// interval misses about 1.6% at 3 SE). LTV_BDW_SEEDS sets the number of seeds per
 // truth (default 20; the count of 3-SE misses allowed is 1% of the checks,
 // rounded down, so the default run must have none).
 func TestFitBetaDiscreteWeibullRecovery(t *testing.T) {
@@ -411,7 +413,7 @@ func TestFitBetaDiscreteWeibullRecovery(t *testing.T) {
 			require.Len(t, fit.StdErr, 3)
 			for j, pair := range [][2]float64{{truth.Alpha, m.Alpha}, {truth.Beta, m.Beta}, {truth.C, m.C}} {
 				checks++
-				if math.Abs(pair[0]-pair[1]) > 3*fit.StdErr[j] {
+				if !within3SE(pair[0], pair[1], fit.StdErr[j], true) {
 					misses++
 					t.Logf("%v seed %d: param %d = %v (SE %v)", truth, seed, j, pair[1], fit.StdErr[j])
 				}
@@ -435,4 +437,15 @@ func FuzzFitBetaDiscreteWeibull(f *testing.F) {
 			assert.False(t, math.IsNaN(fit.LogLikelihood))
 		}
 	})
+}
+
+// within3SE reports whether the truth lies within 3 standard errors of
+// the estimate: for a positive parameter on the log scale, the interval
+// est·exp(±3·se/est) that the delta method gives for ln θ (MODELS §9:
+// such intervals stay positive and follow the skew of shape estimates).
+func within3SE(truth, est, se float64, positive bool) bool {
+	if positive {
+		return math.Abs(math.Log(est/truth)) <= 3*se/est
+	}
+	return math.Abs(est-truth) <= 3*se
 }
