@@ -1,6 +1,9 @@
 package clv
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 func BenchmarkFitBetaDiscreteWeibull(b *testing.B) {
 	highEnd := []float64{1000, 869, 743, 653, 593, 551, 517, 491} // FH 2007, years 0..7
@@ -43,6 +46,24 @@ func BenchmarkBetaDiscreteWeibull(b *testing.B) {
 		b.Run("DERL/d="+map[float64]string{0.1: "0.1", 0.01: "0.01"}[d], func(b *testing.B) {
 			for b.Loop() {
 				m.DERL(d, 7)
+			}
+		})
+	}
+}
+
+// Individual-level fits with covariates: 1e3 … 1e5 subscribers with one
+// binary and one continuous covariate on α and β (so nearly every
+// subscriber is a covariate group of their own).
+func BenchmarkFitBetaDiscreteWeibullSubscribers(b *testing.B) {
+	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{0.8, 2.5, 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		subs, cov := simSubscribers(truth, n, 12, 1)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := FitBetaDiscreteWeibullSubscribers(subs, cov, nil); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -99,6 +99,15 @@
 // late periods and extreme parameters (ln B ratios without lgamma
 // cancellation); DEL and DERL are summed series.
 //
+// FitShiftedBetaGeometricSubscribers and FitBetaDiscreteWeibullSubscribers
+// fit the same models to individual subscribers (Subscriber: periods
+// completed, churned or still active) of any tenures, with static
+// covariates on both shapes in pymc-marketing's parameterisation,
+// α_i = α·exp(−γ_α·z_α,i) and β_i = β·exp(−γ_β·z_β,i) (SubscriberCovariates),
+// by maximum likelihood with standard errors; For gives a subscriber's own
+// model. Without covariates they are the cohort fits on the subscribers'
+// counts.
+//
 // # Static covariates
 //
 // FitParetoNBDCov, FitBGNBDCov and FitMBGNBDCov add time-invariant
