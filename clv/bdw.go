@@ -1,11 +1,9 @@
 package clv
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
-	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
 )
 
@@ -80,13 +78,8 @@ func FitBetaDiscreteWeibull(alive []float64, opt *FitOptions) (BetaDiscreteWeibu
 // Errors are as for FitShiftedBetaGeometricCohorts.
 func FitBetaDiscreteWeibullCohorts(cohorts [][]float64, opt *FitOptions) (BetaDiscreteWeibull, Fit, error) {
 	const fn = "clv.FitBetaDiscreteWeibullCohorts"
-	if len(cohorts) == 0 {
-		return BetaDiscreteWeibull{}, Fit{}, fault.New(fn, -1, "cohorts", ErrEmpty, "is empty")
-	}
-	for i, alive := range cohorts {
-		if err := checkAlive(fn, fmt.Sprintf("cohorts[%d]", i), alive); err != nil {
-			return BetaDiscreteWeibull{}, Fit{}, err
-		}
+	if err := checkCohorts(fn, cohorts); err != nil {
+		return BetaDiscreteWeibull{}, Fit{}, err
 	}
 	return fitBdW(fn, cohorts, opt)
 }

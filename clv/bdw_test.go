@@ -2,7 +2,6 @@ package clv
 
 import (
 	"encoding/csv"
-	"errors"
 	"math"
 	"os"
 	"slices"
@@ -266,11 +265,7 @@ func TestBetaDiscreteWeibullSpecialCases(t *testing.T) {
 	assert.True(t, math.IsNaN(m.ResidualValue(10, 0.1, -1)))
 	assert.True(t, math.IsNaN(BetaDiscreteWeibull{0.7, 1.2, 0.1}.DERL(1e-6, 0)), "past the term cap")
 	for _, bad := range []BetaDiscreteWeibull{{}, {-1, 1, 1}, {1, math.NaN(), 1}, {math.Inf(1), 1, 1}, {1, 1, 0}, {1, 1, math.Inf(1)}, {1, 1, math.NaN()}} {
-		assert.True(t, math.IsNaN(bad.Survival(2)), "%v", bad)
-		assert.True(t, math.IsNaN(bad.RetentionRate(2)), "%v", bad)
-		assert.True(t, math.IsNaN(bad.ChurnProbability(2)), "%v", bad)
-		assert.True(t, math.IsNaN(bad.DEL(0.1)), "%v", bad)
-		assert.True(t, math.IsNaN(bad.ExpectedAlive(10, 2)[1]), "%v", bad)
+		assertRetentionNaN(t, bad)
 	}
 	assert.Nil(t, m.ExpectedAlive(10, -1), "negative periods: nil")
 	assert.Len(t, m.ExpectedAlive(10, 0), 1, "no periods: the cohort size only")
@@ -285,44 +280,11 @@ func TestBetaDiscreteWeibullSpecialCases(t *testing.T) {
 	assert.Equal(t, 100*m.DERL(0.1, 3), m.ResidualValue(100, 0.1, 3))
 }
 
+// The BdW's own bad input (the counts are checked with the sBG's, in
+// TestFitRetentionBadInput).
 func TestFitBetaDiscreteWeibullBadInput(t *testing.T) {
-	tests := []struct {
-		name  string
-		alive []float64
-		is    error
-		row   int
-	}{
-		{"empty", nil, ErrEmpty, -1},
-		{"one count", []float64{100}, ErrEmpty, -1},
-		{"zero cohort", []float64{0, 0, 0, 0}, ErrInvalid, 0},
-		{"increasing", []float64{100, 60, 61, 50}, ErrInvalid, 2},
-		{"negative", []float64{100, -1}, ErrInvalid, 1},
-		{"NaN", []float64{100, 50, math.NaN()}, ErrInvalid, 2},
-		{"Inf", []float64{math.Inf(1), 50}, ErrInvalid, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			before := slices.Clone(tt.alive)
-			_, _, err := FitBetaDiscreteWeibull(tt.alive, nil)
-			assert.ErrorIs(t, err, tt.is)
-			var de *DataError
-			require.True(t, errors.As(err, &de))
-			assert.Equal(t, "clv.FitBetaDiscreteWeibull", de.Func)
-			assert.Equal(t, tt.row, de.Row)
-			assert.Equal(t, "alive", de.Field)
-			assert.True(t, slices.EqualFunc(before, tt.alive, sameBits))
-
-			_, _, err = FitBetaDiscreteWeibullCohorts([][]float64{{10, 5}, tt.alive}, nil)
-			require.True(t, errors.As(err, &de))
-			assert.ErrorIs(t, err, tt.is)
-			assert.Equal(t, tt.row, de.Row)
-			assert.Equal(t, "cohorts[1]", de.Field)
-		})
-	}
-	_, _, err := FitBetaDiscreteWeibullCohorts(nil, nil)
-	assert.ErrorIs(t, err, ErrEmpty)
 	// Two periods cannot identify three parameters.
-	_, _, err = FitBetaDiscreteWeibull([]float64{100, 60, 40}, nil)
+	_, _, err := FitBetaDiscreteWeibull([]float64{100, 60, 40}, nil)
 	assert.ErrorIs(t, err, ErrEmpty)
 	alive := []float64{1000, 869, 743, 653, 593, 551, 517, 491}
 	for _, tt := range []struct {

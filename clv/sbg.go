@@ -67,15 +67,23 @@ func FitShiftedBetaGeometric(alive []float64, opt *FitOptions) (ShiftedBetaGeome
 // Row the index within that cohort; no cohorts at all is ErrEmpty.
 func FitShiftedBetaGeometricCohorts(cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
 	const fn = "clv.FitShiftedBetaGeometricCohorts"
+	if err := checkCohorts(fn, cohorts); err != nil {
+		return ShiftedBetaGeometric{}, Fit{}, err
+	}
+	return fitSBG(fn, cohorts, opt)
+}
+
+// checkCohorts validates the cohorts of a fit to several cohorts.
+func checkCohorts(fn string, cohorts [][]float64) error {
 	if len(cohorts) == 0 {
-		return ShiftedBetaGeometric{}, Fit{}, fault.New(fn, -1, "cohorts", ErrEmpty, "is empty")
+		return fault.New(fn, -1, "cohorts", ErrEmpty, "is empty")
 	}
 	for i, alive := range cohorts {
 		if err := checkAlive(fn, fmt.Sprintf("cohorts[%d]", i), alive); err != nil {
-			return ShiftedBetaGeometric{}, Fit{}, err
+			return err
 		}
 	}
-	return fitSBG(fn, cohorts, opt)
+	return nil
 }
 
 // checkAlive validates one cohort's alive counts.
