@@ -88,8 +88,8 @@ func FitBetaDiscreteWeibullCohorts(cohorts [][]float64, opt *FitOptions) (BetaDi
 func fitBdW(fn string, cohorts [][]float64, opt *FitOptions) (BetaDiscreteWeibull, Fit, error) {
 	est, fit, err := fitCohorts(fn, cohorts, append(sbgParams[:2:2], param{name: "C"}),
 		[][]float64{{1, 1, 1}, {0.5, 0.5, 1}, {2, 2, 1}},
-		func(theta, grad []float64) float64 {
-			return BetaDiscreteWeibull{theta[0], theta[1], theta[2]}.negLogLikelihood(cohorts, grad)
+		func(theta []float64) retentionStep {
+			return BetaDiscreteWeibull{theta[0], theta[1], theta[2]}.logRetention
 		}, opt)
 	if est == nil {
 		return BetaDiscreteWeibull{}, fit, err

@@ -109,9 +109,7 @@ func checkAlive(fn, field string, alive []float64) error {
 // fitSBG fits validated cohorts.
 func fitSBG(fn string, cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
 	est, fit, err := fitCohorts(fn, cohorts, sbgParams, [][]float64{{1, 1}, {0.5, 0.5}, {2, 2}},
-		func(theta, grad []float64) float64 {
-			return ShiftedBetaGeometric{theta[0], theta[1]}.negLogLikelihood(cohorts, grad)
-		}, opt)
+		func(theta []float64) retentionStep { return ShiftedBetaGeometric{theta[0], theta[1]}.logRetention }, opt)
 	if est == nil {
 		return ShiftedBetaGeometric{}, fit, err
 	}
@@ -123,18 +121,20 @@ var sbgParams = []param{
 	betaShape("Alpha", "Beta", "churn probabilities", true), betaShape("Beta", "Alpha", "churn probabilities", false),
 }
 
-// fitCohorts maximises the likelihood negLL (as mlProblem.negLL) of a
-// retention model with params on validated cohorts from starts. Each
-// cohort's periods are its data rows; Fit.N is the sum of the cohort
-// sizes.
+// fitCohorts maximises the likelihood of the retention model whose
+// periods at parameters θ (params) are step(θ) on validated cohorts, from
+// starts. Each cohort's periods are its data rows; Fit.N is the sum of the
+// cohort sizes.
 func fitCohorts(fn string, cohorts [][]float64, params []param, starts [][]float64,
-	negLL func(theta, grad []float64) float64, opt *FitOptions) ([]float64, Fit, error) {
+	step func(theta []float64) retentionStep, opt *FitOptions) ([]float64, Fit, error) {
 	var n float64
 	var periods int
 	for _, alive := range cohorts {
 		n += alive[0]
 		periods += len(alive) - 1
 	}
+	h := cohortLifetimes(cohorts)
+	negLL := func(theta, grad []float64) float64 { return h.negLL(grad, step(theta)) }
 	return maximize(mlProblem{fn: fn, params: params, starts: starts, n: n, rows: periods, negLL: negLL}, opt)
 }
 
