@@ -74,6 +74,50 @@ func TestSubscriberFitsAreCohortFits(t *testing.T) {
 	assert.InDelta(t, bcfit.LogLikelihood, brfit.LogLikelihood, 1e-9)
 }
 
+// One binary covariate on both α and β gives each group its own model:
+// the fit equals separate cohort fits of the two groups (FH 2007's
+// segments, whose sBG fits the refdata checks), the LLs adding; for the
+// BdW c is shared, so its LL lies between the sBG's and the two separate
+// BdW fits'.
+func TestSubscriberBinaryCovariateIsTwoFits(t *testing.T) {
+	regular, highEnd := sbgRetention(t)
+	segments := [][]float64{regular[:8], highEnd[:8]}
+	var subs []Subscriber
+	var z [][]float64
+	for seg, alive := range segments {
+		rows := cohortSubscribers(alive)
+		subs = append(subs, rows...)
+		for range rows {
+			z = append(z, []float64{float64(seg)})
+		}
+	}
+	cov := SubscriberCovariates{Alpha: z, Beta: z}
+	m, fit, err := FitShiftedBetaGeometricSubscribers(subs, cov, nil)
+	require.NoError(t, err)
+	var sum float64
+	for seg, alive := range segments {
+		s, sfit, err := FitShiftedBetaGeometric(alive, nil)
+		require.NoError(t, err)
+		sum += sfit.LogLikelihood
+		got := m.For([]float64{float64(seg)}, []float64{float64(seg)})
+		assert.InEpsilon(t, s.Alpha, got.Alpha, 1e-6, "segment %d", seg)
+		assert.InEpsilon(t, s.Beta, got.Beta, 1e-6, "segment %d", seg)
+	}
+	assert.InDelta(t, sum, fit.LogLikelihood, 1e-6)
+	assert.Equal(t, 4, fit.NumParams)
+
+	_, bfit, err := FitBetaDiscreteWeibullSubscribers(subs, cov, nil)
+	require.NoError(t, err)
+	var bsum float64
+	for _, alive := range segments {
+		_, f, err := FitBetaDiscreteWeibull(alive, nil)
+		require.NoError(t, err)
+		bsum += f.LogLikelihood
+	}
+	assert.Greater(t, bfit.LogLikelihood, fit.LogLikelihood)
+	assert.Less(t, bfit.LogLikelihood, bsum+1e-6)
+}
+
 // subscriberLL is an independent implementation of the individual-level
 // log-likelihood, one subscriber at a time, from S(t) = B(α_i, β_i+t^c)/
 // B(α_i, β_i) by math.Lgamma (moderate parameters only).
