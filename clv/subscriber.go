@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // Subscriber is one customer of a contractual business (a subscription
@@ -256,6 +258,10 @@ func (d *subscriberData) coefficients(theta []float64) (alpha, beta []float64) {
 // model (α_g, β_g, c), the gradient carried to θ by the chain rule
 //
 //	∂/∂α = Σ_g ∂_g/∂α_g·α_g/α,   ∂/∂γ_α,j = −Σ_g ∂_g/∂α_g·α_g·z_α,gj   (β alike)
+//
+// The groups are summed in parallel chunks (internal/parallel), whose
+// partial sums add in chunk order, so the result is the same on any
+// machine.
 func (d *subscriberData) problem(starts [][]float64) mlProblem {
 	params := slices.Clone(sbgParams)
 	if d.base == 3 {
@@ -264,38 +270,66 @@ func (d *subscriberData) problem(starts [][]float64) mlProblem {
 	for j, name := range d.names {
 		params = append(params, param{name: name, free: true, span: d.spans[j]})
 	}
-	gGroup := make([]float64, d.base)
-	at := make([]float64, d.base)
+	var periods int
+	for _, h := range d.hist {
+		periods += len(h.churned)
+	}
+	cost := time.Duration(periods/len(d.hist)+1) * subscriberPeriodCost
 	return mlProblem{
 		fn: d.fn, params: params, starts: starts, n: d.n, rows: d.cells,
 		negLL: func(theta, grad []float64) float64 {
-			gammaA, gammaB := d.coefficients(theta)
+			parts := make([]subscriberPart, parallel.Chunks(len(d.hist), cost))
+			parallel.For(len(d.hist), cost, func(c, lo, hi int) { d.sum(&parts[c], theta, grad != nil, lo, hi) })
 			clear(grad)
 			var sum numeric.KahanSum
-			for g, h := range d.hist {
-				copy(at, theta[:d.base])
-				at[0] = scale(theta[0], -1, gammaA, d.zA[g])
-				at[1] = scale(theta[1], -1, gammaB, d.zB[g])
-				if grad == nil {
-					sum.Add(h.negLL(nil, d.step(at)))
-					continue
-				}
-				sum.Add(h.negLL(gGroup, d.step(at)))
-				gA, gB := gGroup[0]*at[0], gGroup[1]*at[1] // along ln α_g and ln β_g
-				grad[0] += gA / theta[0]
-				grad[1] += gB / theta[1]
-				if d.base == 3 {
-					grad[2] += gGroup[2]
-				}
-				for j, z := range d.zA[g] {
-					grad[d.base+j] -= gA * z
-				}
-				for j, z := range d.zB[g] {
-					grad[d.base+d.nA+j] -= gB * z
+			for _, p := range parts {
+				sum.Add(p.v.Sum())
+				for j, g := range p.grad {
+					grad[j] += g
 				}
 			}
 			return sum.Sum()
 		},
+	}
+}
+
+// subscriberPeriodCost is the time of one period of one group's
+// likelihood with its gradient (BdW, one core).
+const subscriberPeriodCost = 1500 * time.Nanosecond
+
+// subscriberPart is one chunk's part of −LL and of its gradient.
+type subscriberPart struct {
+	v    numeric.KahanSum
+	grad []float64 // nil when only the value is wanted
+}
+
+// sum adds the groups lo..hi−1 at θ to p, with the gradient when withGrad.
+func (d *subscriberData) sum(p *subscriberPart, theta []float64, withGrad bool, lo, hi int) {
+	gammaA, gammaB := d.coefficients(theta)
+	at := slices.Clone(theta[:d.base])
+	var gGroup []float64
+	if withGrad {
+		gGroup, p.grad = make([]float64, d.base), make([]float64, len(theta))
+	}
+	for g := lo; g < hi; g++ {
+		at[0] = scale(theta[0], -1, gammaA, d.zA[g])
+		at[1] = scale(theta[1], -1, gammaB, d.zB[g])
+		p.v.Add(d.hist[g].negLL(gGroup, d.step(at)))
+		if !withGrad {
+			continue
+		}
+		gA, gB := gGroup[0]*at[0], gGroup[1]*at[1] // along ln α_g and ln β_g
+		p.grad[0] += gA / theta[0]
+		p.grad[1] += gB / theta[1]
+		if d.base == 3 {
+			p.grad[2] += gGroup[2]
+		}
+		for j, z := range d.zA[g] {
+			p.grad[d.base+j] -= gA * z
+		}
+		for j, z := range d.zB[g] {
+			p.grad[d.base+d.nA+j] -= gB * z
+		}
 	}
 }
 
