@@ -6,7 +6,7 @@ Regenerate with `python3 clv/testdata/bdwref.py` (mpmath 1.3.0 was used).
 For each (alpha, beta, c, t) of a grid spanning alpha, beta in [1e-3, 1e3],
 c in [0.1, 5] and t up to 1e4 it computes, at mp.dps = 80, from the
 definition S(t) = B(alpha, beta + t^c) / B(alpha, beta) (Fader, Hardie, Liu,
-Davin & Steenburgh 2018, eq. 3) through mpmath's loggamma:
+Davin & Steenburgh 2018) through mpmath's loggamma:
 
   ln_s   ln S(t)
   ln_p   ln P(T = t) = ln(S(t-1) - S(t))
