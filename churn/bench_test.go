@@ -99,3 +99,32 @@ func BenchmarkAUC(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLeaderboard scores n simulated calibration/holdout customers
+// with one BG/NBD contender and one precomputed churn score.
+func BenchmarkLeaderboard(b *testing.B) {
+	m := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(7, uint64(n)))
+			cs := make([]clv.HoldoutCustomer, n)
+			p0 := make([]float64, n)
+			for i := range cs {
+				T := 1 + 38*rng.Float64()
+				x := float64(rng.IntN(8))
+				tx := 0.0
+				if x > 0 {
+					tx = T * rng.Float64()
+				}
+				cs[i] = clv.HoldoutCustomer{Customer: clv.Customer{Frequency: x, Recency: tx, T: T}, HoldoutPurchases: float64(rng.IntN(3)), HoldoutT: 39}
+				p0[i] = rng.Float64()
+			}
+			contenders := []Contender{{Name: "bg", Model: m}, {Name: "score", NoPurchase: p0}}
+			loop(b, func() {
+				if _, err := Leaderboard(cs, contenders, nil); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}

@@ -87,6 +87,23 @@
 // Reasons gives per-customer reason codes: β_j·(x_j − x̄_j), each feature's
 // push on the log-odds relative to the average training customer.
 //
+// Prob scores one row; ProbEach scores a matrix of rows in parallel and
+// reports the first bad row (wrong length, NaN or ±Inf) as an error
+// rather than a NaN score.
+//
+// # Saving and loading models
+//
+// *Logistic implements json.Marshaler and json.Unmarshaler with the
+// versioned format of package clv ("Saving and loading models" there):
+// {"kind":"churn.Logistic","version":1,"params":{...}}, every exported
+// field (coefficients, standard errors, covariance, feature names and
+// means, penalty) under its Go name, NaN and ±Inf as the strings "NaN",
+// "+Inf" and "-Inf". Loading refuses another kind or version, a missing or
+// unknown key, a non-finite intercept or coefficient, and per-feature
+// slices or a covariance whose sizes do not match Coef, with a *DataError
+// naming the key. Features carry no time unit of their own: score with
+// features built as the training ones were (FeatureOptions).
+//
 // # Evaluation
 //
 // Scores are "higher means more likely to churn". With P and N the
@@ -105,6 +122,24 @@
 // score ≥ threshold (statsmodels' pred_table uses >, which differs only on
 // exact ties), and BudgetThreshold finds the threshold for a top-k%
 // budget without letting a tie push it over.
+//
+// # One leaderboard for every churn score
+//
+// Leaderboard compares scorers of different kinds on the same
+// calibration/holdout customers (clv.SummarizeHoldout builds them): BTYD
+// models (any clv.PurchaseModel, scored with P(no purchase in the holdout),
+// the expected holdout purchases and P(alive)), and scores computed
+// elsewhere — a logistic churn probability from this package, 1 − S(t) or
+// S(t) of a survival model, a rule. Per contender it reports the count
+// forecast of clv.EvaluateHoldout (totals, MAE, RMSE, correlation, the
+// table by calibration frequency; Fader, Hardie & Lee 2005, Figure 4)
+// when the contender predicts counts, and for every contender AUC,
+// average precision, Brier score, log loss and the calibration curve of
+// P(no purchase) against "made no holdout purchase". The BTYD churn score
+// is the likelihood ratio P(no purchase in (T, T+t]) = L(x, t_x, T+t)/
+// L(x, t_x, T), not P(alive): on CDNOW a BG/NBD's P(alive), which is 1
+// for every one-time buyer, has AUC 0.32 for "buys again in the holdout",
+// its P(no purchase) 0.76 for "does not".
 //
 // # References
 //

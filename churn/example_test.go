@@ -2,6 +2,7 @@ package churn_test
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/ltvgo/ltv/churn"
@@ -85,4 +86,18 @@ func ExampleGains() {
 	// group 3: rate 0.00 lift 0.00 gain 0.75
 	// group 4: rate 0.50 lift 1.25 gain 1.00
 	// group 5: rate 0.00 lift 0.00 gain 1.00
+}
+
+// ProbEach scores many customers at once, and names the first bad row
+// instead of returning a NaN score for it.
+func ExampleLogistic_ProbEach() {
+	// Coefficients as published by a fit (the Spector & Mazzeo model above).
+	m := &churn.Logistic{Intercept: -13.0213, Coef: []float64{2.8261, 0.0952, 2.3787}}
+	p, err := m.ProbEach([][]float64{{2.66, 20, 0}, {3.92, 29, 0}, {3.65, 21, 1}})
+	fmt.Printf("%.4f %v\n", p, err)
+	_, err = m.ProbEach([][]float64{{2.66, 20, 0}, {3.92, math.NaN(), 0}})
+	fmt.Println(err)
+	// Output:
+	// [0.0266 0.6938 0.8418] <nil>
+	// churn.Logistic.ProbEach: row 1: X[1] is NaN: invalid input
 }

@@ -264,9 +264,10 @@ const (
 
 // CalibrationBin is one non-empty bin of a calibration curve.
 type CalibrationBin struct {
-	FractionPositive float64 // mean label
-	MeanPredicted    float64 // mean probability
-	Count            int
+	FractionPositive float64 // mean label (weighted where the rows carry weights)
+	MeanPredicted    float64 // mean probability (likewise)
+	Count            int     // rows in the bin
+	Weight           float64 // Σ weights of those rows; Count when unweighted
 }
 
 // Calibration returns the calibration (reliability) curve of scikit-learn's
@@ -282,7 +283,12 @@ type CalibrationBin struct {
 // an unknown strategy or labels that do not match probs (Row -1, Field
 // "bins", "strategy" or "positive").
 func Calibration(probs []float64, positive []bool, bins int, strategy BinStrategy) ([]CalibrationBin, error) {
-	const fn = "churn.Calibration"
+	return calibration("churn.Calibration", probs, positive, nil, bins, strategy)
+}
+
+// calibration is Calibration with row weights (nil means 1; the caller
+// has validated them). Quantile edges are those of the rows, unweighted.
+func calibration(fn string, probs []float64, positive []bool, weights []float64, bins int, strategy BinStrategy) ([]CalibrationBin, error) {
 	if err := labelsError(fn, len(probs), positive); err != nil {
 		return nil, err
 	}
@@ -315,9 +321,9 @@ func Calibration(probs []float64, positive []bool, bins int, strategy BinStrateg
 		return f
 	}
 	type acc struct {
-		bin   int
-		y, p  float64
-		count int
+		bin     int
+		y, p, w float64
+		count   int
 	}
 	byBin := make(map[int]*acc)
 	for i, p := range probs {
@@ -327,15 +333,20 @@ func Calibration(probs []float64, positive []bool, bins int, strategy BinStrateg
 			a = &acc{bin: b}
 			byBin[b] = a
 		}
-		a.y += float64(b2i(positive[i]))
-		a.p += p
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+		}
+		a.y += w * float64(b2i(positive[i]))
+		a.p += w * p
+		a.w += w
 		a.count++
 	}
 	accs := slices.Collect(maps.Values(byBin))
 	slices.SortFunc(accs, func(a, b *acc) int { return cmp.Compare(a.bin, b.bin) })
 	out := make([]CalibrationBin, len(accs))
 	for i, a := range accs {
-		out[i] = CalibrationBin{FractionPositive: a.y / float64(a.count), MeanPredicted: a.p / float64(a.count), Count: a.count}
+		out[i] = CalibrationBin{FractionPositive: a.y / a.w, MeanPredicted: a.p / a.w, Count: a.count, Weight: a.w}
 	}
 	return out, nil
 }

@@ -129,7 +129,10 @@ func TestROC(t *testing.T) {
 
 func TestCalibration(t *testing.T) {
 	// MODELS.md §12: (mean y, mean p, n) per non-empty bin.
-	type bin = CalibrationBin
+	type bin struct {
+		FractionPositive, MeanPredicted float64
+		Count                           int
+	}
 	for _, tc := range []struct {
 		name    string
 		y       []bool

@@ -3,6 +3,7 @@ package clv
 import (
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"github.com/ltvgo/ltv/internal/numeric"
 )
@@ -21,7 +22,8 @@ import (
 //	P(T = t) = S(t−1) − S(t)                          (ChurnProbability)
 //	r_t      = S(t)/S(t−1)                            (RetentionRate)
 //
-// With C = 1 it is the ShiftedBetaGeometric{Alpha, Beta} (method ShiftedBetaGeometric). The
+// With C = 1 it is the ShiftedBetaGeometric with the same α and β
+// (method ShiftedBetaGeometric). The
 // cohort's retention rate r_t mixes the sorting effect of the sBG (the
 // customers most likely to cancel leave first) with each customer's own
 // duration dependence; for c > 1 it can fall before it rises. Periods are
@@ -36,6 +38,9 @@ import (
 // A BetaDiscreteWeibull is a plain value, safe for concurrent use.
 type BetaDiscreteWeibull struct {
 	Alpha, Beta, C float64
+	// Period is the time unit the model was fitted in (FitOptions.Period),
+	// of one renewal period; 0 means not stated (see "Units" in the package documentation).
+	Period time.Duration
 }
 
 // FitBetaDiscreteWeibull fits a BdW model by maximum likelihood to one
@@ -89,12 +94,13 @@ func fitBdW(fn string, cohorts [][]float64, opt *FitOptions) (BetaDiscreteWeibul
 	est, fit, err := fitCohorts(fn, cohorts, append(sbgParams[:2:2], param{name: "C"}),
 		[][]float64{{1, 1, 1}, {0.5, 0.5, 1}, {2, 2, 1}},
 		func(theta []float64) retentionStep {
-			return BetaDiscreteWeibull{theta[0], theta[1], theta[2]}.logRetention
+			return BetaDiscreteWeibull{Alpha: theta[0], Beta: theta[1], C: theta[2]}.logRetention
 		}, opt)
 	if est == nil {
 		return BetaDiscreteWeibull{}, fit, err
 	}
-	return BetaDiscreteWeibull{est[0], est[1], est[2]}, fit, err
+	fit.Fingerprint = FingerprintCohorts(cohorts)
+	return BetaDiscreteWeibull{Alpha: est[0], Beta: est[1], C: est[2], Period: opt.period()}, fit, err
 }
 
 // negLogLikelihood returns −LL summed over the cohorts and, when grad is
@@ -149,12 +155,13 @@ func powStep(t int, c float64) (x0, d float64) {
 
 // valid reports whether every parameter is finite and > 0.
 func (m BetaDiscreteWeibull) valid() bool {
-	return ShiftedBetaGeometric{m.Alpha, m.Beta}.valid() && m.C > 0 && !math.IsInf(m.C, 1)
+	return ShiftedBetaGeometric{Alpha: m.Alpha, Beta: m.Beta}.valid() && m.C > 0 && !math.IsInf(m.C, 1)
 }
 
-// ShiftedBetaGeometric returns the sBG with the same α and β: the BdW with c = 1.
+// ShiftedBetaGeometric returns the sBG with the same α, β and Period: the
+// BdW with c = 1.
 func (m BetaDiscreteWeibull) ShiftedBetaGeometric() ShiftedBetaGeometric {
-	return ShiftedBetaGeometric{m.Alpha, m.Beta}
+	return ShiftedBetaGeometric{Alpha: m.Alpha, Beta: m.Beta, Period: m.Period}
 }
 
 // lnSurvivalFrom returns ln[S(t)/S(n)] for t ≥ n ≥ 0: the log survival to

@@ -17,7 +17,7 @@ func BenchmarkFitBetaDiscreteWeibull(b *testing.B) {
 	})
 	cohorts := make([][]float64, 60) // 60 monthly cohorts, 1..60 months old
 	for i := range cohorts {
-		cohorts[i] = must(SimulateBetaDiscreteWeibull(BetaDiscreteWeibull{0.7, 1.2, 1.3}, CohortSimulationOptions{Size: 1000, Periods: i + 1, Seed: uint64(i)}))
+		cohorts[i] = must(SimulateBetaDiscreteWeibull(BetaDiscreteWeibull{Alpha: 0.7, Beta: 1.2, C: 1.3}, CohortSimulationOptions{Size: 1000, Periods: i + 1, Seed: uint64(i)}))
 	}
 	b.Run("60cohorts", func(b *testing.B) {
 		b.ReportAllocs()
@@ -31,7 +31,7 @@ func BenchmarkFitBetaDiscreteWeibull(b *testing.B) {
 
 // The per-period quantities and the DERL series (about 37/d terms).
 func BenchmarkBetaDiscreteWeibull(b *testing.B) {
-	m := BetaDiscreteWeibull{0.214, 1.427, 1.72}
+	m := BetaDiscreteWeibull{Alpha: 0.214, Beta: 1.427, C: 1.72}
 	b.Run("Survival", func(b *testing.B) {
 		for b.Loop() {
 			m.Survival(12)
@@ -55,7 +55,7 @@ func BenchmarkBetaDiscreteWeibull(b *testing.B) {
 // binary and one continuous covariate on α and β (so nearly every
 // subscriber is a covariate group of their own).
 func BenchmarkFitBetaDiscreteWeibullSubscribers(b *testing.B) {
-	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{0.8, 2.5, 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
+	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		subs, cov := simSubscribers(truth, n, 12, 1)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {

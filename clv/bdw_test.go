@@ -99,7 +99,7 @@ func TestFitBetaDiscreteWeibullRefdata(t *testing.T) {
 	require.Len(t, sfit.StdErr, 2)
 	assert.InEpsilon(t, want.SBG.SE.Alpha, sfit.StdErr[0], 1e-5)
 	assert.InEpsilon(t, want.SBG.SE.Beta, sfit.StdErr[1], 1e-5)
-	asBdW := BetaDiscreteWeibull{s.Alpha, s.Beta, 1}
+	asBdW := BetaDiscreteWeibull{Alpha: s.Alpha, Beta: s.Beta, C: 1}
 	for tt, v := range want.SBG.Survival {
 		assert.InEpsilon(t, v, asBdW.Survival(tt), 1e-9, "S(%d)", tt)
 	}
@@ -142,7 +142,7 @@ func readBdWRef(t *testing.T) []bdwRef {
 		tt, err := strconv.Atoi(r[3])
 		require.NoError(t, err)
 		out = append(out, bdwRef{
-			m: BetaDiscreteWeibull{num(r[0]), num(r[1]), num(r[2])}, t: tt,
+			m: BetaDiscreteWeibull{Alpha: num(r[0]), Beta: num(r[1]), C: num(r[2])}, t: tt,
 			lnS: num(r[4]), lnP: num(r[5]), lnR: num(r[6]), ln1mR: num(r[7]), derl: num(r[8]),
 		})
 	}
@@ -200,8 +200,8 @@ func TestBetaDiscreteWeibullIsSBGAtC1(t *testing.T) {
 	cohort := [][]float64{{1000, 631, 468, 382, 326, 289, 262, 241}, {500.5, 400.25, 390, 390, 100}}
 	for _, a := range []float64{1e-3, 0.2, 1, 7, 1e3} {
 		for _, b := range []float64{1e-3, 0.5, 3, 40, 1e3} {
-			s := ShiftedBetaGeometric{a, b}
-			m := BetaDiscreteWeibull{a, b, 1}
+			s := ShiftedBetaGeometric{Alpha: a, Beta: b}
+			m := BetaDiscreteWeibull{Alpha: a, Beta: b, C: 1}
 			assert.Equal(t, s, m.ShiftedBetaGeometric())
 			// The sBG's S and P are differences of LnBeta values, exact to
 			// about ε·|ln B(α, β)|: the tolerance, on their logs.
@@ -235,10 +235,10 @@ func TestBetaDiscreteWeibullGradient(t *testing.T) {
 	for _, cs := range [][][]float64{cohorts[:1], cohorts} {
 		for _, theta := range [][]float64{{0.214, 1.427, 1.72}, {3, 0.2, 0.4}, {0.05, 8, 3}, {1, 1, 1}, {20, 0.01, 0.1}} {
 			f := func(th []float64) float64 {
-				return BetaDiscreteWeibull{th[0], th[1], th[2]}.negLogLikelihood(cs, nil)
+				return BetaDiscreteWeibull{Alpha: th[0], Beta: th[1], C: th[2]}.negLogLikelihood(cs, nil)
 			}
 			grad := make([]float64, 3)
-			v := BetaDiscreteWeibull{theta[0], theta[1], theta[2]}.negLogLikelihood(cs, grad)
+			v := BetaDiscreteWeibull{Alpha: theta[0], Beta: theta[1], C: theta[2]}.negLogLikelihood(cs, grad)
 			assert.Equal(t, f(theta), v)
 			want := fd.Gradient(nil, f, theta, &fd.Settings{Formula: fd.Central, Step: 1e-6})
 			require.Len(t, want, 3)
@@ -250,7 +250,7 @@ func TestBetaDiscreteWeibullGradient(t *testing.T) {
 }
 
 func TestBetaDiscreteWeibullSpecialCases(t *testing.T) {
-	m := BetaDiscreteWeibull{0.7, 1.2, 1.5}
+	m := BetaDiscreteWeibull{Alpha: 0.7, Beta: 1.2, C: 1.5}
 	assert.Equal(t, 1.0, m.Survival(0))
 	assert.Equal(t, 1.0, m.Survival(-3))
 	assert.Equal(t, 0.0, m.ChurnProbability(0))
@@ -263,18 +263,18 @@ func TestBetaDiscreteWeibullSpecialCases(t *testing.T) {
 	}
 	assert.True(t, math.IsNaN(m.DERL(0.1, -1)))
 	assert.True(t, math.IsNaN(m.ResidualValue(10, 0.1, -1)))
-	assert.True(t, math.IsNaN(BetaDiscreteWeibull{0.7, 1.2, 0.1}.DERL(1e-6, 0)), "past the term cap")
-	for _, bad := range []BetaDiscreteWeibull{{}, {-1, 1, 1}, {1, math.NaN(), 1}, {math.Inf(1), 1, 1}, {1, 1, 0}, {1, 1, math.Inf(1)}, {1, 1, math.NaN()}} {
+	assert.True(t, math.IsNaN(BetaDiscreteWeibull{Alpha: 0.7, Beta: 1.2, C: 0.1}.DERL(1e-6, 0)), "past the term cap")
+	for _, bad := range []BetaDiscreteWeibull{{}, {Alpha: -1, Beta: 1, C: 1}, {Alpha: 1, Beta: math.NaN(), C: 1}, {Alpha: math.Inf(1), Beta: 1, C: 1}, {Alpha: 1, Beta: 1, C: 0}, {Alpha: 1, Beta: 1, C: math.Inf(1)}, {Alpha: 1, Beta: 1, C: math.NaN()}} {
 		assertRetentionNaN(t, bad)
 	}
 	assert.Nil(t, m.ExpectedAlive(10, -1), "negative periods: nil")
 	assert.Len(t, m.ExpectedAlive(10, 0), 1, "no periods: the cohort size only")
 	// Values: S(t) = B(α, β+t^c)/B(α, β) by hand at t = 2: with α = 1 it
 	// is β/(β+2^c).
-	assert.InEpsilon(t, 1.2/(1.2+math.Pow(2, 1.5)), BetaDiscreteWeibull{1, 1.2, 1.5}.Survival(2), 1e-14)
+	assert.InEpsilon(t, 1.2/(1.2+math.Pow(2, 1.5)), BetaDiscreteWeibull{Alpha: 1, Beta: 1.2, C: 1.5}.Survival(2), 1e-14)
 	// A huge t^c: S underflows to 0 cleanly, P(T = t) too.
-	assert.Equal(t, 0.0, BetaDiscreteWeibull{1e3, 1, 5}.Survival(10000))
-	assert.Equal(t, 0.0, BetaDiscreteWeibull{1e3, 1, 5}.ChurnProbability(10000))
+	assert.Equal(t, 0.0, BetaDiscreteWeibull{Alpha: 1e3, Beta: 1, C: 5}.Survival(10000))
+	assert.Equal(t, 0.0, BetaDiscreteWeibull{Alpha: 1e3, Beta: 1, C: 5}.ChurnProbability(10000))
 	// NewSubscriberValue and ResidualValue scale DEL and DERL.
 	assert.Equal(t, 100*m.DEL(0.1), m.NewSubscriberValue(100, 0.1))
 	assert.Equal(t, 100*m.DERL(0.1, 3), m.ResidualValue(100, 0.1, 3))
@@ -335,7 +335,7 @@ func TestFitBetaDiscreteWeibullCohorts(t *testing.T) {
 // The simulator against the model: the mean alive counts of many seeded
 // cohorts are within 4 standard errors of cohortSize·S(t).
 func TestSimulateBetaDiscreteWeibull(t *testing.T) {
-	for _, m := range []BetaDiscreteWeibull{{0.214, 1.427, 1.72}, {2, 5, 0.5}, {0.7, 1.2, 1}} {
+	for _, m := range []BetaDiscreteWeibull{{Alpha: 0.214, Beta: 1.427, C: 1.72}, {Alpha: 2, Beta: 5, C: 0.5}, {Alpha: 0.7, Beta: 1.2, C: 1}} {
 		const size, periods = 20000, 10
 		alive := must(SimulateBetaDiscreteWeibull(m, CohortSimulationOptions{Size: size, Periods: periods, Seed: 7}))
 		require.Len(t, alive, periods+1)
@@ -345,11 +345,11 @@ func TestSimulateBetaDiscreteWeibull(t *testing.T) {
 			assert.InDelta(t, size*s, a, 4*sd+1e-9, "%v t=%d", m, tt)
 		}
 	}
-	_, err := SimulateBetaDiscreteWeibull(BetaDiscreteWeibull{1, 1, 0}, CohortSimulationOptions{Size: 1, Periods: 1})
+	_, err := SimulateBetaDiscreteWeibull(BetaDiscreteWeibull{Alpha: 1, Beta: 1, C: 0}, CohortSimulationOptions{Size: 1, Periods: 1})
 	var de *DataError
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, "BetaDiscreteWeibull.C", de.Field)
-	_, err = SimulateBetaDiscreteWeibull(BetaDiscreteWeibull{1, 1, 1}, CohortSimulationOptions{Periods: 1})
+	_, err = SimulateBetaDiscreteWeibull(BetaDiscreteWeibull{Alpha: 1, Beta: 1, C: 1}, CohortSimulationOptions{Periods: 1})
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, "CohortSimulationOptions.Size", de.Field)
 }
@@ -365,7 +365,7 @@ func TestFitBetaDiscreteWeibullRecovery(t *testing.T) {
 	if s, err := strconv.Atoi(os.Getenv("LTV_BDW_SEEDS")); err == nil && s > 0 {
 		seeds = s
 	}
-	truths := []BetaDiscreteWeibull{{0.214, 1.427, 1.72}, {0.7, 1.2, 1}, {2, 5, 0.6}, {0.5, 3, 2.5}}
+	truths := []BetaDiscreteWeibull{{Alpha: 0.214, Beta: 1.427, C: 1.72}, {Alpha: 0.7, Beta: 1.2, C: 1}, {Alpha: 2, Beta: 5, C: 0.6}, {Alpha: 0.5, Beta: 3, C: 2.5}}
 	var checks, misses int
 	for _, truth := range truths {
 		for seed := range seeds {

@@ -1,6 +1,8 @@
 package clv
 
 import (
+	"time"
+
 	"math"
 	"math/rand/v2"
 
@@ -43,6 +45,9 @@ import (
 // published parameters works as well as a fitted one.
 type BGBB struct {
 	Alpha, Beta, Gamma, Delta float64
+	// Period is the time unit the model was fitted in (FitOptions.Period),
+	// of one transaction opportunity; 0 means not stated (see "Units" in the package documentation).
+	Period time.Duration
 }
 
 var _ PurchaseModel = BGBB{}
@@ -80,13 +85,14 @@ func FitBGBB(cs []Customer, opt *FitOptions) (BGBB, Fit, error) {
 		n:      n,
 		rows:   len(rows),
 		negLL: func(theta, grad []float64) float64 {
-			return BGBB{theta[0], theta[1], theta[2], theta[3]}.negLogLikelihood(rows, grad)
+			return BGBB{Alpha: theta[0], Beta: theta[1], Gamma: theta[2], Delta: theta[3]}.negLogLikelihood(rows, grad)
 		},
 	}, opt)
 	if est == nil {
 		return BGBB{}, fit, err
 	}
-	return BGBB{est[0], est[1], est[2], est[3]}, fit, err
+	fit.Fingerprint = Fingerprint(cs)
+	return BGBB{est[0], est[1], est[2], est[3], opt.period()}, fit, err
 }
 
 // negLogLikelihood returns −Σ w·ℓ over rows and, when grad is not nil,

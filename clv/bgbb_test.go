@@ -120,7 +120,7 @@ func TestFitBGBBDonations(t *testing.T) {
 // The per-row values of expected.json at its fitted parameters.
 func TestBGBBDonationsRows(t *testing.T) {
 	e := loadBGBBExpected(t)
-	m := BGBB{e.Params.Alpha, e.Params.Beta, e.Params.Gamma, e.Params.Delta}
+	m := BGBB{Alpha: e.Params.Alpha, Beta: e.Params.Beta, Gamma: e.Params.Gamma, Delta: e.Params.Delta}
 	var ll, next5 float64
 	for _, r := range e.Rows {
 		c := Customer{Frequency: r.Frequency, Recency: r.Recency, T: r.Periods}
@@ -155,7 +155,7 @@ func TestBGBBCheckValues(t *testing.T) {
 		return s
 	}
 	assert.InDelta(t, -33225.581285, total(bgbbBT), 1e-6)
-	assert.InDelta(t, -33225.581755, total(BGBB{1.204, 0.750, 0.657, 2.783}), 1e-6)
+	assert.InDelta(t, -33225.581755, total(BGBB{Alpha: 1.204, Beta: 0.750, Gamma: 0.657, Delta: 2.783}), 1e-6)
 
 	c := func(x, tx float64) Customer { return Customer{Frequency: x, Recency: tx, T: 6} }
 	tests := []struct {
@@ -173,7 +173,7 @@ func TestBGBBCheckValues(t *testing.T) {
 		{"DERT(0.1) 4,5,6", bgbbBT.DERT(c(4, 5), 0.1), 3.197058471},
 		{"DERT(0.1) 6,6,6", bgbbBT.DERT(c(6, 6), 0.1), 5.909805251},
 		// γ = 1 case of MODELS.md §5 (ψ form 1.7735342953901092).
-		{"E[X(6)] γ=1", BGBB{1.2, 0.75, 1, 2.78}.ExpectedPurchases(6), 1.773534295},
+		{"E[X(6)] γ=1", BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 1, Delta: 2.78}.ExpectedPurchases(6), 1.773534295},
 	}
 	for _, tt := range tests {
 		assert.InEpsilon(t, tt.want, tt.got, 1e-9, tt.name)
@@ -183,7 +183,7 @@ func TestBGBBCheckValues(t *testing.T) {
 // E[X(n)] three ways: the product recursion, the closed form of FHS eq. 8
 // (and its ψ limit at γ = 1), and Σ x·P(X(n) = x). P(X(n) = ·) sums to 1.
 func TestBGBBUnconditionalConsistency(t *testing.T) {
-	for _, m := range []BGBB{bgbbBT, {1.2, 0.75, 1, 2.78}, {0.3, 4, 2.5, 0.4}, {5, 0.2, 0.05, 9}} {
+	for _, m := range []BGBB{bgbbBT, {Alpha: 1.2, Beta: 0.75, Gamma: 1, Delta: 2.78}, {Alpha: 0.3, Beta: 4, Gamma: 2.5, Delta: 0.4}, {Alpha: 5, Beta: 0.2, Gamma: 0.05, Delta: 9}} {
 		for _, n := range []int{0, 1, 6, 40, 300} {
 			nf := float64(n)
 			var mass, mean float64
@@ -263,9 +263,11 @@ func TestBGBBGradient(t *testing.T) {
 			{0.2, 3, 1, 0.4},
 			{4, 0.6, 0.05, 12},
 		} {
-			f := func(th []float64) float64 { return BGBB{th[0], th[1], th[2], th[3]}.negLogLikelihood(rows, nil) }
+			f := func(th []float64) float64 {
+				return BGBB{Alpha: th[0], Beta: th[1], Gamma: th[2], Delta: th[3]}.negLogLikelihood(rows, nil)
+			}
 			grad := make([]float64, 4)
-			v := BGBB{theta[0], theta[1], theta[2], theta[3]}.negLogLikelihood(rows, grad)
+			v := BGBB{Alpha: theta[0], Beta: theta[1], Gamma: theta[2], Delta: theta[3]}.negLogLikelihood(rows, grad)
 			assert.Equal(t, f(theta), v)
 			want := fd.Gradient(nil, f, theta, &fd.Settings{Formula: fd.Central, Step: 1e-5})
 			require.Len(t, grad, 4)
@@ -333,7 +335,7 @@ func TestBGBBSpecialCases(t *testing.T) {
 		assert.True(t, math.IsNaN(bgbbBT.DERT(ok, d)), "d=%v", d)
 	}
 	assert.True(t, math.IsNaN(bgbbBT.PAliveAt(ok, -1)))
-	for _, m := range []BGBB{{}, {-1, 1, 1, 1}, {1, math.NaN(), 1, 1}, {1, 1, math.Inf(1), 1}} {
+	for _, m := range []BGBB{{}, {Alpha: -1, Beta: 1, Gamma: 1, Delta: 1}, {Alpha: 1, Beta: math.NaN(), Gamma: 1, Delta: 1}, {Alpha: 1, Beta: 1, Gamma: math.Inf(1), Delta: 1}} {
 		assert.True(t, math.IsNaN(m.LogLikelihood(ok)), "%v", m)
 		assert.True(t, math.IsNaN(m.ExpectedPurchases(3)), "%v", m)
 		assert.True(t, math.IsNaN(m.ProbPurchases(1, 3)), "%v", m)
@@ -410,8 +412,8 @@ func TestFitBGBBRecovery(t *testing.T) {
 		seed  uint64
 	}{
 		{bgbbBT, 6, 1},
-		{BGBB{0.6, 2.5, 1.5, 6}, 20, 2},
-		{BGBB{3, 1, 0.3, 0.9}, 52, 3},
+		{BGBB{Alpha: 0.6, Beta: 2.5, Gamma: 1.5, Delta: 6}, 20, 2},
+		{BGBB{Alpha: 3, Beta: 1, Gamma: 0.3, Delta: 0.9}, 52, 3},
 	}
 	for _, tt := range tests {
 		cs := must(SimulateBGBB(tt.truth, BGBBSimulationOptions{Customers: 20000, Opportunities: tt.n, Seed: tt.seed}))

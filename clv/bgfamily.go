@@ -180,6 +180,9 @@ func fitBGFamily(fn string, shift float64, cs []Customer, cov Covariates, opt *F
 	}
 	p.starts = warmStarts(p, opt, rows, rowGroups, design, problem)
 	th, fit, err := maximize(p, opt)
+	if th != nil {
+		fit.Fingerprint = Fingerprint(cs)
+	}
 	return th, design, fit, err
 }
 

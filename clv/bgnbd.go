@@ -1,12 +1,19 @@
 package clv
 
+import "time"
+
 // BGNBD is the beta-geometric/NBD repeat-purchase model of Fader, Hardie &
 // Lee (2005). While active a customer buys as a Poisson process with rate
 // λ ~ Gamma(R, Alpha); after each repeat purchase they drop out with
 // probability p ~ Beta(A, B). Alpha is in the model's time unit; R, A, B
 // have no unit. A BGNBD built from published parameters is as good as a
 // fitted one; the value is safe for concurrent use.
-type BGNBD struct{ R, Alpha, A, B float64 }
+type BGNBD struct {
+	R, Alpha, A, B float64
+	// Period is the time unit the model was fitted in (FitOptions.Period),
+	// of Alpha and of every time t; 0 means not stated (see "Units" in the package documentation).
+	Period time.Duration
+}
 
 var _ PurchaseModel = BGNBD{}
 
@@ -30,7 +37,7 @@ func FitBGNBD(cs []Customer, opt *FitOptions) (BGNBD, Fit, error) {
 	if th == nil {
 		return BGNBD{}, fit, err
 	}
-	return BGNBD{th[0], th[1], th[2], th[3]}, fit, err
+	return BGNBD{th[0], th[1], th[2], th[3], opt.period()}, fit, err
 }
 
 // LogLikelihood returns ℓ(x, t_x, T) of one customer (FHL 2005 eq. 6, in

@@ -17,6 +17,9 @@ package clv
 type BGNBDCov struct {
 	BGNBD
 	Purchase, Dropout []float64
+	// PurchaseNames and DropoutNames are the fit's Covariates.PurchaseNames
+	// and .DropoutNames (nil: unnamed).
+	PurchaseNames, DropoutNames []string
 }
 
 // For returns the BGNBD of a customer with purchase covariates purchase and
@@ -29,17 +32,23 @@ type BGNBDCov struct {
 //
 //	For(p, d) has NaN Alpha (A and B) if len(p) ≠ len(m.Purchase) (len(d) ≠ len(m.Dropout)), and so NaN predictions
 func (m BGNBDCov) For(purchase, dropout []float64) BGNBD {
-	return bgFor(m.R, m.Alpha, m.A, m.B, m.Purchase, m.Dropout, purchase, dropout)
+	return bgFor(m.BGNBD, m.Purchase, m.Dropout, purchase, dropout)
 }
 
 // Models returns the BGNBD of every customer of cov (For of row i of
 // cov.Purchase and cov.Dropout), in order. cov must have the model's
 // columns (L2 and Shared are not read); it is not modified.
 //
-// Errors: a *DataError wrapping ErrInvalid names a row of the wrong length
-// or a value that is NaN or ±Inf, or ErrEmpty when cov has no rows.
+// Errors: a *DataError wrapping ErrInvalid names a row of the wrong length,
+// a value that is NaN or ±Inf, or column names (Covariates.PurchaseNames,
+// .DropoutNames) other than the model's when both are given; ErrEmpty
+// when cov has no rows.
 func (m BGNBDCov) Models(cov Covariates) ([]BGNBD, error) {
-	rows, err := modelRows("clv.BGNBDCov.Models", cov, len(m.Purchase), len(m.Dropout))
+	const fn = "clv.BGNBDCov.Models"
+	if err := cov.sameNames(fn, m.PurchaseNames, m.DropoutNames); err != nil {
+		return nil, err
+	}
+	rows, err := modelRows(fn, cov, len(m.Purchase), len(m.Dropout))
 	if err != nil {
 		return nil, err
 	}
@@ -82,8 +91,9 @@ func FitBGNBDCov(cs []Customer, cov Covariates, opt *FitOptions) (BGNBDCov, Fit,
 	if th == nil {
 		return BGNBDCov{}, fit, err
 	}
-	m := BGNBDCov{BGNBD: BGNBD{th[0], th[1], th[2], th[3]}}
+	m := BGNBDCov{BGNBD: BGNBD{th[0], th[1], th[2], th[3], opt.period()}}
 	m.Purchase, m.Dropout = design.coefficients(th[4:])
+	m.PurchaseNames, m.DropoutNames = design.purchaseNames, design.dropoutNames
 	return m, fit, err
 }
 
@@ -92,6 +102,9 @@ func FitBGNBDCov(cs []Customer, cov Covariates, opt *FitOptions) (BGNBDCov, Fit,
 type MBGNBDCov struct {
 	MBGNBD
 	Purchase, Dropout []float64
+	// PurchaseNames and DropoutNames are the fit's Covariates.PurchaseNames
+	// and .DropoutNames (nil: unnamed).
+	PurchaseNames, DropoutNames []string
 }
 
 // For returns the MBGNBD of a customer with these covariates, as
@@ -101,13 +114,17 @@ type MBGNBDCov struct {
 //
 //	For(p, d) has NaN Alpha (A and B) if len(p) ≠ len(m.Purchase) (len(d) ≠ len(m.Dropout)), and so NaN predictions
 func (m MBGNBDCov) For(purchase, dropout []float64) MBGNBD {
-	return MBGNBD(bgFor(m.R, m.Alpha, m.A, m.B, m.Purchase, m.Dropout, purchase, dropout))
+	return MBGNBD(bgFor(BGNBD(m.MBGNBD), m.Purchase, m.Dropout, purchase, dropout))
 }
 
 // Models returns the MBGNBD of every customer of cov, as BGNBDCov.Models
 // does.
 func (m MBGNBDCov) Models(cov Covariates) ([]MBGNBD, error) {
-	rows, err := modelRows("clv.MBGNBDCov.Models", cov, len(m.Purchase), len(m.Dropout))
+	const fn = "clv.MBGNBDCov.Models"
+	if err := cov.sameNames(fn, m.PurchaseNames, m.DropoutNames); err != nil {
+		return nil, err
+	}
+	rows, err := modelRows(fn, cov, len(m.Purchase), len(m.Dropout))
 	if err != nil {
 		return nil, err
 	}
@@ -127,16 +144,19 @@ func FitMBGNBDCov(cs []Customer, cov Covariates, opt *FitOptions) (MBGNBDCov, Fi
 	if th == nil {
 		return MBGNBDCov{}, fit, err
 	}
-	m := MBGNBDCov{MBGNBD: MBGNBD{th[0], th[1], th[2], th[3]}}
+	m := MBGNBDCov{MBGNBD: MBGNBD{th[0], th[1], th[2], th[3], opt.period()}}
 	m.Purchase, m.Dropout = design.coefficients(th[4:])
+	m.PurchaseNames, m.DropoutNames = design.purchaseNames, design.dropoutNames
 	return m, fit, err
 }
 
-// bgFor returns the parameters (r, α, a, b) of a customer with covariates
-// zp and zd under coefficients gp and gd, as a BGNBD (an MBGNBD converts).
-func bgFor(r, alpha, a, b float64, gp, gd, zp, zd []float64) BGNBD {
+// bgFor returns the model of a customer with covariates zp and zd under
+// coefficients gp and gd, from base, the model at covariates 0, as a BGNBD
+// (an MBGNBD converts).
+func bgFor(base BGNBD, gp, gd, zp, zd []float64) BGNBD {
 	return BGNBD{
-		R: r, Alpha: scale(alpha, bgLink.signP, gp, zp),
-		A: scale(a, bgLink.signD, gd, zd), B: scale(b, bgLink.signD, gd, zd),
+		R: base.R, Alpha: scale(base.Alpha, bgLink.signP, gp, zp),
+		A: scale(base.A, bgLink.signD, gd, zd), B: scale(base.B, bgLink.signD, gd, zd),
+		Period: base.Period,
 	}
 }

@@ -55,6 +55,12 @@ type Covariates struct {
 	// log-likelihood: its reg.lambdas = c(trans = λ', life = λ') is
 	// L2 = λ'·N here, for N customers.
 	L2 float64
+	// PurchaseNames and DropoutNames name the columns of Purchase and
+	// Dropout (nil: unnamed), one distinct non-empty name per column. A fit
+	// records them in its model and in Fit.Names ("Purchase[age]"), and a
+	// model's Models refuses covariates named otherwise, so that columns
+	// cannot be swapped unnoticed between fitting and scoring.
+	PurchaseNames, DropoutNames []string
 }
 
 // covDesign is a validated Covariates laid out for a fit: the coefficient
@@ -70,8 +76,10 @@ type covDesign struct {
 	dropCoef []int
 	k        int
 	l2       float64
-	names    []string  // per coefficient, e.g. "Purchase[0]", "Dropout[1]"
-	spans    []float64 // per coefficient: the largest |z| of its column(s)
+	names    []string // per coefficient, e.g. "Purchase[0]", "Dropout[age]"
+	// the caller's column names (Covariates.PurchaseNames, .DropoutNames)
+	purchaseNames, dropoutNames []string
+	spans                       []float64 // per coefficient: the largest |z| of its column(s)
 
 	customerGroup []int32     // per customer: its joint group
 	groups        covGroups   // per joint group: its purchase and dropout group
@@ -130,30 +138,11 @@ func (cov Covariates) design(fn string, n int, scales scaleNames) (*covDesign, e
 	if err != nil {
 		return nil, err
 	}
-	d := &covDesign{nP: nP, nD: nD, dropCoef: make([]int, nD), l2: cov.L2}
-	shared := make([]bool, nD)
-	for _, j := range cov.Shared {
-		switch {
-		case j < 0 || j >= nP || j >= nD:
-			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid,
-				"lists column %d, but Purchase has %d and Dropout %d columns: both must have it", j, nP, nD)
-		case shared[j]:
-			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid, "lists column %d twice", j)
-		}
-		shared[j] = true
+	d, err := newCovDesign(fn, cov, nP, nD)
+	if err != nil {
+		return nil, err
 	}
-	for j := range nP {
-		d.names = append(d.names, fmt.Sprintf("Purchase[%d]", j))
-	}
-	for j := range nD {
-		if shared[j] {
-			d.dropCoef[j] = j
-			continue
-		}
-		d.dropCoef[j] = len(d.names)
-		d.names = append(d.names, fmt.Sprintf("Dropout[%d]", j))
-	}
-	d.k = len(d.names)
+	d.l2 = cov.L2
 	d.spans = make([]float64, d.k)
 	for _, f := range [...]struct {
 		z     [][]float64
@@ -176,6 +165,88 @@ func (cov Covariates) design(fn string, n int, scales scaleNames) (*covDesign, e
 		d.group(cov, n)
 	}
 	return d, nil
+}
+
+// newCovDesign checks cov's Shared and column names for nP purchase and
+// nD dropout columns and returns a design with the coefficient vector
+// laid out (nP, nD, dropCoef, k, names).
+func newCovDesign(fn string, cov Covariates, nP, nD int) (*covDesign, error) {
+	d := &covDesign{nP: nP, nD: nD, dropCoef: make([]int, nD)}
+	shared := make([]bool, nD)
+	for _, j := range cov.Shared {
+		switch {
+		case j < 0 || j >= nP || j >= nD:
+			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid,
+				"lists column %d, but Purchase has %d and Dropout %d columns: both must have it", j, nP, nD)
+		case shared[j]:
+			return nil, fault.New(fn, -1, "Covariates.Shared", ErrInvalid, "lists column %d twice", j)
+		}
+		shared[j] = true
+	}
+	if err := checkNames(fn, "Covariates.PurchaseNames", cov.PurchaseNames, nP); err != nil {
+		return nil, err
+	}
+	if err := checkNames(fn, "Covariates.DropoutNames", cov.DropoutNames, nD); err != nil {
+		return nil, err
+	}
+	d.purchaseNames, d.dropoutNames = slices.Clone(cov.PurchaseNames), slices.Clone(cov.DropoutNames)
+	for j := range nP {
+		d.names = append(d.names, coefName("Purchase", cov.PurchaseNames, j))
+	}
+	for j := range nD {
+		if shared[j] {
+			d.dropCoef[j] = j
+			continue
+		}
+		d.dropCoef[j] = len(d.names)
+		d.names = append(d.names, coefName("Dropout", cov.DropoutNames, j))
+	}
+	d.k = len(d.names)
+	return d, nil
+}
+
+// coefName returns the name of column j of a process's coefficients:
+// "Purchase[age]" with names, "Purchase[0]" without.
+func coefName(process string, names []string, j int) string {
+	if names == nil {
+		return fmt.Sprintf("%s[%d]", process, j)
+	}
+	return process + "[" + names[j] + "]"
+}
+
+// checkNames checks the column names of a process with cols columns:
+// nil, or one distinct non-empty name per column.
+func checkNames(fn, field string, names []string, cols int) error {
+	if names == nil {
+		return nil
+	}
+	if len(names) != cols {
+		return fault.New(fn, -1, field, ErrInvalid, "has %d names for %d columns", len(names), cols)
+	}
+	for j, n := range names {
+		switch {
+		case n == "":
+			return fault.New(fn, -1, field, ErrInvalid, "[%d] is empty", j)
+		case slices.Index(names, n) != j:
+			return fault.New(fn, -1, field, ErrInvalid, "names %q twice", n)
+		}
+	}
+	return nil
+}
+
+// sameNames returns an error when cov names its columns otherwise than a
+// model fitted with columns purchase and dropout (nil on either side: no
+// check).
+func (cov Covariates) sameNames(fn string, purchase, dropout []string) error {
+	for _, f := range [...]struct {
+		field       string
+		model, have []string
+	}{{"Covariates.PurchaseNames", purchase, cov.PurchaseNames}, {"Covariates.DropoutNames", dropout, cov.DropoutNames}} {
+		if f.model != nil && f.have != nil && !slices.Equal(f.model, f.have) {
+			return fault.New(fn, -1, f.field, ErrInvalid, "is %q, but the model was fitted with %q", f.have, f.model)
+		}
+	}
+	return nil
 }
 
 // checkCovariates checks one process's rows for n customers and returns

@@ -266,8 +266,8 @@ func TestCovariateUnitsDoNotMatter(t *testing.T) {
 // TestBGNBDCovBoundaryIsReported: customers who all have the same dropout
 // probability (a, b in the thousands) push a BG/NBD fit with a dropout
 // covariate to a, b → ∞, where the covariate has nothing to spread; the
-// fit says so with a *BoundaryError and NaN standard errors for A and B
-// rather than returning a ridge point as converged.
+// fit says so with a *BoundaryError and a NaN standard error for the held
+// shape rather than returning a ridge point as converged.
 func TestBGNBDCovBoundaryIsReported(t *testing.T) {
 	cs := must(clv.SimulateBGNBDCustomers(clv.BGNBD{R: 0.8, Alpha: 8, A: 3000, B: 9000}, clv.CustomerSimulationOptions{Customers: 4000, Period: week, Seed: 5, Continuous: true}))
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -275,13 +275,16 @@ func TestBGNBDCovBoundaryIsReported(t *testing.T) {
 	for range cs {
 		cov.Dropout = append(cov.Dropout, []float64{float64(rng.IntN(2))})
 	}
-	_, fit, err := clv.FitBGNBDCov(cs, cov, nil)
+	m, fit, err := clv.FitBGNBDCov(cs, cov, nil)
 	require.ErrorIs(t, err, clv.ErrBoundary)
 	var be *clv.BoundaryError
 	require.True(t, errors.As(err, &be))
 	assert.Equal(t, "clv.FitBGNBDCov", be.Func)
-	assert.Contains(t, be.Params, "A")
+	// The larger shape, B, is held; A is refitted, so the mean dropout
+	// probability a/(a+b) stays near the truth's 0.25.
+	assert.Equal(t, []string{"B"}, be.Params)
+	assert.InDelta(t, 0.25, m.A/(m.A+m.B), 0.03)
 	require.Len(t, fit.StdErr, 5)
-	assert.True(t, math.IsNaN(fit.StdErr[2]))
+	assert.True(t, math.IsNaN(fit.StdErr[3]))
 	assert.Equal(t, 5-len(be.Params), fit.NumParams)
 }

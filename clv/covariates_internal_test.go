@@ -20,7 +20,7 @@ import (
 // another binary), so groups share knots and some do not.
 func covGradientSample(t *testing.T) ([]Customer, Covariates) {
 	t.Helper()
-	cs, err := SimulateParetoNBDCustomers(ParetoNBD{1.1, 8, 0.9, 15}, CustomerSimulationOptions{Customers: 600, Period: 7 * 24 * time.Hour, Seed: 3})
+	cs, err := SimulateParetoNBDCustomers(ParetoNBD{R: 1.1, Alpha: 8, S: 0.9, Beta: 15}, CustomerSimulationOptions{Customers: 600, Period: 7 * 24 * time.Hour, Seed: 3})
 	require.NoError(t, err)
 	cs = append(cs, Customer{Frequency: 221, Recency: 103.42857, T: 103.57143}, Customer{Frequency: 3, Recency: 20, T: 20})
 	rng := rand.New(rand.NewPCG(4, 5))

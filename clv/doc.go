@@ -47,7 +47,9 @@
 // ConditionalExpectedPurchases (in (T, T+t]) and ProbNoPurchase, the
 // likelihood ratio L(x, t_x, T+t)/L(x, t_x, T) = P(no purchase in
 // (T, T+t]), a churn score. Each also has ConditionalProbPurchases, the
-// distribution of the purchases in (T, T+t]. Given alive at T, a
+// distribution of the purchases in (T, T+t], and
+// ConditionalExpectedPurchasesBetween gives the expected purchases in a
+// later window (T+t1, T+t2]. Given alive at T, a
 // customer's posterior depends on (x, T) only, so every forward-looking
 // prediction is P(alive) times a prediction given alive (plus
 // 1 − P(alive) for "no purchase"). A model built from published
@@ -166,9 +168,18 @@
 // parameters' uncertainty (Fit.Cov; purchase and spend fits independent),
 // by the delta method (probabilities on the logit scale; the total's
 // variance ∇S'·Σ·∇S of the sum, not a sum of variances) or by parameter
-// draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals. DrawModels,
-// DrawSpendModels and MapDraws give the draws for any function of the
-// models. These intervals do not include the randomness of the customers'
+// draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals.
+// ScoreWithIntervalsCov and PredictionIntervalsCov do the same for models
+// with covariates: each covariate group's model is a function of the full
+// vector (base parameters, coefficients), differentiated by the chain rule
+// through the links, and draws move base parameters and coefficients
+// jointly. The Bootstrap method resamples the customers (a row of Weight
+// w stands for w customers), refits from the fitted parameters and
+// repredicts, with percentile intervals; replicates whose refit fails are
+// left out and counted in a *BootstrapError returned with the intervals.
+// Package resample holds the generic bootstrap, for any model a caller
+// can refit. DrawModels, DrawSpendModels and MapDraws give the draws for
+// any function of the models. These intervals do not include the randomness of the customers'
 // future purchases; ConditionalProbPurchases describes that.
 //
 // # Fitting
@@ -195,13 +206,61 @@
 // that stops somewhere along the ridge would report nonsense (r = 8e7 with
 // SE 3e11) as converged. Instead, a shape that passes 1e4 or 1e-4, or that a
 // stalled search is heading for, is held at that bound and the other
-// parameters are fitted again; the fit returns that model, which is the
+// parameters are fitted again (when both shapes of a Beta run to ∞
+// together, only the larger is held, so that the refitted other keeps the
+// mean a/(a+b) where the data put it); the fit returns that model, which is the
 // limiting model to about 1% in its heterogeneity and safe to predict with,
 // and a *BoundaryError (wrapping ErrBoundary) that names the held
 // parameters and the limit each stands for. The held parameters have a NaN
 // standard error and Fit.NumParams counts only the free ones. Use the model
 // as the limit it is, compare it with a simpler model by AIC/BIC, or add
 // FitOptions.Penalty to keep the parameters finite.
+//
+// # Units
+//
+// A summary's times are in its SummaryOptions.Period, and so are a model's
+// time-scale parameters (BG/NBD and Pareto/NBD Alpha, Pareto/NBD Beta) and
+// every horizon t. A fit records the unit it is told, FitOptions.Period,
+// in the model's Period field, and every function that takes ValueOptions
+// (Score, Value, ScoreEach, ValueEach, ScoreWithIntervals,
+// TotalValueInterval, ValueSensitivity) refuses a ValueOptions.Period
+// that differs with a *UnitError wrapping ErrInvalid: a weekly model read
+// with a daily period would value 12 months as 12 months of weeks, about
+// 3.6 times too much, with no sign of it. The unit is stated once: with
+// the model's Period set, ValueOptions.Period may be 0 (the model's); a
+// model built from published parameters leaves Period 0 and takes
+// ValueOptions.Period, which then must be set. A customer's model from a
+// covariate model (For, Models) keeps the unit, and covariate columns
+// named in Covariates.PurchaseNames and .DropoutNames are recorded in the
+// model, so Models refuses covariates whose names differ. GammaGamma has
+// no time unit (it models spend per purchase).
+//
+// # Saving and loading models
+//
+// Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
+// ShiftedBetaGeometric, BGNBDCov, MBGNBDCov, ParetoNBDCov), Fit and
+// Fitted, a model with its Fit, implement json.Marshaler and
+// json.Unmarshaler with one versioned format:
+//
+//	{"kind":"clv.BGNBD","version":1,"unit":"168h0m0s",
+//	 "params":{"R":0.243,"Alpha":4.414,"A":0.793,"B":2.426},
+//	 "fit":{"LogLikelihood":-9582.4,"StdErr":[...],...,"Names":["R","Alpha","A","B"],"Fingerprint":"sha256:…"}}
+//
+// "unit" is the model's Period ("0s": not stated) and "fit" is present in
+// a Fitted only. params holds the exported fields under their Go names
+// (coefficients and column names included); a NaN or ±Inf number (e.g.
+// the StdErr of a parameter held at a bound) is the string "NaN", "+Inf"
+// or "-Inf", so every value loads back bit for bit. No customer data is
+// saved: Fit.Fingerprint (see Fingerprint) identifies the training
+// summary instead, so a loaded model says which data trained it. Loading
+// refuses, with a *DataError wrapping ErrInvalid whose Field names the key
+// ("kind", "version", "params.Alpha", "fit.Cov[2][0]", …): another kind or
+// version, a missing or unknown key (a misspelt parameter does not load as
+// 0), a parameter that is not finite and > 0, a non-finite coefficient,
+// and column names that do not match the coefficients. A failed load
+// leaves the value unchanged. To serve a model, fit it once, save
+// Fitted{Model, Fit}, load it in the serving process and score from any
+// number of goroutines: models are plain values.
 //
 // # Errors and options
 //

@@ -42,7 +42,35 @@ type HoldoutEvaluation struct {
 // naming the row and field of a bad summary, a negative or NaN holdout
 // count or length, or maxFrequency < 0.
 func EvaluateHoldout(m PurchaseModel, cs []HoldoutCustomer, maxFrequency int) (HoldoutEvaluation, error) {
-	const fn = "clv.EvaluateHoldout"
+	return evaluateHoldout("clv.EvaluateHoldout", cs, maxFrequency, func(i int, h HoldoutCustomer) (float64, error) {
+		return m.ConditionalExpectedPurchases(h.Customer, h.HoldoutT), nil
+	})
+}
+
+// EvaluateHoldoutPredictions is EvaluateHoldout for predictions made
+// elsewhere: predicted[i] is customer i's expected holdout purchases (from
+// a model outside this package, a regression, a rule of thumb), compared
+// with cs[i].HoldoutPurchases in the same table. Neither slice is modified.
+//
+// Errors: as EvaluateHoldout, and ErrInvalid when the lengths differ
+// (Field "predicted") or a prediction is negative, NaN or +Inf (naming its
+// row).
+func EvaluateHoldoutPredictions(cs []HoldoutCustomer, predicted []float64, maxFrequency int) (HoldoutEvaluation, error) {
+	const fn = "clv.EvaluateHoldoutPredictions"
+	if len(predicted) != len(cs) {
+		return HoldoutEvaluation{}, fault.New(fn, -1, "predicted", ErrInvalid, "has %d rows, want one per customer (%d)", len(predicted), len(cs))
+	}
+	return evaluateHoldout(fn, cs, maxFrequency, func(i int, _ HoldoutCustomer) (float64, error) {
+		if p := predicted[i]; !(p >= 0) || math.IsInf(p, 1) {
+			return 0, fault.New(fn, i, "predicted", ErrInvalid, "is %v, want a finite count ≥ 0", p)
+		}
+		return predicted[i], nil
+	})
+}
+
+// evaluateHoldout builds the holdout comparison with predict(i, cs[i]) as
+// customer i's expected holdout purchases.
+func evaluateHoldout(fn string, cs []HoldoutCustomer, maxFrequency int, predict func(int, HoldoutCustomer) (float64, error)) (HoldoutEvaluation, error) {
 	if maxFrequency < 0 || maxFrequency > maxWhole {
 		return HoldoutEvaluation{}, fault.New(fn, -1, "maxFrequency", ErrInvalid, "is %d, want 0 to 2^53", maxFrequency)
 	}
@@ -76,7 +104,10 @@ func EvaluateHoldout(m PurchaseModel, cs []HoldoutCustomer, maxFrequency int) (H
 		case !(h.HoldoutT >= 0) || math.IsInf(h.HoldoutT, 1):
 			return HoldoutEvaluation{}, fault.New(fn, i, "HoldoutT", ErrInvalid, "is %v, want ≥ 0", h.HoldoutT)
 		}
-		pred := m.ConditionalExpectedPurchases(h.Customer, h.HoldoutT)
+		pred, err := predict(i, h)
+		if err != nil {
+			return HoldoutEvaluation{}, err
+		}
 		w, act := h.weight(), h.HoldoutPurchases
 		g := &groups[min(int(h.Frequency), maxFrequency)]
 		g.Customers += w

@@ -58,6 +58,19 @@ func TestEvaluateHoldoutByHand(t *testing.T) {
 	require.Len(t, ev.Groups, 2)
 	assert.Equal(t, clv.HoldoutGroup{Frequency: 1, Customers: 2, Actual: 3, Predicted: 1}, ev.Groups[1])
 
+	// The same table from the predictions alone.
+	byPred, err := clv.EvaluateHoldoutPredictions(cs, []float64{1, 1}, 1)
+	require.NoError(t, err)
+	assert.Equal(t, ev.Groups, byPred.Groups)
+	assert.Equal(t, ev.MAE, byPred.MAE)
+	for _, bad := range [][]float64{{1}, {1, -1}, {math.NaN(), 1}, {1, math.Inf(1)}} {
+		_, err := clv.EvaluateHoldoutPredictions(cs, bad, 1)
+		var de *clv.DataError
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, "predicted", de.Field)
+		assert.ErrorIs(t, err, clv.ErrInvalid)
+	}
+
 	_, err = clv.EvaluateHoldout(constantModel(1), nil, 1)
 	assert.ErrorIs(t, err, clv.ErrEmpty)
 	cs[1].HoldoutPurchases = math.NaN()

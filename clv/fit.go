@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -51,12 +52,15 @@ type mlProblem struct {
 // coefficient, span is its column's largest |z|, so that a step of the
 // search moves no customer's linear predictor γ·z by more than the step,
 // as a step in log θ moves a positive parameter by at most that factor.
+// pair names the other shape of a Beta mixing distribution: the two may
+// run to ∞ together, with their ratio (the mean) fixed.
 type param struct {
 	name      string
 	shape     bool
 	free      bool
 	span      float64
 	high, low string
+	pair      string
 }
 
 // gammaShape describes the shape of a Gamma mixing distribution of the
@@ -78,7 +82,7 @@ func betaShape(a, b, probs string, first bool) param {
 	if !first {
 		mean = b + "/(" + b + "+" + a + ")"
 	}
-	return param{name: a, shape: true,
+	return param{name: a, shape: true, pair: b,
 		high: fmt.Sprintf("%s → ∞: the %s concentrate at %s", a, probs, mean),
 		low:  fmt.Sprintf("%s → 0: the %s pile up at %s", a, probs, pile)}
 }
@@ -117,13 +121,25 @@ func maximize(p mlProblem, opt *FitOptions) ([]float64, Fit, error) {
 	if est == nil {
 		return nil, fit, err
 	}
-	b := boundary{p: p, refit: s.refit(), held: map[int]float64{}, high: map[int]bool{}}
+	b := boundary{p: p, refit: s.refit(), held: map[int]float64{}, high: map[int]bool{}, released: map[int]bool{}}
 	for b.next(est, fit, err) {
 		if est, fit, err = b.fit(est); est == nil {
 			return nil, fit, err
 		}
 	}
+	fit.Names = make([]string, len(p.params))
+	for j, pj := range p.params {
+		fit.Names[j] = pj.name
+	}
 	return est, fit, b.classify(err)
+}
+
+// period returns the unit the fit records in its model.
+func (opt *FitOptions) period() time.Duration {
+	if opt == nil {
+		return 0
+	}
+	return opt.Period
 }
 
 // warmStarts returns the starts of p, a fit to rows (row j in covariate
@@ -213,6 +229,9 @@ func (p mlProblem) resolve(opt *FitOptions) (fitSettings, error) {
 	}
 	if !(opt.Penalty >= 0) || math.IsInf(opt.Penalty, 1) {
 		return s, fault.New(p.fn, -1, "FitOptions.Penalty", ErrInvalid, "is %v, want a finite λ ≥ 0", opt.Penalty)
+	}
+	if opt.Period < 0 {
+		return s, fault.New(p.fn, -1, "FitOptions.Period", ErrInvalid, "is %v, want the summary's time unit (> 0) or 0 for none", opt.Period)
 	}
 	if opt.MaxIterations < 0 {
 		return s, fault.New(p.fn, -1, "FitOptions.MaxIterations", ErrInvalid, "is %d, want ≥ 0 (0: the default)", opt.MaxIterations)
@@ -495,10 +514,11 @@ func (p mlProblem) classify(fit *Fit, searchErr, covErr error) error {
 // boundary holds shapes at a bound of the parameter space while the fit
 // heads for a limit there, and refits the other parameters.
 type boundary struct {
-	p     mlProblem
-	refit fitSettings     // the settings of every refit
-	held  map[int]float64 // parameter index → the bound it is held at
-	high  map[int]bool    // held at shapeMax rather than shapeMin
+	p        mlProblem
+	refit    fitSettings     // the settings of every refit
+	held     map[int]float64 // parameter index → the bound it is held at
+	high     map[int]bool    // held at shapeMax rather than shapeMin
+	released map[int]bool    // Beta shapes let go when their pair crossed shapeMax
 }
 
 // next adds to b.held the shapes whose limit the last search (est, fit,
@@ -521,6 +541,13 @@ func (b *boundary) next(est []float64, fit Fit, err error) bool {
 
 // outOfRange holds every free shape of est outside [shapeMin, shapeMax] at
 // the bound it crossed, and reports whether it held any.
+//
+// The two shapes of a Beta may run to ∞ together, the mixing distribution
+// collapsing to a point at its mean a/(a+b): holding both at shapeMax
+// would force that mean to ½. So only the larger of the pair is held and
+// the other is refitted, which recovers the mean; when the refitted one
+// crosses shapeMax in turn, it is held and its pair is let go (once, so
+// the rule ends even at a mean of exactly ½).
 func (b *boundary) outOfRange(est []float64) bool {
 	l := b.p.transform()
 	grew := false
@@ -531,12 +558,36 @@ func (b *boundary) outOfRange(est []float64) bool {
 		lo := l.lower[j]
 		switch e := l.slope(est, j); {
 		case e > shapeMax:
+			if k := b.pairOf(pj); k >= 0 {
+				_, held := b.held[k]
+				if !held && l.slope(est, k) > e {
+					continue // the pair is the larger: it is held instead
+				}
+				if held && b.high[k] && !b.released[k] {
+					delete(b.held, k)
+					delete(b.high, k)
+					b.released[k] = true
+				}
+			}
 			b.held[j], b.high[j], grew = lo+shapeMax, true, true
 		case e < shapeMin:
 			b.held[j], grew = lo+shapeMin, true
 		}
 	}
 	return grew
+}
+
+// pairOf returns the index of the other shape of pj's Beta, or −1.
+func (b *boundary) pairOf(pj param) int {
+	if pj.pair == "" {
+		return -1
+	}
+	for k, pk := range b.p.params {
+		if pk.name == pj.pair {
+			return k
+		}
+	}
+	return -1
 }
 
 // candidate holds each free shape in turn at the bound it is heading for

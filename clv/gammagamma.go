@@ -123,6 +123,7 @@ func FitGammaGamma(cs []Customer, opt *FitOptions) (GammaGamma, Fit, error) {
 			fit.Cov[2][j] *= u
 		}
 	}
+	fit.Fingerprint = Fingerprint(cs)
 	m := GammaGamma{th[0], th[1], th[2]}
 	if err == nil && m.Q <= 1 {
 		err = fmt.Errorf("%s: %w: q = %v ≤ 1, so the mean spend is infinite; use FitOptions.ConstrainQ", fn, ErrUndefined, m.Q)

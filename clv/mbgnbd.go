@@ -1,10 +1,17 @@
 package clv
 
+import "time"
+
 // MBGNBD is the modified BG/NBD of Batislam, Denizel & Filiztekin (2007).
 // It is the BG/NBD with one more dropout coin, tossed right after the
 // first purchase, so a one-time buyer may already be inactive (in BG/NBD
 // they are alive for sure). Parameters mean what they mean in BGNBD.
-type MBGNBD struct{ R, Alpha, A, B float64 }
+type MBGNBD struct {
+	R, Alpha, A, B float64
+	// Period is the time unit the model was fitted in (FitOptions.Period),
+	// of Alpha and of every time t; 0 means not stated (see "Units" in the package documentation).
+	Period time.Duration
+}
 
 var _ PurchaseModel = MBGNBD{}
 
@@ -20,7 +27,7 @@ func FitMBGNBD(cs []Customer, opt *FitOptions) (MBGNBD, Fit, error) {
 	if th == nil {
 		return MBGNBD{}, fit, err
 	}
-	return MBGNBD{th[0], th[1], th[2], th[3]}, fit, err
+	return MBGNBD{th[0], th[1], th[2], th[3], opt.period()}, fit, err
 }
 
 // LogLikelihood returns ℓ(x, t_x, T) of one customer (Batislam, Denizel & Filiztekin 2007).

@@ -39,7 +39,12 @@ import (
 // time-rescaled parameters. β is weakly identified on samples of CDNOW's
 // size (SE 6.2 for β̂ = 11.7, corr(s, β) = 0.97), so compare fits by
 // log-likelihood and predictions rather than by β.
-type ParetoNBD struct{ R, Alpha, S, Beta float64 }
+type ParetoNBD struct {
+	R, Alpha, S, Beta float64
+	// Period is the time unit the model was fitted in (FitOptions.Period),
+	// of Alpha, Beta and every time t; 0 means not stated (see "Units" in the package documentation).
+	Period time.Duration
+}
 
 var _ PurchaseModel = ParetoNBD{}
 
@@ -348,7 +353,7 @@ func newParetoDataGroups(rows []row, rowGroups []int32, groups int) *paretoData 
 // θ = (r, α, s, β) of the one group of a sample without covariates.
 func (d *paretoData) negLL(theta, grad []float64) float64 {
 	var g [1][4]float64
-	v := d.eval([]ParetoNBD{{theta[0], theta[1], theta[2], theta[3]}}, g[:])
+	v := d.eval([]ParetoNBD{{R: theta[0], Alpha: theta[1], S: theta[2], Beta: theta[3]}}, g[:])
 	if grad != nil {
 		copy(grad, g[0][:])
 	}

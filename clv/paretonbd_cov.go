@@ -23,6 +23,9 @@ import (
 type ParetoNBDCov struct {
 	ParetoNBD
 	Purchase, Dropout []float64
+	// PurchaseNames and DropoutNames are the fit's Covariates.PurchaseNames
+	// and .DropoutNames (nil: unnamed).
+	PurchaseNames, DropoutNames []string
 }
 
 // For returns the ParetoNBD of a customer with purchase covariates
@@ -38,6 +41,7 @@ func (m ParetoNBDCov) For(purchase, dropout []float64) ParetoNBD {
 	return ParetoNBD{
 		R: m.R, Alpha: scale(m.Alpha, paretoLink.signP, m.Purchase, purchase),
 		S: m.S, Beta: scale(m.Beta, paretoLink.signD, m.Dropout, dropout),
+		Period: m.Period,
 	}
 }
 
@@ -45,10 +49,16 @@ func (m ParetoNBDCov) For(purchase, dropout []float64) ParetoNBD {
 // cov.Purchase and cov.Dropout), in order. cov must have the model's
 // columns (L2 and Shared are not read); it is not modified.
 //
-// Errors: a *DataError wrapping ErrInvalid names a row of the wrong length
-// or a value that is NaN or ±Inf, or ErrEmpty when cov has no rows.
+// Errors: a *DataError wrapping ErrInvalid names a row of the wrong length,
+// a value that is NaN or ±Inf, or column names (Covariates.PurchaseNames,
+// .DropoutNames) other than the model's when both are given; ErrEmpty
+// when cov has no rows.
 func (m ParetoNBDCov) Models(cov Covariates) ([]ParetoNBD, error) {
-	rows, err := modelRows("clv.ParetoNBDCov.Models", cov, len(m.Purchase), len(m.Dropout))
+	const fn = "clv.ParetoNBDCov.Models"
+	if err := cov.sameNames(fn, m.PurchaseNames, m.DropoutNames); err != nil {
+		return nil, err
+	}
+	rows, err := modelRows(fn, cov, len(m.Purchase), len(m.Dropout))
 	if err != nil {
 		return nil, err
 	}
@@ -118,8 +128,10 @@ func fitParetoNBD(fn string, cs []Customer, cov Covariates, opt *FitOptions) (Pa
 	if th == nil {
 		return ParetoNBDCov{}, fit, err
 	}
-	m := ParetoNBDCov{ParetoNBD: ParetoNBD{th[0], th[1], th[2], th[3]}}
+	fit.Fingerprint = Fingerprint(cs)
+	m := ParetoNBDCov{ParetoNBD: ParetoNBD{th[0], th[1], th[2], th[3], opt.period()}}
 	m.Purchase, m.Dropout = design.coefficients(th[4:])
+	m.PurchaseNames, m.DropoutNames = design.purchaseNames, design.dropoutNames
 	return m, fit, err
 }
 
@@ -193,7 +205,7 @@ func (c *paretoCov) negLL(theta, grad []float64) float64 { return c.eval(theta, 
 func (c *paretoCov) eval(theta, grad, hess []float64) float64 {
 	d := c.design
 	if !slices.Equal(theta, c.at) {
-		m := ParetoNBDCov{ParetoNBD: ParetoNBD{theta[0], theta[1], theta[2], theta[3]}}
+		m := ParetoNBDCov{ParetoNBD: ParetoNBD{R: theta[0], Alpha: theta[1], S: theta[2], Beta: theta[3]}}
 		m.Purchase, m.Dropout = d.coefficients(theta[4:])
 		for g := range c.models {
 			c.models[g] = m.For(d.zP[d.groups.purchaseOf(int32(g))], d.zD[d.groups.dropoutOf(int32(g))])

@@ -32,7 +32,7 @@ var paretoGradientCases = []struct {
 // near 0 and a relative tolerance is meaningful.
 func paretoTestRows(t *testing.T, customers int) ([]row, float64) {
 	t.Helper()
-	cs := must(SimulateParetoNBDCustomers(ParetoNBD{1.1, 8, 0.9, 15},
+	cs := must(SimulateParetoNBDCustomers(ParetoNBD{R: 1.1, Alpha: 8, S: 0.9, Beta: 15},
 		CustomerSimulationOptions{Customers: customers, Period: 7 * 24 * time.Hour, Seed: 7}))
 	cs = append(cs,
 		Customer{Frequency: 221, Recency: 103.42857, T: 103.57143},
@@ -84,7 +84,7 @@ func TestParetoNBDFitPathMatchesCustomerPath(t *testing.T) {
 	require.Greater(t, parallel.Chunks(len(rows), paretoRowCost), 1)
 	d := newParetoData(rows)
 	for _, tc := range paretoGradientCases {
-		m := ParetoNBD{tc.theta[0], tc.theta[1], tc.theta[2], tc.theta[3]}
+		m := ParetoNBD{R: tc.theta[0], Alpha: tc.theta[1], S: tc.theta[2], Beta: tc.theta[3]}
 		want := 0.0
 		for _, r := range rows {
 			want += r.w * m.LogLikelihood(Customer{Frequency: r.x, Recency: r.tx, T: r.t})

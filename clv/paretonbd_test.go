@@ -238,7 +238,7 @@ func TestParetoNBDSpecialCases(t *testing.T) {
 		assert.True(t, math.IsNaN(m.ConditionalExpectedPurchases(bad, 1)), "%+v", bad)
 		assert.True(t, math.IsNaN(m.DERT(bad, 0.01)), "%+v", bad)
 	}
-	for _, bad := range []clv.ParetoNBD{{0, 1, 1, 1}, {1, -1, 1, 1}, {1, 1, nan, 1}, {1, 1, 1, math.Inf(1)}} {
+	for _, bad := range []clv.ParetoNBD{{R: 0, Alpha: 1, S: 1, Beta: 1}, {R: 1, Alpha: -1, S: 1, Beta: 1}, {R: 1, Alpha: 1, S: nan, Beta: 1}, {R: 1, Alpha: 1, S: 1, Beta: math.Inf(1)}} {
 		assert.True(t, math.IsNaN(bad.LogLikelihood(c)), "%+v", bad)
 		assert.True(t, math.IsNaN(bad.PAlive(c)), "%+v", bad)
 		assert.True(t, math.IsNaN(bad.ExpectedPurchases(1)), "%+v", bad)

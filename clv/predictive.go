@@ -318,5 +318,5 @@ func (m BGBB) alive(c Customer) (p, q float64) {
 
 // pmfIfAlive returns P(k transactions in n+1..n+t | active through n, x, n).
 func (m BGBB) pmfIfAlive(k int, x, n, t float64) float64 {
-	return BGBB{m.Alpha + x, m.Beta + n - x, m.Gamma, m.Delta + n}.ProbPurchases(k, int(t))
+	return BGBB{Alpha: m.Alpha + x, Beta: m.Beta + n - x, Gamma: m.Gamma, Delta: m.Delta + n}.ProbPurchases(k, int(t))
 }

@@ -203,3 +203,36 @@ func TestConditionalProbPurchasesMoments(t *testing.T) {
 	assert.True(t, math.IsNaN(bgPub.ConditionalProbPurchases(clv.Customer{T: 1}, -1, 1)))
 	assert.Equal(t, 0.0, bb.ConditionalProbPurchases(clv.Customer{T: 6}, 4, 3))
 }
+
+func TestConditionalExpectedPurchasesBetween(t *testing.T) {
+	// Additive over (T, T+13] and (T+13, T+39], equal to E[Y(39)] of the
+	// refdata leaderboard scores, for every model and a few CDNOW rows.
+	models := leaderboardModels(t)
+	recs := refdatatest.CSV(t, "leaderboard/cdnow_holdout_scores.csv")
+	col := map[string]int{}
+	for j, name := range recs[0] {
+		col[name] = j
+	}
+	for _, r := range recs[1:40] {
+		f := func(name string) float64 {
+			v, err := strconv.ParseFloat(r[col[name]], 64)
+			require.NoError(t, err)
+			return v
+		}
+		c := clv.Customer{Frequency: f("x"), Recency: f("t_x"), T: f("T")}
+		for name, m := range models {
+			first := clv.ConditionalExpectedPurchasesBetween(m, c, 0, 13)
+			rest := clv.ConditionalExpectedPurchasesBetween(m, c, 13, 39)
+			assert.Greater(t, rest, 0.0)
+			assert.InEpsilon(t, f(name+"_expected_39w"), first+rest, 1e-10, "%s, ID %s", name, r[0])
+		}
+	}
+	bb := clv.BGBB{Alpha: 1.203507, Beta: 0.7497667, Gamma: 0.6567568, Delta: 2.783887}
+	c := clv.Customer{Frequency: 3, Recency: 5, T: 6}
+	assert.InDelta(t, bb.ConditionalExpectedPurchases(c, 5), clv.ConditionalExpectedPurchasesBetween(bb, c, 0, 2)+clv.ConditionalExpectedPurchasesBetween(bb, c, 2, 5), 1e-14)
+	for _, tt := range [][2]float64{{-1, 2}, {3, 2}, {math.NaN(), 1}, {0, math.NaN()}} {
+		assert.True(t, math.IsNaN(clv.ConditionalExpectedPurchasesBetween(bgPub, c, tt[0], tt[1])), "%v", tt)
+	}
+	assert.Equal(t, 0.0, clv.ConditionalExpectedPurchasesBetween(bgPub, c, 4, 4))
+	assert.True(t, math.IsNaN(clv.ConditionalExpectedPurchasesBetween(bgPub, clv.Customer{Frequency: 2, Recency: 9, T: 5}, 4, 4)))
+}

@@ -1,6 +1,8 @@
 package clv
 
 import (
+	"time"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -29,6 +31,9 @@ import (
 // A ShiftedBetaGeometric is a plain value, safe for concurrent use.
 type ShiftedBetaGeometric struct {
 	Alpha, Beta float64
+	// Period is the time unit the model was fitted in (FitOptions.Period),
+	// of one renewal period; 0 means not stated (see "Units" in the package documentation).
+	Period time.Duration
 }
 
 // FitShiftedBetaGeometric fits an sBG model by maximum likelihood to one
@@ -109,11 +114,14 @@ func checkAlive(fn, field string, alive []float64) error {
 // fitSBG fits validated cohorts.
 func fitSBG(fn string, cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
 	est, fit, err := fitCohorts(fn, cohorts, sbgParams, [][]float64{{1, 1}, {0.5, 0.5}, {2, 2}},
-		func(theta []float64) retentionStep { return ShiftedBetaGeometric{theta[0], theta[1]}.logRetention }, opt)
+		func(theta []float64) retentionStep {
+			return ShiftedBetaGeometric{Alpha: theta[0], Beta: theta[1]}.logRetention
+		}, opt)
 	if est == nil {
 		return ShiftedBetaGeometric{}, fit, err
 	}
-	return ShiftedBetaGeometric{est[0], est[1]}, fit, err
+	fit.Fingerprint = FingerprintCohorts(cohorts)
+	return ShiftedBetaGeometric{Alpha: est[0], Beta: est[1], Period: opt.period()}, fit, err
 }
 
 // sbgParams are the parameters (α, β) of the sBG's Beta mixing distribution.

@@ -93,7 +93,7 @@ func TestFitShiftedBetaGeometricFH2007(t *testing.T) {
 // Curves, rates, churn pmf and DERL at the parameters of expected.json.
 func TestShiftedBetaGeometricExpected(t *testing.T) {
 	for name, e := range loadSBGExpected(t) {
-		m := ShiftedBetaGeometric{e.Params.Alpha, e.Params.Beta}
+		m := ShiftedBetaGeometric{Alpha: e.Params.Alpha, Beta: e.Params.Beta}
 		require.Len(t, e.Survival, 12)
 		require.Len(t, e.Rate, 12)
 		require.Len(t, e.Churn, 12)
@@ -151,7 +151,7 @@ func TestShiftedBetaGeometricCheckValues(t *testing.T) {
 // and DERL against its series summed directly (d = 0.001 needs ~37,000
 // terms, past the hand-over to Cephes in Hyp2F1A1).
 func TestShiftedBetaGeometricIdentities(t *testing.T) {
-	for _, m := range []ShiftedBetaGeometric{{0.704, 1.182}, {0.668, 3.806}, {1, 1}, {5, 0.3}, {0.05, 20}} {
+	for _, m := range []ShiftedBetaGeometric{{Alpha: 0.704, Beta: 1.182}, {Alpha: 0.668, Beta: 3.806}, {Alpha: 1, Beta: 1}, {Alpha: 5, Beta: 0.3}, {Alpha: 0.05, Beta: 20}} {
 		for p := 1; p <= 30; p++ {
 			assert.InEpsilon(t, m.Survival(p-1)*m.RetentionRate(p), m.Survival(p), 1e-12, "%v t=%d", m, p)
 			assert.InEpsilon(t, m.Survival(p-1)-m.Survival(p), m.ChurnProbability(p), 1e-10, "%v t=%d", m, p)
@@ -184,7 +184,7 @@ func TestShiftedBetaGeometricIdentities(t *testing.T) {
 }
 
 func TestShiftedBetaGeometricSpecialCases(t *testing.T) {
-	m := ShiftedBetaGeometric{0.7, 1.2}
+	m := ShiftedBetaGeometric{Alpha: 0.7, Beta: 1.2}
 	assert.Equal(t, 1.0, m.Survival(0))
 	assert.Equal(t, 1.0, m.Survival(-3))
 	assert.Equal(t, 0.0, m.ChurnProbability(0))
@@ -195,7 +195,7 @@ func TestShiftedBetaGeometricSpecialCases(t *testing.T) {
 		assert.True(t, math.IsNaN(m.DERL(d, 1)), "d=%v", d)
 	}
 	assert.True(t, math.IsNaN(m.DERL(0.1, -1)))
-	for _, bad := range []ShiftedBetaGeometric{{}, {-1, 1}, {1, math.NaN()}, {math.Inf(1), 1}} {
+	for _, bad := range []ShiftedBetaGeometric{{}, {Alpha: -1, Beta: 1}, {Alpha: 1, Beta: math.NaN()}, {Alpha: math.Inf(1), Beta: 1}} {
 		assertRetentionNaN(t, bad)
 	}
 	assert.Nil(t, m.ExpectedAlive(10, -1), "negative periods: nil")
@@ -213,10 +213,10 @@ func TestShiftedBetaGeometricGradient(t *testing.T) {
 	for _, cs := range [][][]float64{cohorts[:1], cohorts} {
 		for _, theta := range [][]float64{{0.704, 1.182}, {3, 0.2}, {0.05, 8}} {
 			f := func(th []float64) float64 {
-				return ShiftedBetaGeometric{th[0], th[1]}.negLogLikelihood(cs, nil)
+				return ShiftedBetaGeometric{Alpha: th[0], Beta: th[1]}.negLogLikelihood(cs, nil)
 			}
 			grad := make([]float64, 2)
-			v := ShiftedBetaGeometric{theta[0], theta[1]}.negLogLikelihood(cs, grad)
+			v := ShiftedBetaGeometric{Alpha: theta[0], Beta: theta[1]}.negLogLikelihood(cs, grad)
 			assert.Equal(t, f(theta), v)
 			want := fd.Gradient(nil, f, theta, &fd.Settings{Formula: fd.Central, Step: 1e-5})
 			tol := 1e-9 * math.Abs(v) / 1e-5 // round-off of a central difference of a sum of size |v|
@@ -352,9 +352,9 @@ func TestFitShiftedBetaGeometricRecovery(t *testing.T) {
 		periods int
 		seed    uint64
 	}{
-		{ShiftedBetaGeometric{0.704, 1.182}, 5000, 8, 1},
-		{ShiftedBetaGeometric{0.668, 3.806}, 20000, 12, 2},
-		{ShiftedBetaGeometric{2, 0.5}, 3000, 24, 3},
+		{ShiftedBetaGeometric{Alpha: 0.704, Beta: 1.182}, 5000, 8, 1},
+		{ShiftedBetaGeometric{Alpha: 0.668, Beta: 3.806}, 20000, 12, 2},
+		{ShiftedBetaGeometric{Alpha: 2, Beta: 0.5}, 3000, 24, 3},
 	}
 	for _, tt := range tests {
 		alive := must(SimulateShiftedBetaGeometric(tt.truth, CohortSimulationOptions{Size: tt.size, Periods: tt.periods, Seed: tt.seed}))
@@ -396,7 +396,7 @@ func BenchmarkFitShiftedBetaGeometric(b *testing.B) {
 	})
 	cohorts := make([][]float64, 60) // 60 monthly cohorts, 1..60 months old
 	for i := range cohorts {
-		cohorts[i] = must(SimulateShiftedBetaGeometric(ShiftedBetaGeometric{0.7, 1.2}, CohortSimulationOptions{Size: 1000, Periods: i + 1, Seed: uint64(i)}))
+		cohorts[i] = must(SimulateShiftedBetaGeometric(ShiftedBetaGeometric{Alpha: 0.7, Beta: 1.2}, CohortSimulationOptions{Size: 1000, Periods: i + 1, Seed: uint64(i)}))
 	}
 	b.Run("60cohorts", func(b *testing.B) {
 		b.ReportAllocs()

@@ -51,7 +51,7 @@ func ValueSensitivity(model PurchaseModel, spend GammaGamma, cs []Customer, base
 	if !ok {
 		return Sensitivity{}, fault.New(fn, -1, "model", ErrInvalid, "is a %T, want a purchase model of package clv", model)
 	}
-	base, err := base.resolve(fn)
+	base, err := base.resolve(fn, model)
 	if err != nil {
 		return Sensitivity{}, err
 	}

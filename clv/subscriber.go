@@ -63,7 +63,7 @@ type ShiftedBetaGeometricCov struct {
 //
 //	For(a, b) has NaN Alpha (Beta) if len(a) ≠ len(m.AlphaCoef) (len(b) ≠ len(m.BetaCoef))
 func (m ShiftedBetaGeometricCov) For(alpha, beta []float64) ShiftedBetaGeometric {
-	return ShiftedBetaGeometric{scale(m.Alpha, -1, m.AlphaCoef, alpha), scale(m.Beta, -1, m.BetaCoef, beta)}
+	return ShiftedBetaGeometric{Alpha: scale(m.Alpha, -1, m.AlphaCoef, alpha), Beta: scale(m.Beta, -1, m.BetaCoef, beta), Period: m.Period}
 }
 
 // BetaDiscreteWeibullCov is a BdW with subscriber covariates (see
@@ -81,7 +81,7 @@ type BetaDiscreteWeibullCov struct {
 //
 //	For(a, b) has NaN Alpha (Beta) if len(a) ≠ len(m.AlphaCoef) (len(b) ≠ len(m.BetaCoef))
 func (m BetaDiscreteWeibullCov) For(alpha, beta []float64) BetaDiscreteWeibull {
-	return BetaDiscreteWeibull{scale(m.Alpha, -1, m.AlphaCoef, alpha), scale(m.Beta, -1, m.BetaCoef, beta), m.C}
+	return BetaDiscreteWeibull{Alpha: scale(m.Alpha, -1, m.AlphaCoef, alpha), Beta: scale(m.Beta, -1, m.BetaCoef, beta), C: m.C, Period: m.Period}
 }
 
 // FitShiftedBetaGeometricSubscribers fits an sBG by maximum likelihood to
@@ -119,7 +119,7 @@ func FitShiftedBetaGeometricSubscribers(subs []Subscriber, cov SubscriberCovaria
 		return ShiftedBetaGeometricCov{}, fit, err
 	}
 	alpha, beta := d.coefficients(th)
-	return ShiftedBetaGeometricCov{ShiftedBetaGeometric{th[0], th[1]}, alpha, beta}, fit, err
+	return ShiftedBetaGeometricCov{ShiftedBetaGeometric{Alpha: th[0], Beta: th[1], Period: opt.period()}, alpha, beta}, fit, err
 }
 
 // FitBetaDiscreteWeibullSubscribers is FitShiftedBetaGeometricSubscribers
@@ -138,7 +138,7 @@ func FitBetaDiscreteWeibullSubscribers(subs []Subscriber, cov SubscriberCovariat
 		return BetaDiscreteWeibullCov{}, fit, err
 	}
 	alpha, beta := d.coefficients(th)
-	return BetaDiscreteWeibullCov{BetaDiscreteWeibull{th[0], th[1], th[2]}, alpha, beta}, fit, err
+	return BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: th[0], Beta: th[1], C: th[2], Period: opt.period()}, alpha, beta}, fit, err
 }
 
 // subscriberData is a validated subscriber sample laid out for a fit: one
@@ -234,9 +234,11 @@ func newSubscriberData(fn string, subs []Subscriber, cov SubscriberCovariates, b
 			d.cells += btoi(h.churned[t] > 0) + btoi(h.censored[t] > 0)
 		}
 	}
-	d.step = func(th []float64) retentionStep { return ShiftedBetaGeometric{th[0], th[1]}.logRetention }
+	d.step = func(th []float64) retentionStep { return ShiftedBetaGeometric{Alpha: th[0], Beta: th[1]}.logRetention }
 	if base == 3 {
-		d.step = func(th []float64) retentionStep { return BetaDiscreteWeibull{th[0], th[1], th[2]}.logRetention }
+		d.step = func(th []float64) retentionStep {
+			return BetaDiscreteWeibull{Alpha: th[0], Beta: th[1], C: th[2]}.logRetention
+		}
 	}
 	return d, nil
 }

@@ -178,7 +178,7 @@ func simSubscribers(m BetaDiscreteWeibullCov, n, maxPeriods int, seed uint64) ([
 // The likelihood with covariates against the independent implementation,
 // and its gradient against central differences.
 func TestSubscriberLikelihoodAndGradient(t *testing.T) {
-	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{0.8, 2.5, 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
+	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
 	subs, cov := simSubscribers(truth, 300, 10, 3)
 	subs[0].Weight = 2.5
 	for _, base := range []int{2, 3} {
@@ -212,7 +212,7 @@ func TestFitSubscribersRecovery(t *testing.T) {
 	if s, err := strconv.Atoi(os.Getenv("LTV_SUBSCRIBER_SEEDS")); err == nil && s > 0 {
 		seeds = s
 	}
-	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{0.8, 2.5, 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
+	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
 	sbgTruth := truth
 	sbgTruth.C = 1
 	var checks, misses int
@@ -249,15 +249,15 @@ func TestFitSubscribersRecovery(t *testing.T) {
 }
 
 func TestSubscriberCovFor(t *testing.T) {
-	m := BetaDiscreteWeibullCov{BetaDiscreteWeibull{0.8, 2.5, 1.3}, []float64{0.5, -0.3}, []float64{-0.4}}
+	m := BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, []float64{0.5, -0.3}, []float64{-0.4}}
 	got := m.For([]float64{1, 2}, []float64{3})
 	assert.InEpsilon(t, 0.8*math.Exp(-(0.5-0.6)), got.Alpha, 1e-15)
 	assert.InEpsilon(t, 2.5*math.Exp(1.2), got.Beta, 1e-15)
 	assert.Equal(t, 1.3, got.C)
 	assert.True(t, math.IsNaN(m.For([]float64{1}, []float64{3}).Alpha))
 	assert.True(t, math.IsNaN(m.For([]float64{1, 2}, nil).Beta))
-	s := ShiftedBetaGeometricCov{ShiftedBetaGeometric{0.8, 2.5}, nil, []float64{1}}
-	assert.Equal(t, ShiftedBetaGeometric{0.8, 2.5 * math.Exp(-2)}, s.For(nil, []float64{2}))
+	s := ShiftedBetaGeometricCov{ShiftedBetaGeometric{Alpha: 0.8, Beta: 2.5}, nil, []float64{1}}
+	assert.Equal(t, ShiftedBetaGeometric{Alpha: 0.8, Beta: 2.5 * math.Exp(-2)}, s.For(nil, []float64{2}))
 }
 
 func TestFitSubscribersBadInput(t *testing.T) {

@@ -289,3 +289,37 @@ func TestMaxIterationsAboveAStallKeepsTheBoundaryRule(t *testing.T) {
 	assert.NotErrorIs(t, err, clv.ErrBoundary)
 	assert.Equal(t, 5, f.Iterations)
 }
+
+// Customers who all have one dropout probability p: the Beta mixing
+// distribution collapses (a, b → ∞ with a/(a+b) = p). A sample may stop
+// at large finite shapes, or reach the limit: then the fit holds one shape
+// at the bound and refits the other, so the mean stays p (holding both at
+// the bound forced it to ½: at p = 0.6 that cost 366 log-likelihood
+// units). The same for the sBG's churn probability.
+func TestFitHomogeneousDropoutKeepsTheMean(t *testing.T) {
+	boundaries := 0
+	for _, p := range []float64{0.1, 0.25, 0.6, 0.8} {
+		truth := clv.BGNBD{R: 0.8, Alpha: 4, A: 1e7 * p, B: 1e7 * (1 - p)}
+		cs := must(clv.SimulateBGNBDCustomers(truth, clv.CustomerSimulationOptions{Customers: 20_000, Period: week, Seed: 11, Continuous: true}))
+		m, f, err := clv.FitBGNBD(cs, nil)
+		if err != nil {
+			require.ErrorIs(t, err, clv.ErrBoundary, "p = %v", p)
+			var be *clv.BoundaryError
+			require.ErrorAs(t, err, &be)
+			require.Len(t, be.Params, 1, "p = %v: %v", p, err)
+			assert.Equal(t, 3, f.NumParams)
+			boundaries++
+		}
+		assert.InDelta(t, p, m.A/(m.A+m.B), 0.01, "p = %v: %+v", p, m)
+		assert.InDelta(t, 0.2, m.R/m.Alpha, 0.01, "p = %v", p)
+	}
+	assert.Positive(t, boundaries, "no sample reached the limit: the test checks nothing there")
+	// sBG: every customer churns with probability 0.2 each period.
+	alive := []float64{10_000}
+	for range 8 {
+		alive = append(alive, math.Round(alive[len(alive)-1]*0.8))
+	}
+	m, _, err := clv.FitShiftedBetaGeometric(alive, nil)
+	require.ErrorIs(t, err, clv.ErrBoundary)
+	assert.InDelta(t, 0.2, m.Alpha/(m.Alpha+m.Beta), 1e-3, "%+v", m)
+}

@@ -2,6 +2,8 @@ package clv
 
 import (
 	"math"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -55,6 +57,38 @@ type Fit struct {
 	NumParams int         // free parameters k
 	N         float64     // Σ w: customers (or cohort members), not distinct rows
 	Penalized bool        // an L2 penalty was used: StdErr is not valid for inference
+
+	// Names names the parameters in the order of StdErr and Cov: the model's
+	// field names ("R", "Alpha", "A", "B"), then the covariate
+	// coefficients "Purchase[name]" and "Dropout[name]", with the names of
+	// Covariates.PurchaseNames and .DropoutNames, or the column index when
+	// none were given ("Purchase[0]"). See StdErrOf.
+	Names []string
+	// Fingerprint identifies the training data: see Fingerprint and
+	// FingerprintCohorts. It is empty when the fit failed before the search.
+	Fingerprint string
+}
+
+// StdErrOf returns the standard error of the parameter of that name (see
+// Fit.Names) and true, or NaN and false when the fit has no such
+// parameter or no standard errors. A name matches exactly or, failing
+// that, when it is the only one equal up to case ("alpha" finds "Alpha").
+func (f Fit) StdErrOf(name string) (float64, bool) {
+	j := slices.Index(f.Names, name)
+	if j < 0 {
+		for i, n := range f.Names {
+			if strings.EqualFold(n, name) {
+				if j >= 0 {
+					return math.NaN(), false
+				}
+				j = i
+			}
+		}
+	}
+	if j < 0 || j >= len(f.StdErr) {
+		return math.NaN(), false
+	}
+	return f.StdErr[j], true
 }
 
 // AIC returns Akaike's information criterion 2k − 2·LL.
@@ -67,6 +101,14 @@ func (f Fit) BIC() float64 { return float64(f.NumParams)*math.Log(f.N) - 2*f.Log
 // FitOptions tune a maximum-likelihood fit. A nil *FitOptions means the
 // defaults.
 type FitOptions struct {
+	// Period is the time unit of the customers' summary (the
+	// SummaryOptions.Period they were made with), recorded in the fitted
+	// model's Period so that Score, Value and the interval functions can
+	// refuse a ValueOptions.Period that differs; 0 leaves it unstated. For
+	// the sBG it is the renewal period, for the BG/BB one transaction
+	// opportunity. It does not change the fit, and FitGammaGamma, whose
+	// model has no time unit, ignores it.
+	Period time.Duration
 	// Penalty is an L2 penalty λ ≥ 0 on the natural-scale parameters: the fit
 	// minimises −LL + λ·Σθ_j² (lifetimes' penalizer_coef, but on the total
 	// log-likelihood and unscaled time). It does not reach covariate

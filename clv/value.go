@@ -33,7 +33,10 @@ const MaxHorizon = 10_000
 // never be read as months of weeks or days.
 type ValueOptions struct {
 	// Period is the model's time unit u: the SummaryOptions.Period the
-	// customers were summarised with and the model was fitted on. Required.
+	// customers were summarised with and the model was fitted on. A model
+	// that records its unit (a fit with FitOptions.Period, or a Period set
+	// by hand) must have this one, else the call fails with a *UnitError;
+	// 0 means the model's unit. One of the two must state it.
 	Period time.Duration
 	// CashFlow is the discounting period Δ (default Month). The model's
 	// predictions are read at multiples of f = Δ/u.
@@ -92,7 +95,9 @@ func values(scores []CustomerScore, err error) ([]float64, error) {
 // distinct (x, t_x, T), on up to GOMAXPROCS goroutines for large inputs,
 // so scoring a large base with repeated summaries is cheap. cs is not modified.
 //
-// Errors: a *DataError wrapping ErrInvalid for a bad option or a bad
+// Errors: a *UnitError (wrapping ErrInvalid) when ValueOptions.Period is
+// not the unit the model records (see "Units" in the package
+// documentation); a *DataError wrapping ErrInvalid for a bad option or a bad
 // customer (naming the row and field), ErrEmpty for no customers, or
 // ErrUndefined when the models give no finite value for a customer (e.g.
 // a Gamma-Gamma with q ≤ 1 and a customer without repeat purchases).
@@ -142,7 +147,7 @@ func ScoreEach[M CustomerModel](models []M, spend GammaGamma, cs []Customer, opt
 // score is Score with customer i predicted by models[groupOf[i]] (by
 // models[0] when groupOf is nil).
 func score(fn string, models []PurchaseModel, groupOf []int32, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
-	opt, err := opt.resolve(fn)
+	opt, err := opt.resolve(fn, models...)
 	if err != nil {
 		return nil, err
 	}
@@ -167,15 +172,24 @@ func score(fn string, models []PurchaseModel, groupOf []int32, spend GammaGamma,
 	return out, nil
 }
 
-// resolve returns opt with its defaults filled in, or the error naming
-// the first bad setting.
-func (opt ValueOptions) resolve(fn string) (ValueOptions, error) {
+// resolve returns opt with its defaults filled in and Period the unit of
+// the models, or the error naming the first bad setting (a *UnitError for
+// a Period that is not the models').
+func (opt ValueOptions) resolve(fn string, models ...PurchaseModel) (ValueOptions, error) {
 	if opt.CashFlow == 0 {
 		opt.CashFlow = Month
 	}
-	switch {
-	case opt.Period <= 0:
+	if opt.Period < 0 {
 		return opt, fault.New(fn, -1, "ValueOptions.Period", ErrInvalid, "is %v, want the model's time unit (> 0)", opt.Period)
+	}
+	period, err := unitOf(fn, opt.Period, models)
+	if err != nil {
+		return opt, err
+	}
+	opt.Period = period
+	switch {
+	case opt.Period == 0:
+		return opt, fault.New(fn, -1, "ValueOptions.Period", ErrInvalid, "is 0 and the model states no Period: want the model's time unit (> 0)")
 	case opt.CashFlow < 0:
 		return opt, fault.New(fn, -1, "ValueOptions.CashFlow", ErrInvalid, "is %v, want > 0", opt.CashFlow)
 	case opt.Horizon < 1 || opt.Horizon > MaxHorizon:
@@ -199,10 +213,7 @@ func valueRows(fn string, cs []Customer, groupOf []int32) (rowTable, []int32, er
 	}
 	rowOf := make([]int32, len(cs))
 	for i, c := range cs {
-		if err := checkCustomer(fn, i, c, false); err != nil {
-			return table, nil, err
-		}
-		if err := checkSpend(fn, i, c); err != nil {
+		if err := checkValueCustomer(fn, i, c); err != nil {
 			return table, nil, err
 		}
 		var g int32
@@ -212,6 +223,15 @@ func valueRows(fn string, cs []Customer, groupOf []int32) (rowTable, []int32, er
 		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}, g))
 	}
 	return table, rowOf, nil
+}
+
+// checkValueCustomer validates customer i of cs for a purchase and a
+// spend model.
+func checkValueCustomer(fn string, i int, c Customer) error {
+	if err := checkCustomer(fn, i, c, false); err != nil {
+		return err
+	}
+	return checkSpend(fn, i, c)
 }
 
 // discounted returns the cumulative expectation e(K) at the horizon and

@@ -152,6 +152,22 @@
 // sets make the log-rank statistic the score test of
 // coxph(ties = "exact").
 //
+// # Saving and loading models
+//
+// *Curve, *Cox and *AFT implement json.Marshaler and json.Unmarshaler
+// with the versioned format of package clv ("Saving and loading models"
+// there): {"kind":"survival.Curve","version":1,"params":{...}}, every
+// exported field under its Go name, NaN and ±Inf as the strings "NaN",
+// "+Inf" and "-Inf" (a curve that reaches S = 0 has NaN standard errors
+// and bands). A Curve also saves its Options, so a loaded curve keeps its
+// quantile rule and bands; a Cox saves the risk-set sums of its baseline
+// hazards (aggregates per event time, not rows of data), so a loaded Cox
+// draws SurvivalCurve with its bands, and its stored PHTest. Loading
+// refuses another kind or version, a missing or unknown key, an unknown
+// enum value, non-finite coefficients or times out of order, and slices
+// whose lengths do not match, with a *DataError naming the key. Times
+// carry no unit: they are in whatever unit the observations were.
+//
 // # Errors and options
 //
 // One policy holds in every package of ltv. Bad data, a setting outside its

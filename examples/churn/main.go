@@ -1,7 +1,9 @@
 // Churn scores customers by their risk of not buying again: features from the
 // transaction log at an as-of date, a logistic regression with its
 // coefficient table, an out-of-time check with a lift table, a gains chart
-// and a calibration plot, and reason codes for the customers most at risk.
+// and a calibration plot, a leaderboard that compares the logistic score with
+// a BG/NBD and a Cox model on the same customers, and reason codes for the
+// customers most at risk.
 //
 //	go run ./examples/churn [-csv orders.csv] [-horizon 90] [-out ltv-out/churn]
 package main
@@ -55,6 +57,9 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	coefficients(rep, cm)
+	if err := steps.ChurnLeaderboard(rep, store, cm); err != nil {
+		return err
+	}
 	reasons(rep, cm, *top)
 	index, err := rep.Write()
 	if err != nil {

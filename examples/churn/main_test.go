@@ -14,12 +14,12 @@ func TestRun(t *testing.T) {
 	if err := run([]string{"-customers", "1500", "-seed", "5", "-top", "5", "-out", dir}, &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"Lift table", "days_since_last", "(Intercept)", "Top 5 churn scores"} {
+	for _, want := range []string{"Lift table", "days_since_last", "(Intercept)", "Top 5 churn scores", "BG/NBD P(no purchase)", "Cox S(H)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	outputtest.Check(t, dir, "churn_gains.png", "churn_calibration.png")
+	outputtest.Check(t, dir, "churn_gains.png", "churn_calibration.png", "churn_leaderboard.png")
 }
 
 func TestRunErrors(t *testing.T) {

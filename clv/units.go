@@ -1,0 +1,111 @@
+package clv
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// UnitError reports a ValueOptions.Period that is not the time unit a
+// purchase model was fitted in: a weekly model scored with a daily period
+// would read every week as a day. It wraps ErrInvalid; get at it with
+// errors.As.
+type UnitError struct {
+	Func   string        // the function that refused, e.g. "clv.Score"
+	Field  string        // the setting at fault, "ValueOptions.Period"
+	Model  time.Duration // the model's Period
+	Stated time.Duration // the caller's ValueOptions.Period
+}
+
+func (e *UnitError) Error() string {
+	return fmt.Sprintf("%s: %s is %v, but the model was fitted in periods of %v: %v", e.Func, e.Field, e.Stated, e.Model, ErrInvalid)
+}
+
+// Unwrap returns ErrInvalid.
+func (e *UnitError) Unwrap() error { return ErrInvalid }
+
+// unitModel is a model that records its time unit.
+type unitModel interface{ unit() time.Duration }
+
+func (m BGNBD) unit() time.Duration                { return m.Period }
+func (m MBGNBD) unit() time.Duration               { return m.Period }
+func (m ParetoNBD) unit() time.Duration            { return m.Period }
+func (m BGBB) unit() time.Duration                 { return m.Period }
+func (m ShiftedBetaGeometric) unit() time.Duration { return m.Period }
+
+// unitOf returns the time unit of the models: opt.Period, which every
+// model that states a unit must have, or, when opt.Period is 0, the one
+// unit the models state (0 when none does).
+func unitOf(fn string, stated time.Duration, models []PurchaseModel) (time.Duration, error) {
+	for _, m := range models {
+		um, ok := m.(unitModel)
+		if !ok || um.unit() == 0 {
+			continue
+		}
+		switch u := um.unit(); {
+		case stated == 0:
+			stated = u
+		case u != stated:
+			return 0, &UnitError{Func: fn, Field: "ValueOptions.Period", Model: u, Stated: stated}
+		}
+	}
+	return stated, nil
+}
+
+// Fingerprint returns the fingerprint that a fit to cs records in
+// Fit.Fingerprint: "sha256:" and the hex SHA-256 of the distinct
+// (Frequency, Recency, T, Monetary) rows, sorted, each with its total
+// weight (Weight 0 counting 1). IDs and the order of cs do not change
+// it, and neither does splitting a row's weight across several rows, so
+// a loaded model's Fit says which summary trained it: compare the two
+// strings. For a fit with covariates the fingerprint covers the
+// customers' summary only. cs is not modified.
+func Fingerprint(cs []Customer) string {
+	weights := map[[4]float64]float64{}
+	for _, c := range cs {
+		weights[[4]float64{c.Frequency, c.Recency, c.T, c.Monetary}] += c.weight()
+	}
+	keys := make([][4]float64, 0, len(weights))
+	for k := range weights {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [4]float64) int {
+		for j := range a {
+			if c := cmp.Compare(a[j], b[j]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	h := sha256.New()
+	var buf [5 * 8]byte
+	for _, k := range keys {
+		for j, v := range append(k[:], weights[k]) {
+			binary.LittleEndian.PutUint64(buf[8*j:], math.Float64bits(v+0)) // +0 folds −0 into 0
+		}
+		h.Write(buf[:])
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// FingerprintCohorts is Fingerprint for the survivor counts an sBG fit
+// takes (one cohort for FitShiftedBetaGeometric): the SHA-256 of the
+// counts in order, cohort by cohort.
+func FingerprintCohorts(cohorts [][]float64) string {
+	h := sha256.New()
+	var buf [8]byte
+	for _, alive := range cohorts {
+		binary.LittleEndian.PutUint64(buf[:], uint64(len(alive)))
+		h.Write(buf[:])
+		for _, v := range alive {
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v+0))
+			h.Write(buf[:])
+		}
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
