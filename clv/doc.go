@@ -238,7 +238,8 @@
 // # Saving and loading models
 //
 // Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
-// ShiftedBetaGeometric, BGNBDCov, MBGNBDCov, ParetoNBDCov), Fit and
+// ShiftedBetaGeometric, BetaDiscreteWeibull, BGNBDCov, MBGNBDCov,
+// ParetoNBDCov), Fit and
 // Fitted, a model with its Fit, implement json.Marshaler and
 // json.Unmarshaler with one versioned format:
 //
