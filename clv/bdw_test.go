@@ -318,6 +318,28 @@ func TestFitBetaDiscreteWeibullBadInput(t *testing.T) {
 	assert.LessOrEqual(t, fit.Iterations, 2)
 }
 
+// The fits record FitOptions.Period, and the models derived from them
+// keep it; the cohort fit records the data's fingerprint.
+func TestBetaDiscreteWeibullPeriod(t *testing.T) {
+	highEnd := []float64{1000, 869, 743, 653, 593, 551, 517, 491}
+	m, fit, err := FitBetaDiscreteWeibull(highEnd, &FitOptions{Period: Year})
+	require.NoError(t, err)
+	assert.Equal(t, Year, m.Period)
+	assert.Equal(t, Year, m.ShiftedBetaGeometric().Period)
+	assert.Equal(t, FingerprintCohorts([][]float64{highEnd}), fit.Fingerprint)
+	subs := cohortSubscribers(highEnd)
+	z := make([][]float64, len(subs))
+	for i := range z {
+		z[i] = []float64{float64(i % 2)}
+	}
+	mc, _, err := FitBetaDiscreteWeibullSubscribers(subs, SubscriberCovariates{Alpha: z}, &FitOptions{Period: Year})
+	require.NoError(t, err)
+	assert.Equal(t, Year, mc.For([]float64{1}, nil).Period)
+	sc, _, err := FitShiftedBetaGeometricSubscribers(subs, SubscriberCovariates{Alpha: z}, &FitOptions{Period: Year})
+	require.NoError(t, err)
+	assert.Equal(t, Year, sc.For([]float64{1}, nil).Period)
+}
+
 // Several cohorts: LLs add.
 func TestFitBetaDiscreteWeibullCohorts(t *testing.T) {
 	highEnd := []float64{1000, 869, 743, 653, 593, 551, 517, 491}
