@@ -126,7 +126,10 @@
 //
 // so each customer has a model of their own (For, Models) and every
 // prediction of the base models applies to them; ScoreEach and ValueEach
-// value customers with one model each. In the BG/NBD family a_i and b_i
+// value customers with one model each. A covariate model is deliberately
+// not a PurchaseModel (its LogLikelihood takes the covariates), so it
+// cannot be passed where one is expected and silently score everybody as
+// the baseline customer whose covariates are all 0. In the BG/NBD family a_i and b_i
 // move together: the dropout covariates leave the mean dropout probability
 // a/(a+b) the same for everyone and move only its spread, and a fit in
 // which a group's customers hardly differ runs to a, b → ∞, which the fit

@@ -340,6 +340,18 @@ func TestIntervalsCovZeroCovariatesIsTheBaseModel(t *testing.T) {
 	assert.InEpsilon(t, wantTotal.StdErr, total.StdErr, 1e-12)
 }
 
+// A covariate model is not a PurchaseModel, so no function that takes one
+// can silently score everybody with the baseline (all covariates 0).
+func TestCovariateModelsAreNotPurchaseModels(t *testing.T) {
+	for _, m := range []any{clv.BGNBDCov{BGNBD: bgPub}, clv.MBGNBDCov{}, clv.ParetoNBDCov{}} {
+		_, ok := m.(clv.PurchaseModel)
+		assert.False(t, ok, "%T", m)
+	}
+	m := clv.BGNBDCov{BGNBD: bgPub, Purchase: []float64{0.4}, Dropout: []float64{0.3}}
+	c := clv.Customer{Frequency: 2, Recency: 20, T: 30}
+	assert.Equal(t, m.For([]float64{1}, []float64{-1}).LogLikelihood(c), m.LogLikelihood(c, []float64{1}, []float64{-1}))
+}
+
 func TestIntervalsCovErrors(t *testing.T) {
 	cs, cov := covSmall()
 	for i := range cs {
@@ -358,10 +370,6 @@ func TestIntervalsCovErrors(t *testing.T) {
 		sentinel    error
 		call        func() error
 	}{
-		{"covariate model to ScoreWithIntervals", "model", -1, clv.ErrInvalid, func() error {
-			_, _, err := clv.ScoreWithIntervals(m, clv.Fit{Cov: covP}, ggPub, clv.Fit{Cov: covS}, cs, opt, clv.IntervalOptions{})
-			return err
-		}},
 		{"rows ≠ customers", "Covariates", -1, clv.ErrInvalid, func() error {
 			_, _, err := clv.ScoreWithIntervalsCov(m, clv.Fit{Cov: covP}, ggPub, clv.Fit{Cov: covS}, cs[:10], cov, opt, clv.IntervalOptions{})
 			return err

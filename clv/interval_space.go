@@ -151,10 +151,6 @@ func callerRow(err error, members []int32) error {
 // spaceOf returns the parameter space of a purchase model of this package,
 // or a *DataError naming "model".
 func spaceOf(fn string, model PurchaseModel) (*paramSpace, error) {
-	switch model.(type) {
-	case BGNBDCov, MBGNBDCov, ParetoNBDCov:
-		return nil, fault.New(fn, -1, "model", ErrInvalid, "is a %T: pass it with its covariates to the …Cov function", model)
-	}
 	m, ok := model.(parametric)
 	if !ok {
 		return nil, fault.New(fn, -1, "model", ErrInvalid, "is a %T, want a purchase model of package clv", model)

@@ -5,10 +5,12 @@
 // family of k-sample tests, the Cox proportional hazards model with its
 // tests, residuals, proportional-hazards test, predicted curves and
 // concordance indices, parametric accelerated failure time (AFT)
-// regression with per-subject predictions, and the expected value of a
-// subscriber from any survival curve. Its numbers follow R's survival
+// regression with per-subject predictions, competing risks (cumulative
+// incidence, Gray's test, cause-specific and Fine–Gray regression), and
+// the expected value of a subscriber from any survival curve. Its numbers follow R's survival
 // package 3.5-3 (survfit, quantile.survfit, print.survfit, survdiff,
-// coxph, cox.zph, concordance, survreg); where lifelines or
+// coxph, cox.zph, concordance, survreg, finegray) and cmprsk 2.2-11
+// (cuminc); where lifelines or
 // scikit-survival choose differently the option or the documentation says
 // so. It imports nothing of clv. In ltv it serves customer retention:
 // "survival" is staying a customer, the "event" is churn, censoring is
@@ -182,7 +184,8 @@
 // cases are:", as Go's math does. Nothing panics on what a caller passes.
 // Options whose every field has a default are passed as a pointer, nil
 // meaning all defaults (Options, LogRankOptions, CoxOptions,
-// CoxCurveOptions, PHTestOptions, ConcordanceOptions); a zero field means
+// CoxCurveOptions, PHTestOptions, ConcordanceOptions, IncidenceOptions,
+// GrayOptions); a zero field means
 // its default. No function modifies or keeps its input slices.
 //
 // # Accelerated failure time regression
@@ -313,6 +316,43 @@
 // within 1e-8 are tied, times are not merged, and only pairs with t < τ
 // count.
 //
+// # Competing risks
+//
+// When a subscriber can leave for one of several reasons — cancelling or a
+// failed payment — and the first one ends follow-up, a
+// CompetingObservation records the reason as Cause (0 censored, 1 … K).
+// CumulativeIncidence is the Aalen–Johansen estimator (Aalen & Johansen
+// 1978) of F_k(t) = P(T ≤ t, cause k) with S the Kaplan–Meier curve of
+// any event,
+//
+//	F_k(t_j) = Σ_{l ≤ j} S(t_{l−1})·d_kl/n_l,    S + Σ_k F_k = 1
+//
+// (R's survfit(Surv(time, factor(status)) ~ 1), cmprsk's cuminc; with
+// late entry survfit(Surv(entry, time, factor(status)) ~ 1, id = id)). Its
+// standard errors are R's default for multi-state curves, the
+// infinitesimal jackknife Σ_i (w_i·∂F/∂w_i)², or cuminc's (Gray 1988),
+// and its bands R's transforms of each probability (log by default). One
+// minus KaplanMeier with the other causes censored is not F_k: it
+// estimates the risk in a world without the other causes, and overstates
+// the risk here.
+//
+// GrayTest compares the F_k of groups (Gray 1988; cuminc's Tests). For
+// regression there are two hazards. The cause-specific hazard h_k(t) =
+// lim P(t ≤ T < t + dt, cause k | T ≥ t)/dt is fitted by FitCox on
+// CauseSpecific rows, the other causes censored (Prentice et al. 1978);
+// it describes the mechanism. The subdistribution hazard
+// h̃_k = −d log(1 − F_k)/dt of Fine & Gray (1999) keeps subjects with
+// another cause in its risk set, with weight G(t−)/G(T−) (G: the censoring
+// Kaplan–Meier curve), so exp(β) says how x moves F_k itself; FitFineGray
+// fits it as R does, with FineGray's (start, stop] expansion and a
+// weighted FitCox whose rows are clustered by subject (within strata:
+// G per stratum and a stratified fit). Its StdErr is the
+// robust one (coxph(… + cluster(id)); cmprsk's crr reports nearly the
+// same, breaking ties differently), NaiveStdErr the inverse information;
+// R's coxph on finegray data without cluster(id) reports a third one, the
+// row-level sandwich its fractional weights imply, which FitCox on
+// FineGray's rows gives too.
+//
 // # Cost
 //
 // Exit and entry times are sorted as IEEE bit patterns with an LSD radix
@@ -331,6 +371,16 @@
 // sweeps them with Fenwick trees over the distinct times, O(n·log T); the
 // PH test adds two more information passes. All runs on one goroutine.
 // Each Baseline keeps about 2p numbers per event time of its stratum.
+//
+// CumulativeIncidence and GrayTest cost one life table plus a binary
+// search per row, O(n·log n + m·K) and O(n·log n + m·G²) for m distinct
+// times, K causes and G groups (1e5 subscribers with daily times: about
+// 15 and 25 ms; with half of them entering late, about 120 ms). Late
+// entries keep K + 2 numbers each. FineGray's data have a row per subject plus, for each subject
+// with another cause, one per later censoring interval that holds an event
+// of the cause — up to n·m rows: 1e5 subscribers in whole days (1,000
+// distinct times) make 1.6e7 rows and an 80 s fit, in whole weeks 2.6e6
+// rows and 10 s. Round times before fitting on large data.
 //
 // # References
 //
@@ -374,9 +424,23 @@
 //     D'Agostino, R. B. and Wei, L. J. (2011), Statistics in Medicine 30,
 //     1105–1117. Therneau, T. M. and Watson, E. (2017), the survival
 //     package's concordance vignette (variance).
+//   - Aalen, O. O. and Johansen, S. (1978). An empirical transition
+//     matrix for non-homogeneous Markov chains based on censored
+//     observations. Scandinavian Journal of Statistics 5, 141–150.
+//     Gray, R. J. (1988). A class of K-sample tests for comparing the
+//     cumulative incidence of a competing risk. Annals of Statistics 16,
+//     1141–1154. Fine, J. P. and Gray, R. J. (1999). A proportional hazards
+//     model for the subdistribution of a competing risk. JASA 94, 496–509.
+//     Geskus, R. B. (2011). Cause-specific cumulative incidence estimation
+//     and the Fine and Gray model under both left truncation and right
+//     censoring. Biometrics 67, 39–49. Prentice, R. L. et al. (1978). The
+//     analysis of failure times in the presence of competing risks.
+//     Biometrics 34, 541–554.
 //   - The tests check every formula above against R's survfit, survdiff,
 //     print.survfit, survreg, coxph, cox.zph, survfit.coxph and
 //     concordance output (refdata survival/expected.json and
-//     cox/expected.json, testdata/cox_extra.R), and the AFT predictions
-//     against mpmath.
+//     cox/expected.json, testdata/cox_extra.R), the competing-risks
+//     functions against survfit, finegray + coxph and cmprsk's cuminc
+//     (refdata competing/expected.json, testdata/competing_extra.R), and
+//     the AFT predictions against mpmath.
 package survival
