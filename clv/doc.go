@@ -152,7 +152,21 @@
 //
 // a weighted average of the population mean pγ/(q−1) and the customer's
 // own mean. It assumes spend and frequency are independent: check with
-// SpendFrequencyCorrelation.
+// SpendFrequencyCorrelation. FitGammaGamma keeps the likelihood's terms
+// that depend on x alone once per distinct x, so a pass over the data takes
+// one logarithm and one division per row, and runs Newton on the analytic
+// Hessian.
+//
+// FitGammaGammaCov adds static covariates on the scale of the mixing
+// distribution (SpendCovariates; the model: Colombo & Jiang 1999; Fader &
+// Hardie 2013, "The Gamma-Gamma Model of Monetary Value"),
+//
+//	γ_i = γ·exp(δ·z_i),   so E[Z_i] = p·γ_i/(q−1) = exp(δ·z_i)·pγ/(q−1)
+//
+// a coefficient being the change in log mean spend per transaction per unit
+// of its covariate; GammaGammaCov.For gives one customer's GammaGamma, and
+// an empty SpendCovariates{} is the plain fit. Standard errors come in the
+// order p, q, γ, δ; L2 penalises δ only.
 //
 // Value discounts the expected purchases after T over a horizon of
 // cash-flow periods, valued at E[Z] times a margin:
@@ -188,8 +202,9 @@
 // # Fitting
 //
 // Fit… functions maximise the total (weighted) log-likelihood on
-// log-parameters, with analytic gradients (and, for BG/NBD and MBG/NBD, an
-// analytic Hessian and damped Newton steps), from several starts. They
+// log-parameters, with analytic gradients (and, for BG/NBD, MBG/NBD and
+// Gamma-Gamma, an analytic Hessian and damped Newton steps), from several
+// starts. They
 // first compress identical summary rows, adding their Weight, so the cost
 // grows with distinct rows rather than customers: the same compressed
 // histogram is what one GROUP BY in a distributed engine produces, which
@@ -242,8 +257,8 @@
 //
 // Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
 // ShiftedBetaGeometric, BetaDiscreteWeibull, BGNBDCov, MBGNBDCov,
-// ParetoNBDCov), Fit and
-// Fitted, a model with its Fit, implement json.Marshaler and
+// ParetoNBDCov, GammaGammaCov), Fit and Fitted, a model with its Fit,
+// implement json.Marshaler and
 // json.Unmarshaler with one versioned format:
 //
 //	{"kind":"clv.BGNBD","version":1,"unit":"168h0m0s",

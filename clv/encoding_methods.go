@@ -75,3 +75,12 @@ func (f Fit) MarshalJSON() ([]byte, error) { return marshal(f, nil) }
 // UnmarshalJSON loads a saved Fit, refusing another kind or version and a
 // missing or unknown key.
 func (f *Fit) UnmarshalJSON(data []byte) error { return unmarshal(data, f, nil) }
+
+// MarshalJSON returns the saved form of m, its coefficients and column
+// names included (without it, GammaGamma's would save the base model
+// only).
+func (m GammaGammaCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
+
+// UnmarshalJSON loads a saved GammaGammaCov, validated as
+// BGNBDCov.UnmarshalJSON.
+func (m *GammaGammaCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }

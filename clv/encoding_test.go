@@ -37,6 +37,8 @@ var savedGolden = map[string]any{
 	"MBGNBDCov": clv.MBGNBDCov{MBGNBD: clv.MBGNBD{R: 0.5, Alpha: 6, A: 0.9, B: 1.6, Period: week}, Purchase: []float64{0.1}},
 	"ParetoNBDCov": clv.ParetoNBDCov{ParetoNBD: clv.ParetoNBD{R: 0.55, Alpha: 10.5, S: 0.6, Beta: 11.7, Period: week},
 		Dropout: []float64{-0.4}, DropoutNames: []string{"promo"}},
+	"GammaGammaCov": clv.GammaGammaCov{GammaGamma: clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44},
+		Spend: []float64{0.5, -0.3}, Names: []string{"channel", "age"}},
 	"Fit": clv.Fit{LogLikelihood: -9582.429, StdErr: []float64{math.NaN(), 0.1, 0.01, 0.2}, Iterations: 12, Converged: true,
 		Cov: [][]float64{{0, 0, 0, 0}, {0, 0.01, 0, 0}, {0, 0, 1e-4, 0}, {0, 0, 0, 0.04}}, NumParams: 3, N: 2357,
 		Names: []string{"R", "Alpha", "A", "B"}, Fingerprint: "sha256:00"},

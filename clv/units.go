@@ -66,31 +66,57 @@ func unitOf(fn string, stated time.Duration, models []PurchaseModel) (time.Durat
 // strings. For a fit with covariates the fingerprint covers the
 // customers' summary only. cs is not modified.
 func Fingerprint(cs []Customer) string {
-	weights := map[[4]float64]float64{}
-	for _, c := range cs {
-		weights[[4]float64{c.Frequency, c.Recency, c.T, c.Monetary}] += c.weight()
+	// Sorting the rows (key, then weight) puts equal keys together in one
+	// canonical order, so their weights add up to the same bits whatever
+	// the order of cs; no map is needed.
+	type keyed struct {
+		key [4]uint64 // the fields' bits, in numeric order (fingerprintOrder)
+		w   float64
 	}
-	keys := make([][4]float64, 0, len(weights))
-	for k := range weights {
-		keys = append(keys, k)
+	rows := make([]keyed, len(cs))
+	for i, c := range cs {
+		rows[i] = keyed{[4]uint64{fingerprintOrder(c.Frequency), fingerprintOrder(c.Recency), fingerprintOrder(c.T), fingerprintOrder(c.Monetary)}, c.weight()}
 	}
-	slices.SortFunc(keys, func(a, b [4]float64) int {
-		for j := range a {
-			if c := cmp.Compare(a[j], b[j]); c != 0 {
+	slices.SortFunc(rows, func(a, b keyed) int {
+		for j := range a.key {
+			if c := cmp.Compare(a.key[j], b.key[j]); c != 0 {
 				return c
 			}
 		}
-		return 0
+		return cmp.Compare(a.w, b.w)
 	})
 	h := sha256.New()
 	var buf [5 * 8]byte
-	for _, k := range keys {
-		for j, v := range append(k[:], weights[k]) {
-			binary.LittleEndian.PutUint64(buf[8*j:], math.Float64bits(v+0)) // +0 folds −0 into 0
+	for i := 0; i < len(rows); {
+		k, w := rows[i].key, 0.0
+		for ; i < len(rows) && rows[i].key == k; i++ {
+			w += rows[i].w
 		}
+		for j, v := range k {
+			binary.LittleEndian.PutUint64(buf[8*j:], fingerprintBits(v))
+		}
+		binary.LittleEndian.PutUint64(buf[32:], math.Float64bits(w))
 		h.Write(buf[:])
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// fingerprintOrder maps v to a uint64 whose order is v's numeric order
+// (the usual flip of the sign bit, or of every bit for negatives), −0
+// folded into 0; fingerprintBits maps it back to v's bits.
+func fingerprintOrder(v float64) uint64 {
+	b := math.Float64bits(v + 0)
+	if b>>63 == 1 {
+		return ^b
+	}
+	return b | 1<<63
+}
+
+func fingerprintBits(u uint64) uint64 {
+	if u>>63 == 1 {
+		return u &^ (1 << 63)
+	}
+	return ^u
 }
 
 // FingerprintCohorts is Fingerprint for the survivor counts an sBG fit
