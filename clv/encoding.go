@@ -26,6 +26,7 @@ var savedKinds = map[reflect.Type]savedKind{
 	reflect.TypeFor[BGBB]():                 {kind: modelenc.Kind{Name: "clv.BGBB", Version: 1}, model: true},
 	reflect.TypeFor[GammaGamma]():           {kind: modelenc.Kind{Name: "clv.GammaGamma", Version: 1}, model: true},
 	reflect.TypeFor[ShiftedBetaGeometric](): {kind: modelenc.Kind{Name: "clv.ShiftedBetaGeometric", Version: 1}, model: true},
+	reflect.TypeFor[BetaDiscreteWeibull]():  {kind: modelenc.Kind{Name: "clv.BetaDiscreteWeibull", Version: 1}, model: true},
 	reflect.TypeFor[BGNBDCov]():             {kind: modelenc.Kind{Name: "clv.BGNBDCov", Version: 1}, model: true, check: checkCovNames},
 	reflect.TypeFor[MBGNBDCov]():            {kind: modelenc.Kind{Name: "clv.MBGNBDCov", Version: 1}, model: true, check: checkCovNames},
 	reflect.TypeFor[ParetoNBDCov]():         {kind: modelenc.Kind{Name: "clv.ParetoNBDCov", Version: 1}, model: true, check: checkCovNames},
