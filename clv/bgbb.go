@@ -1,10 +1,9 @@
 package clv
 
 import (
-	"time"
-
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"gonum.org/v1/gonum/mathext"
 
@@ -70,49 +69,59 @@ var _ PurchaseModel = BGBB{}
 // comes back with a *BoundaryError; a search that stops early returns its
 // best estimate with an error wrapping ErrNotConverged.
 func FitBGBB(cs []Customer, opt *FitOptions) (BGBB, Fit, error) {
-	const fn = "clv.FitBGBB"
-	rows, n, err := compress(fn, cs, true)
-	if err != nil {
-		return BGBB{}, Fit{}, err
-	}
-	est, fit, err := maximize(mlProblem{
-		fn: fn,
-		params: []param{
-			betaShape("Alpha", "Beta", "purchase probabilities", true), betaShape("Beta", "Alpha", "purchase probabilities", false),
-			betaShape("Gamma", "Delta", "dropout probabilities", true), betaShape("Delta", "Gamma", "dropout probabilities", false),
-		},
-		starts: [][]float64{{1, 1, 1, 1}, {1, 1, 1, 3}, {0.5, 0.5, 0.5, 0.5}},
-		n:      n,
-		rows:   len(rows),
-		negLL: func(theta, grad []float64) float64 {
-			return BGBB{Alpha: theta[0], Beta: theta[1], Gamma: theta[2], Delta: theta[3]}.negLogLikelihood(rows, grad)
-		},
-	}, opt)
-	if est == nil {
-		return BGBB{}, fit, err
-	}
-	fit.Fingerprint = Fingerprint(cs)
-	return BGBB{est[0], est[1], est[2], est[3], opt.period()}, fit, err
+	m, fit, err := fitBGBB("clv.FitBGBB", cs, Covariates{}, opt)
+	return m.BGBB, fit, err
 }
 
 // negLogLikelihood returns −Σ w·ℓ over rows and, when grad is not nil,
 // writes its gradient with respect to (α, β, γ, δ) into grad.
 func (m BGBB) negLogLikelihood(rows []row, grad []float64) float64 {
-	k := m.newBGBBTerms(grad != nil)
-	var sum numeric.KahanSum
-	var g, dl [4]float64
-	dp := &dl
+	terms := []bgbbTerms{m.newBGBBTerms(grad != nil)}
 	if grad == nil {
-		dp = nil
+		return bgbbNegLL(rows, nil, terms, nil, nil)
 	}
-	for _, r := range rows {
-		sum.Add(-r.w * k.logLikelihood(r.x, r.tx, r.t, dp))
-		for j, v := range dl {
-			g[j] -= r.w * v
+	grads := make([][4]float64, 1)
+	v := bgbbNegLL(rows, nil, terms, grads, make([][4]float64, len(rows)))
+	copy(grad, grads[0][:])
+	return v
+}
+
+// bgbbRowCost is the time bgbbNegLL takes per row of a few opportunities.
+const bgbbRowCost = 400 * time.Nanosecond
+
+// bgbbNegLL returns −Σ w·ℓ over rows, row j at the parameters of
+// terms[groups[j]] (terms[0] for every row when groups is nil), summed in
+// parallel chunks combined in chunk order. When grads is not nil it adds
+// to grads[g] the gradient of group g's part in that group's own (α, β,
+// γ, δ), summed in row order through dls, one entry per row.
+func bgbbNegLL(rows []row, groups []int32, terms []bgbbTerms, grads, dls [][4]float64) float64 {
+	group := func(j int) int32 {
+		if groups == nil {
+			return 0
+		}
+		return groups[j]
+	}
+	v := sumChunks(len(rows), bgbbRowCost, func(lo, hi int) float64 {
+		var sum numeric.KahanSum
+		for j := lo; j < hi; j++ {
+			var dl *[4]float64
+			if grads != nil {
+				dl = &dls[j]
+			}
+			r := rows[j]
+			sum.Add(-r.w * terms[group(j)].logLikelihood(r.x, r.tx, r.t, dl))
+		}
+		return sum.Sum()
+	})
+	if grads != nil {
+		for j, dl := range dls[:len(rows)] {
+			g := &grads[group(j)]
+			for i, v := range dl {
+				g[i] -= rows[j].w * v
+			}
 		}
 	}
-	copy(grad, g[:])
-	return sum.Sum()
+	return v
 }
 
 // bgbbTerms holds what every row's likelihood needs at one parameter

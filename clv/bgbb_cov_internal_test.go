@@ -1,0 +1,85 @@
+package clv
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// bgbbCovSample returns simulated BG/BB customers observed for 6 or 11
+// opportunities (so rows differ in n as well as in x and t_x), with the
+// covariates of covGradientSample.
+func bgbbCovSample(t *testing.T) ([]Customer, Covariates) {
+	t.Helper()
+	_, cov := covGradientSample(t)
+	n := len(cov.Purchase)
+	m := BGBB{Alpha: 1.2, Beta: 0.75, Gamma: 0.66, Delta: 2.8}
+	short, err := SimulateBGBB(m, BGBBSimulationOptions{Customers: n / 2, Opportunities: 6, Seed: 1})
+	require.NoError(t, err)
+	long, err := SimulateBGBB(m, BGBBSimulationOptions{Customers: n - n/2, Opportunities: 11, Seed: 2})
+	require.NoError(t, err)
+	return append(short, long...), cov
+}
+
+func TestBGBBCovGradient(t *testing.T) {
+	// The chain rule through shiftOdds against central differences of the
+	// likelihood, for every covariate layout, at points away from the base
+	// model (the base shapes differ from the simulation's, the
+	// coefficients are not 0).
+	cs, cov := bgbbCovSample(t)
+	for _, tc := range covGradientCases {
+		t.Run(tc.name, func(t *testing.T) {
+			design, err := tc.layout(cov).design("test", len(cs), scaleNames{})
+			require.NoError(t, err)
+			rows, rowGroups, _, err := compressGroups("test", cs, design.customerGroup, true)
+			require.NoError(t, err)
+			c := newBGBBCov(design, rows, rowGroups)
+			for _, base := range [][]float64{{1.2, 0.75, 0.66, 2.8}, {0.3, 4, 2.5, 0.4}} {
+				theta := append(append([]float64(nil), base...), tc.theta[4:]...)
+				checkGradient(t, tc.name, c.negLL, theta, 1e-6)
+				// The value does not depend on whether the gradient is asked for.
+				assert.Equal(t, c.negLL(theta, nil), c.negLL(theta, make([]float64, len(theta))))
+			}
+		})
+	}
+}
+
+func TestBGBBCovLikelihoodIsPerCustomerBGBB(t *testing.T) {
+	// −LL with covariates is the sum of each customer's own BGBB
+	// log-likelihood (For), which compression of identical (x, t_x, n, z)
+	// rows must not change.
+	cs, cov := bgbbCovSample(t)
+	design, err := cov.design("test", len(cs), scaleNames{})
+	require.NoError(t, err)
+	rows, rowGroups, _, err := compressGroups("test", cs, design.customerGroup, true)
+	require.NoError(t, err)
+	require.Less(t, len(rows), len(cs), "the sample has repeated rows")
+	theta := []float64{0.9, 1.7, 0.5, 3.1, 0.4, -0.3, 0.2, -0.6}
+	m := BGBBCov{BGBB: BGBB{Alpha: theta[0], Beta: theta[1], Gamma: theta[2], Delta: theta[3]}, Purchase: theta[4:6], Dropout: theta[6:8]}
+	var want float64
+	for i, c := range cs {
+		want -= m.For(cov.Purchase[i], cov.Dropout[i]).LogLikelihood(c)
+	}
+	got := newBGBBCov(design, rows, rowGroups).negLL(theta, nil)
+	assert.InDelta(t, want, got, 1e-11*math.Abs(want))
+}
+
+func TestShiftOdds(t *testing.T) {
+	// Hand-checkable: odds a/b = 2 times e^η, sum 3; η = 0 is exact; large
+	// |η| neither overflows nor loses the small shape's digits.
+	for _, tc := range []struct{ eta, a, b float64 }{
+		{0, 2, 1},
+		{math.Log(2), 2.4, 0.6},          // odds 4: 3·4/5, 3·1/5
+		{-math.Log(4), 1, 2},             // odds 1/2
+		{700, 3, 3 * math.Exp(-700) / 2}, // b' = 3/(1 + 2e^700), kept to full precision
+		{-700, 3 * 2 * math.Exp(-700), 3},
+	} {
+		a, b := shiftOdds(2, 1, tc.eta)
+		assert.InDelta(t, tc.a, a, 1e-15*tc.a, "η = %v", tc.eta)
+		assert.InDelta(t, tc.b, b, 1e-15*tc.b+5e-324, "η = %v", tc.eta)
+	}
+	a, b := shiftOdds(2, 1, math.NaN())
+	assert.True(t, math.IsNaN(a) && math.IsNaN(b))
+}
