@@ -83,3 +83,20 @@ func TestShiftOdds(t *testing.T) {
 	a, b := shiftOdds(2, 1, math.NaN())
 	assert.True(t, math.IsNaN(a) && math.IsNaN(b))
 }
+
+func TestBGBBCovNoneIsFitBGBB(t *testing.T) {
+	// An empty Covariates{} fits exactly what FitBGBB fits, on the
+	// donations data of FHS (2010) and on a simulation with two lengths of
+	// observation.
+	sim, _ := bgbbCovSample(t)
+	for name, cs := range map[string][]Customer{"donations": donations(t), "simulation": sim} {
+		m, f, err := FitBGBB(cs, nil)
+		require.NoError(t, err, name)
+		mc, fc, err := FitBGBBCov(cs, Covariates{}, nil)
+		require.NoError(t, err, name)
+		assert.Equal(t, m, mc.BGBB, name)
+		assert.Empty(t, mc.Purchase, name)
+		assert.Empty(t, mc.Dropout, name)
+		assert.Equal(t, f, fc, name)
+	}
+}

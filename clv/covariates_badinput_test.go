@@ -44,7 +44,8 @@ func cloneCov(cov clv.Covariates) clv.Covariates {
 	return clv.Covariates{Purchase: deep(cov.Purchase), Dropout: deep(cov.Dropout), Shared: slices.Clone(cov.Shared), L2: cov.L2}
 }
 
-// covFits are the three fits with covariates, reduced to their error.
+// covFits are the fits with covariates, reduced to their error (FitBGBBCov
+// on the customers made discrete).
 var covFits = map[string]func([]clv.Customer, clv.Covariates, *clv.FitOptions) error{
 	"clv.FitParetoNBDCov": func(cs []clv.Customer, cov clv.Covariates, opt *clv.FitOptions) error {
 		_, _, err := clv.FitParetoNBDCov(cs, cov, opt)
@@ -58,11 +59,26 @@ var covFits = map[string]func([]clv.Customer, clv.Covariates, *clv.FitOptions) e
 		_, _, err := clv.FitMBGNBDCov(cs, cov, opt)
 		return err
 	},
+	"clv.FitBGBBCov": func(cs []clv.Customer, cov clv.Covariates, opt *clv.FitOptions) error {
+		_, _, err := clv.FitBGBBCov(discrete(cs), cov, opt)
+		return err
+	},
+}
+
+// discrete returns a copy of cs as BG/BB summaries: t_x and T rounded up
+// to whole opportunities, and at most one purchase per opportunity.
+func discrete(cs []clv.Customer) []clv.Customer {
+	out := slices.Clone(cs)
+	for i := range out {
+		out[i].Recency, out[i].T = math.Ceil(out[i].Recency), math.Ceil(out[i].T)
+		out[i].Frequency = math.Min(out[i].Frequency, out[i].Recency)
+	}
+	return out
 }
 
 // The covariate part of the bad-input catalogue: every bad covariate value
 // or setting is a *DataError naming the row and field (Row −1 for a
-// setting or a whole column), for each of the three fits, and the inputs
+// setting or a whole column), for each of the fits, and the inputs
 // are left alone.
 func TestCovariatesBadInput(t *testing.T) {
 	cs, good := covSmall()
@@ -97,7 +113,7 @@ func TestCovariatesBadInput(t *testing.T) {
 			for _, r := range c.Purchase {
 				r[1] = 0
 			}
-		}), nil, -1, "Purchase[1]", clv.ErrSingular, []string{"Purchase[1] is constant: collinear with the scale α"}},
+		}), nil, -1, "Purchase[1]", clv.ErrSingular, []string{"Purchase[1] is constant: collinear with"}},
 		{"constant dropout column", edit(func(c *clv.Covariates) {
 			for _, r := range c.Dropout {
 				r[1] = 3
@@ -139,6 +155,12 @@ func TestCovariatesBadInput(t *testing.T) {
 	})
 	assert.ErrorContains(t, covFits["clv.FitParetoNBDCov"](cs, zero, nil), "Dropout[1] is constant: collinear with the scale β")
 	assert.ErrorContains(t, covFits["clv.FitBGNBDCov"](cs, zero, nil), "Dropout[1] is constant: collinear with the scales a and b")
+	assert.ErrorContains(t, covFits["clv.FitBGBBCov"](cs, zero, nil), "Dropout[1] is constant: collinear with the log-odds ln(γ/δ)")
+	assert.ErrorContains(t, covFits["clv.FitParetoNBDCov"](cs, edit(func(c *clv.Covariates) {
+		for _, r := range c.Purchase {
+			r[1] = 0
+		}
+	}), nil), "Purchase[1] is constant: collinear with the scale α")
 }
 
 func TestCovariateModelsBadInput(t *testing.T) {
