@@ -76,7 +76,7 @@ func FitBGBB(cs []Customer, opt *FitOptions) (BGBB, Fit, error) {
 // negLogLikelihood returns −Σ w·ℓ over rows and, when grad is not nil,
 // writes its gradient with respect to (α, β, γ, δ) into grad.
 func (m BGBB) negLogLikelihood(rows []row, grad []float64) float64 {
-	terms := []bgbbTerms{m.newBGBBTerms(grad != nil)}
+	terms := []bgbbTerms{m.newBGBBTerms()}
 	if grad == nil {
 		return bgbbNegLL(rows, nil, terms, nil, nil)
 	}
@@ -125,28 +125,18 @@ func bgbbNegLL(rows []row, groups []int32, terms []bgbbTerms, grads, dls [][4]fl
 }
 
 // bgbbTerms holds what every row's likelihood needs at one parameter
-// value: the normalising beta functions and, for the gradient, digammas.
+// value: the parameters and the normalising beta functions.
 type bgbbTerms struct {
 	a, b, g, d   float64
 	lnBab, lnBgd float64
-	// ψ(α+β) − ψ(α), ψ(α+β) − ψ(β), ψ(γ+δ) − ψ(δ), and ψ(γ+δ)
-	psiA, psiB, psiD, psiGD float64
 }
 
-func (m BGBB) newBGBBTerms(withGrad bool) bgbbTerms {
-	k := bgbbTerms{
+func (m BGBB) newBGBBTerms() bgbbTerms {
+	return bgbbTerms{
 		a: m.Alpha, b: m.Beta, g: m.Gamma, d: m.Delta,
 		lnBab: numeric.LnBeta(m.Alpha, m.Beta),
 		lnBgd: numeric.LnBeta(m.Gamma, m.Delta),
 	}
-	if withGrad {
-		psiAB := mathext.Digamma(m.Alpha + m.Beta)
-		k.psiGD = mathext.Digamma(m.Gamma + m.Delta)
-		k.psiA = psiAB - mathext.Digamma(m.Alpha)
-		k.psiB = psiAB - mathext.Digamma(m.Beta)
-		k.psiD = k.psiGD - mathext.Digamma(m.Delta)
-	}
-	return k
 }
 
 // logLikelihood returns ℓ(x, t_x, n) and, when dl is not nil, ∂ℓ/∂(α, β,
@@ -156,50 +146,58 @@ func (m BGBB) newBGBBTerms(withGrad bool) bgbbTerms {
 //	ℓ_j = lnB(α+x, β+j−x) − lnB(α,β) + lnB(γ+1, δ+j) − lnB(γ,δ),
 //	ℓ_active = ℓ_n + ln((γ+δ+n)/γ)   (B(γ, v) = B(γ+1, v)·(γ+v)/γ),
 //
-// stepping each beta function by one ratio and each digamma by one
-// reciprocal (ψ(u+1) = ψ(u) + 1/u). ∂lnB(u, v)/∂u = ψ(u) − ψ(u+v).
+// stepping each beta function by one ratio. ∂lnB(u, v)/∂u = ψ(u) − ψ(u+v),
+// so every derivative is a sum of digamma differences ψ(u+k) − ψ(u),
+// taken as sums of reciprocals (digammaStep) and stepped by one
+// reciprocal per j (ψ(u+1) = ψ(u) + 1/u): no digamma is evaluated for a
+// row of a few opportunities, and none cancels.
 func (k *bgbbTerms) logLikelihood(x, tx, n float64, dl *[4]float64) float64 {
 	a, b, g, d := k.a, k.b, k.g, k.d
 	lj := numeric.LnBeta(a+x, b+tx-x) - k.lnBab + numeric.LnBeta(g+1, d+tx) - k.lnBgd
 	var acc logSumAcc
 	acc.init(dl != nil)
-	// Digammas at j: ψ(α+x), ψ(β+j−x), ψ(α+β+j), ψ(δ+j), ψ(γ+δ+1+j).
-	var psiAX, psiBj, psiABj, psiDj, psiGDj float64
+	// At j: ψ(α+x) − ψ(α), ψ(β+j−x) − ψ(β), ψ(α+β+j) − ψ(α+β), ψ(δ+j) −
+	// ψ(δ) and ψ(γ+δ+1+j) − ψ(γ+δ).
+	var dA, dBj, dABj, dDj, dGDj float64
 	if dl != nil {
-		psiAX = mathext.Digamma(a + x)
-		psiBj = mathext.Digamma(b + tx - x)
-		psiABj = mathext.Digamma(a + b + tx)
-		psiDj = mathext.Digamma(d + tx)
-		psiGDj = mathext.Digamma(g + d + 1 + tx)
+		dA = digammaStep(a, x)
+		dBj = digammaStep(b, tx-x)
+		dABj = digammaStep(a+b, tx)
+		dDj = digammaStep(d, tx)
+		dGDj = digammaStep(g+d, tx+1)
 	}
 	var dj [4]float64
 	for j := tx; j < n; j++ {
 		if dl != nil {
-			dj = [4]float64{
-				psiAX - psiABj + k.psiA,
-				psiBj - psiABj + k.psiB,
-				1/g - psiGDj + k.psiGD, // ψ(γ+1) − ψ(γ) = 1/γ
-				psiDj - psiGDj + k.psiD,
-			}
-			psiBj += 1 / (b + j - x)
-			psiABj += 1 / (a + b + j)
-			psiDj += 1 / (d + j)
-			psiGDj += 1 / (g + d + 1 + j)
+			dj = [4]float64{dA - dABj, dBj - dABj, 1/g - dGDj, dDj - dGDj} // ψ(γ+1) − ψ(γ) = 1/γ
+			dBj += 1 / (b + j - x)
+			dABj += 1 / (a + b + j)
+			dDj += 1 / (d + j)
+			dGDj += 1 / (g + d + 1 + j)
 		}
 		acc.add(lj, &dj)
 		lj += math.Log((b + j - x) * (d + j) / ((a + b + j) * (g + d + 1 + j)))
 	}
 	if dl != nil {
-		psiGDn := psiGDj - 1/(g+d+n) // ψ(γ+δ+n)
-		dj = [4]float64{
-			psiAX - psiABj + k.psiA,
-			psiBj - psiABj + k.psiB,
-			k.psiGD - psiGDn,
-			psiDj - psiGDn + k.psiD,
-		}
+		dGDn := dGDj - 1/(g+d+n) // ψ(γ+δ+n) − ψ(γ+δ)
+		dj = [4]float64{dA - dABj, dBj - dABj, -dGDn, dDj - dGDn}
 	}
 	acc.add(lj+math.Log((g+d+n)/g), &dj)
 	return acc.result(dl)
+}
+
+// digammaStep returns ψ(u+k) − ψ(u) for a whole k ≥ 0: the sum
+// Σ_{i<k} 1/(u+i), free of cancellation, or for k > 64 the difference of
+// the two digammas.
+func digammaStep(u, k float64) float64 {
+	if k > 64 {
+		return mathext.Digamma(u+k) - mathext.Digamma(u)
+	}
+	var s float64
+	for i := 0.0; i < k; i++ {
+		s += 1 / (u + i)
+	}
+	return s
 }
 
 // logSumAcc accumulates log Σ_j e^(ℓ_j) in one pass, and optionally the
@@ -269,7 +267,7 @@ func (m BGBB) logLik(c Customer) float64 {
 	if !m.valid() || checkCustomer("", -1, c, true) != nil {
 		return math.NaN()
 	}
-	k := m.newBGBBTerms(false)
+	k := m.newBGBBTerms()
 	return k.logLikelihood(c.Frequency, c.Recency, c.T, nil)
 }
 
