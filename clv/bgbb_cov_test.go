@@ -319,27 +319,3 @@ func BenchmarkFitBGBBCov(b *testing.B) {
 		})
 	}
 }
-
-func TestFitBGBBCovHonoursWeights(t *testing.T) {
-	// Each customer twice fits as each customer once with Weight 2.
-	cs, cov := bgbbCovSim(bgbbCovTruth, 800, 5)
-	var twice []clv.Customer
-	var cov2 clv.Covariates
-	weighted := append([]clv.Customer(nil), cs...)
-	for i, c := range cs {
-		twice = append(twice, c, c)
-		cov2.Purchase = append(cov2.Purchase, cov.Purchase[i], cov.Purchase[i])
-		cov2.Dropout = append(cov2.Dropout, cov.Dropout[i], cov.Dropout[i])
-		weighted[i].Weight = 2
-	}
-	m1, f1, err := clv.FitBGBBCov(twice, cov2, nil)
-	require.NoError(t, err)
-	m2, f2, err := clv.FitBGBBCov(weighted, cov, nil)
-	require.NoError(t, err)
-	assert.InDelta(t, f1.LogLikelihood, f2.LogLikelihood, 1e-9*math.Abs(f1.LogLikelihood))
-	assert.InDelta(t, m1.Alpha, m2.Alpha, 1e-7*m1.Alpha)
-	assert.InDelta(t, m1.Delta, m2.Delta, 1e-7*m1.Delta)
-	assert.InDeltaSlice(t, m1.Purchase, m2.Purchase, 1e-7)
-	assert.InDeltaSlice(t, m1.Dropout, m2.Dropout, 1e-7)
-	assert.Equal(t, 2*float64(len(cs)), f2.N)
-}

@@ -237,24 +237,41 @@ func TestCovariateFitsHonourWeights(t *testing.T) {
 	for i, r := range cov.Purchase {
 		cov.Purchase[i] = r[:2]
 	}
-	var twice []clv.Customer
-	var cov2 clv.Covariates
-	weighted := slices.Clone(cs)
+	for name, fit := range map[string]func([]clv.Customer, clv.Covariates) ([]float64, clv.Fit, error){
+		"BGNBD": func(cs []clv.Customer, cov clv.Covariates) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitBGNBDCov(cs, cov, nil)
+			return append([]float64{m.R, m.Alpha, m.A, m.B}, append(m.Purchase, m.Dropout...)...), f, err
+		},
+		"BGBB": func(cs []clv.Customer, cov clv.Covariates) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitBGBBCov(discrete(cs), cov, nil)
+			return append([]float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, append(m.Purchase, m.Dropout...)...), f, err
+		},
+	} {
+		twice, cov2, weighted := doubled(cs, cov)
+		p1, f1, err := fit(twice, cov2)
+		require.NoError(t, err, name)
+		p2, f2, err := fit(weighted, cov)
+		require.NoError(t, err, name)
+		assert.InDelta(t, f1.LogLikelihood, f2.LogLikelihood, 1e-8*math.Abs(f1.LogLikelihood), name)
+		require.Len(t, p2, len(p1), name)
+		for j := range p1 {
+			assert.InDelta(t, p1[j], p2[j], 1e-7*math.Max(1, math.Abs(p1[j])), "%s: parameter %d", name, j)
+		}
+		assert.Equal(t, 2*float64(len(cs)), f2.N, name)
+	}
+}
+
+// doubled returns cs with every customer twice in a row, with their
+// covariate rows, and a copy of cs with every Weight 2.
+func doubled(cs []clv.Customer, cov clv.Covariates) (twice []clv.Customer, cov2 clv.Covariates, weighted []clv.Customer) {
+	weighted = slices.Clone(cs)
 	for i, c := range cs {
 		twice = append(twice, c, c)
 		cov2.Purchase = append(cov2.Purchase, cov.Purchase[i], cov.Purchase[i])
 		cov2.Dropout = append(cov2.Dropout, cov.Dropout[i], cov.Dropout[i])
 		weighted[i].Weight = 2
 	}
-	m1, f1, err := clv.FitBGNBDCov(twice, cov2, nil)
-	require.NoError(t, err)
-	m2, f2, err := clv.FitBGNBDCov(weighted, cov, nil)
-	require.NoError(t, err)
-	assert.InDelta(t, f1.LogLikelihood, f2.LogLikelihood, 1e-8*math.Abs(f1.LogLikelihood))
-	assert.InDelta(t, m1.Alpha, m2.Alpha, 1e-8*m1.Alpha)
-	assert.InDeltaSlice(t, m1.Purchase, m2.Purchase, 1e-7)
-	assert.InDeltaSlice(t, m1.Dropout, m2.Dropout, 1e-7)
-	assert.Equal(t, 2*float64(len(cs)), f2.N)
+	return twice, cov2, weighted
 }
 
 // TestCovariateUnitsDoNotMatter: a column in other units (age in years
