@@ -146,16 +146,14 @@ func (m BGBB) newBGBBTerms() bgbbTerms {
 //	ℓ_j = lnB(α+x, β+j−x) − lnB(α,β) + lnB(γ+1, δ+j) − lnB(γ,δ),
 //	ℓ_active = ℓ_n + ln((γ+δ+n)/γ)   (B(γ, v) = B(γ+1, v)·(γ+v)/γ),
 //
-// stepping each beta function by one ratio. ∂lnB(u, v)/∂u = ψ(u) − ψ(u+v),
+// stepping each term by one ratio. ∂lnB(u, v)/∂u = ψ(u) − ψ(u+v),
 // so every derivative is a sum of digamma differences ψ(u+k) − ψ(u),
 // taken as sums of reciprocals (digammaStep) and stepped by one
 // reciprocal per j (ψ(u+1) = ψ(u) + 1/u): no digamma is evaluated for a
 // row of up to 20 opportunities.
 func (k *bgbbTerms) logLikelihood(x, tx, n float64, dl *[4]float64) float64 {
 	a, b, g, d := k.a, k.b, k.g, k.d
-	lj := numeric.LnBeta(a+x, b+tx-x) - k.lnBab + numeric.LnBeta(g+1, d+tx) - k.lnBgd
-	var acc logSumAcc
-	acc.init(dl != nil)
+	l0 := numeric.LnBeta(a+x, b+tx-x) - k.lnBab + numeric.LnBeta(g+1, d+tx) - k.lnBgd // ℓ_{t_x}
 	// At j: ψ(α+x) − ψ(α), ψ(β+j−x) − ψ(β), ψ(α+β+j) − ψ(α+β), ψ(δ+j) −
 	// ψ(δ) and ψ(γ+δ+1+j) − ψ(γ+δ).
 	var dA, dBj, dABj, dDj, dGDj float64
@@ -166,7 +164,13 @@ func (k *bgbbTerms) logLikelihood(x, tx, n float64, dl *[4]float64) float64 {
 		dDj = digammaStep(d, tx)
 		dGDj = digammaStep(g+d, tx+1)
 	}
-	var dj [4]float64
+	// The dropped-out terms relative to the first, w_j = e^(ℓ_j − ℓ_{t_x}),
+	// shrink by a ratio < 1 at each step, so they are summed as they are,
+	// without a log or exp per term: w·e^lw is w_j, and once w_j is below
+	// 1e-200 (lw < 0) the terms no longer count against the first one.
+	var sum float64
+	var gsum, dj [4]float64
+	w, lw := 1.0, 0.0
 	for j := tx; j < n; j++ {
 		if dl != nil {
 			dj = [4]float64{dA - dABj, dBj - dABj, 1/g - dGDj, dDj - dGDj} // ψ(γ+1) − ψ(γ) = 1/γ
@@ -175,14 +179,31 @@ func (k *bgbbTerms) logLikelihood(x, tx, n float64, dl *[4]float64) float64 {
 			dDj += 1 / (d + j)
 			dGDj += 1 / (g + d + 1 + j)
 		}
-		acc.add(lj, &dj)
-		lj += math.Log((b + j - x) * (d + j) / ((a + b + j) * (g + d + 1 + j)))
+		if lw == 0 {
+			sum += w
+			for i, v := range dj {
+				gsum[i] += w * v
+			}
+		}
+		w *= (b + j - x) * (d + j) / ((a + b + j) * (g + d + 1 + j))
+		if w < 1e-200 {
+			lw += math.Log(w)
+			w = 1
+		}
+	}
+	var acc logSumAcc
+	acc.init(dl != nil)
+	if sum > 0 {
+		for i := range gsum {
+			gsum[i] /= sum
+		}
+		acc.add(l0+math.Log(sum), &gsum)
 	}
 	if dl != nil {
 		dGDn := dGDj - 1/(g+d+n) // ψ(γ+δ+n) − ψ(γ+δ)
 		dj = [4]float64{dA - dABj, dBj - dABj, -dGDn, dDj - dGDn}
 	}
-	acc.add(lj+math.Log((g+d+n)/g), &dj)
+	acc.add(l0+lw+math.Log(w)+math.Log((g+d+n)/g), &dj)
 	return acc.result(dl)
 }
 

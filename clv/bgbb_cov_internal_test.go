@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/diff/fd"
 )
 
 // bgbbCovSample returns simulated BG/BB customers observed for 6 or 11
@@ -98,5 +99,35 @@ func TestBGBBCovNoneIsFitBGBB(t *testing.T) {
 		assert.Empty(t, mc.Purchase, name)
 		assert.Empty(t, mc.Dropout, name)
 		assert.Equal(t, f, fc, name)
+	}
+}
+
+func TestBGBBLikelihoodSteepTerms(t *testing.T) {
+	// With large α and γ the dropped-out terms of a long row fall below
+	// 1e-200 of the first (so logLikelihood stops counting them), while the
+	// active term, e^(ℓ_n)·(γ+δ+n)/γ, may still matter: ℓ against the
+	// term-by-term naiveBGBBLogLik, and the gradient against central
+	// differences, on such rows.
+	rows := []row{{0, 0, 5000, 1}, {3, 40, 3000, 2}, {900, 2000, 2000, 1}, {10, 10, 10, 1}}
+	for _, m := range []BGBB{{Alpha: 50, Beta: 1, Gamma: 80, Delta: 1}, {Alpha: 0.3, Beta: 0.2, Gamma: 300, Delta: 0.5}, {Alpha: 1e-3, Beta: 40, Gamma: 1e-3, Delta: 60}} {
+		for _, r := range rows {
+			got := m.LogLikelihood(Customer{Frequency: r.x, Recency: r.tx, T: r.t})
+			require.False(t, math.IsNaN(got) || math.IsInf(got, 0), "%v %v", m, r)
+			// Absolute near ℓ = 0: on (0, 0, 5000) at the third model both
+			// kernels, this one and the earlier log-space one, are 2.7e-13
+			// from mpmath's −0.00483849277647991629 (30 digits).
+			want := naiveBGBBLogLik(m, r.x, r.tx, r.t)
+			assert.InDelta(t, want, got, 1e-11*math.Max(1, math.Abs(want)), "%v %v", m, r)
+		}
+		theta := []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}
+		negLL := func(th, grad []float64) float64 { return BGBB{Alpha: th[0], Beta: th[1], Gamma: th[2], Delta: th[3]}.negLogLikelihood(rows, grad) }
+		v := negLL(theta, nil)
+		got := make([]float64, 4)
+		negLL(theta, got)
+		want := fd.Gradient(nil, func(th []float64) float64 { return negLL(th, nil) }, theta, &fd.Settings{Formula: fd.Central, Step: 1e-6 * theta[0]})
+		for j := range want {
+			// Steps are relative to α, so scale the tolerance like TestBGBBGradient's.
+			assert.InDelta(t, want[j], got[j], 1e-9*math.Abs(v)/(1e-6*theta[0])+1e-6*math.Abs(want[j]), "%v: ∂/∂θ_%d", m, j)
+		}
 	}
 }
