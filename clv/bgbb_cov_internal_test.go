@@ -120,7 +120,9 @@ func TestBGBBLikelihoodSteepTerms(t *testing.T) {
 			assert.InDelta(t, want, got, 1e-11*math.Max(1, math.Abs(want)), "%v %v", m, r)
 		}
 		theta := []float64{m.Alpha, m.Beta, m.Gamma, m.Delta}
-		negLL := func(th, grad []float64) float64 { return BGBB{Alpha: th[0], Beta: th[1], Gamma: th[2], Delta: th[3]}.negLogLikelihood(rows, grad) }
+		negLL := func(th, grad []float64) float64 {
+			return BGBB{Alpha: th[0], Beta: th[1], Gamma: th[2], Delta: th[3]}.negLogLikelihood(rows, grad)
+		}
 		v := negLL(theta, nil)
 		got := make([]float64, 4)
 		negLL(theta, got)
