@@ -200,10 +200,22 @@ func TestFitBGBBCovLayouts(t *testing.T) {
 	assert.Equal(t, 7, f.NumParams)
 	assert.LessOrEqual(t, f.LogLikelihood, ff.LogLikelihood+1e-9)
 
-	m, f, err = clv.FitBGBBCov(cs, clv.Covariates{Purchase: cov.Purchase}, nil)
+	// Named columns of one process, and the unit, reach the model, its
+	// customers' models and the Fit.
+	named := clv.Covariates{Purchase: cov.Purchase, PurchaseNames: []string{"channel", "score"}}
+	m, f, err = clv.FitBGBBCov(cs, named, &clv.FitOptions{Period: week})
 	require.NoError(t, err)
 	assert.Empty(t, m.Dropout)
 	assert.Len(t, f.StdErr, 6)
+	assert.Equal(t, []string{"Alpha", "Beta", "Gamma", "Delta", "Purchase[channel]", "Purchase[score]"}, f.Names)
+	assert.Equal(t, named.PurchaseNames, m.PurchaseNames)
+	assert.Equal(t, week, m.For([]float64{1, 0}, nil).Period)
+	assert.Equal(t, clv.Fingerprint(cs), f.Fingerprint)
+	named.PurchaseNames = []string{"score", "channel"}
+	_, err = m.Models(named)
+	var de *clv.DataError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "Covariates.PurchaseNames", de.Field)
 
 	ridge := cov
 	ridge.L2 = 200
