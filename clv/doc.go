@@ -144,6 +144,19 @@
 // likelihood work, so categorical covariates cost little; a continuous one
 // gives every customer their own (x, t_x, T) terms.
 //
+// FitBGBBCov puts the same Covariates on the BG/BB, on the means of its
+// two Beta distributions with their precisions held common (the
+// mean–precision link of beta and beta-binomial regression; neither
+// CLVTools nor pymc-marketing has BG/BB covariates, so the
+// parameterisation is this package's):
+//
+//	BG/BB:  α_i/β_i = (α/β)·exp(b_p·z_p,i)   α_i + β_i = α + β
+//	        γ_i/δ_i = (γ/δ)·exp(b_d·z_d,i)   γ_i + δ_i = γ + δ
+//
+// so logit of the mean transaction probability moves by b_p·z_p and logit
+// of the mean dropout probability by b_d·z_d (a positive coefficient
+// raises it); BGBBCov.For gives a customer's own BGBB.
+//
 // # Spend and value
 //
 // GammaGamma (Colombo & Jiang 1999; Fader & Hardie note 025) models spend
