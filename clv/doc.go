@@ -271,7 +271,7 @@
 //
 // Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
 // ShiftedBetaGeometric, BetaDiscreteWeibull, BGNBDCov, MBGNBDCov,
-// ParetoNBDCov, GammaGammaCov), Fit and Fitted, a model with its Fit,
+// ParetoNBDCov, BGBBCov, GammaGammaCov), Fit and Fitted, a model with its Fit,
 // implement json.Marshaler and
 // json.Unmarshaler with one versioned format:
 //
