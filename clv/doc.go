@@ -87,6 +87,29 @@
 // & Hardie 2007, J. Interactive Marketing 21(1)) the contractual retention
 // model fitted to a cohort's survivor counts, with DERL.
 //
+// BetaDiscreteWeibull (Fader, Hardie, Liu, Davin & Steenburgh 2018,
+// J. Interactive Marketing 43) adds duration dependence to the sBG: a
+// customer with churn parameter θ ~ Beta(α, β) survives t periods with
+// probability (1−θ)^(t^c), so
+//
+//	S(t) = B(α, β+t^c)/B(α, β)
+//
+// and c = 1 is the sBG (c > 1: a customer's own risk rises with tenure).
+// FitBetaDiscreteWeibull takes the same alive counts as
+// FitShiftedBetaGeometric, and LikelihoodRatioTest(sbgFit, bdwFit, false)
+// tests c = 1. S(t), P(T = t) and r_t keep their relative accuracy for
+// late periods and extreme parameters (ln B ratios without lgamma
+// cancellation); DEL and DERL are summed series.
+//
+// FitShiftedBetaGeometricSubscribers and FitBetaDiscreteWeibullSubscribers
+// fit the same models to individual subscribers (Subscriber: periods
+// completed, churned or still active) of any tenures, with static
+// covariates on both shapes in pymc-marketing's parameterisation,
+// α_i = α·exp(−γ_α·z_α,i) and β_i = β·exp(−γ_β·z_β,i) (SubscriberCovariates),
+// by maximum likelihood with standard errors; For gives a subscriber's own
+// model. Without covariates they are the cohort fits on the subscribers'
+// counts.
+//
 // # Static covariates
 //
 // FitParetoNBDCov, FitBGNBDCov and FitMBGNBDCov add time-invariant
@@ -120,6 +143,19 @@
 // objective (Fit.Penalized). Customers with equal covariates share the
 // likelihood work, so categorical covariates cost little; a continuous one
 // gives every customer their own (x, t_x, T) terms.
+//
+// FitBGBBCov puts the same Covariates on the BG/BB, on the means of its
+// two Beta distributions with their precisions held common (the
+// mean–precision link of beta and beta-binomial regression; neither
+// CLVTools nor pymc-marketing has BG/BB covariates, so the
+// parameterisation is this package's):
+//
+//	BG/BB:  α_i/β_i = (α/β)·exp(b_p·z_p,i)   α_i + β_i = α + β
+//	        γ_i/δ_i = (γ/δ)·exp(b_d·z_d,i)   γ_i + δ_i = γ + δ
+//
+// so logit of the mean transaction probability moves by b_p·z_p and logit
+// of the mean dropout probability by b_d·z_d (a positive coefficient
+// raises it); BGBBCov.For gives a customer's own BGBB.
 //
 // # Spend and value
 //
@@ -234,8 +270,9 @@
 // # Saving and loading models
 //
 // Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
-// ShiftedBetaGeometric, BGNBDCov, MBGNBDCov, ParetoNBDCov,
-// GammaGammaCov), Fit and Fitted, a model with its Fit, implement json.Marshaler and
+// ShiftedBetaGeometric, BetaDiscreteWeibull, BGNBDCov, MBGNBDCov,
+// ParetoNBDCov, BGBBCov, GammaGammaCov), Fit and Fitted, a model with its Fit,
+// implement json.Marshaler and
 // json.Unmarshaler with one versioned format:
 //
 //	{"kind":"clv.BGNBD","version":1,"unit":"168h0m0s",

@@ -39,6 +39,13 @@ func (m ShiftedBetaGeometric) MarshalJSON() ([]byte, error) { return marshal(m, 
 // BGNBD.UnmarshalJSON.
 func (m *ShiftedBetaGeometric) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
 
+// MarshalJSON returns the saved form of m.
+func (m BetaDiscreteWeibull) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
+
+// UnmarshalJSON loads a saved BetaDiscreteWeibull, validated as
+// BGNBD.UnmarshalJSON.
+func (m *BetaDiscreteWeibull) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
+
 // MarshalJSON returns the saved form of m, its coefficients and column
 // names included.
 func (m BGNBDCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
@@ -60,6 +67,13 @@ func (m ParetoNBDCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
 // UnmarshalJSON loads a saved ParetoNBDCov, validated as
 // BGNBDCov.UnmarshalJSON.
 func (m *ParetoNBDCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
+
+// MarshalJSON returns the saved form of m.
+func (m BGBBCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
+
+// UnmarshalJSON loads a saved BGBBCov, validated as
+// BGNBDCov.UnmarshalJSON.
+func (m *BGBBCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
 
 // MarshalJSON returns the saved form of f: every field, NaN standard
 // errors of held parameters included (as "NaN").
