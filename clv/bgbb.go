@@ -60,7 +60,7 @@ var _ PurchaseModel = BGBB{}
 // The search runs on the log-parameters with the analytic gradient (sums
 // of digamma differences weighted by each likelihood term's share,
 // FHS 2010) from the starts (1, 1, 1, 1), (1, 1, 1, 3) and
-// (0.5, 0.5, 0.5, 0.5) unless opt.Start is set. Fit.N is Σ w.
+// (0.5, 0.5, 0.5, 0.5), after opt.Start when it is set. Fit.N is Σ w.
 //
 // Errors: a *DataError wrapping ErrEmpty for no rows, or ErrInvalid naming
 // the row and field of a bad value (NaN, negative, not whole, x > t_x,

@@ -304,12 +304,12 @@ func (l transform) curvature(theta []float64, j int) float64 {
 	return theta[j] - l.lower[j]
 }
 
-// phiStarts returns the starts of a search in φ: s.start when set, else
+// phiStarts returns the starts of a search in φ: s.start when set, then
 // p.starts. A start outside the parameter space is an error.
 func (p mlProblem) phiStarts(s fitSettings, l transform) ([][]float64, error) {
 	starts := p.starts
 	if s.start != nil {
-		starts = [][]float64{s.start}
+		starts = append([][]float64{s.start}, p.starts...)
 	}
 	var phiStarts [][]float64
 	for _, st := range starts {

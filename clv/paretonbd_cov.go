@@ -89,7 +89,7 @@ func (m ParetoNBDCov) Models(cov Covariates) ([]ParetoNBD, error) {
 // Customer.Weight counts repeated rows. The search starts from the fit
 // without covariates (coefficients 0) and, on 20,000 distinct rows or
 // more, from a fit to a seeded 1/16 subsample of them; FitOptions.Start
-// (r, α, s, β, then the coefficients in the order below) replaces both. An
+// (r, α, s, β, then the coefficients in the order below) replaces both (then the defaults follow). An
 // empty Covariates{} is FitParetoNBD exactly. Customers with equal
 // covariates share the likelihood's terms, so categorical covariates cost
 // little, while a continuous one gives every customer their own. cs and

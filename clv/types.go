@@ -114,9 +114,14 @@ type FitOptions struct {
 	// log-likelihood and unscaled time). It does not reach covariate
 	// coefficients, which Covariates.L2 penalises.
 	Penalty float64
-	// Start, when set, is the one starting point of the search, in natural
-	// parameter order (e.g. r, α, a, b, then any covariate coefficients).
-	// Otherwise each model tries its own set of starts and keeps the best.
+	// Start, when set, is the first starting point of the search, in
+	// natural parameter order (e.g. r, α, a, b, then any covariate
+	// coefficients); the model's own starts follow only if the search from
+	// it does not converge. It is the warm start of a refit: pass the
+	// previous model's parameters (BGNBD: []float64{m.R, m.Alpha, m.A,
+	// m.B}) and a refit on a log that has grown a little converges in a
+	// few iterations (none when nothing changed). Without Start each
+	// model tries its own starts in turn.
 	Start []float64
 	// MaxIterations caps the iterations of each search from one start; 0
 	// means the defaults and a negative cap is an error. BG/NBD, MBG/NBD and Gamma-Gamma first search by
