@@ -132,7 +132,7 @@ func fitParetoNBD(fn string, cs []Customer, cov Covariates, opt *FitOptions) (Pa
 	if err != nil {
 		return ParetoNBDCov{}, Fit{}, err
 	}
-	p.starts = warmStarts(p, opt, rows, rowGroups, design, problem)
+	p = warmStarts(p, opt, rows, rowGroups, design, problem)
 	th, fit, err := maximize(p, opt)
 	if th == nil {
 		return ParetoNBDCov{}, fit, err
@@ -172,6 +172,8 @@ func paretoProblem(fn string, rows []row, rowGroups []int32, design *covDesign) 
 		negLL:  d.negLL,
 		ridge:  design.l2,
 	}
+	d.stop = &interrupt{}
+	p.interrupt = d.stop
 	if design.k > 0 {
 		c := newParetoCov(design, d)
 		p.negLL, p.hessian = c.negLL, c.eval

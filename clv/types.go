@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -140,6 +141,25 @@ type FitOptions struct {
 	// ConstrainQ applies to FitGammaGamma and FitGammaGammaCov only: it fits q = 1 + e^φ so that
 	// the mean spend p·γ/(q−1) exists (lifetimes' q_constraint).
 	ConstrainQ bool
+	// Context, when set, cancels the fit: once it is done (cancelled or
+	// past its deadline) the fit stops within one pass over the data and
+	// returns an error wrapping ctx.Err() (errors.Is(err,
+	// context.Canceled) or context.DeadlineExceeded) with no estimate. A
+	// Context that is never done leaves the fit's result unchanged. It is
+	// an option rather than the first argument of a FitXContext twin of
+	// every Fit function (fourteen here, more in survival and churn): the
+	// options are per call, never kept after it, like http.Request's
+	// context, and nil means context.Background().
+	Context context.Context
+	// Progress, when set, is called on the fitting goroutine after every
+	// iteration of the search with a running iteration count (1, 2, …
+	// across all the searches of one fit: starts, a subsample, refits at a
+	// limit; so it can exceed Fit.Iterations), the objective the search
+	// minimises there (the mean negative log-likelihood per unit of
+	// weight, plus any penalty, in the search's internal time unit) and
+	// the time since the fit began. It must return quickly; it may cancel
+	// the Context.
+	Progress func(iteration int, objective float64, elapsed time.Duration)
 }
 
 // PurchaseModel is what every repeat-purchase model in this package offers,
