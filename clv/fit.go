@@ -468,6 +468,7 @@ func search(p mlProblem, s fitSettings) ([]float64, Fit, error) {
 	if p.interrupt != nil {
 		p.interrupt.w = s.watch
 	}
+	s.watch.SetScale(-p.n) // report the (penalised) log-likelihood
 	l := p.transform()
 	starts, err := p.phiStarts(s, l)
 	if err != nil {

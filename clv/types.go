@@ -154,11 +154,11 @@ type FitOptions struct {
 	// Progress, when set, is called on the fitting goroutine after every
 	// iteration of the search with a running iteration count (1, 2, …
 	// across all the searches of one fit: starts, a subsample, refits at a
-	// limit; so it can exceed Fit.Iterations), the objective the search
-	// minimises there (the mean negative log-likelihood per unit of
-	// weight, plus any penalty, in the search's internal time unit) and
-	// the time since the fit began. It must return quickly; it may cancel
-	// the Context.
+	// limit; so it can exceed Fit.Iterations), the objective there (the
+	// log-likelihood less any penalty; for Gamma-Gamma in the search's
+	// internal currency unit, so it differs from Fit.LogLikelihood by a
+	// constant) and the time since the search began. It must return
+	// quickly; it may cancel the Context.
 	Progress func(iteration int, objective float64, elapsed time.Duration)
 }
 

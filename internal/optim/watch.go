@@ -16,6 +16,7 @@ type Watch struct {
 	report func(iteration int, objective float64, elapsed time.Duration)
 	start  time.Time
 	iter   int
+	scale  float64 // reported objective = scale × the search's value
 }
 
 // NewWatch returns a Watch of ctx (nil: never cancelled) that passes each
@@ -24,7 +25,16 @@ func NewWatch(ctx context.Context, report func(iteration int, objective float64,
 	if ctx == nil && report == nil {
 		return nil
 	}
-	return &Watch{ctx: ctx, report: report, start: time.Now()}
+	return &Watch{ctx: ctx, report: report, start: time.Now(), scale: 1}
+}
+
+// SetScale makes w report scale × the value of the searches that follow
+// (e.g. −N to turn a mean negative log-likelihood into a total
+// log-likelihood).
+func (w *Watch) SetScale(scale float64) {
+	if w != nil {
+		w.scale = scale
+	}
 }
 
 // Err returns the context's error once it is cancelled or past its
@@ -44,7 +54,7 @@ func (w *Watch) Step(objective float64) error {
 	}
 	w.iter++
 	if w.report != nil {
-		w.report(w.iter, objective, time.Since(w.start))
+		w.report(w.iter, w.scale*objective, time.Since(w.start))
 	}
 	return w.Err()
 }

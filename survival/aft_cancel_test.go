@@ -1,0 +1,56 @@
+package survival_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ltvgo/ltv/survival"
+)
+
+// Cancelling FitAFT's context from its own progress callback at step 3
+// stops it there: no model, an error matching context.Canceled, and no
+// further step. A never-cancelled context and a callback leave the model
+// unchanged, and the steps are numbered 1, 2, 3, … across both fits.
+func TestFitAFTCancelAndProgress(t *testing.T) {
+	obs, X := simulateWeibullAFT(20_000, 3, 1)
+	want, err := survival.FitAFT(obs, X, survival.Weibull, nil)
+	require.NoError(t, err)
+
+	var its []int
+	var lls []float64
+	got, err := survival.FitAFT(obs, X, survival.Weibull, &survival.AFTOptions{
+		Context: context.Background(),
+		Progress: func(it int, ll float64, _ time.Duration) {
+			its = append(its, it)
+			lls = append(lls, ll)
+		},
+	})
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.NotEmpty(t, its)
+	for i, it := range its {
+		require.Equal(t, i+1, it)
+	}
+	require.InDelta(t, want.LogLikelihood, lls[len(lls)-1], 1e-12*-want.LogLikelihood, "the last step is at the estimate")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	calls := 0
+	m, err := survival.FitAFT(obs, X, survival.Weibull, &survival.AFTOptions{Context: ctx, Progress: func(it int, _ float64, _ time.Duration) {
+		calls++
+		if it == 3 {
+			cancel()
+		}
+	}})
+	require.ErrorIs(t, err, context.Canceled)
+	require.Nil(t, m)
+	require.Equal(t, 3, calls)
+
+	past, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel2()
+	_, err = survival.FitAFT(obs, X, survival.LogNormal, &survival.AFTOptions{Context: past})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
