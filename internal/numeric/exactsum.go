@@ -69,4 +69,3 @@ func (s *ExactSum) Value() float64 {
 	}
 	return hi + 0 // −0 → +0
 }
-
