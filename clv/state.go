@@ -341,24 +341,26 @@ func (cs *CustomerStates) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary replaces cs with the states encoded in data by
 // MarshalBinary. The errors are those of CustomerState.UnmarshalBinary,
-// and a customer that appears twice or holds no purchase is an error too;
-// cs is then unchanged.
+// and customers out of ID order (or repeated) or without purchases are an
+// error too; cs is then unchanged. Every valid encoding is the one
+// MarshalBinary writes, so equal bytes mean equal sets.
 func (cs *CustomerStates) UnmarshalBinary(data []byte) error {
 	const fn = "clv.CustomerStates.UnmarshalBinary"
 	d := decoder{fn: fn, b: data}
 	d.header(statesMagic)
 	n := d.uvarint(uint64(len(data)))
 	byID := make(map[string]*CustomerState, n)
+	prev := ""
 	for range n {
 		st := d.state()
 		if d.err != nil {
 			break
 		}
-		if st.id == "" || byID[st.id] != nil {
-			d.fail("holds an empty or repeated customer %q", st.id)
+		if st.id <= prev || len(st.purchases) == 0 {
+			d.fail("holds customer %q out of ID order, or without purchases", st.id)
 			break
 		}
-		byID[st.id] = &st
+		byID[st.id], prev = &st, st.id
 	}
 	if err := d.finish(); err != nil {
 		return err
@@ -401,7 +403,7 @@ func (d *decoder) uvarint(limit uint64) uint64 {
 		return 0
 	}
 	v, n := binary.Uvarint(d.b[d.off:])
-	if n <= 0 || v > limit {
+	if n <= 0 || v > limit || n != len(binary.AppendUvarint(nil, v)) { // one encoding per value
 		d.fail("holds a bad length")
 		return 0
 	}
@@ -431,8 +433,8 @@ func (d *decoder) state() CustomerState {
 	unix := int64(0)
 	for range count {
 		delta, k := binary.Varint(d.b[d.off:])
-		if k <= 0 || d.off+k+8 > len(d.b) {
-			d.fail("is truncated")
+		if k <= 0 || k != len(binary.AppendVarint(nil, delta)) || d.off+k+8 > len(d.b) {
+			d.fail("is truncated or not canonical")
 			return s
 		}
 		d.off += k

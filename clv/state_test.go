@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -230,6 +231,7 @@ func FuzzCustomerStatesUnmarshal(f *testing.F) {
 	seed, _ := cs.MarshalBinary()
 	f.Add(seed)
 	f.Add([]byte("ltvM\x01\x00"))
+	f.Add([]byte("ltvM\x01\x01\x010\x01\x9d\x00" + strings.Repeat("0", 8))) // an overlong varint (found by fuzzing)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got := clv.NewCustomerStates()
 		if err := got.UnmarshalBinary(data); err != nil {
