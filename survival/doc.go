@@ -193,6 +193,12 @@
 // GrayOptions, CalibrationOptions); a zero field means
 // its default. No function modifies or keeps its input slices.
 //
+// FitAFT takes an AFTOptions.Context that cancels it (it returns an error
+// wrapping ctx.Err() after the Newton step under way) and a
+// AFTOptions.Progress callback called after every step. They are options
+// rather than a FitAFTContext twin of each fit, as in clv and churn. FitCox
+// does not take them yet: its Newton loop is its own.
+//
 // # Accelerated failure time regression
 //
 // FitAFT fits R survreg's log-time models (Kalbfleisch & Prentice 2002,
