@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ltvgo/ltv/internal/optim/watchtest"
 )
 
 // Cancelling FitLogistic's context from its progress callback at step 2
@@ -36,21 +38,7 @@ func TestFitLogisticCancelAndProgress(t *testing.T) {
 	}
 	require.InDelta(t, want.LogLikelihood-penalty, lls[len(lls)-1], 1e-9*-want.LogLikelihood)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	calls := 0
-	m, err := FitLogistic(X, y, &LogisticOptions{Context: ctx, Progress: func(it int, _ float64, _ time.Duration) {
-		calls++
-		if it == 2 {
-			cancel()
-		}
-	}})
-	require.ErrorIs(t, err, context.Canceled)
-	require.Nil(t, m)
-	require.Equal(t, 2, calls)
-
-	past, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
-	defer cancel2()
-	_, err = FitLogistic(X, y, &LogisticOptions{Context: past})
-	require.ErrorIs(t, err, context.DeadlineExceeded)
+	watchtest.CheckCancel(t, 2, func(ctx context.Context, progress func(int, float64, time.Duration)) (any, error) {
+		return FitLogistic(X, y, &LogisticOptions{Context: ctx, Progress: progress})
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/optim/watchtest"
 )
 
 // cancelLatency runs fit with a context that is cancelled delay after
@@ -150,4 +151,18 @@ func TestFitProgress(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Cancelled by its own progress callback, a fit stops at that iteration,
+// on each search path (damped Newton for BG/NBD, BFGS for Pareto/NBD).
+func TestFitCancelAtIteration(t *testing.T) {
+	cs := largeCustomers(t, 2_000)
+	watchtest.CheckCancel(t, 2, func(ctx context.Context, progress func(int, float64, time.Duration)) (any, error) {
+		m, _, err := clv.FitBGNBD(cs, &clv.FitOptions{Context: ctx, Progress: progress})
+		return m, err
+	})
+	watchtest.CheckCancel(t, 5, func(ctx context.Context, progress func(int, float64, time.Duration)) (any, error) {
+		m, _, err := clv.FitParetoNBD(cs, &clv.FitOptions{Context: ctx, Progress: progress})
+		return m, err
+	})
 }

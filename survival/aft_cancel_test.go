@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ltvgo/ltv/internal/optim/watchtest"
 	"github.com/ltvgo/ltv/survival"
 )
 
@@ -36,21 +37,7 @@ func TestFitAFTCancelAndProgress(t *testing.T) {
 	}
 	require.InDelta(t, want.LogLikelihood, lls[len(lls)-1], 1e-12*-want.LogLikelihood, "the last step is at the estimate")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	calls := 0
-	m, err := survival.FitAFT(obs, X, survival.Weibull, &survival.AFTOptions{Context: ctx, Progress: func(it int, _ float64, _ time.Duration) {
-		calls++
-		if it == 3 {
-			cancel()
-		}
-	}})
-	require.ErrorIs(t, err, context.Canceled)
-	require.Nil(t, m)
-	require.Equal(t, 3, calls)
-
-	past, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
-	defer cancel2()
-	_, err = survival.FitAFT(obs, X, survival.LogNormal, &survival.AFTOptions{Context: past})
-	require.ErrorIs(t, err, context.DeadlineExceeded)
+	watchtest.CheckCancel(t, 3, func(ctx context.Context, progress func(int, float64, time.Duration)) (any, error) {
+		return survival.FitAFT(obs, X, survival.Weibull, &survival.AFTOptions{Context: ctx, Progress: progress})
+	})
 }
