@@ -37,9 +37,9 @@ const (
 	LayoutUnixMillis  = "unixms"
 )
 
-// DefaultTimeLayouts are the time layouts ReadTransactions tries, in
+// defaultTimeLayouts are the time layouts ReadTransactions tries, in
 // order, when CSVOptions.TimeLayouts is nil.
-var DefaultTimeLayouts = []string{time.RFC3339Nano, time.DateTime, time.DateOnly}
+var defaultTimeLayouts = []string{time.RFC3339Nano, time.DateTime, time.DateOnly}
 
 // CSVOptions say how ReadTransactions reads a CSV transaction log. A nil
 // *CSVOptions, or a zero field, means its default.
@@ -56,9 +56,10 @@ type CSVOptions struct {
 	// then skipped). Without a header the default is 0, 1, 2.
 	ColumnIndexes []int
 	// TimeLayouts are tried in order on each time field (time.Parse
-	// layouts, LayoutUnixSeconds or LayoutUnixMillis); default
-	// DefaultTimeLayouts: RFC 3339 (with or without fractional seconds),
-	// "2006-01-02 15:04:05" and the date alone, "2006-01-02".
+	// layouts, LayoutUnixSeconds or LayoutUnixMillis); nil means RFC 3339
+	// (time.RFC3339Nano: with or without fractional seconds), then
+	// "2006-01-02 15:04:05" (time.DateTime), then the date alone,
+	// "2006-01-02" (time.DateOnly).
 	TimeLayouts []string
 	// Location is the time zone of times written without one (a date alone
 	// is its midnight there); nil means UTC.
@@ -161,7 +162,15 @@ type csvParser struct {
 	loc          *time.Location
 	delimiter    rune
 	decimalComma bool
+	// times remembers the times of recent time fields that the first
+	// layout did not take: a log repeats them (a date-only log has one per
+	// day), and each layout that fails costs an error allocation. At most
+	// maxRememberedTimes entries.
+	times map[string]time.Time
 }
+
+// maxRememberedTimes bounds csvParser.times; it is emptied when full.
+const maxRememberedTimes = 1 << 12
 
 // The three columns, in the order of names and cols.
 const (
@@ -203,7 +212,7 @@ func newCSVParser(fn string, opt *CSVOptions) (*csvParser, error) {
 		p.cols = [3]int{0, 1, 2}
 	}
 	if p.layouts == nil {
-		p.layouts = DefaultTimeLayouts
+		p.layouts = defaultTimeLayouts
 	}
 	if len(p.layouts) == 0 || slices.Contains(p.layouts, "") {
 		return bad("TimeLayouts", "is %q, want at least one layout and no empty one", p.layouts)
@@ -292,7 +301,23 @@ func (p *csvParser) transaction(cr *csv.Reader, rec []string) (Transaction, erro
 
 // parseTime parses s by the first layout that takes it.
 func (p *csvParser) parseTime(s string) (time.Time, error) {
-	for _, layout := range p.layouts {
+	if t, ok := p.times[s]; ok {
+		return t, nil
+	}
+	t, first, err := p.parseTimeLayouts(s)
+	if err == nil && !first { // a string the first layout takes costs no failure
+		if p.times == nil || len(p.times) >= maxRememberedTimes {
+			p.times = make(map[string]time.Time, 64)
+		}
+		p.times[strings.Clone(s)] = t
+	}
+	return t, err
+}
+
+// parseTimeLayouts is parseTime without the memory; first reports that
+// the first layout took s.
+func (p *csvParser) parseTimeLayouts(s string) (t time.Time, first bool, err error) {
+	for i, layout := range p.layouts {
 		switch layout {
 		case LayoutUnixSeconds, LayoutUnixMillis:
 			n, err := strconv.ParseInt(s, 10, 64)
@@ -304,16 +329,16 @@ func (p *csvParser) parseTime(s string) (time.Time, error) {
 				continue
 			}
 			if layout == LayoutUnixMillis {
-				return time.UnixMilli(n).UTC(), nil
+				return time.UnixMilli(n).UTC(), i == 0, nil
 			}
-			return time.Unix(n, 0).UTC(), nil
+			return time.Unix(n, 0).UTC(), i == 0, nil
 		default:
 			if t, err := time.ParseInLocation(layout, s, p.loc); err == nil {
-				return t, nil
+				return t, i == 0, nil
 			}
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q matches none of the layouts %q", s, p.layouts)
+	return time.Time{}, false, fmt.Errorf("%q matches none of the layouts %q", s, p.layouts)
 }
 
 // parseAmount parses s as a decimal number (with a decimal comma when

@@ -1,8 +1,10 @@
 package clv
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -25,7 +27,9 @@ import (
 // row, bit for bit, as Summarize on the whole log with the same
 // SummaryOptions. So it can serve as the accumulator of a distributed
 // combiner (a Beam CombinePerKey keyed by customer ID): MarshalBinary and
-// UnmarshalBinary carry it between workers.
+// UnmarshalBinary, or MarshalJSON and UnmarshalJSON (so a JSON coder, Beam's
+// default for Go types, does not see an empty struct), carry it between
+// workers.
 //
 // Days are numbered only when Customer is called, in the
 // SummaryOptions.Location given there, so a state does not depend on a
@@ -203,11 +207,13 @@ func (cs *CustomerStates) Add(txns ...Transaction) error {
 			return p.Err("clv.CustomerStates.Add")
 		}
 	}
+	var s *CustomerState // the last row's customer: a log grouped by customer looks each up once
 	for _, t := range txns {
-		s := cs.byID[t.CustomerID]
-		if s == nil {
-			s = &CustomerState{}
-			cs.byID[t.CustomerID] = s
+		if s == nil || s.id != t.CustomerID {
+			if s = cs.byID[t.CustomerID]; s == nil {
+				s = &CustomerState{}
+				cs.byID[t.CustomerID] = s
+			}
 		}
 		s.add(t)
 	}
@@ -425,10 +431,6 @@ func (d *decoder) state() CustomerState {
 	if d.err != nil {
 		return s
 	}
-	if count > 0 && s.id == "" {
-		d.fail("holds purchases without a customer ID")
-		return s
-	}
 	s.purchases = make([]purchase, 0, count)
 	unix := int64(0)
 	for range count {
@@ -439,22 +441,78 @@ func (d *decoder) state() CustomerState {
 		}
 		d.off += k
 		unix += delta
-		p := purchase{unix, math.Float64frombits(binary.LittleEndian.Uint64(d.b[d.off:]))}
+		s.purchases = append(s.purchases, purchase{unix, math.Float64frombits(binary.LittleEndian.Uint64(d.b[d.off:]))})
 		d.off += 8
-		switch {
-		case unix < txlog.MinUnix || unix > txlog.MaxUnix:
-			d.fail("holds a purchase time outside years 1..9999")
-		case !(p.amount >= 0 && p.amount <= txlog.MaxAmount) || math.Signbit(p.amount):
-			d.fail("holds an amount %v outside [0, 1e290]", p.amount)
-		case len(s.purchases) > 0 && comparePurchases(s.purchases[len(s.purchases)-1], p) > 0:
-			d.fail("holds purchases out of order")
-		}
-		if d.err != nil {
-			return s
-		}
-		s.purchases = append(s.purchases, p)
+	}
+	if r := s.check(); r != "" {
+		d.fail("%s", r)
 	}
 	return s
+}
+
+// check returns why s is not a state that Add and Merge could build
+// (purchases sorted by time and amount, each valid by the rules of
+// Summarize, and an ID when there are any), or "".
+func (s *CustomerState) check() string {
+	if len(s.purchases) > 0 && s.id == "" {
+		return "holds purchases without a customer ID"
+	}
+	for i, p := range s.purchases {
+		switch {
+		case p.unix < txlog.MinUnix || p.unix > txlog.MaxUnix:
+			return "holds a purchase time outside years 1..9999"
+		case !(p.amount >= 0 && p.amount <= txlog.MaxAmount) || math.Signbit(p.amount):
+			return fmt.Sprintf("holds an amount %v outside [0, 1e290]", p.amount)
+		case i > 0 && comparePurchases(s.purchases[i-1], p) > 0:
+			return "holds purchases out of order"
+		}
+	}
+	return ""
+}
+
+// stateJSON is the JSON form of a CustomerState: parallel lists of the
+// purchases' instants (Unix seconds) and amounts, in time order. Go writes
+// a float64 in the shortest form that reads back to the same bits.
+type stateJSON struct {
+	ID     string    `json:"id"`
+	Unix   []int64   `json:"unix"`
+	Amount []float64 `json:"amount"`
+}
+
+// MarshalJSON encodes s as {"id": …, "unix": […], "amount": […]}
+// (json.Marshaler), so a JSON coder (Beam's default for Go types, a
+// service's store) carries the whole state; UnmarshalJSON reads it back.
+func (s *CustomerState) MarshalJSON() ([]byte, error) {
+	j := stateJSON{ID: s.id, Unix: make([]int64, len(s.purchases)), Amount: make([]float64, len(s.purchases))}
+	for i, p := range s.purchases {
+		j.Unix[i], j.Amount[i] = p.unix, p.amount
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON replaces s with the state encoded in data by MarshalJSON.
+// Unknown keys, lists of different lengths and purchases no transaction
+// log could give are an error wrapping ErrInvalid; s is then unchanged.
+func (s *CustomerState) UnmarshalJSON(data []byte) error {
+	const fn = "clv.CustomerState.UnmarshalJSON"
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var j stateJSON
+	if err := dec.Decode(&j); err != nil {
+		return fault.New(fn, -1, "data", ErrInvalid, "%v", err)
+	}
+	if len(j.Unix) != len(j.Amount) {
+		return fault.New(fn, -1, "data", ErrInvalid, "has %d times and %d amounts", len(j.Unix), len(j.Amount))
+	}
+	st := CustomerState{id: j.ID, purchases: make([]purchase, len(j.Unix))}
+	for i := range j.Unix {
+		st.purchases[i] = purchase{j.Unix[i], j.Amount[i]}
+	}
+	if r := st.check(); r != "" {
+		return fault.New(fn, -1, "data", ErrInvalid, "%s", r)
+	}
+	*s = st
+	return nil
 }
 
 // finish returns the first error, or an error for bytes left over.

@@ -1,6 +1,7 @@
 package clv_test
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -126,6 +127,13 @@ func TestCustomerStatesEqualSummarize(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, ok)
 		require.Equal(t, c, got)
+		js, err := json.Marshal(parts[0])
+		require.NoError(t, err)
+		var viaJSON clv.CustomerState
+		require.NoError(t, json.Unmarshal(js, &viaJSON))
+		got, _, err = viaJSON.Customer(opt)
+		require.NoError(t, err)
+		require.Equal(t, c, got)
 		require.Equal(t, orig, txns)
 	}
 }
@@ -220,6 +228,21 @@ func TestCustomerStateBadInput(t *testing.T) {
 		require.ErrorIs(t, s.UnmarshalBinary(data), clv.ErrInvalid, name)
 		require.Equal(t, before, s, name)
 	}
+	for name, data := range map[string]string{
+		"not JSON":           `{"id":`,
+		"unknown key":        `{"id":"a","unix":[1],"amount":[1],"ammount":[2]}`,
+		"lengths":            `{"id":"a","unix":[1,2],"amount":[1]}`,
+		"no ID":              `{"id":"","unix":[1],"amount":[1]}`,
+		"negative":           `{"id":"a","unix":[1],"amount":[-1]}`,
+		"out of order":       `{"id":"a","unix":[2,1],"amount":[1,1]}`,
+		"beyond year 9999":   `{"id":"a","unix":[253402300800],"amount":[1]}`,
+		"amount above 1e290": `{"id":"a","unix":[1],"amount":[1e300]}`,
+	} {
+		before := s
+		err := s.UnmarshalJSON([]byte(data))
+		checkDataError(t, err, "clv.CustomerState.UnmarshalJSON", -1, "data", clv.ErrInvalid)
+		require.Equal(t, before, s, name)
+	}
 }
 
 // FuzzCustomerStatesUnmarshal: any bytes are an error or a valid set
@@ -251,16 +274,14 @@ var sinkStates *clv.CustomerStates
 func BenchmarkCustomerStatesAdd(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	txns := stateLog(rng, 1e6)
-	for _, order := range []string{"time", "random"} {
-		if order == "time" {
-			txns := slices.Clone(txns)
-			slices.SortFunc(txns, func(a, b clv.Transaction) int { return a.At.Compare(b.At) })
-		}
+	byTime := slices.Clone(txns)
+	slices.SortFunc(byTime, func(a, b clv.Transaction) int { return a.At.Compare(b.At) })
+	for order, in := range map[string][]clv.Transaction{"time": byTime, "random": txns} {
 		b.Run("order="+order, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				s := clv.NewCustomerStates()
-				if err := s.Add(txns...); err != nil {
+				if err := s.Add(in...); err != nil {
 					b.Fatal(err)
 				}
 				sinkStates = s

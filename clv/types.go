@@ -151,8 +151,8 @@ type FitOptions struct {
 	// options are per call, never kept after it, like http.Request's
 	// context, and nil means context.Background().
 	Context context.Context
-	// Progress, when set, is called on the fitting goroutine after every
-	// iteration of the search with a running iteration count (1, 2, …
+	// Progress, when set, is called by the fit, one call at a time, after
+	// every iteration of the search with a running iteration count (1, 2, …
 	// across all the searches of one fit: starts, a subsample, refits at a
 	// limit; so it can exceed Fit.Iterations), the objective there (the
 	// log-likelihood less any penalty; for Gamma-Gamma in the search's
