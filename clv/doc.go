@@ -42,10 +42,10 @@
 // it is associative and commutative, and the rows are exactly Summarize's,
 // bit for bit, however the log was split into shards and in whatever
 // order they were merged. Both types have a canonical binary form
-// (MarshalBinary, UnmarshalBinary), so a state can be the accumulator of a
-// distributed combiner (a Beam CombinePerKey keyed by customer ID) or be
-// saved between the runs of a service. A state keeps one 16-byte entry
-// per purchase.
+// (MarshalBinary, UnmarshalBinary) and CustomerState a JSON form too, both
+// checked when read, so a state can be the accumulator of a distributed
+// combiner (a Beam CombinePerKey keyed by customer ID) or be saved between
+// the runs of a service. A state keeps one 16-byte entry per purchase.
 //
 // # Reading a CSV log
 //
