@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ltvgo/ltv/internal/custid"
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
 	"github.com/ltvgo/ltv/internal/parallel"
@@ -182,20 +183,48 @@ func byPurchaseDay(a, b txlog.Purchase) int { return cmp.Compare(a.Day, b.Day) }
 // Summarize's rows. The zero value is not usable: make one with
 // NewCustomerStates. A CustomerStates is not safe for concurrent use.
 type CustomerStates struct {
-	byID map[string]*CustomerState
+	// The states in one slice rather than one heap object each: with
+	// millions of customers the garbage collector's scans dominate.
+	index  map[string]int  // ID → position in states
+	states []CustomerState // in order of first appearance
 }
 
 // NewCustomerStates returns an empty set of customer states.
 func NewCustomerStates() *CustomerStates {
-	return &CustomerStates{byID: map[string]*CustomerState{}}
+	return &CustomerStates{index: map[string]int{}}
 }
 
 // Len returns the number of customers.
-func (cs *CustomerStates) Len() int { return len(cs.byID) }
+func (cs *CustomerStates) Len() int { return len(cs.states) }
 
-// State returns the state of customer id, or nil. The state belongs to
-// cs: do not modify it (Clone it first).
-func (cs *CustomerStates) State(id string) *CustomerState { return cs.byID[id] }
+// State returns a copy of the state of customer id, or nil.
+func (cs *CustomerStates) State(id string) *CustomerState {
+	if i, ok := cs.index[id]; ok {
+		return cs.states[i].Clone()
+	}
+	return nil
+}
+
+// state returns the state of customer id, adding an empty one for a new
+// customer. The pointer is valid until the next state is added.
+func (cs *CustomerStates) state(id string) *CustomerState {
+	i, ok := cs.index[id]
+	if !ok {
+		i = len(cs.states)
+		cs.index[id] = i
+		cs.states = append(cs.states, CustomerState{id: id})
+	}
+	return &cs.states[i]
+}
+
+// byID returns the positions of the states sorted by ID (byte-wise).
+func (cs *CustomerStates) byID() []int32 {
+	ids := make([]string, len(cs.states))
+	for i := range cs.states {
+		ids[i] = cs.states[i].id
+	}
+	return custid.ByID(ids)
+}
 
 // Add adds transactions to their customers' states. They are all checked
 // first, by the rules of Summarize: a bad one is a *DataError naming its
@@ -210,10 +239,7 @@ func (cs *CustomerStates) Add(txns ...Transaction) error {
 	var s *CustomerState // the last row's customer: a log grouped by customer looks each up once
 	for _, t := range txns {
 		if s == nil || s.id != t.CustomerID {
-			if s = cs.byID[t.CustomerID]; s == nil {
-				s = &CustomerState{}
-				cs.byID[t.CustomerID] = s
-			}
+			s = cs.state(t.CustomerID)
 		}
 		s.add(t)
 	}
@@ -224,17 +250,15 @@ func (cs *CustomerStates) Add(txns ...Transaction) error {
 // is not modified and shares nothing with cs afterwards.
 func (cs *CustomerStates) Merge(o *CustomerStates) {
 	if o == cs {
-		for _, s := range cs.byID {
+		for i := range cs.states {
+			s := &cs.states[i]
 			s.purchases = mergePurchases(s.purchases, s.purchases)
 		}
 		return
 	}
-	for id, so := range o.byID {
-		if s := cs.byID[id]; s != nil {
-			s.purchases = mergePurchases(s.purchases, so.purchases)
-		} else {
-			cs.byID[id] = so.Clone()
-		}
+	for i := range o.states {
+		s := cs.state(o.states[i].id)
+		s.purchases = mergePurchases(s.purchases, o.states[i].purchases)
 	}
 }
 
@@ -248,20 +272,16 @@ func (cs *CustomerStates) Customers(opt SummaryOptions) ([]Customer, error) {
 	if err := checkSummaryOptions(fn, opt); err != nil {
 		return nil, err
 	}
-	if len(cs.byID) == 0 {
+	if len(cs.states) == 0 {
 		return nil, fault.New(fn, -1, "", ErrEmpty, "no transactions")
 	}
-	ids := make([]string, 0, len(cs.byID))
-	for id := range cs.byID {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	rows := make([]Customer, len(ids))
-	kept := make([]bool, len(ids))
-	parallel.For(len(ids), rowCost, func(_, lo, hi int) {
+	order := cs.byID()
+	rows := make([]Customer, len(order))
+	kept := make([]bool, len(order))
+	parallel.For(len(order), rowCost, func(_, lo, hi int) {
 		r := newRowMaker(opt)
 		for i := lo; i < hi; i++ {
-			rows[i], kept[i] = r.row(cs.byID[ids[i]])
+			rows[i], kept[i] = r.row(&cs.states[order[i]])
 		}
 	})
 	out := rows[:0]
@@ -332,15 +352,11 @@ func (s *CustomerState) UnmarshalBinary(data []byte) error {
 // MarshalBinary encodes cs (encoding.BinaryMarshaler), customers in ID
 // order, so equal sets give equal bytes; UnmarshalBinary reads it back.
 func (cs *CustomerStates) MarshalBinary() ([]byte, error) {
-	ids := make([]string, 0, len(cs.byID))
-	for id := range cs.byID {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
+	order := cs.byID()
 	b := append(slices.Clip(statesMagic), stateVersion)
-	b = binary.AppendUvarint(b, uint64(len(ids)))
-	for _, id := range ids {
-		b = cs.byID[id].appendBinary(b)
+	b = binary.AppendUvarint(b, uint64(len(order)))
+	for _, i := range order {
+		b = cs.states[i].appendBinary(b)
 	}
 	return b, nil
 }
@@ -354,8 +370,9 @@ func (cs *CustomerStates) UnmarshalBinary(data []byte) error {
 	const fn = "clv.CustomerStates.UnmarshalBinary"
 	d := decoder{fn: fn, b: data}
 	d.header(statesMagic)
-	n := d.uvarint(uint64(len(data)))
-	byID := make(map[string]*CustomerState, n)
+	n := d.uvarint(uint64(len(data)) / 3) // a state takes ≥ 3 bytes
+	index := make(map[string]int, n)
+	states := make([]CustomerState, 0, n)
 	prev := ""
 	for range n {
 		st := d.state()
@@ -366,12 +383,13 @@ func (cs *CustomerStates) UnmarshalBinary(data []byte) error {
 			d.fail("holds customer %q out of ID order, or without purchases", st.id)
 			break
 		}
-		byID[st.id], prev = &st, st.id
+		index[st.id], prev = len(states), st.id
+		states = append(states, st)
 	}
 	if err := d.finish(); err != nil {
 		return err
 	}
-	cs.byID = byID
+	cs.index, cs.states = index, states
 	return nil
 }
 
