@@ -101,7 +101,7 @@ func bgbbNegLL(rows []row, groups []int32, terms []bgbbTerms, grads, dls [][4]fl
 		}
 		return groups[j]
 	}
-	v := sumChunks(len(rows), bgbbRowCost, func(lo, hi int) float64 {
+	v := sumChunks(len(rows), bgbbRowCost, nil, func(lo, hi int) float64 { // checked per pass, not per chunk
 		var sum numeric.KahanSum
 		for j := lo; j < hi; j++ {
 			var dl *[4]float64
