@@ -41,3 +41,26 @@ func TestFitAFTCancelAndProgress(t *testing.T) {
 		return survival.FitAFT(obs, X, survival.Weibull, &survival.AFTOptions{Context: ctx, Progress: progress})
 	})
 }
+
+// The same for FitCox: progress numbers its Newton iterations 1, 2, 3, …
+// without changing the fit, and cancelling at iteration 2 stops there.
+func TestFitCoxCancelAndProgress(t *testing.T) {
+	obs, X := simulateCox(20_000, []float64{0.5, -0.3, 0.2}, true, 4)
+	want, err := survival.FitCox(obs, X, nil)
+	require.NoError(t, err)
+	var its []int
+	got, err := survival.FitCox(obs, X, &survival.CoxOptions{
+		Context:  context.Background(),
+		Progress: func(it int, _ float64, _ time.Duration) { its = append(its, it) },
+	})
+	require.NoError(t, err)
+	require.Equal(t, want.Coef, got.Coef)
+	require.Equal(t, want.LogLikelihood, got.LogLikelihood)
+	require.NotEmpty(t, its)
+	for i, it := range its {
+		require.Equal(t, i+1, it)
+	}
+	watchtest.CheckCancel(t, 2, func(ctx context.Context, progress func(int, float64, time.Duration)) (any, error) {
+		return survival.FitCox(obs, X, &survival.CoxOptions{Context: ctx, Progress: progress})
+	})
+}

@@ -193,11 +193,11 @@
 // GrayOptions, CalibrationOptions); a zero field means
 // its default. No function modifies or keeps its input slices.
 //
-// FitAFT takes an AFTOptions.Context that cancels it (it returns an error
-// wrapping ctx.Err() after the Newton step under way) and a
-// AFTOptions.Progress callback called after every step. They are options
-// rather than a FitAFTContext twin of each fit, as in clv and churn. FitCox
-// does not take them yet: its Newton loop is its own.
+// FitAFT and FitCox take a Context (AFTOptions.Context,
+// CoxOptions.Context) that cancels them (they return an error wrapping
+// ctx.Err() after the Newton step under way) and a Progress callback
+// called after every step. They are options rather than a …Context twin
+// of each fit, as in clv and churn.
 //
 // # Accelerated failure time regression
 //
