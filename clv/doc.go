@@ -233,9 +233,10 @@
 // variance ∇S'·Σ·∇S of the sum, not a sum of variances) or by parameter
 // draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals.
 // ScoreWithIntervalsCov and PredictionIntervalsCov do the same for models
-// with covariates (ParetoNBDCov, BGNBDCov, MBGNBDCov, BGBBCov): each covariate group's model is a function of the full
-// vector (base parameters, coefficients), differentiated by the chain rule
-// through the links, and draws move base parameters and coefficients
+// with covariates (ParetoNBDCov, BGNBDCov, MBGNBDCov, BGBBCov): each
+// covariate group's model is a function of the full vector (base
+// parameters, coefficients), differentiated by the chain rule through the
+// links, and draws move base parameters and coefficients
 // jointly. The Bootstrap method resamples the customers (a row of Weight
 // w stands for w customers), refits from the fitted parameters and
 // repredicts, with percentile intervals; replicates whose refit fails are
