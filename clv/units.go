@@ -66,31 +66,147 @@ func unitOf(fn string, stated time.Duration, models []PurchaseModel) (time.Durat
 // strings. For a fit with covariates the fingerprint covers the
 // customers' summary only. cs is not modified.
 func Fingerprint(cs []Customer) string {
-	weights := map[[4]float64]float64{}
-	for _, c := range cs {
-		weights[[4]float64{c.Frequency, c.Recency, c.T, c.Monetary}] += c.weight()
+	// Rows with a repeat purchase are nearly all distinct (their Monetary
+	// is): they are sorted as they come, and equal neighbours merged. The
+	// others share a few keys (T alone, in effect) and are summed in a
+	// small hash table first.
+	var zero fingerprintTable
+	repeat := 0
+	for i := range cs {
+		if cs[i].Frequency != 0 {
+			repeat++
+		}
 	}
-	keys := make([][4]float64, 0, len(weights))
-	for k := range weights {
-		keys = append(keys, k)
+	rows := make([]fingerprintRow, 0, repeat+64)
+	for i, c := range cs {
+		r := fingerprintRow{w: c.weight(), i: int32(i)}
+		for j, v := range [...]float64{c.Frequency, c.Recency, c.T, c.Monetary} {
+			r.u[j] = sortable(v)
+		}
+		if c.Frequency == 0 {
+			zero.add(r)
+		} else {
+			rows = append(rows, r)
+		}
 	}
-	slices.SortFunc(keys, func(a, b [4]float64) int {
-		for j := range a {
-			if c := cmp.Compare(a[j], b[j]); c != 0 {
+	rows = append(rows, zero.rows...)
+	slices.SortFunc(rows, func(a, b fingerprintRow) int {
+		for j := range a.u {
+			if c := cmp.Compare(a.u[j], b.u[j]); c != 0 {
 				return c
 			}
 		}
-		return 0
+		if !a.hasNaN() { // equal rows: in input order, as their weights are summed
+			return cmp.Compare(a.i, b.i)
+		}
+		// Distinct rows with NaN in the same fields: by their bits, so that
+		// the fingerprint does not depend on the order of cs.
+		ka, kb := fingerprintKey(cs[a.i]), fingerprintKey(cs[b.i])
+		for j := range ka {
+			if c := cmp.Compare(math.Float64bits(ka[j]), math.Float64bits(kb[j])); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(math.Float64bits(a.w), math.Float64bits(b.w))
 	})
 	h := sha256.New()
-	var buf [5 * 8]byte
-	for _, k := range keys {
-		for j, v := range append(k[:], weights[k]) {
-			binary.LittleEndian.PutUint64(buf[8*j:], math.Float64bits(v+0)) // +0 folds −0 into 0
+	buf := make([]byte, 0, 1<<16)
+	for i := 0; i < len(rows); {
+		r := rows[i]
+		for i++; i < len(rows) && r.same(&rows[i]); i++ {
+			r.w += rows[i].w
 		}
-		h.Write(buf[:])
+		k := fingerprintKey(cs[r.i])
+		for _, v := range [...]float64{k[0], k[1], k[2], k[3], r.w + 0} {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+		}
+		if len(buf)+5*8 > cap(buf) {
+			h.Write(buf)
+			buf = buf[:0]
+		}
 	}
+	h.Write(buf)
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// fingerprintKey returns c's (Frequency, Recency, T, Monetary), −0 folded
+// into 0.
+func fingerprintKey(c Customer) [4]float64 {
+	return [4]float64{c.Frequency + 0, c.Recency + 0, c.T + 0, c.Monetary + 0}
+}
+
+// fingerprintRow is a row of Fingerprint: its fields as sortable keys, its
+// weight, and the customer it came from (the first, for summed rows).
+type fingerprintRow struct {
+	u [4]uint64
+	w float64
+	i int32
+}
+
+// hasNaN reports whether a field of r is NaN.
+func (r *fingerprintRow) hasNaN() bool {
+	return r.u[0] == 0 || r.u[1] == 0 || r.u[2] == 0 || r.u[3] == 0
+}
+
+// same reports whether r and o are the same row: every field ==, so never
+// with NaN (as for a Go map key).
+func (r *fingerprintRow) same(o *fingerprintRow) bool { return r.u == o.u && !r.hasNaN() }
+
+// sortable maps v to a key whose unsigned order is cmp.Compare's order of
+// floats (NaN, 0, first), with −0 and 0 one key.
+func sortable(v float64) uint64 {
+	b := math.Float64bits(v + 0)
+	switch {
+	case v != v:
+		return 0
+	case b>>63 == 1:
+		return ^b
+	}
+	return b | 1<<63
+}
+
+// fingerprintTable sums weights by row in an open-addressing hash table,
+// in input order.
+type fingerprintTable struct {
+	rows  []fingerprintRow
+	slots []int32 // index into rows + 1; 0 marks an empty slot
+}
+
+func (t *fingerprintTable) add(r fingerprintRow) {
+	if 2*(len(t.rows)+1) > len(t.slots) {
+		t.slots = make([]int32, max(64, 2*len(t.slots)))
+		for i := range t.rows {
+			t.slots[t.free(&t.rows[i])] = int32(i + 1)
+		}
+	}
+	mask := uint64(len(t.slots) - 1)
+	for h := r.hash() & mask; ; h = (h + 1) & mask {
+		i := t.slots[h]
+		if i == 0 {
+			t.rows = append(t.rows, r)
+			t.slots[h] = int32(len(t.rows))
+			return
+		}
+		if e := &t.rows[i-1]; e.same(&r) {
+			e.w += r.w
+			return
+		}
+	}
+}
+
+// free returns the first empty slot for r.
+func (t *fingerprintTable) free(r *fingerprintRow) uint64 {
+	mask := uint64(len(t.slots) - 1)
+	h := r.hash() & mask
+	for t.slots[h] != 0 {
+		h = (h + 1) & mask
+	}
+	return h
+}
+
+// hash mixes the fields as hashRow does.
+func (r *fingerprintRow) hash() uint64 {
+	return fmix64(r.u[0] ^ fmix64(r.u[1]^fmix64(r.u[2]^fmix64(r.u[3]))))
 }
 
 // FingerprintCohorts is Fingerprint for the survivor counts an sBG fit
