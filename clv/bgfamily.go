@@ -297,8 +297,10 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 	var xs numbering[float64]
 	var xKnots, txKnots, tKnots numbering[knot]
 	d.xi = make([]int32, len(rows))
-	d.txi = make([]int32, len(rows))
-	d.ti = make([]int32, len(rows))
+	if rowGroups != nil {
+		d.txi = make([]int32, len(rows))
+		d.ti = make([]int32, len(rows))
+	}
 	d.rowG = make([]int32, len(rows))
 	d.w = make([]float64, len(rows))
 	for i, r := range rows {
@@ -308,8 +310,10 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 		pg, dg := groups.purchaseOf(d.rowG[i]), groups.dropoutOf(d.rowG[i])
 		xs.number(r.x)
 		d.xi[i] = xKnots.number(knot{r.x, dg})
-		d.txi[i] = txKnots.number(knot{r.tx, pg})
-		d.ti[i] = tKnots.number(knot{r.t, pg})
+		if rowGroups != nil {
+			d.txi[i] = txKnots.number(knot{r.tx, pg})
+			d.ti[i] = tKnots.number(knot{r.t, pg})
+		}
 		d.w[i] = r.w
 		d.sumX += r.w * r.x
 		d.sumT += r.w * r.t
@@ -318,6 +322,18 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 	for _, k := range xKnots.keys {
 		d.xKnotX = append(d.xKnotX, xs.number(k.v))
 		d.xKnotD = append(d.xKnotD, k.g)
+	}
+	if rowGroups == nil {
+		// One purchase group: the times are the knots, numbered in sorted
+		// order (each knot's terms are computed on their own, so their
+		// order does not change any sum).
+		tx, t := make([]float64, len(rows)), make([]float64, len(rows))
+		for i, r := range rows {
+			tx[i], t[i] = r.tx, r.t
+		}
+		d.txi, d.txs = sortedNumbers(tx)
+		d.ti, d.ts = sortedNumbers(t)
+		d.txP, d.tP = make([]int32, len(d.txs)), make([]int32, len(d.ts))
 	}
 	for _, k := range txKnots.keys {
 		d.txs = append(d.txs, k.v)

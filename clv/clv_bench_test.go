@@ -85,6 +85,25 @@ func BenchmarkFitBGNBD(b *testing.B) {
 	}
 }
 
+// BenchmarkFitBGNBDContinuous fits exact (continuous) times, where nearly
+// every customer with a repeat purchase is a distinct row: 1e7 customers
+// make ~3.9e6 rows (issue 17's target: ≤ 2 s).
+func BenchmarkFitBGNBDContinuous(b *testing.B) {
+	for _, n := range benchSizes()[2:] {
+		cs := must(clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
+			Customers: n, Period: week, Spend: ggPub, Seed: 7, Continuous: true,
+		}))
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := clv.FitBGNBD(cs, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkFitGammaGamma(b *testing.B) {
 	for _, n := range []int{1e3, 1e5} {
 		cs := simulatedBase(n, 8)

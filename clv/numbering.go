@@ -1,5 +1,11 @@
 package clv
 
+import (
+	"math"
+
+	"github.com/ltvgo/ltv/internal/radix"
+)
+
 // numbering gives distinct keys dense numbers 0, 1, … in the order they
 // are first seen: the one way this package groups rows by a key.
 type numbering[K comparable] struct {
@@ -19,4 +25,27 @@ func (n *numbering[K]) number(k K) int32 {
 	n.index[k] = i
 	n.keys = append(n.keys, k)
 	return i
+}
+
+// sortedNumbers numbers the distinct values of vals densely from 0 in
+// ascending order, −0 counted as 0: of[i] is the number of vals[i] and
+// distinct[k] the value numbered k. vals must be ≥ 0 and not NaN, so that
+// their bits sort like them. Sorting the bits (internal/radix) takes a few
+// linear passes where a hash table misses the cache on every new value: it
+// is the cheaper way to number ~1e6 continuous times.
+func sortedNumbers(vals []float64) (of []int32, distinct []float64) {
+	keys := make([]uint64, len(vals))
+	rows := make([]int32, len(vals))
+	for i, v := range vals {
+		keys[i], rows[i] = math.Float64bits(v+0), int32(i)
+	}
+	radix.Sort(keys, rows)
+	of = make([]int32, len(vals))
+	for i, k := range keys {
+		if i == 0 || k != keys[i-1] {
+			distinct = append(distinct, math.Float64frombits(k))
+		}
+		of[rows[i]] = int32(len(distinct) - 1)
+	}
+	return of, distinct
 }
