@@ -9,6 +9,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // UnitError reports a ValueOptions.Period that is not the time unit a
@@ -90,7 +92,7 @@ func Fingerprint(cs []Customer) string {
 		}
 	}
 	rows = append(rows, zero.rows...)
-	slices.SortFunc(rows, func(a, b fingerprintRow) int {
+	compare := func(a, b fingerprintRow) int {
 		for j := range a.u {
 			if c := cmp.Compare(a.u[j], b.u[j]); c != 0 {
 				return c
@@ -108,15 +110,36 @@ func Fingerprint(cs []Customer) string {
 			}
 		}
 		return cmp.Compare(math.Float64bits(a.w), math.Float64bits(b.w))
+	}
+	// The two halves are sorted in parallel and merged as they are read:
+	// compare is a total order up to rows that write the same bytes.
+	halves := [2][]fingerprintRow{rows[:len(rows)/2], rows[len(rows)/2:]}
+	parallel.For(2, time.Duration(len(rows)/2)*fingerprintSortCost, func(_, lo, hi int) {
+		for _, half := range halves[lo:hi] {
+			slices.SortFunc(half, compare)
+		}
 	})
+	next := func() (fingerprintRow, bool) {
+		a, b := halves[0], halves[1]
+		switch {
+		case len(a) == 0 && len(b) == 0:
+			return fingerprintRow{}, false
+		case len(b) == 0 || len(a) > 0 && compare(a[0], b[0]) <= 0:
+			halves[0] = a[1:]
+			return a[0], true
+		}
+		halves[1] = b[1:]
+		return b[0], true
+	}
 	h := sha256.New()
 	buf := make([]byte, 0, 1<<16)
-	for i := 0; i < len(rows); {
-		r := rows[i]
-		for i++; i < len(rows) && r.same(&rows[i]); i++ {
-			r.w += rows[i].w
+	r, ok := next()
+	for ok {
+		var o fingerprintRow
+		for o, ok = next(); ok && r.same(&o); o, ok = next() {
+			r.w += o.w
 		}
-		k := fingerprintKey(cs[r.i])
+		k := r.key(cs)
 		for _, v := range [...]float64{k[0], k[1], k[2], k[3], r.w + 0} {
 			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
 		}
@@ -124,9 +147,30 @@ func Fingerprint(cs []Customer) string {
 			h.Write(buf)
 			buf = buf[:0]
 		}
+		r = o
 	}
 	h.Write(buf)
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// fingerprintSortCost is the time sorting takes per row of Fingerprint.
+const fingerprintSortCost = 100 * time.Nanosecond
+
+// key returns r's fields, from its sortable keys unless one is NaN (whose
+// bits they lose; those come from r's customer in cs).
+func (r *fingerprintRow) key(cs []Customer) [4]float64 {
+	if r.hasNaN() {
+		return fingerprintKey(cs[r.i])
+	}
+	var k [4]float64
+	for j, u := range r.u {
+		if u>>63 == 1 {
+			k[j] = math.Float64frombits(u &^ (1 << 63))
+		} else {
+			k[j] = math.Float64frombits(^u)
+		}
+	}
+	return k
 }
 
 // fingerprintKey returns c's (Frequency, Recency, T, Monetary), −0 folded
