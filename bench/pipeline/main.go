@@ -11,10 +11,8 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"os"
 	"runtime"
@@ -22,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ltvgo/ltv/bench/internal/csvrows"
 	"github.com/ltvgo/ltv/clv"
 )
 
@@ -85,30 +84,13 @@ func write(path string, customers int, seed uint64) error {
 }
 
 func read(path string) ([]clv.Transaction, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	r.ReuseRecord = true
-	if _, err := r.Read(); err != nil {
-		return nil, err
-	}
 	var txns []clv.Transaction
 	ids := map[string]string{} // one string per customer, as a loader that interns IDs holds them
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return txns, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	err := csvrows.Each(path, func(rec []string) error {
 		at, err1 := time.Parse(time.DateOnly, rec[1])
 		amount, err2 := strconv.ParseFloat(rec[2], 64)
 		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("row %d: %q", len(txns)+1, rec)
+			return fmt.Errorf("row %d: %q", len(txns)+1, rec)
 		}
 		id, ok := ids[rec[0]]
 		if !ok {
@@ -116,7 +98,9 @@ func read(path string) ([]clv.Transaction, error) {
 			ids[id] = id
 		}
 		txns = append(txns, clv.Transaction{CustomerID: id, At: at, Amount: amount})
-	}
+		return nil
+	})
+	return txns, err
 }
 
 // pipeline runs and times the stages and prints one line: total seconds,

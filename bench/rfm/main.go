@@ -6,16 +6,15 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"math/rand/v2"
 	"os"
 	"strconv"
 	"time"
 
+	"github.com/ltvgo/ltv/bench/internal/csvrows"
 	"github.com/ltvgo/ltv/segment"
 )
 
@@ -70,31 +69,16 @@ func write(path string, n int, seed uint64) error {
 }
 
 func read(path string) ([]segment.RFM, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	r.ReuseRecord = true
-	if _, err := r.Read(); err != nil {
-		return nil, err
-	}
 	var rows []segment.RFM
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	err := csvrows.Each(path, func(rec []string) error {
 		since, err1 := strconv.Atoi(rec[1])
 		freq, err2 := strconv.Atoi(rec[2])
 		m, err3 := strconv.ParseFloat(rec[3], 64)
 		if err1 != nil || err2 != nil || err3 != nil {
-			return nil, fmt.Errorf("row %d: %q", len(rows)+1, rec)
+			return fmt.Errorf("row %d: %q", len(rows)+1, rec)
 		}
 		rows = append(rows, segment.RFM{CustomerID: rec[0], SinceLast: since, Frequency: freq, Monetary: m, Revenue: m})
-	}
+		return nil
+	})
+	return rows, err
 }
