@@ -67,7 +67,7 @@ func (m bgFamily) alive(c Customer) (p, q float64) {
 	if c.Frequency+m.shift == 0 {
 		return 1, 0
 	}
-	p, q, _, _ = numeric.Logistic(-m.logOddsDropped(c.Frequency, c.Recency, c.T))
+	p, q = numeric.Sigmoid(-m.logOddsDropped(c.Frequency, c.Recency, c.T))
 	return p, q
 }
 
