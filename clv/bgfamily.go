@@ -303,20 +303,21 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 	}
 	d.rowG = make([]int32, len(rows))
 	d.w = make([]float64, len(rows))
+	var direct [directCounts]int32
 	for i, r := range rows {
-		if rowGroups != nil {
-			d.rowG[i] = rowGroups[i]
-		}
-		pg, dg := groups.purchaseOf(d.rowG[i]), groups.dropoutOf(d.rowG[i])
-		xs.number(r.x)
-		d.xi[i] = xKnots.number(knot{r.x, dg})
-		if rowGroups != nil {
-			d.txi[i] = txKnots.number(knot{r.tx, pg})
-			d.ti[i] = tKnots.number(knot{r.t, pg})
-		}
 		d.w[i] = r.w
 		d.sumX += r.w * r.x
 		d.sumT += r.w * r.t
+		if rowGroups == nil {
+			d.xi[i] = numberCount(&xs, &direct, r.x) // the x knots are the distinct x
+			continue
+		}
+		d.rowG[i] = rowGroups[i]
+		pg, dg := groups.purchaseOf(d.rowG[i]), groups.dropoutOf(d.rowG[i])
+		xs.number(r.x)
+		d.xi[i] = xKnots.number(knot{r.x, dg})
+		d.txi[i] = txKnots.number(knot{r.tx, pg})
+		d.ti[i] = tKnots.number(knot{r.t, pg})
 	}
 	d.xs = xs.keys
 	for _, k := range xKnots.keys {
@@ -324,6 +325,10 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 		d.xKnotD = append(d.xKnotD, k.g)
 	}
 	if rowGroups == nil {
+		d.xKnotX, d.xKnotD = make([]int32, len(d.xs)), make([]int32, len(d.xs))
+		for k := range d.xKnotX {
+			d.xKnotX[k] = int32(k)
+		}
 		// One purchase group: the times are the knots, numbered in sorted
 		// order (each knot's terms are computed on their own, so their
 		// order does not change any sum).

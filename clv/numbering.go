@@ -49,3 +49,20 @@ func sortedNumbers(vals []float64) (of []int32, distinct []float64) {
 	}
 	return of, distinct
 }
+
+// directCounts bounds the purchase counts numberCount looks up directly.
+const directCounts = 1024
+
+// numberCount is xs.number(x) for a purchase count x (a whole number ≥ 0)
+// that keeps the numbers of x < directCounts in direct (number + 1; 0 for
+// not yet numbered), sparing most rows a hash lookup.
+func numberCount(xs *numbering[float64], direct *[directCounts]int32, x float64) int32 {
+	if x >= directCounts {
+		return xs.number(x)
+	}
+	k := &direct[int(x)]
+	if *k == 0 {
+		*k = xs.number(x) + 1
+	}
+	return *k - 1
+}
