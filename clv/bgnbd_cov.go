@@ -35,6 +35,15 @@ func (m BGNBDCov) For(purchase, dropout []float64) BGNBD {
 	return bgFor(m.BGNBD, m.Purchase, m.Dropout, purchase, dropout)
 }
 
+// LogLikelihood returns ℓ of customer c with these covariates, that is
+// For(purchase, dropout).LogLikelihood(c). It takes the covariates so that
+// BGNBDCov is not a PurchaseModel: a function taking one would otherwise
+// score every customer with the promoted methods of the embedded BGNBD,
+// which are those of a customer whose covariates are all 0.
+func (m BGNBDCov) LogLikelihood(c Customer, purchase, dropout []float64) float64 {
+	return m.For(purchase, dropout).LogLikelihood(c)
+}
+
 // Models returns the BGNBD of every customer of cov (For of row i of
 // cov.Purchase and cov.Dropout), in order. cov must have the model's
 // columns (L2 and Shared are not read); it is not modified.
@@ -115,6 +124,15 @@ type MBGNBDCov struct {
 //	For(p, d) has NaN Alpha (A and B) if len(p) ≠ len(m.Purchase) (len(d) ≠ len(m.Dropout)), and so NaN predictions
 func (m MBGNBDCov) For(purchase, dropout []float64) MBGNBD {
 	return MBGNBD(bgFor(BGNBD(m.MBGNBD), m.Purchase, m.Dropout, purchase, dropout))
+}
+
+// LogLikelihood returns ℓ of customer c with these covariates, that is
+// For(purchase, dropout).LogLikelihood(c). It takes the covariates so that
+// MBGNBDCov is not a PurchaseModel: a function taking one would otherwise
+// score every customer with the promoted methods of the embedded MBGNBD,
+// which are those of a customer whose covariates are all 0.
+func (m MBGNBDCov) LogLikelihood(c Customer, purchase, dropout []float64) float64 {
+	return m.For(purchase, dropout).LogLikelihood(c)
 }
 
 // Models returns the MBGNBD of every customer of cov, as BGNBDCov.Models

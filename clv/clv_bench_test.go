@@ -105,10 +105,13 @@ func BenchmarkFitBGNBDContinuous(b *testing.B) {
 	}
 }
 
+// BenchmarkFitGammaGamma fits simulated bases of n customers (about 38%
+// of them repeat buyers, the rows the fit uses) and, as issue 17's target,
+// 1e6 repeat buyers: bench/gammagamma's data set, which it times against
+// scipy.
 func BenchmarkFitGammaGamma(b *testing.B) {
-	for _, n := range []int{1e3, 1e5} {
-		cs := simulatedBase(n, 8)
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
+	run := func(name string, cs []clv.Customer) {
+		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, _, err := clv.FitGammaGamma(cs, nil); err != nil {
@@ -117,6 +120,22 @@ func BenchmarkFitGammaGamma(b *testing.B) {
 			}
 		})
 	}
+	for _, n := range []int{1e3, 1e5} {
+		run(fmt.Sprint(n), simulatedBase(n, 8))
+	}
+	run("repeat=1000000", repeatBuyers(1_000_000, 8))
+}
+
+// repeatBuyers returns the first n customers with a repeat purchase of
+// simulatedBase(3n, seed), bench/gammagamma's data set.
+func repeatBuyers(n int, seed uint64) []clv.Customer {
+	var out []clv.Customer
+	for _, c := range simulatedBase(3*n, seed) {
+		if c.Frequency > 0 && len(out) < n {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // BenchmarkScore is issue 2's scoring target: P(alive), expected
@@ -168,6 +187,20 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 			for j, name := range []string{"summary-s/op", "bgnbd-s/op", "gammagamma-s/op", "value-s/op"} {
 				b.ReportMetric(stages[j].Seconds()/float64(b.N), name)
+			}
+		})
+	}
+}
+
+// BenchmarkFingerprint hashes the summary every fit records in
+// Fit.Fingerprint.
+func BenchmarkFingerprint(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
+			cs := must(clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{Customers: n, Period: week, Spend: ggPub, Seed: 1, Continuous: true}))
+			b.ReportAllocs()
+			for b.Loop() {
+				clv.Fingerprint(cs)
 			}
 		})
 	}

@@ -38,6 +38,11 @@ import (
 // others; centring or standardising the columns changes only the scale
 // parameter and the coefficients' meaning, not the fit. A categorical
 // covariate of k levels takes k−1 dummy columns, as in CLVTools.
+//
+// FitBGBBCov takes the same Covariates but moves the means of the BG/BB's
+// Beta distributions, not scales (see BGBBCov); the rest of the above
+// holds for it too, a constant column being collinear with ln(α/β) or
+// ln(γ/δ).
 type Covariates struct {
 	Purchase [][]float64 // row i: customer i's purchase-process covariates, in the order of cs; nil: none
 	Dropout  [][]float64 // row i: customer i's dropout-process covariates; nil: none
@@ -138,7 +143,40 @@ func (cov Covariates) design(fn string, n int, scales scaleNames) (*covDesign, e
 	if err != nil {
 		return nil, err
 	}
-	d := &covDesign{nP: nP, nD: nD, dropCoef: make([]int, nD), l2: cov.L2}
+	d, err := newCovDesign(fn, cov, nP, nD)
+	if err != nil {
+		return nil, err
+	}
+	d.l2 = cov.L2
+	d.spans = make([]float64, d.k)
+	for _, f := range [...]struct {
+		z     [][]float64
+		coefs func(j int) int
+	}{{cov.Purchase, func(j int) int { return j }}, {cov.Dropout, func(j int) int { return d.dropCoef[j] }}} {
+		for _, r := range f.z {
+			for j, v := range r {
+				c := f.coefs(j)
+				d.spans[c] = math.Max(d.spans[c], math.Abs(v))
+			}
+		}
+	}
+	if err := checkRank(fn, "Purchase", cov.Purchase, nP, scales.purchase); err != nil {
+		return nil, err
+	}
+	if err := checkRank(fn, "Dropout", cov.Dropout, nD, scales.dropout); err != nil {
+		return nil, err
+	}
+	if d.k > 0 {
+		d.group(cov, n)
+	}
+	return d, nil
+}
+
+// newCovDesign checks cov's Shared and column names for nP purchase and
+// nD dropout columns and returns a design with the coefficient vector
+// laid out (nP, nD, dropCoef, k, names).
+func newCovDesign(fn string, cov Covariates, nP, nD int) (*covDesign, error) {
+	d := &covDesign{nP: nP, nD: nD, dropCoef: make([]int, nD)}
 	shared := make([]bool, nD)
 	for _, j := range cov.Shared {
 		switch {
@@ -169,27 +207,6 @@ func (cov Covariates) design(fn string, n int, scales scaleNames) (*covDesign, e
 		d.names = append(d.names, coefName("Dropout", cov.DropoutNames, j))
 	}
 	d.k = len(d.names)
-	d.spans = make([]float64, d.k)
-	for _, f := range [...]struct {
-		z     [][]float64
-		coefs func(j int) int
-	}{{cov.Purchase, func(j int) int { return j }}, {cov.Dropout, func(j int) int { return d.dropCoef[j] }}} {
-		for _, r := range f.z {
-			for j, v := range r {
-				c := f.coefs(j)
-				d.spans[c] = math.Max(d.spans[c], math.Abs(v))
-			}
-		}
-	}
-	if err := checkRank(fn, "Purchase", cov.Purchase, nP, scales.purchase); err != nil {
-		return nil, err
-	}
-	if err := checkRank(fn, "Dropout", cov.Dropout, nD, scales.dropout); err != nil {
-		return nil, err
-	}
-	if d.k > 0 {
-		d.group(cov, n)
-	}
 	return d, nil
 }
 

@@ -52,6 +52,47 @@ func TestScoreEachMatchesScorePerCustomer(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
+func TestScoreEachWithSpendMatchesScorePerCustomer(t *testing.T) {
+	// One purchase and one spend model per customer: customer i's row is
+	// Score with models[i] and spends[i]; one spend model for everyone is
+	// ScoreEach.
+	cs, cov := covSmall()
+	for i := range cs {
+		cs[i].Monetary = 10 + float64(i%7)
+		if cs[i].Frequency == 0 {
+			cs[i].Monetary = 0
+		}
+	}
+	m := clv.BGNBDCov{BGNBD: bgPub, Purchase: []float64{0.4, -0.2, 0.1}, Dropout: []float64{0.3, -0.5}}
+	models, err := m.Models(cov)
+	require.NoError(t, err)
+	g := clv.GammaGammaCov{GammaGamma: ggPub, Spend: []float64{0.3, -0.6}}
+	spends, err := g.Models(clv.SpendCovariates{Spend: cov.Dropout})
+	require.NoError(t, err)
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 0.3}
+	got, err := clv.ScoreEachWithSpend(models, spends, cs, opt)
+	require.NoError(t, err)
+	for i, c := range cs {
+		want, err := clv.Score(models[i], spends[i], []clv.Customer{c}, opt)
+		require.NoError(t, err)
+		assert.Equal(t, want[0], got[i], "customer %d", i)
+	}
+	same := make([]clv.GammaGamma, len(cs))
+	for i := range same {
+		same[i] = ggPub
+	}
+	want, err := clv.ScoreEach(models, ggPub, cs, opt)
+	require.NoError(t, err)
+	got, err = clv.ScoreEachWithSpend(models, same, cs, opt)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	_, err = clv.ScoreEachWithSpend(models, same[1:], cs, opt)
+	var de *clv.DataError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "spends", de.Field)
+	assert.Equal(t, "clv.ScoreEachWithSpend", de.Func)
+}
+
 func TestForZeroCovariatesIsTheBaseModel(t *testing.T) {
 	p := clv.ParetoNBDCov{ParetoNBD: pnbdPub, Purchase: []float64{0.7, -0.1}, Dropout: []float64{-0.4}}
 	assert.Equal(t, pnbdPub, p.For([]float64{0, 0}, []float64{0}))

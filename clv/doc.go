@@ -87,6 +87,29 @@
 // & Hardie 2007, J. Interactive Marketing 21(1)) the contractual retention
 // model fitted to a cohort's survivor counts, with DERL.
 //
+// BetaDiscreteWeibull (Fader, Hardie, Liu, Davin & Steenburgh 2018,
+// J. Interactive Marketing 43) adds duration dependence to the sBG: a
+// customer with churn parameter θ ~ Beta(α, β) survives t periods with
+// probability (1−θ)^(t^c), so
+//
+//	S(t) = B(α, β+t^c)/B(α, β)
+//
+// and c = 1 is the sBG (c > 1: a customer's own risk rises with tenure).
+// FitBetaDiscreteWeibull takes the same alive counts as
+// FitShiftedBetaGeometric, and LikelihoodRatioTest(sbgFit, bdwFit, false)
+// tests c = 1. S(t), P(T = t) and r_t keep their relative accuracy for
+// late periods and extreme parameters (ln B ratios without lgamma
+// cancellation); DEL and DERL are summed series.
+//
+// FitShiftedBetaGeometricSubscribers and FitBetaDiscreteWeibullSubscribers
+// fit the same models to individual subscribers (Subscriber: periods
+// completed, churned or still active) of any tenures, with static
+// covariates on both shapes in pymc-marketing's parameterisation,
+// α_i = α·exp(−γ_α·z_α,i) and β_i = β·exp(−γ_β·z_β,i) (SubscriberCovariates),
+// by maximum likelihood with standard errors; For gives a subscriber's own
+// model. Without covariates they are the cohort fits on the subscribers'
+// counts.
+//
 // # Static covariates
 //
 // FitParetoNBDCov, FitBGNBDCov and FitMBGNBDCov add time-invariant
@@ -103,7 +126,11 @@
 //
 // so each customer has a model of their own (For, Models) and every
 // prediction of the base models applies to them; ScoreEach and ValueEach
-// value customers with one model each. In the BG/NBD family a_i and b_i
+// value customers with one model each, and ScoreEachWithSpend with a
+// spend model each as well (GammaGammaCov.Models). A covariate model is deliberately
+// not a PurchaseModel (its LogLikelihood takes the covariates), so it
+// cannot be passed where one is expected and silently score everybody as
+// the baseline customer whose covariates are all 0. In the BG/NBD family a_i and b_i
 // move together: the dropout covariates leave the mean dropout probability
 // a/(a+b) the same for everyone and move only its spread, and a fit in
 // which a group's customers hardly differ runs to a, b → ∞, which the fit
@@ -117,6 +144,19 @@
 // likelihood work, so categorical covariates cost little; a continuous one
 // gives every customer their own (x, t_x, T) terms.
 //
+// FitBGBBCov puts the same Covariates on the BG/BB, on the means of its
+// two Beta distributions with their precisions held common (the
+// mean–precision link of beta and beta-binomial regression; neither
+// CLVTools nor pymc-marketing has BG/BB covariates, so the
+// parameterisation is this package's):
+//
+//	BG/BB:  α_i/β_i = (α/β)·exp(b_p·z_p,i)   α_i + β_i = α + β
+//	        γ_i/δ_i = (γ/δ)·exp(b_d·z_d,i)   γ_i + δ_i = γ + δ
+//
+// so logit of the mean transaction probability moves by b_p·z_p and logit
+// of the mean dropout probability by b_d·z_d (a positive coefficient
+// raises it); BGBBCov.For gives a customer's own BGBB.
+//
 // # Spend and value
 //
 // GammaGamma (Colombo & Jiang 1999; Fader & Hardie note 025) models spend
@@ -126,7 +166,21 @@
 //
 // a weighted average of the population mean pγ/(q−1) and the customer's
 // own mean. It assumes spend and frequency are independent: check with
-// SpendFrequencyCorrelation.
+// SpendFrequencyCorrelation. FitGammaGamma keeps the likelihood's terms
+// that depend on x alone once per distinct x, so a pass over the data takes
+// one logarithm and one division per row, and runs Newton on the analytic
+// Hessian.
+//
+// FitGammaGammaCov adds static covariates on the scale of the mixing
+// distribution (SpendCovariates; the model: Colombo & Jiang 1999; Fader &
+// Hardie 2013, "The Gamma-Gamma Model of Monetary Value"),
+//
+//	γ_i = γ·exp(δ·z_i),   so E[Z_i] = p·γ_i/(q−1) = exp(δ·z_i)·pγ/(q−1)
+//
+// a coefficient being the change in log mean spend per transaction per unit
+// of its covariate; GammaGammaCov.For gives one customer's GammaGamma, and
+// an empty SpendCovariates{} is the plain fit. Standard errors come in the
+// order p, q, γ, δ; L2 penalises δ only.
 //
 // Value discounts the expected purchases after T over a horizon of
 // cash-flow periods, valued at E[Z] times a margin:
@@ -145,16 +199,26 @@
 // parameters' uncertainty (Fit.Cov; purchase and spend fits independent),
 // by the delta method (probabilities on the logit scale; the total's
 // variance ∇S'·Σ·∇S of the sum, not a sum of variances) or by parameter
-// draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals. DrawModels,
-// DrawSpendModels and MapDraws give the draws for any function of the
-// models. These intervals do not include the randomness of the customers'
+// draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals.
+// ScoreWithIntervalsCov and PredictionIntervalsCov do the same for models
+// with covariates: each covariate group's model is a function of the full
+// vector (base parameters, coefficients), differentiated by the chain rule
+// through the links, and draws move base parameters and coefficients
+// jointly. The Bootstrap method resamples the customers (a row of Weight
+// w stands for w customers), refits from the fitted parameters and
+// repredicts, with percentile intervals; replicates whose refit fails are
+// left out and counted in a *BootstrapError returned with the intervals.
+// Package resample holds the generic bootstrap, for any model a caller
+// can refit. DrawModels, DrawSpendModels and MapDraws give the draws for
+// any function of the models. These intervals do not include the randomness of the customers'
 // future purchases; ConditionalProbPurchases describes that.
 //
 // # Fitting
 //
 // Fit… functions maximise the total (weighted) log-likelihood on
-// log-parameters, with analytic gradients (and, for BG/NBD and MBG/NBD, an
-// analytic Hessian and damped Newton steps), from several starts. They
+// log-parameters, with analytic gradients (and, for BG/NBD, MBG/NBD and
+// Gamma-Gamma, an analytic Hessian and damped Newton steps), from several
+// starts. They
 // first compress identical summary rows, adding their Weight, so the cost
 // grows with distinct rows rather than customers: the same compressed
 // histogram is what one GROUP BY in a distributed engine produces, which
@@ -206,8 +270,9 @@
 // # Saving and loading models
 //
 // Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
-// ShiftedBetaGeometric, BGNBDCov, MBGNBDCov, ParetoNBDCov), Fit and
-// Fitted, a model with its Fit, implement json.Marshaler and
+// ShiftedBetaGeometric, BetaDiscreteWeibull, BGNBDCov, MBGNBDCov,
+// ParetoNBDCov, BGBBCov, GammaGammaCov), Fit and Fitted, a model with its Fit,
+// implement json.Marshaler and
 // json.Unmarshaler with one versioned format:
 //
 //	{"kind":"clv.BGNBD","version":1,"unit":"168h0m0s",

@@ -6,11 +6,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/montanaflynn/stats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/parallel"
+	"github.com/ltvgo/ltv/resample"
 )
 
 // Streams of the PCG generator seeded with IntervalOptions.Seed: the
@@ -44,11 +44,11 @@ func DrawModels(model PurchaseModel, fit Fit, iv IntervalOptions) ([]PurchaseMod
 	if err != nil {
 		return nil, err
 	}
-	pm, ok := model.(parametric)
-	if !ok {
-		return nil, fault.New(fn, -1, "model", ErrInvalid, "is a %T, want a purchase model of package clv", model)
+	space, err := spaceOf(fn, model)
+	if err != nil {
+		return nil, err
 	}
-	ms, err := drawModels(fn, pm, fit, iv)
+	ms, err := drawModels(fn, space, fit, iv)
 	if err != nil {
 		return nil, err
 	}
@@ -59,21 +59,18 @@ func DrawModels(model PurchaseModel, fit Fit, iv IntervalOptions) ([]PurchaseMod
 	return out, nil
 }
 
-func drawModels(fn string, m parametric, fit Fit, iv IntervalOptions) ([]parametric, error) {
-	th := m.params()
-	cov, err := paramCov(fn, "fit.Cov", fit, len(th))
+// drawModels returns the models of space's group 0 at iv.Draws draws of
+// its parameters.
+func drawModels(fn string, s *paramSpace, fit Fit, iv IntervalOptions) ([]parametric, error) {
+	cov, err := paramCov(fn, "fit.Cov", fit, len(s.theta))
 	if err != nil {
 		return nil, err
 	}
-	draws, err := drawParams(fn, "fit.Cov", th, nil, cov, iv.Draws, rand.New(rand.NewPCG(iv.Seed, purchaseStream)))
+	draws, err := s.draw(fn, cov, iv)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]parametric, len(draws))
-	for i, d := range draws {
-		out[i] = m.withParams(d)
-	}
-	return out, nil
+	return s.groupModels(draws, 0), nil
 }
 
 // DrawSpendModels returns iv.Draws (0 means DefaultDraws) Gamma-Gamma
@@ -101,7 +98,7 @@ func drawSpendModels(fn string, spend GammaGamma, fit Fit, iv IntervalOptions) (
 	if !spend.valid() || spend.Q <= 1 {
 		return nil, fault.New(fn, -1, "spend", ErrUndefined, "is %+v: the mean spend p·γ/(q−1) needs q > 1", spend)
 	}
-	draws, err := drawParams(fn, "spendFit.Cov", []float64{spend.P, spend.Q, spend.Gamma}, []float64{0, 1, 0}, cov,
+	draws, err := drawParams(fn, "spendFit.Cov", []float64{spend.P, spend.Q, spend.Gamma}, []float64{0, 1, 0}, 3, cov,
 		iv.Draws, rand.New(rand.NewPCG(iv.Seed, spendStream)))
 	if err != nil {
 		return nil, err
@@ -113,16 +110,22 @@ func drawSpendModels(fn string, spend GammaGamma, fit Fit, iv IntervalOptions) (
 	return out, nil
 }
 
-// drawParams returns n draws θ = lower + e^φ with φ ~ N(ln(θ̂ − lower), J·Σ·J),
-// J = diag(1/(θ̂ − lower)); lower nil means 0. Parameters with zero
-// variance are not drawn.
-func drawParams(fn, field string, theta, lower []float64, cov [][]float64, n int, rng *rand.Rand) ([][]float64, error) {
+// drawParams returns n draws of θ: the first nLog parameters as
+// θ = lower + e^φ with φ ~ N(ln(θ̂ − lower), J·Σ·J), J = diag(1/(θ̂ − lower))
+// (lower nil means 0), the others (covariate coefficients, of either sign)
+// as θ ~ N(θ̂, Σ), jointly. Parameters with zero variance are not drawn.
+func drawParams(fn, field string, theta, lower []float64, nLog int, cov [][]float64, n int, rng *rand.Rand) ([][]float64, error) {
 	k := len(theta)
 	if lower == nil {
 		lower = make([]float64, k)
 	}
+	scale := make([]float64, k) // ∂φ/∂θ at θ̂
 	var free []int
 	for j := range k {
+		scale[j] = 1
+		if j < nLog {
+			scale[j] = 1 / (theta[j] - lower[j])
+		}
 		if cov[j][j] > 0 {
 			free = append(free, j)
 		}
@@ -130,7 +133,7 @@ func drawParams(fn, field string, theta, lower []float64, cov [][]float64, n int
 	sym := mat.NewSymDense(len(free), nil)
 	for a, i := range free {
 		for b, j := range free {
-			sym.SetSym(a, b, cov[i][j]/((theta[i]-lower[i])*(theta[j]-lower[j])))
+			sym.SetSym(a, b, cov[i][j]*scale[i]*scale[j])
 		}
 	}
 	var chol mat.Cholesky
@@ -151,7 +154,11 @@ func drawParams(fn, field string, theta, lower []float64, cov [][]float64, n int
 			for b := 0; b <= a; b++ {
 				phi += l.At(a, b) * eps[b]
 			}
-			th[i] = lower[i] + (theta[i]-lower[i])*math.Exp(phi)
+			if i < nLog {
+				th[i] = lower[i] + (theta[i]-lower[i])*math.Exp(phi)
+			} else {
+				th[i] = theta[i] + phi
+			}
 		}
 		out[d] = th
 	}
@@ -161,9 +168,8 @@ func drawParams(fn, field string, theta, lower []float64, cov [][]float64, n int
 // MapDraws returns the interval of f over parameter draws (from
 // DrawModels or DrawSpendModels, or any draws of any type): Estimate is
 // f(at), at the fitted parameters, StdErr the standard deviation of f
-// over draws, and Lower, Upper its percentiles (R type 7, as
-// montanaflynn/stats.Percentile) at (1 ∓ level)/2; level 0 means 0.90.
-// draws is not modified.
+// over draws, and Lower, Upper its percentiles (resample.Percentile: R
+// type 7) at (1 ∓ level)/2; level 0 means 0.90. draws is not modified.
 //
 // Special cases are:
 //
@@ -174,39 +180,7 @@ func MapDraws[M any](at M, draws []M, level float64, f func(M) float64) Interval
 	for i, d := range draws {
 		vals[i] = f(d)
 	}
-	return percentileInterval(f(at), vals, level)
-}
-
-// percentileInterval returns the interval of draws vals (sorted in place)
-// around est: their standard deviation and type-7 percentiles at
-// (1 ∓ level)/2, level 0 meaning 0.90; NaN where vals has a non-finite
-// value or fewer than two, or level is out of (0, 1).
-func percentileInterval(est float64, vals []float64, level float64) Interval {
-	nan := math.NaN()
-	iv := Interval{Estimate: est, StdErr: nan, Lower: nan, Upper: nan}
-	if level == 0 {
-		level = 0.9
-	}
-	if len(vals) < 2 || !(level > 0 && level < 1) {
-		return iv
-	}
-	var mean float64
-	for _, v := range vals {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return iv
-		}
-		mean += v
-	}
-	mean /= float64(len(vals))
-	var ss float64
-	for _, v := range vals {
-		ss += (v - mean) * (v - mean)
-	}
-	slices.Sort(vals) // stats.Percentile sorts a copy; sorted input makes that cheap
-	iv.StdErr = math.Sqrt(ss / float64(len(vals)-1))
-	iv.Lower, _ = stats.Percentile(vals, 100*(1-level)/2)
-	iv.Upper, _ = stats.Percentile(vals, 100*(1+level)/2)
-	return iv
+	return resample.Percentile(f(at), vals, level)
 }
 
 // TotalValueInterval returns the interval of the population total of
@@ -221,22 +195,23 @@ func percentileInterval(est float64, vals []float64, level float64) Interval {
 func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit Fit,
 	cs []Customer, opt ValueOptions, iv IntervalOptions) (Interval, error) {
 	const fn = "clv.TotalValueInterval"
-	if iv.Method != ParameterDraws {
-		_, total, err := scoreIntervals(fn, model, fit, spend, spendFit, cs, opt, iv)
-		return total, err
-	}
-	iv, _, err := iv.resolve(fn)
+	space, err := spaceOf(fn, model)
 	if err != nil {
 		return Interval{}, err
 	}
-	pm, ok := model.(parametric)
-	if !ok {
-		return Interval{}, fault.New(fn, -1, "model", ErrInvalid, "is a %T, want a purchase model of package clv", model)
+	if iv.Method != ParameterDraws {
+		_, total, err := scoreIntervals(fn, space, fit, spend, spendFit, cs, opt, iv)
+		return total, err
 	}
+	iv, _, err = iv.resolve(fn)
+	if err != nil {
+		return Interval{}, err
+	}
+	pm := model.(parametric)
 	if opt, err = opt.resolve(fn, model); err != nil {
 		return Interval{}, err
 	}
-	models, err := drawModels(fn, pm, fit, iv)
+	models, err := drawModels(fn, space, fit, iv)
 	if err != nil {
 		return Interval{}, err
 	}
@@ -258,7 +233,7 @@ func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit
 	if math.IsNaN(est) || math.IsInf(est, 0) {
 		return Interval{}, fault.New(fn, -1, "", ErrUndefined, "the total has no finite value under %+v and %+v", model, spend)
 	}
-	return percentileInterval(est, h.drawTotals(models, spends, w, wm), iv.Level), nil
+	return resample.Percentile(est, h.drawTotals(models, spends, w, wm), iv.Level), nil
 }
 
 // total returns margin·Σ_rows P(alive)·V·Σ_{i∈row} w_i·E[Z_i], with
@@ -285,8 +260,9 @@ func (h *horizon) total(m parametric, spend GammaGamma, w, wm []float64, al *ali
 func (h *horizon) drawTotals(models []parametric, spends []GammaGamma, w, wm []float64) []float64 {
 	out := make([]float64, len(models))
 	perDraw := time.Duration(len(h.rows)) * drawRowCost
+	layout := newAliveRows(models[0], h)
 	parallel.For(len(models), perDraw, func(_, lo, hi int) {
-		al := newAliveRows(models[0], h)
+		al := layout.scratch()
 		for d := lo; d < hi; d++ {
 			out[d] = h.total(models[d], spends[d], w, wm, al)
 		}
@@ -336,6 +312,18 @@ func newAliveRows(m parametric, h *horizon) *aliveRows {
 	return al
 }
 
+// scratch returns rows evaluating the same layout (rows, groups, pairs)
+// in buffers of their own, for another goroutine.
+func (al *aliveRows) scratch() *aliveRows {
+	c := *al
+	c.a, c.v = make([]float64, len(al.a)), make([]float64, len(al.v))
+	if al.bg {
+		c.lnA, c.expA = make([]float64, len(al.lnA)), make([]float64, len(al.expA))
+		c.lnB, c.expB = make([]float64, len(al.lnB)), make([]float64, len(al.expB))
+	}
+	return &c
+}
+
 // eval fills al.a for model m.
 func (al *aliveRows) eval(m parametric) {
 	var f bgFamily
@@ -377,20 +365,14 @@ func (al *aliveRows) eval(m parametric) {
 	}
 }
 
-// drawScores is ScoreWithIntervals with ParameterDraws. It works through
-// the (x, T) groups one at a time, so memory stays at a few vectors of
-// draws; customers of one row with the same Monetary share their
-// percentiles.
-func drawScores(fn string, m parametric, fit Fit, spend GammaGamma, spendFit Fit,
-	cs []Customer, rowOf []int32, h *horizon, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
-	models, err := drawModels(fn, m, fit, iv)
-	if err != nil {
-		return nil, Interval{}, err
-	}
-	spends, err := drawSpendModels(fn, spend, spendFit, iv)
-	if err != nil {
-		return nil, Interval{}, err
-	}
+// drawScores is ScoreWithIntervals with ParameterDraws for the customers
+// of one model m, drawn as models (paired with spends): it returns their
+// intervals at the given level, the total of their values and that total
+// at every draw. It works through the (x, T) groups one at a time, so
+// memory stays at a few vectors of draws; customers of one row with the
+// same Monetary share their percentiles.
+func drawScores(fn string, m parametric, models []parametric, spend GammaGamma, spends []GammaGamma,
+	cs []Customer, rowOf []int32, h *horizon, level float64) ([]ScoreInterval, float64, []float64, error) {
 	nd := len(models)
 	// Rows by group, customers by row.
 	rowsOf := make([][]int32, len(h.groups))
@@ -422,14 +404,14 @@ func drawScores(fn string, m parametric, fit Fit, spend GammaGamma, spendFit Fit
 				a, _ := md.alive(c)
 				pa[d], pur[d], dd[d] = md.PAlive(c), a*ck[d], a*v[d]
 			}
-			pAlive := percentileInterval(m.PAlive(c), pa, iv.Level)
-			purchases := percentileInterval(a0*ck0, pur, iv.Level)
+			pAlive := resample.Percentile(m.PAlive(c), pa, level)
+			purchases := resample.Percentile(a0*ck0, pur, level)
 			byMonetary := map[float64]Interval{}
 			for _, ci := range custOf[ri] {
 				c := cs[ci]
 				est := h.margin * spend.ConditionalExpectedSpend(c) * a0 * v0
 				if math.IsNaN(est) || math.IsInf(est, 0) {
-					return nil, Interval{}, fault.New(fn, int(ci), "", ErrUndefined, "has no finite value under %+v and %+v", m, spend)
+					return nil, 0, nil, fault.New(fn, int(ci), "", ErrUndefined, "has no finite value under %+v and %+v", m, spend)
 				}
 				w := c.weight()
 				total += w * est
@@ -439,12 +421,12 @@ func drawScores(fn string, m parametric, fit Fit, spend GammaGamma, spendFit Fit
 					totals[d] += w * val[d]
 				}
 				if !seen {
-					value = percentileInterval(est, val, iv.Level)
+					value = resample.Percentile(est, val, level)
 					byMonetary[c.Monetary] = value
 				}
 				out[ci] = ScoreInterval{PAlive: pAlive, Purchases: purchases, Value: value}
 			}
 		}
 	}
-	return out, percentileInterval(total, totals, iv.Level), nil
+	return out, total, totals, nil
 }

@@ -26,9 +26,12 @@ var savedKinds = map[reflect.Type]savedKind{
 	reflect.TypeFor[BGBB]():                 {kind: modelenc.Kind{Name: "clv.BGBB", Version: 1}, model: true},
 	reflect.TypeFor[GammaGamma]():           {kind: modelenc.Kind{Name: "clv.GammaGamma", Version: 1}, model: true},
 	reflect.TypeFor[ShiftedBetaGeometric](): {kind: modelenc.Kind{Name: "clv.ShiftedBetaGeometric", Version: 1}, model: true},
+	reflect.TypeFor[BetaDiscreteWeibull]():  {kind: modelenc.Kind{Name: "clv.BetaDiscreteWeibull", Version: 1}, model: true},
 	reflect.TypeFor[BGNBDCov]():             {kind: modelenc.Kind{Name: "clv.BGNBDCov", Version: 1}, model: true, check: checkCovNames},
 	reflect.TypeFor[MBGNBDCov]():            {kind: modelenc.Kind{Name: "clv.MBGNBDCov", Version: 1}, model: true, check: checkCovNames},
 	reflect.TypeFor[ParetoNBDCov]():         {kind: modelenc.Kind{Name: "clv.ParetoNBDCov", Version: 1}, model: true, check: checkCovNames},
+	reflect.TypeFor[BGBBCov]():              {kind: modelenc.Kind{Name: "clv.BGBBCov", Version: 1}, model: true, check: checkCovNames},
+	reflect.TypeFor[GammaGammaCov]():        {kind: modelenc.Kind{Name: "clv.GammaGammaCov", Version: 1}, model: true, check: checkSpendNames},
 	reflect.TypeFor[Fit]():                  {kind: modelenc.Kind{Name: "clv.Fit", Version: 1}},
 }
 
@@ -102,6 +105,13 @@ func checkCovNames(fn string, v any) error {
 		}
 	}
 	return nil
+}
+
+// checkSpendNames checks the column names of a loaded GammaGammaCov
+// against its coefficients.
+func checkSpendNames(fn string, v any) error {
+	m := v.(GammaGammaCov)
+	return checkNames(fn, "params.Names", m.Names, len(m.Spend))
 }
 
 // Fitted is a model with the report of its fit, saved and loaded as one

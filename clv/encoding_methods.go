@@ -39,6 +39,13 @@ func (m ShiftedBetaGeometric) MarshalJSON() ([]byte, error) { return marshal(m, 
 // BGNBD.UnmarshalJSON.
 func (m *ShiftedBetaGeometric) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
 
+// MarshalJSON returns the saved form of m.
+func (m BetaDiscreteWeibull) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
+
+// UnmarshalJSON loads a saved BetaDiscreteWeibull, validated as
+// BGNBD.UnmarshalJSON.
+func (m *BetaDiscreteWeibull) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
+
 // MarshalJSON returns the saved form of m, its coefficients and column
 // names included.
 func (m BGNBDCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
@@ -61,6 +68,13 @@ func (m ParetoNBDCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
 // BGNBDCov.UnmarshalJSON.
 func (m *ParetoNBDCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
 
+// MarshalJSON returns the saved form of m.
+func (m BGBBCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
+
+// UnmarshalJSON loads a saved BGBBCov, validated as
+// BGNBDCov.UnmarshalJSON.
+func (m *BGBBCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
+
 // MarshalJSON returns the saved form of f: every field, NaN standard
 // errors of held parameters included (as "NaN").
 func (f Fit) MarshalJSON() ([]byte, error) { return marshal(f, nil) }
@@ -68,3 +82,12 @@ func (f Fit) MarshalJSON() ([]byte, error) { return marshal(f, nil) }
 // UnmarshalJSON loads a saved Fit, refusing another kind or version and a
 // missing or unknown key.
 func (f *Fit) UnmarshalJSON(data []byte) error { return unmarshal(data, f, nil) }
+
+// MarshalJSON returns the saved form of m, its coefficients and column
+// names included (without it, GammaGamma's would save the base model
+// only).
+func (m GammaGammaCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
+
+// UnmarshalJSON loads a saved GammaGammaCov, validated as
+// BGNBDCov.UnmarshalJSON.
+func (m *GammaGammaCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }

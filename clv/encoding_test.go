@@ -31,11 +31,16 @@ var savedGolden = map[string]any{
 	"BGBB":                 clv.BGBB{Alpha: 1.204, Beta: 0.75, Gamma: 0.657, Delta: 2.783},
 	"GammaGamma":           clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44},
 	"ShiftedBetaGeometric": clv.ShiftedBetaGeometric{Alpha: 0.704, Beta: 1.182, Period: clv.Year},
+	"BetaDiscreteWeibull":  clv.BetaDiscreteWeibull{Alpha: 0.2143, Beta: 1.4266, C: 1.7236, Period: clv.Year},
 	"BGNBDCov": clv.BGNBDCov{BGNBD: clv.BGNBD{R: 0.25, Alpha: 4.5, A: 0.8, B: 2.5, Period: 24 * time.Hour},
 		Purchase: []float64{0.3, -0.1}, Dropout: []float64{0.2}, PurchaseNames: []string{"channel", "age"}, DropoutNames: []string{"channel"}},
 	"MBGNBDCov": clv.MBGNBDCov{MBGNBD: clv.MBGNBD{R: 0.5, Alpha: 6, A: 0.9, B: 1.6, Period: week}, Purchase: []float64{0.1}},
 	"ParetoNBDCov": clv.ParetoNBDCov{ParetoNBD: clv.ParetoNBD{R: 0.55, Alpha: 10.5, S: 0.6, Beta: 11.7, Period: week},
 		Dropout: []float64{-0.4}, DropoutNames: []string{"promo"}},
+	"BGBBCov": clv.BGBBCov{BGBB: clv.BGBB{Alpha: 1.204, Beta: 0.75, Gamma: 0.657, Delta: 2.783, Period: week},
+		Purchase: []float64{0.4}, Dropout: []float64{-0.2, 0.1}, PurchaseNames: []string{"channel"}, DropoutNames: []string{"channel", "age"}},
+	"GammaGammaCov": clv.GammaGammaCov{GammaGamma: clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44},
+		Spend: []float64{0.5, -0.3}, Names: []string{"channel", "age"}},
 	"Fit": clv.Fit{LogLikelihood: -9582.429, StdErr: []float64{math.NaN(), 0.1, 0.01, 0.2}, Iterations: 12, Converged: true,
 		Cov: [][]float64{{0, 0, 0, 0}, {0, 0.01, 0, 0}, {0, 0, 1e-4, 0}, {0, 0, 0, 0.04}}, NumParams: 3, N: 2357,
 		Names: []string{"R", "Alpha", "A", "B"}, Fingerprint: "sha256:00"},
@@ -101,10 +106,13 @@ func TestSavedRoundTrip(t *testing.T) {
 		roundTrip(t, clv.BGBB{Alpha: pos(), Beta: pos(), Gamma: pos(), Delta: pos(), Period: u})
 		roundTrip(t, clv.GammaGamma{P: pos(), Q: pos(), Gamma: pos()})
 		roundTrip(t, clv.ShiftedBetaGeometric{Alpha: pos(), Beta: pos(), Period: u})
+		roundTrip(t, clv.BetaDiscreteWeibull{Alpha: pos(), Beta: pos(), C: pos(), Period: u})
 		roundTrip(t, clv.BGNBDCov{BGNBD: clv.BGNBD{R: pos(), Alpha: pos(), A: pos(), B: pos(), Period: u},
 			Purchase: coef(rng.IntN(3)), Dropout: coef(2), DropoutNames: []string{"a", "b"}})
 		roundTrip(t, clv.ParetoNBDCov{ParetoNBD: clv.ParetoNBD{R: pos(), Alpha: pos(), S: pos(), Beta: pos(), Period: u},
 			Purchase: coef(1 + rng.IntN(3))})
+		roundTrip(t, clv.BGBBCov{BGBB: clv.BGBB{Alpha: pos(), Beta: pos(), Gamma: pos(), Delta: pos(), Period: u},
+			Purchase: coef(1), Dropout: coef(rng.IntN(3))})
 		roundTrip(t, clv.Fit{LogLikelihood: -pos(), StdErr: coef(4), Cov: [][]float64{coef(2), coef(2)}, Iterations: rng.IntN(1000),
 			Converged: rng.IntN(2) == 0, NumParams: 4, N: pos(), Penalized: true, Names: []string{"R", "Alpha", "A", "B"}})
 	}
@@ -164,6 +172,7 @@ func TestSavedInvalid(t *testing.T) {
 		{"infinite parameter", "GammaGamma", "params.Q", func(e map[string]any) { params(e)["Q"] = "+Inf" }, &clv.GammaGamma{}},
 		{"negative parameter", "BGBB", "params.Delta", func(e map[string]any) { params(e)["Delta"] = -1 }, &clv.BGBB{}},
 		{"zero parameter", "ShiftedBetaGeometric", "params.Alpha", func(e map[string]any) { params(e)["Alpha"] = 0 }, &clv.ShiftedBetaGeometric{}},
+		{"zero parameter", "BetaDiscreteWeibull", "params.C", func(e map[string]any) { params(e)["C"] = 0 }, &clv.BetaDiscreteWeibull{}},
 		{"string parameter", "BGNBD", "params.R", func(e map[string]any) { params(e)["R"] = "0.2" }, &clv.BGNBD{}},
 		{"null parameter", "BGNBD", "params.R", func(e map[string]any) { params(e)["R"] = nil }, &clv.BGNBD{}},
 		{"missing params", "BGNBD", "params", func(e map[string]any) { delete(e, "params") }, &clv.BGNBD{}},

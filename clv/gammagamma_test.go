@@ -29,7 +29,9 @@ func TestFitGammaGammaCDNOW(t *testing.T) {
 	require.Len(t, fit.StdErr, 3)
 	for j := range got {
 		assert.Less(t, relErr(got[j], want[j]), 1e-5, "param %d", j)
-		assert.Less(t, relErr(fit.StdErr[j], wantSE[j]), 1e-4, "se %d", j)
+		// The analytic Hessian's standard errors, at an estimate within the
+		// optimiser's tolerance of the reference's.
+		assert.Less(t, relErr(fit.StdErr[j], wantSE[j]), 1e-6, "se %d", j)
 	}
 	assert.Less(t, relErr(m.MeanSpend(), e.GammaGamma.MeanZ), 1e-5)
 

@@ -85,13 +85,6 @@ func TestBGFamilyChunkedPassMatchesSums(t *testing.T) {
 	}
 }
 
-func TestGammaGammaGradient(t *testing.T) {
-	rows := []row{{x: 2, tx: 22.35, w: 1}, {x: 7, tx: 73.74, w: 2}, {x: 1, tx: 11.77, w: 1}, {x: 30, tx: 5, w: 1}}
-	for _, theta := range [][]float64{{6.25, 3.74, 15.44}, {0.5, 1.2, 3}} {
-		checkGradient(t, "gg", func(th, g []float64) float64 { return ggNegLL(rows, th, g) }, theta, 1e-6)
-	}
-}
-
 func TestBGFamilyHessian(t *testing.T) {
 	// The analytic Hessian against central differences of the analytic
 	// gradient (itself checked against values above): a value-based second

@@ -5,17 +5,17 @@ import (
 
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/resample"
 )
 
 // Interval is a point prediction with its uncertainty from the
 // estimation of the model parameters (not the randomness of the
-// customer's future behaviour, which ConditionalProbPurchases describes).
-type Interval struct {
-	Estimate float64 // the prediction at the fitted parameters
-	StdErr   float64 // its standard error (delta method), or the draws' standard deviation
-	Lower    float64 // lower limit at the requested level
-	Upper    float64 // upper limit at the requested level
-}
+// customer's future behaviour, which ConditionalProbPurchases describes):
+// Estimate, at the fitted parameters; StdErr, by the delta method or the
+// standard deviation of the draws or bootstrap replicates; Lower and
+// Upper, the limits at the requested level. It is resample.Interval, so
+// the bootstrap of any model gives the same type.
+type Interval = resample.Interval
 
 // IntervalMethod says how an Interval is computed.
 type IntervalMethod int
@@ -34,15 +34,29 @@ const (
 	// draws' percentiles (R type 7) at (1 ∓ Level)/2; StdErr is the
 	// draws' standard deviation.
 	ParameterDraws
+	// Bootstrap: the customer bootstrap (resample.Bootstrap), the slow
+	// option that assumes no normality of the estimates: Draws replicates
+	// resample the customers (a row of Weight w stands for w customers),
+	// refit the models to each replicate from the fitted parameters, and
+	// repredict; Lower and Upper are the replicates' percentiles, StdErr
+	// their standard deviation. The customers passed must be those the
+	// models were fitted to (and, for a spend model, FitGammaGamma's
+	// input), fitted with default FitOptions; the fits' Cov is not used.
+	// Replicates whose refit fails are left out and reported by a
+	// *BootstrapError returned with the intervals of the others (no
+	// intervals when fewer than two worked). Memory grows as Draws
+	// times the number of outputs (three per customer for
+	// ScoreWithIntervals).
+	Bootstrap
 )
 
 // IntervalOptions set the level and method of intervals. The zero value
 // gives 90% delta-method intervals.
 type IntervalOptions struct {
 	Level  float64        // coverage in (0, 1); 0 means 0.90
-	Method IntervalMethod // DeltaMethod (the zero value) or ParameterDraws
-	Draws  int            // ParameterDraws: number of draws, 0 means 1000
-	Seed   uint64         // ParameterDraws: seed of the draws (math/rand/v2 PCG)
+	Method IntervalMethod // DeltaMethod (the zero value), ParameterDraws or Bootstrap
+	Draws  int            // ParameterDraws, Bootstrap: number of draws or replicates, 0 means 1000
+	Seed   uint64         // ParameterDraws, Bootstrap: seed of the draws or replicates (math/rand/v2 PCG)
 }
 
 // DefaultDraws is the number of parameter draws when IntervalOptions.Draws is 0.
@@ -62,8 +76,8 @@ func (iv IntervalOptions) resolve(fn string) (IntervalOptions, float64, error) {
 	switch {
 	case !(iv.Level > 0 && iv.Level < 1):
 		return iv, 0, fault.New(fn, -1, "IntervalOptions.Level", ErrInvalid, "is %v, want a coverage in (0, 1)", iv.Level)
-	case iv.Method != DeltaMethod && iv.Method != ParameterDraws:
-		return iv, 0, fault.New(fn, -1, "IntervalOptions.Method", ErrInvalid, "is %d, want DeltaMethod or ParameterDraws", iv.Method)
+	case iv.Method != DeltaMethod && iv.Method != ParameterDraws && iv.Method != Bootstrap:
+		return iv, 0, fault.New(fn, -1, "IntervalOptions.Method", ErrInvalid, "is %d, want DeltaMethod, ParameterDraws or Bootstrap", iv.Method)
 	case iv.Draws < 2 || iv.Draws > MaxDraws:
 		return iv, 0, fault.New(fn, -1, "IntervalOptions.Draws", ErrInvalid, "is %d, want 2 to %d (0: %d)", iv.Draws, MaxDraws, DefaultDraws)
 	}

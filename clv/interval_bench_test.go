@@ -60,3 +60,65 @@ func BenchmarkTotalValueDraws(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScoreWithIntervalsCov: delta-method intervals of a BG/NBD with
+// covariates, with a categorical covariate (three levels, two dummies:
+// three covariate groups) and with a continuous one (a group per
+// customer).
+func BenchmarkScoreWithIntervalsCov(b *testing.B) {
+	m := clv.BGNBDCov{BGNBD: bgPub, Purchase: []float64{0.3, -0.2}, Dropout: []float64{0.4}}
+	fit := clv.Fit{Cov: randomCov([]float64{bgPub.R, bgPub.Alpha, bgPub.A, bgPub.B, 0.3, -0.2, 0.4}, 4, 0.05, 1)}
+	ggFit := clv.Fit{Cov: randomCov([]float64{ggPub.P, ggPub.Q, ggPub.Gamma}, 3, 0.05, 2)}
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 1}
+	for _, tc := range []struct {
+		name       string
+		n          int
+		continuous bool
+	}{{"categorical", 1e3, false}, {"categorical", 1e5, false}, {"continuous", 1e3, true}, {"continuous", 1e4, true}} {
+		cs := simulatedBase(tc.n, 9)
+		cov := clv.Covariates{Purchase: make([][]float64, tc.n), Dropout: make([][]float64, tc.n)}
+		for i := range cs {
+			level := i % 3
+			cov.Purchase[i] = []float64{float64(level / 2), float64(level % 2)}
+			cov.Dropout[i] = []float64{float64(level % 2)}
+			if tc.continuous {
+				cov.Dropout[i][0] = float64(i%1000) / 1000
+			}
+		}
+		b.Run(fmt.Sprintf("%s/%d", tc.name, tc.n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := clv.ScoreWithIntervalsCov(m, fit, ggPub, ggFit, cs, cov, opt, clv.IntervalOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkScoreWithIntervalsBootstrap: 20 bootstrap replicates (BG/NBD
+// and Gamma-Gamma refits from the estimates, then Score) of a simulated
+// base, per replicate the cost of the refits and one Score.
+func BenchmarkScoreWithIntervalsBootstrap(b *testing.B) {
+	for _, n := range []int{1e3, 1e4} {
+		cs := simulatedBase(n, 9)
+		bg, _, err := clv.FitBGNBD(cs, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		gg, _, err := clv.FitGammaGamma(cs, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 1}
+		iv := clv.IntervalOptions{Method: clv.Bootstrap, Draws: 20, Seed: 1}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := clv.ScoreWithIntervals(bg, clv.Fit{}, gg, clv.Fit{}, cs, opt, iv); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package clv_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -84,4 +85,56 @@ func ExampleValueSensitivity() {
 	// Horizon   10621 ..  29530
 	// Margin    12224 ..  24448
 	// Discount  17579 ..  18759
+}
+
+// Intervals for a BG/NBD with a covariate: customers from two channels,
+// the second buying faster. Each customer's interval carries the
+// uncertainty of the base parameters and of the channel's coefficient.
+func ExampleScoreWithIntervalsCov() {
+	week := 7 * 24 * time.Hour
+	truth := clv.BGNBDCov{BGNBD: clv.BGNBD{R: 0.5, Alpha: 8, A: 0.6, B: 2.5}, Purchase: []float64{0.7}}
+	var cs []clv.Customer
+	var cov clv.Covariates
+	for channel := range 2 {
+		z := []float64{float64(channel)}
+		part, err := clv.SimulateBGNBDCustomers(truth.For(z, nil), clv.CustomerSimulationOptions{
+			Customers: 1500, Period: week, Spend: clv.GammaGamma{P: 6, Q: 4, Gamma: 15}, Seed: uint64(channel + 1), Continuous: true,
+		})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for range part {
+			cov.Purchase = append(cov.Purchase, z)
+		}
+		cs = append(cs, part...)
+	}
+	m, fit, errP := clv.FitBGNBDCov(cs, cov, nil)
+	gg, ggFit, errS := clv.FitGammaGamma(cs, nil)
+	if err := errors.Join(errP, errS); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("channel coefficient %.2f (SE %.2f)\n", m.Purchase[0], fit.StdErr[4])
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: clv.RatePer(0.10, clv.Month), Margin: 0.3}
+	scores, total, err := clv.ScoreWithIntervalsCov(m, fit, gg, ggFit, cs, cov, opt, clv.IntervalOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, from := range []int{0, 1500} { // each channel's first customer with two repeat purchases
+		i := from
+		for cs[i].Frequency != 2 {
+			i++
+		}
+		s := scores[i]
+		fmt.Printf("channel %.0f, x = 2: expected purchases %.2f [%.2f, %.2f]\n", cov.Purchase[i][0],
+			s.Purchases.Estimate, s.Purchases.Lower, s.Purchases.Upper)
+	}
+	fmt.Printf("total: 90%% [%.0f, %.0f]\n", total.Lower, total.Upper)
+	// Output:
+	// channel coefficient 0.72 (SE 0.07)
+	// channel 0, x = 2: expected purchases 1.76 [1.71, 1.81]
+	// channel 1, x = 2: expected purchases 2.34 [2.26, 2.42]
+	// total: 90% [47018, 51070]
 }

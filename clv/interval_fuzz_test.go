@@ -44,27 +44,43 @@ func FuzzConditionalPredictions(f *testing.F) {
 // FuzzIntervals feeds arbitrary customers and options to the interval
 // functions: they must not panic, and every error is a *DataError.
 func FuzzIntervals(f *testing.F) {
-	f.Add(2.0, 30.43, 38.86, 22.35, 1.0, 0.9, uint8(0), 39.0)
-	f.Add(0.0, 0.0, 10.0, 0.0, 0.0, 0.0, uint8(1), 5.0)
-	f.Add(-1.0, math.NaN(), math.Inf(1), -3.0, -1.0, 2.0, uint8(3), -1.0)
-	f.Add(1e4, 99.0, 100.0, 1e300, 1e300, 0.5, uint8(2), 1e4)
+	f.Add(2.0, 30.43, 38.86, 22.35, 1.0, 0.9, uint8(0), 39.0, 0.5)
+	f.Add(0.0, 0.0, 10.0, 0.0, 0.0, 0.0, uint8(1), 5.0, 0.0)
+	f.Add(-1.0, math.NaN(), math.Inf(1), -3.0, -1.0, 2.0, uint8(3), -1.0, math.NaN())
+	f.Add(1e4, 99.0, 100.0, 1e300, 1e300, 0.5, uint8(2), 1e4, 1e300)
 	bg := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
 	gg := clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
 	fit := clv.Fit{Cov: [][]float64{{1.6e-4, 3.7e-3, -8.8e-5, 6.6e-5}, {3.7e-3, 0.143, -2.9e-3, 1.05e-2}, {-8.8e-5, -2.9e-3, 3.4e-2, 0.123}, {6.6e-5, 1.05e-2, 0.123, 0.498}}}
 	ggFit := clv.Fit{Cov: [][]float64{{1.4, -0.23, -4.8}, {-0.23, 0.084, 0.5}, {-4.8, 0.5, 17.3}}}
-	f.Fuzz(func(t *testing.T, x, tx, T, monetary, weight, level float64, kind uint8, horizon float64) {
+	bgCov := clv.BGNBDCov{BGNBD: bg, Purchase: []float64{0.3}}
+	covFit := clv.Fit{Cov: make([][]float64, 5)}
+	for i := range covFit.Cov {
+		covFit.Cov[i] = make([]float64, 5)
+		if i < 4 {
+			copy(covFit.Cov[i], fit.Cov[i])
+		}
+	}
+	covFit.Cov[4][4] = 0.01
+	f.Fuzz(func(t *testing.T, x, tx, T, monetary, weight, level float64, kind uint8, horizon, z float64) {
 		cs := []clv.Customer{{Frequency: x, Recency: tx, T: T, Monetary: monetary, Weight: weight}, {Frequency: 1, Recency: 5, T: 20, Monetary: 10}}
 		opt := clv.ValueOptions{Period: week, Horizon: 3, Discount: 0.01, Margin: 0.5}
+		cov := clv.Covariates{Purchase: [][]float64{{z}, {0}}}
 		check := func(err error) {
 			var de *clv.DataError
-			if err != nil && !errors.As(err, &de) {
+			var be *clv.BootstrapError
+			if err != nil && !errors.As(err, &de) && !errors.As(err, &be) {
 				t.Fatalf("%T %v", err, err)
 			}
 		}
-		for _, iv := range []clv.IntervalOptions{{Level: level}, {Level: level, Method: clv.ParameterDraws, Draws: 20}} {
+		for _, iv := range []clv.IntervalOptions{{Level: level}, {Level: level, Method: clv.ParameterDraws, Draws: 20}, {Level: level, Method: clv.Bootstrap, Draws: 2}} {
 			_, _, err := clv.ScoreWithIntervals(bg, fit, gg, ggFit, cs, opt, iv)
 			check(err)
-			_, _, err = clv.PredictionIntervals(bg, fit, cs, clv.Prediction{Kind: clv.PredictionKind(kind % 5), Horizon: horizon, Rate: horizon}, iv)
+			pred := clv.Prediction{Kind: clv.PredictionKind(kind % 5), Horizon: horizon, Rate: horizon}
+			_, _, err = clv.PredictionIntervals(bg, fit, cs, pred, iv)
+			check(err)
+			_, _, err = clv.ScoreWithIntervalsCov(bgCov, covFit, gg, ggFit, cs, cov, opt, iv)
+			check(err)
+			_, _, err = clv.PredictionIntervalsCov(bgCov, covFit, cs, cov, pred, iv)
 			check(err)
 		}
 		_, err := clv.ValueSensitivity(bg, gg, cs, opt, clv.SensitivityOptions{Margins: []float64{level}, Discounts: []float64{horizon}})

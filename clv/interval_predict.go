@@ -2,8 +2,10 @@ package clv
 
 import (
 	"math"
+	"slices"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/resample"
 )
 
 // PredictionKind names a per-customer prediction of a purchase model.
@@ -133,7 +135,9 @@ func (p Prediction) function(fn string, model parametric) (f func(parametric, Cu
 // error is O(h⁴) (about 1e-9 relative on CDNOW, against mpmath). The
 // total's standard error is sqrt(∇S'·Σ·∇S) of the sum S. With
 // ParameterDraws the prediction is recomputed for every draw of
-// DrawModels, once per distinct (x, t_x, T). cs is not modified.
+// DrawModels, once per distinct (x, t_x, T); with Bootstrap for every
+// refit to resampled customers (cs must be the fitted customers, see
+// IntervalMethod; fit is not read). cs is not modified.
 //
 // Errors: a *DataError wrapping ErrEmpty for no customers, ErrInvalid for
 // a bad customer (naming the row and field; BGBB rows must be whole
@@ -141,87 +145,117 @@ func (p Prediction) function(fn string, model parametric) (f func(parametric, Cu
 // of this package ("model") or a bad fit.Cov (Row −1; as for
 // ScoreWithIntervals); ErrUndefined when the prediction is not finite for
 // a customer; with ParameterDraws, a covariance that is not positive
-// definite on its free parameters is ErrSingular.
+// definite on its free parameters is ErrSingular; with Bootstrap, the
+// errors of ScoreWithIntervals's Bootstrap.
 func PredictionIntervals(model PurchaseModel, fit Fit, cs []Customer, pred Prediction, iv IntervalOptions) ([]Interval, Interval, error) {
 	const fn = "clv.PredictionIntervals"
+	space, err := spaceOf(fn, model)
+	if err != nil {
+		return nil, Interval{}, err
+	}
+	return predictionIntervals(fn, space, fit, cs, pred, iv)
+}
+
+// predictionIntervals is PredictionIntervals for the public function fn
+// and the models of space, group by group.
+func predictionIntervals(fn string, space *paramSpace, fit Fit, cs []Customer, pred Prediction, iv IntervalOptions) ([]Interval, Interval, error) {
 	iv, z, err := iv.resolve(fn)
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	m, ok := model.(parametric)
-	if !ok {
-		return nil, Interval{}, fault.New(fn, -1, "model", ErrInvalid, "is a %T, want a purchase model of package clv", model)
+	var cov [][]float64
+	if iv.Method != Bootstrap {
+		if cov, err = paramCov(fn, "fit.Cov", fit, len(space.theta)); err != nil {
+			return nil, Interval{}, err
+		}
 	}
-	cov, err := paramCov(fn, "fit.Cov", fit, len(m.params()))
-	if err != nil {
-		return nil, Interval{}, err
-	}
-	f, prob, grad, err := pred.function(fn, m)
-	if err != nil {
+	m0 := space.model(space.theta, 0)
+	if _, _, _, err := pred.function(fn, m0); err != nil {
 		return nil, Interval{}, err
 	}
 	if len(cs) == 0 {
 		return nil, Interval{}, fault.New(fn, -1, "", ErrEmpty, "no customers")
 	}
-	_, whole := m.(BGBB)
-	var table rowTable
-	rowOf := make([]int32, len(cs))
+	_, whole := m0.(BGBB)
 	for i, c := range cs {
 		if err := checkCustomer(fn, i, c, whole); err != nil {
 			return nil, Interval{}, err
 		}
-		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, c.weight()}, 0))
 	}
-	est := make([]float64, len(table.rows))
-	for i, r := range table.rows {
-		est[i] = f(m, Customer{Frequency: r.x, Recency: r.tx, T: r.t})
-		if math.IsNaN(est[i]) || math.IsInf(est[i], 0) {
-			for ci, ri := range rowOf {
-				if int(ri) == i {
-					return nil, Interval{}, fault.New(fn, ci, "", ErrUndefined, "has no finite prediction under %+v", model)
-				}
-			}
-		}
-	}
-	var rowIv []Interval
-	var total Interval
-	if iv.Method == DeltaMethod {
-		rowIv, total = deltaRows(m, cov, table.rows, est, f, grad, prob, z)
-	} else {
-		models, err := drawModels(fn, m, fit, iv)
-		if err != nil {
+	var thetas [][]float64
+	switch iv.Method {
+	case Bootstrap:
+		return bootstrapPredictions(fn, space, cs, pred, iv)
+	case ParameterDraws:
+		if thetas, err = space.draw(fn, cov, iv); err != nil {
 			return nil, Interval{}, err
 		}
-		rowIv = make([]Interval, len(table.rows))
-		vals, totals := make([]float64, len(models)), make([]float64, len(models))
-		var sum float64
-		for i, r := range table.rows {
-			c := Customer{Frequency: r.x, Recency: r.tx, T: r.t}
-			for d, md := range models {
-				vals[d] = f(md, c)
-				totals[d] += r.w * vals[d]
-			}
-			sum += r.w * est[i]
-			rowIv[i] = percentileInterval(est[i], vals, iv.Level)
-		}
-		total = percentileInterval(sum, totals, iv.Level)
 	}
 	out := make([]Interval, len(cs))
-	for i, r := range rowOf {
-		out[i] = rowIv[r]
+	gTotal, totals := make([]float64, len(space.theta)), make([]float64, len(thetas))
+	var sum float64
+	for g, members := range space.members() {
+		m := space.model(space.theta, g)
+		f, prob, grad, _ := pred.function(fn, m)
+		sub := subset(cs, members)
+		var table rowTable
+		rowOf := make([]int32, len(sub))
+		for i, c := range sub {
+			rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, c.weight()}, 0))
+		}
+		est := make([]float64, len(table.rows))
+		for i, r := range table.rows {
+			est[i] = f(m, Customer{Frequency: r.x, Recency: r.tx, T: r.t})
+			if math.IsNaN(est[i]) || math.IsInf(est[i], 0) {
+				ci := slices.Index(rowOf, int32(i))
+				return nil, Interval{}, callerRow(fault.New(fn, ci, "", ErrUndefined, "has no finite prediction under %+v", m), members)
+			}
+			sum += r.w * est[i]
+		}
+		var rowIv []Interval
+		if iv.Method == DeltaMethod {
+			var gg []float64
+			rowIv, gg = deltaRows(m, space.groupCov(g, cov), table.rows, est, f, grad, prob, z)
+			space.addGrad(gTotal, g, gg)
+		} else {
+			rowIv = drawRows(space.groupModels(thetas, g), table.rows, est, f, iv.Level, totals)
+		}
+		part := make([]Interval, len(sub))
+		for i, r := range rowOf {
+			part[i] = rowIv[r]
+		}
+		scatter(out, part, members)
 	}
-	return out, total, nil
+	if iv.Method == DeltaMethod {
+		return out, plainInterval(sum, math.Sqrt(quadForm(gTotal, cov)), z), nil
+	}
+	return out, resample.Percentile(sum, totals, iv.Level), nil
+}
+
+// drawRows returns the interval of every row's prediction over the draws
+// models, and adds each draw's weighted total into totals.
+func drawRows(models []parametric, rows []row, est []float64, f func(parametric, Customer) float64, level float64, totals []float64) []Interval {
+	out := make([]Interval, len(rows))
+	vals := make([]float64, len(models))
+	for i, r := range rows {
+		c := Customer{Frequency: r.x, Recency: r.tx, T: r.t}
+		for d, md := range models {
+			vals[d] = f(md, c)
+			totals[d] += r.w * vals[d]
+		}
+		out[i] = resample.Percentile(est[i], vals, level)
+	}
+	return out
 }
 
 // deltaRows returns the delta-method interval of every row's prediction
-// and of the weighted total.
+// and the gradient of their weighted total.
 func deltaRows(m parametric, cov [][]float64, rows []row, est []float64, f func(parametric, Customer) float64,
-	grad func(Customer, []float64) float64, prob bool, z float64) ([]Interval, Interval) {
+	grad func(Customer, []float64) float64, prob bool, z float64) ([]Interval, []float64) {
 	k := len(cov)
 	st := newStencil(m, cov)
 	g, gTotal, buf := make([]float64, k), make([]float64, k), make([]float64, 4)
 	out := make([]Interval, len(rows))
-	var sum float64
 	for i, r := range rows {
 		c := Customer{Frequency: r.x, Recency: r.tx, T: r.t}
 		if grad != nil {
@@ -235,10 +269,9 @@ func deltaRows(m parametric, cov [][]float64, rows []row, est []float64, f func(
 		} else {
 			out[i] = plainInterval(est[i], se, z)
 		}
-		sum += r.w * est[i]
 		for j := range gTotal {
 			gTotal[j] += r.w * g[j]
 		}
 	}
-	return out, plainInterval(sum, math.Sqrt(quadForm(gTotal, cov)), z)
+	return out, gTotal
 }

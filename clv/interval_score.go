@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/resample"
 )
 
 // ScoreInterval holds the intervals of one customer's Score.
@@ -34,32 +35,52 @@ type ScoreInterval struct {
 // differences otherwise; the Gamma-Gamma gradient is in closed form. With
 // ParameterDraws the models are drawn as DrawModels and DrawSpendModels
 // do and every prediction is recomputed per draw, once per distinct row.
+// With Bootstrap cs must be the customers both models were fitted to:
+// they are resampled, both models refitted and every prediction
+// recomputed per replicate (see IntervalMethod); fit and spendFit are not
+// read.
 //
-// model must be a purchase model of this package. cs is not modified.
+// model must be a purchase model of this package without covariates
+// (ScoreWithIntervalsCov takes those). cs is not modified.
 //
 // Errors: those of Score, and a *DataError wrapping ErrInvalid (Row −1)
 // naming a bad IntervalOptions field, a model that is not of this package
 // ("model"), or a covariance that is missing, not a symmetric k×k matrix
 // of finite numbers, or from a Penalized fit (not a sampling covariance)
 // ("fit.Cov", "spendFit.Cov"); with ParameterDraws, a covariance that is
-// not positive definite on its free parameters is ErrSingular.
+// not positive definite on its free parameters is ErrSingular; with
+// Bootstrap, a Weight that is not a whole number is ErrInvalid, and
+// replicates whose refit failed are reported by a *BootstrapError
+// (wrapping ErrNotConverged) returned with the intervals of the others,
+// or alone when fewer than two replicates worked.
 func ScoreWithIntervals(model PurchaseModel, fit Fit, spend GammaGamma, spendFit Fit,
 	cs []Customer, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
-	return scoreIntervals("clv.ScoreWithIntervals", model, fit, spend, spendFit, cs, opt, iv)
+	const fn = "clv.ScoreWithIntervals"
+	space, err := spaceOf(fn, model)
+	if err != nil {
+		return nil, Interval{}, err
+	}
+	return scoreIntervals(fn, space, fit, spend, spendFit, cs, opt, iv)
 }
 
-// scoreIntervals is ScoreWithIntervals for the public function fn.
-func scoreIntervals(fn string, model PurchaseModel, fit Fit, spend GammaGamma, spendFit Fit,
+// scoreIntervals is ScoreWithIntervals for the public function fn and
+// the models of space, group by group.
+func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spendFit Fit,
 	cs []Customer, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
 	iv, z, err := iv.resolve(fn)
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	pm, ok := model.(parametric)
-	if !ok {
-		return nil, Interval{}, fault.New(fn, -1, "model", ErrInvalid, "is a %T, want a purchase model of package clv", model)
+	if iv.Method == Bootstrap {
+		if opt, err = opt.resolve(fn, space.model(space.theta, 0)); err != nil {
+			return nil, Interval{}, err
+		}
+		if _, _, err := valueRows(fn, cs, nil); err != nil {
+			return nil, Interval{}, err
+		}
+		return bootstrapScores(fn, space, spend, cs, opt, iv)
 	}
-	covP, err := paramCov(fn, "fit.Cov", fit, len(pm.params()))
+	covP, err := paramCov(fn, "fit.Cov", fit, len(space.theta))
 	if err != nil {
 		return nil, Interval{}, err
 	}
@@ -67,19 +88,75 @@ func scoreIntervals(fn string, model PurchaseModel, fit Fit, spend GammaGamma, s
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	opt, err = opt.resolve(fn, model)
-	if err != nil {
+	if opt, err = opt.resolve(fn, space.model(space.theta, 0)); err != nil {
 		return nil, Interval{}, err
 	}
-	table, rowOf, err := valueRows(fn, cs, nil)
-	if err != nil {
-		return nil, Interval{}, err
+	if space.groupOf != nil { // in the caller's order, before the groups
+		for i, c := range cs {
+			if err := checkValueCustomer(fn, i, c); err != nil {
+				return nil, Interval{}, err
+			}
+		}
 	}
-	h := newHorizon(table.rows, opt)
+	var thetas [][]float64
+	var spends []GammaGamma
 	if iv.Method == ParameterDraws {
-		return drawScores(fn, pm, fit, spend, spendFit, cs, rowOf, h, iv)
+		if thetas, err = space.draw(fn, covP, iv); err != nil {
+			return nil, Interval{}, err
+		}
+		if spends, err = drawSpendModels(fn, spend, spendFit, iv); err != nil {
+			return nil, Interval{}, err
+		}
 	}
-	return deltaScores(fn, pm, covP, spend, covS, cs, rowOf, h, z)
+	out := make([]ScoreInterval, len(cs))
+	gP, gS, totals := make([]float64, len(space.theta)), make([]float64, 3), make([]float64, len(thetas))
+	var total float64
+	for g, members := range space.members() {
+		sub := subset(cs, members)
+		table, rowOf, err := valueRows(fn, sub, nil)
+		if err != nil {
+			return nil, Interval{}, err
+		}
+		h := newHorizon(table.rows, opt)
+		m := space.model(space.theta, g)
+		var part []ScoreInterval
+		var t float64
+		var ts, gPg, gSg []float64 // per draw; or the gradients
+		if iv.Method == ParameterDraws {
+			part, t, ts, err = drawScores(fn, m, space.groupModels(thetas, g), spend, spends, sub, rowOf, h, iv.Level)
+		} else {
+			part, t, gPg, gSg, err = deltaScores(fn, m, space.groupCov(g, covP), spend, covS, sub, rowOf, h, z)
+		}
+		if err != nil {
+			return nil, Interval{}, callerRow(err, members)
+		}
+		for d, v := range ts {
+			totals[d] += v
+		}
+		if gPg != nil {
+			space.addGrad(gP, g, gPg)
+		}
+		for j, v := range gSg {
+			gS[j] += v
+		}
+		scatter(out, part, members)
+		total += t
+	}
+	if iv.Method == ParameterDraws {
+		return out, resample.Percentile(total, totals, iv.Level), nil
+	}
+	return out, plainInterval(total, math.Sqrt(quadForm(gP, covP)+quadForm(gS, covS)), z), nil
+}
+
+// scatter writes part[k] into out[members[k]] (out[k] for nil members).
+func scatter[T any](out, part []T, members []int32) {
+	if members == nil {
+		copy(out, part)
+		return
+	}
+	for k, i := range members {
+		out[i] = part[k]
+	}
 }
 
 // horizon is a valuation problem laid out for the split of the
@@ -147,9 +224,12 @@ func (m GammaGamma) spendGrad(c Customer, g []float64) float64 {
 	return z
 }
 
-// deltaScores is ScoreWithIntervals by the delta method.
+// deltaScores is ScoreWithIntervals by the delta method for the
+// customers of one model m whose parameters have covariance covP: it
+// returns their intervals, the total of their values and its gradients in
+// m's parameters (gP) and the spend model's (gS).
 func deltaScores(fn string, m parametric, covP [][]float64, spend GammaGamma, covS [][]float64,
-	cs []Customer, rowOf []int32, h *horizon, z float64) ([]ScoreInterval, Interval, error) {
+	cs []Customer, rowOf []int32, h *horizon, z float64) (out []ScoreInterval, total float64, gP, gS []float64, err error) {
 	k := len(covP)
 	st := newStencil(m, covP)
 	buf := make([]float64, 8)
@@ -195,16 +275,15 @@ func deltaScores(fn string, m parametric, covP [][]float64, spend GammaGamma, co
 	}
 
 	// Per customer: value = margin·E[Z]·D, and the total's gradient.
-	out := make([]ScoreInterval, len(cs))
+	out = make([]ScoreInterval, len(cs))
 	rowSpend := make([]float64, len(h.rows)) // Σ w·E[Z] per row
-	var total float64
 	gS, gz := make([]float64, 3), make([]float64, 3)
 	for i, c := range cs {
 		r := &rows[rowOf[i]]
 		spendZ := spend.spendGrad(c, gz)
 		v := h.margin * spendZ * r.d
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, Interval{}, fault.New(fn, i, "", ErrUndefined, "has no finite value under %+v and %+v", m, spend)
+			return nil, 0, nil, nil, fault.New(fn, i, "", ErrUndefined, "has no finite value under %+v and %+v", m, spend)
 		}
 		vr := h.margin * h.margin * (spendZ*spendZ*r.qd + r.d*r.d*quadForm(gz, covS))
 		out[i] = ScoreInterval{PAlive: r.pAlive, Purchases: r.purchases, Value: plainInterval(v, math.Sqrt(vr), z)}
@@ -215,11 +294,11 @@ func deltaScores(fn string, m parametric, covP [][]float64, spend GammaGamma, co
 			gS[j] += w * h.margin * r.d * gz[j]
 		}
 	}
-	gP := make([]float64, k)
+	gP = make([]float64, k)
 	for i, r := range rows {
 		for j := range gP {
 			gP[j] += h.margin * rowSpend[i] * r.gd[j]
 		}
 	}
-	return out, plainInterval(total, math.Sqrt(quadForm(gP, covP)+quadForm(gS, covS)), z), nil
+	return out, total, gP, gS, nil
 }

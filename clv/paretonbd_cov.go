@@ -45,6 +45,15 @@ func (m ParetoNBDCov) For(purchase, dropout []float64) ParetoNBD {
 	}
 }
 
+// LogLikelihood returns ℓ of customer c with these covariates, that is
+// For(purchase, dropout).LogLikelihood(c). It takes the covariates so that
+// ParetoNBDCov is not a PurchaseModel: a function taking one would otherwise
+// score every customer with the promoted methods of the embedded ParetoNBD,
+// which are those of a customer whose covariates are all 0.
+func (m ParetoNBDCov) LogLikelihood(c Customer, purchase, dropout []float64) float64 {
+	return m.For(purchase, dropout).LogLikelihood(c)
+}
+
 // Models returns the ParetoNBD of every customer of cov (For of row i of
 // cov.Purchase and cov.Dropout), in order. cov must have the model's
 // columns (L2 and Shared are not read); it is not modified.

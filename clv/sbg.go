@@ -72,15 +72,23 @@ func FitShiftedBetaGeometric(alive []float64, opt *FitOptions) (ShiftedBetaGeome
 // Row the index within that cohort; no cohorts at all is ErrEmpty.
 func FitShiftedBetaGeometricCohorts(cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
 	const fn = "clv.FitShiftedBetaGeometricCohorts"
+	if err := checkCohorts(fn, cohorts); err != nil {
+		return ShiftedBetaGeometric{}, Fit{}, err
+	}
+	return fitSBG(fn, cohorts, opt)
+}
+
+// checkCohorts validates the cohorts of a fit to several cohorts.
+func checkCohorts(fn string, cohorts [][]float64) error {
 	if len(cohorts) == 0 {
-		return ShiftedBetaGeometric{}, Fit{}, fault.New(fn, -1, "cohorts", ErrEmpty, "is empty")
+		return fault.New(fn, -1, "cohorts", ErrEmpty, "is empty")
 	}
 	for i, alive := range cohorts {
 		if err := checkAlive(fn, fmt.Sprintf("cohorts[%d]", i), alive); err != nil {
-			return ShiftedBetaGeometric{}, Fit{}, err
+			return err
 		}
 	}
-	return fitSBG(fn, cohorts, opt)
+	return nil
 }
 
 // checkAlive validates one cohort's alive counts.
@@ -105,64 +113,125 @@ func checkAlive(fn, field string, alive []float64) error {
 
 // fitSBG fits validated cohorts.
 func fitSBG(fn string, cohorts [][]float64, opt *FitOptions) (ShiftedBetaGeometric, Fit, error) {
+	est, fit, err := fitCohorts(fn, cohorts, sbgParams, [][]float64{{1, 1}, {0.5, 0.5}, {2, 2}},
+		func(theta []float64) retentionStep {
+			return ShiftedBetaGeometric{Alpha: theta[0], Beta: theta[1]}.logRetention
+		}, opt)
+	if est == nil {
+		return ShiftedBetaGeometric{}, fit, err
+	}
+	fit.Fingerprint = FingerprintCohorts(cohorts)
+	return ShiftedBetaGeometric{Alpha: est[0], Beta: est[1], Period: opt.period()}, fit, err
+}
+
+// sbgParams are the parameters (α, β) of the sBG's Beta mixing distribution.
+var sbgParams = []param{
+	betaShape("Alpha", "Beta", "churn probabilities", true), betaShape("Beta", "Alpha", "churn probabilities", false),
+}
+
+// fitCohorts maximises the likelihood of the retention model whose
+// periods at parameters θ (params) are step(θ) on validated cohorts, from
+// starts. Each cohort's periods are its data rows; Fit.N is the sum of the
+// cohort sizes.
+func fitCohorts(fn string, cohorts [][]float64, params []param, starts [][]float64,
+	step func(theta []float64) retentionStep, opt *FitOptions) ([]float64, Fit, error) {
 	var n float64
 	var periods int
 	for _, alive := range cohorts {
 		n += alive[0]
 		periods += len(alive) - 1
 	}
-	est, fit, err := maximize(mlProblem{
-		fn: fn,
-		params: []param{
-			betaShape("Alpha", "Beta", "churn probabilities", true), betaShape("Beta", "Alpha", "churn probabilities", false),
-		},
-		starts: [][]float64{{1, 1}, {0.5, 0.5}, {2, 2}},
-		n:      n,
-		rows:   periods,
-		negLL: func(theta, grad []float64) float64 {
-			return ShiftedBetaGeometric{Alpha: theta[0], Beta: theta[1]}.negLogLikelihood(cohorts, grad)
-		},
-	}, opt)
-	if est == nil {
-		return ShiftedBetaGeometric{}, fit, err
-	}
-	fit.Fingerprint = FingerprintCohorts(cohorts)
-	return ShiftedBetaGeometric{est[0], est[1], opt.period()}, fit, err
+	h := cohortLifetimes(cohorts)
+	negLL := func(theta, grad []float64) float64 { return h.negLL(grad, step(theta)) }
+	return maximize(mlProblem{fn: fn, params: params, starts: starts, n: n, rows: periods, negLL: negLL}, opt)
 }
 
 // negLogLikelihood returns −LL summed over the cohorts and, when grad is
-// not nil, writes ∂(−LL)/∂(α, β) into it. It runs the log-space recursions
-//
-//	ln S(t) = ln S(t−1) + ln((β+t−1)/(α+β+t−1)),   ln S(0) = 0
-//	ln P(T=t) = ln S(t−1) + ln(α/(α+β+t−1))
-//
-// and differentiates each step (∂/∂α ln(α+β+t−1) = 1/(α+β+t−1), …).
+// not nil, writes ∂(−LL)/∂(α, β) into it.
 func (m ShiftedBetaGeometric) negLogLikelihood(cohorts [][]float64, grad []float64) float64 {
+	return cohortLifetimes(cohorts).negLL(grad, m.logRetention)
+}
+
+// logRetention is the sBG's retentionStep (FH 2007, eqs. 1–2):
+//
+//	ln r_t = ln((β+t−1)/(α+β+t−1)),   ln(1 − r_t) = ln(α/(α+β+t−1))
+//	∂ln r_t/∂α = −1/(α+β+t−1),     ∂ln r_t/∂β = 1/(β+t−1) − 1/(α+β+t−1).
+func (m ShiftedBetaGeometric) logRetention(t int, dLnR []float64) (lnR, ln1mR float64) {
 	a, b := m.Alpha, m.Beta
-	var sum numeric.KahanSum
-	var ga, gb float64
-	for _, alive := range cohorts {
-		var lnS, dSa, dSb float64 // ln S(t−1) and its derivatives
-		for t := 1; t < len(alive); t++ {
-			u := a + b + float64(t-1)
-			if c := alive[t-1] - alive[t]; c > 0 {
-				sum.Add(-c * (lnS + math.Log(a/u)))
-				ga -= c * (dSa + 1/a - 1/u)
-				gb -= c * (dSb - 1/u)
-			}
-			v := b + float64(t-1)
-			lnS += math.Log(v / u)
-			dSa -= 1 / u
-			dSb += 1/v - 1/u
-		}
-		if ak := alive[len(alive)-1]; ak > 0 {
-			sum.Add(-ak * lnS)
-			ga -= ak * dSa
-			gb -= ak * dSb
-		}
+	u := a + b + float64(t-1)
+	v := b + float64(t-1)
+	if dLnR != nil {
+		dLnR[0], dLnR[1] = -1/u, 1/v-1/u
 	}
+	if v < a { // r_t < ½: ln r_t from the ratio, else from 1 − r_t = α/u without log1p's amplification near −1
+		return math.Log(v / u), math.Log(a / u)
+	}
+	return math.Log1p(-a / u), math.Log(a / u)
+}
+
+// retentionStep gives a retention model's period t ≥ 1: it returns ln r_t
+// and ln(1 − r_t) and, when dLnR is not nil, writes ∂ln r_t/∂θ into it.
+type retentionStep func(t int, dLnR []float64) (lnR, ln1mR float64)
+
+// lifetimes is a histogram of customers' lifetimes T: churned[t] customers
+// cancelled at the end of period t ≥ 1 (T = t), censored[t] were still
+// active after t periods (T > t). Both have the same length.
+type lifetimes struct{ churned, censored []float64 }
+
+// cohortLifetimes returns the histogram of cohorts' alive counts: the
+// a_{t−1} − a_t customers who cancelled in period t, and the a_k still
+// active after the last period k of each cohort.
+func cohortLifetimes(cohorts [][]float64) lifetimes {
+	k := 0
+	for _, alive := range cohorts {
+		k = max(k, len(alive))
+	}
+	h := lifetimes{churned: make([]float64, k), censored: make([]float64, k)}
+	for _, alive := range cohorts {
+		for t := 1; t < len(alive); t++ {
+			h.churned[t] += alive[t-1] - alive[t]
+		}
+		h.censored[len(alive)-1] += alive[len(alive)-1]
+	}
+	return h
+}
+
+// negLL returns −LL of the histogram under the retention model step and,
+// when grad is not nil, writes ∂(−LL)/∂θ into it (len(grad) parameters).
+// It runs the log-space recursions
+//
+//	ln S(t) = ln S(t−1) + ln r_t,   ln S(0) = 0
+//	ln P(T=t) = ln S(t−1) + ln(1 − r_t),   ∂ln(1 − r_t)/∂θ = −r_t/(1 − r_t)·∂ln r_t/∂θ
+//
+// of LL = Σ_t churned[t]·ln P(T=t) + censored[t]·ln S(t).
+func (h lifetimes) negLL(grad []float64, step retentionStep) float64 {
+	k := len(grad)
+	var dLnR, dS []float64
 	if grad != nil {
-		grad[0], grad[1] = ga, gb
+		clear(grad)
+		dLnR, dS = make([]float64, k), make([]float64, k)
+	}
+	var sum numeric.KahanSum
+	var lnS float64 // ln S(t−1), then ln S(t)
+	for t := 1; t < len(h.churned); t++ {
+		lnR, ln1mR := step(t, dLnR)
+		if c := h.churned[t]; c > 0 {
+			sum.Add(-c * (lnS + ln1mR))
+			odds := -math.Exp(lnR - ln1mR) // −r_t/(1 − r_t)
+			for j := range grad {
+				grad[j] -= c * (dS[j] + odds*dLnR[j])
+			}
+		}
+		lnS += lnR
+		for j := range dS {
+			dS[j] += dLnR[j]
+		}
+		if a := h.censored[t]; a > 0 {
+			sum.Add(-a * lnS)
+			for j := range grad {
+				grad[j] -= a * dS[j]
+			}
+		}
 	}
 	return sum.Sum()
 }
@@ -200,7 +269,7 @@ func (m ShiftedBetaGeometric) RetentionRate(t int) float64 {
 	if !m.valid() || t < 1 {
 		return math.NaN()
 	}
-	return (m.Beta + float64(t) - 1) / (m.Alpha + m.Beta + float64(t) - 1)
+	return (m.Beta + float64(t-1)) / (m.Alpha + m.Beta + float64(t-1)) // t−1 first: β + t − 1 would round a tiny β away
 }
 
 // ChurnProbability returns P(T = t) = B(α+1, β+t−1)/B(α,β), the probability
@@ -217,7 +286,7 @@ func (m ShiftedBetaGeometric) ChurnProbability(t int) float64 {
 	case t < 1:
 		return 0
 	}
-	return math.Exp(numeric.LnBeta(m.Alpha+1, m.Beta+float64(t)-1) - numeric.LnBeta(m.Alpha, m.Beta))
+	return math.Exp(numeric.LnBeta(m.Alpha+1, m.Beta+float64(t-1)) - numeric.LnBeta(m.Alpha, m.Beta))
 }
 
 // ExpectedAlive projects a cohort: element t of the result is
@@ -284,8 +353,7 @@ func (m ShiftedBetaGeometric) DERL(d float64, renewals int) float64 {
 	if !m.valid() || !(d > 0) || math.IsInf(d, 1) || renewals < 0 {
 		return math.NaN()
 	}
-	n := float64(renewals) + 1
-	return (m.Beta + n - 1) / (m.Alpha + m.Beta + n - 1) * numeric.Hyp2F1A1(m.Beta+n, m.Alpha+m.Beta+n, 1/(1+d))
+	return m.RetentionRate(renewals+1) * numeric.Hyp2F1A1(m.Beta+float64(renewals+1), m.Alpha+m.Beta+float64(renewals+1), 1/(1+d))
 }
 
 // NewSubscriberValue returns the expected discounted value of a customer
@@ -331,26 +399,37 @@ func SimulateShiftedBetaGeometric(m ShiftedBetaGeometric, opt CohortSimulationOp
 	if err := checkParams(fn, "ShiftedBetaGeometric", []string{"Alpha", "Beta"}, m.Alpha, m.Beta); err != nil {
 		return nil, err
 	}
+	thetaDist := newBetaSampler(m.Alpha, m.Beta)
+	return simulateCohort(fn, opt, func(rng *rand.Rand) int {
+		theta := thetaDist.draw(rng)
+		for t := 1; t <= opt.Periods; t++ {
+			if rng.Float64() < theta {
+				return t
+			}
+		}
+		return opt.Periods + 1
+	})
+}
+
+// simulateCohort checks opt and draws a cohort of opt.Size customers whose
+// periods of cancellation come from lifetime (a value past opt.Periods:
+// still active at the end), returning the alive counts for t =
+// 0..opt.Periods.
+func simulateCohort(fn string, opt CohortSimulationOptions, lifetime func(*rand.Rand) int) ([]float64, error) {
 	switch {
 	case opt.Size <= 0:
 		return nil, fault.New(fn, -1, "CohortSimulationOptions.Size", ErrInvalid, "is %d, want > 0", opt.Size)
 	case opt.Periods <= 0:
 		return nil, fault.New(fn, -1, "CohortSimulationOptions.Periods", ErrInvalid, "is %d, want > 0", opt.Periods)
 	}
-	periods := opt.Periods
 	rng := rand.New(rand.NewPCG(opt.Seed, 0))
-	thetaDist := newBetaSampler(m.Alpha, m.Beta)
-	left := make([]int, periods+1) // left[t]: customers who cancelled at the end of period t
+	left := make([]int, opt.Periods+1) // left[t]: customers who cancelled at the end of period t
 	for range opt.Size {
-		theta := thetaDist.draw(rng)
-		for t := 1; t <= periods; t++ {
-			if rng.Float64() < theta {
-				left[t]++
-				break
-			}
+		if t := lifetime(rng); t <= opt.Periods {
+			left[t]++
 		}
 	}
-	alive := make([]float64, periods+1)
+	alive := make([]float64, opt.Periods+1)
 	n := opt.Size
 	for t := range alive {
 		n -= left[t]

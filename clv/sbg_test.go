@@ -196,11 +196,7 @@ func TestShiftedBetaGeometricSpecialCases(t *testing.T) {
 	}
 	assert.True(t, math.IsNaN(m.DERL(0.1, -1)))
 	for _, bad := range []ShiftedBetaGeometric{{}, {Alpha: -1, Beta: 1}, {Alpha: 1, Beta: math.NaN()}, {Alpha: math.Inf(1), Beta: 1}} {
-		assert.True(t, math.IsNaN(bad.Survival(2)), "%v", bad)
-		assert.True(t, math.IsNaN(bad.RetentionRate(2)), "%v", bad)
-		assert.True(t, math.IsNaN(bad.ChurnProbability(2)), "%v", bad)
-		assert.True(t, math.IsNaN(bad.DEL(0.1)), "%v", bad)
-		assert.True(t, math.IsNaN(bad.ExpectedAlive(10, 2)[1]), "%v", bad)
+		assertRetentionNaN(t, bad)
 	}
 	assert.Nil(t, m.ExpectedAlive(10, -1), "negative periods: nil")
 	assert.Len(t, m.ExpectedAlive(10, 0), 1, "no periods: the cohort size only")
@@ -257,7 +253,7 @@ func TestFitShiftedBetaGeometricCohorts(t *testing.T) {
 	assert.Equal(t, 2600.0, fit.N)
 }
 
-func TestFitShiftedBetaGeometricBadInput(t *testing.T) {
+func TestFitRetentionBadInput(t *testing.T) {
 	tests := []struct {
 		name  string
 		alive []float64
@@ -272,27 +268,42 @@ func TestFitShiftedBetaGeometricBadInput(t *testing.T) {
 		{"NaN", []float64{100, 50, math.NaN()}, ErrInvalid, 2},
 		{"Inf", []float64{math.Inf(1), 50}, ErrInvalid, 0},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			before := slices.Clone(tt.alive)
-			_, _, err := FitShiftedBetaGeometric(tt.alive, nil)
-			assert.ErrorIs(t, err, tt.is)
-			var de *DataError
-			require.True(t, errors.As(err, &de))
-			assert.Equal(t, "clv.FitShiftedBetaGeometric", de.Func)
-			assert.Equal(t, tt.row, de.Row)
-			assert.Equal(t, "alive", de.Field)
-			assert.True(t, slices.EqualFunc(before, tt.alive, sameBits))
-
-			_, _, err = FitShiftedBetaGeometricCohorts([][]float64{{10, 5}, tt.alive}, nil)
-			require.True(t, errors.As(err, &de))
-			assert.ErrorIs(t, err, tt.is)
-			assert.Equal(t, tt.row, de.Row)
-			assert.Equal(t, "cohorts[1]", de.Field)
-		})
+	// The sBG's and the BdW's fits validate their counts alike.
+	fits := []struct {
+		fn, cohortsFn string
+		fit           func([]float64) error
+		cohorts       func([][]float64) error
+	}{
+		{"clv.FitShiftedBetaGeometric", "clv.FitShiftedBetaGeometricCohorts",
+			func(a []float64) error { _, _, err := FitShiftedBetaGeometric(a, nil); return err },
+			func(c [][]float64) error { _, _, err := FitShiftedBetaGeometricCohorts(c, nil); return err }},
+		{"clv.FitBetaDiscreteWeibull", "clv.FitBetaDiscreteWeibullCohorts",
+			func(a []float64) error { _, _, err := FitBetaDiscreteWeibull(a, nil); return err },
+			func(c [][]float64) error { _, _, err := FitBetaDiscreteWeibullCohorts(c, nil); return err }},
 	}
-	_, _, err := FitShiftedBetaGeometricCohorts(nil, nil)
-	assert.ErrorIs(t, err, ErrEmpty)
+	for _, f := range fits {
+		for _, tt := range tests {
+			t.Run(f.fn+"/"+tt.name, func(t *testing.T) {
+				before := slices.Clone(tt.alive)
+				err := f.fit(tt.alive)
+				assert.ErrorIs(t, err, tt.is)
+				var de *DataError
+				require.True(t, errors.As(err, &de))
+				assert.Equal(t, f.fn, de.Func)
+				assert.Equal(t, tt.row, de.Row)
+				assert.Equal(t, "alive", de.Field)
+				assert.True(t, slices.EqualFunc(before, tt.alive, sameBits))
+
+				err = f.cohorts([][]float64{{10, 5}, tt.alive})
+				require.True(t, errors.As(err, &de))
+				assert.ErrorIs(t, err, tt.is)
+				assert.Equal(t, f.cohortsFn, de.Func)
+				assert.Equal(t, tt.row, de.Row)
+				assert.Equal(t, "cohorts[1]", de.Field)
+			})
+		}
+		assert.ErrorIs(t, f.cohorts(nil), ErrEmpty, f.cohortsFn)
+	}
 	// No finite MLE: nobody leaves (α → 0), or everybody leaves at once
 	// (β → 0): the limit is returned with a BoundaryError naming it.
 	for _, tt := range []struct {
@@ -307,8 +318,27 @@ func TestFitShiftedBetaGeometricBadInput(t *testing.T) {
 		assert.True(t, m.valid(), "%+v", m)
 	}
 	// One period cannot identify two parameters.
-	_, _, err = FitShiftedBetaGeometric([]float64{100, 60}, nil)
+	_, _, err := FitShiftedBetaGeometric([]float64{100, 60}, nil)
 	assert.ErrorIs(t, err, ErrEmpty)
+}
+
+// retentionModel is what the sBG and the BdW both offer.
+type retentionModel interface {
+	Survival(t int) float64
+	RetentionRate(t int) float64
+	ChurnProbability(t int) float64
+	DEL(d float64) float64
+	ExpectedAlive(cohortSize float64, periods int) []float64
+}
+
+// assertRetentionNaN checks that a model with a bad parameter answers NaN.
+func assertRetentionNaN(t *testing.T, bad retentionModel) {
+	t.Helper()
+	assert.True(t, math.IsNaN(bad.Survival(2)), "%v", bad)
+	assert.True(t, math.IsNaN(bad.RetentionRate(2)), "%v", bad)
+	assert.True(t, math.IsNaN(bad.ChurnProbability(2)), "%v", bad)
+	assert.True(t, math.IsNaN(bad.DEL(0.1)), "%v", bad)
+	assert.True(t, math.IsNaN(bad.ExpectedAlive(10, 2)[1]), "%v", bad)
 }
 
 // sameBits reports bit-identical floats (NaN equals NaN).

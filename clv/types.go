@@ -119,9 +119,9 @@ type FitOptions struct {
 	// Otherwise each model tries its own set of starts and keeps the best.
 	Start []float64
 	// MaxIterations caps the iterations of each search from one start; 0
-	// means the defaults and a negative cap is an error. BG/NBD and MBG/NBD first search by
+	// means the defaults and a negative cap is an error. BG/NBD, MBG/NBD and Gamma-Gamma first search by
 	// damped Newton (default 100 iterations); if no start converges they,
-	// like every other model (Pareto/NBD, BG/BB, Gamma-Gamma, sBG), search
+	// like every other model (Pareto/NBD, BG/BB, sBG), search
 	// by quasi-Newton (BFGS) iterations plus Newton steps that polish the
 	// end point (default 1000 in all). A set cap applies to each of these
 	// searches and to each refit at a limit of the parameter space (see
@@ -132,7 +132,7 @@ type FitOptions struct {
 	// cap is checked for a limit of the parameter space, as with the
 	// defaults.
 	MaxIterations int
-	// ConstrainQ applies to FitGammaGamma only: it fits q = 1 + e^φ so that
+	// ConstrainQ applies to FitGammaGamma and FitGammaGammaCov only: it fits q = 1 + e^φ so that
 	// the mean spend p·γ/(q−1) exists (lifetimes' q_constraint).
 	ConstrainQ bool
 }

@@ -9,8 +9,6 @@ import (
 	"math"
 	"slices"
 	"time"
-
-	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // UnitError reports a ValueOptions.Period that is not the time unit a
@@ -68,189 +66,57 @@ func unitOf(fn string, stated time.Duration, models []PurchaseModel) (time.Durat
 // strings. For a fit with covariates the fingerprint covers the
 // customers' summary only. cs is not modified.
 func Fingerprint(cs []Customer) string {
-	// Rows with a repeat purchase are nearly all distinct (their Monetary
-	// is): they are sorted as they come, and equal neighbours merged. The
-	// others share a few keys (T alone, in effect) and are summed in a
-	// small hash table first.
-	var zero fingerprintTable
-	repeat := 0
-	for i := range cs {
-		if cs[i].Frequency != 0 {
-			repeat++
-		}
+	// Sorting the rows (key, then weight) puts equal keys together in one
+	// canonical order, so their weights add up to the same bits whatever
+	// the order of cs; no map is needed.
+	type keyed struct {
+		key [4]uint64 // the fields' bits, in numeric order (fingerprintOrder)
+		w   float64
 	}
-	rows := make([]fingerprintRow, 0, repeat+64)
+	rows := make([]keyed, len(cs))
 	for i, c := range cs {
-		r := fingerprintRow{w: c.weight(), i: int32(i)}
-		for j, v := range [...]float64{c.Frequency, c.Recency, c.T, c.Monetary} {
-			r.u[j] = sortable(v)
-		}
-		if c.Frequency == 0 {
-			zero.add(r)
-		} else {
-			rows = append(rows, r)
-		}
+		rows[i] = keyed{[4]uint64{fingerprintOrder(c.Frequency), fingerprintOrder(c.Recency), fingerprintOrder(c.T), fingerprintOrder(c.Monetary)}, c.weight()}
 	}
-	rows = append(rows, zero.rows...)
-	compare := func(a, b fingerprintRow) int {
-		for j := range a.u {
-			if c := cmp.Compare(a.u[j], b.u[j]); c != 0 {
+	slices.SortFunc(rows, func(a, b keyed) int {
+		for j := range a.key {
+			if c := cmp.Compare(a.key[j], b.key[j]); c != 0 {
 				return c
 			}
 		}
-		if !a.hasNaN() { // equal rows: in input order, as their weights are summed
-			return cmp.Compare(a.i, b.i)
-		}
-		// Distinct rows with NaN in the same fields: by their bits, so that
-		// the fingerprint does not depend on the order of cs.
-		ka, kb := fingerprintKey(cs[a.i]), fingerprintKey(cs[b.i])
-		for j := range ka {
-			if c := cmp.Compare(math.Float64bits(ka[j]), math.Float64bits(kb[j])); c != 0 {
-				return c
-			}
-		}
-		return cmp.Compare(math.Float64bits(a.w), math.Float64bits(b.w))
-	}
-	// The two halves are sorted in parallel and merged as they are read:
-	// compare is a total order up to rows that write the same bytes.
-	halves := [2][]fingerprintRow{rows[:len(rows)/2], rows[len(rows)/2:]}
-	parallel.For(2, time.Duration(len(rows)/2)*fingerprintSortCost, func(_, lo, hi int) {
-		for _, half := range halves[lo:hi] {
-			slices.SortFunc(half, compare)
-		}
+		return cmp.Compare(a.w, b.w)
 	})
-	next := func() (fingerprintRow, bool) {
-		a, b := halves[0], halves[1]
-		switch {
-		case len(a) == 0 && len(b) == 0:
-			return fingerprintRow{}, false
-		case len(b) == 0 || len(a) > 0 && compare(a[0], b[0]) <= 0:
-			halves[0] = a[1:]
-			return a[0], true
-		}
-		halves[1] = b[1:]
-		return b[0], true
-	}
 	h := sha256.New()
-	buf := make([]byte, 0, 1<<16)
-	r, ok := next()
-	for ok {
-		var o fingerprintRow
-		for o, ok = next(); ok && r.same(&o); o, ok = next() {
-			r.w += o.w
+	var buf [5 * 8]byte
+	for i := 0; i < len(rows); {
+		k, w := rows[i].key, 0.0
+		for ; i < len(rows) && rows[i].key == k; i++ {
+			w += rows[i].w
 		}
-		k := r.key(cs)
-		for _, v := range [...]float64{k[0], k[1], k[2], k[3], r.w + 0} {
-			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+		for j, v := range k {
+			binary.LittleEndian.PutUint64(buf[8*j:], fingerprintBits(v))
 		}
-		if len(buf)+5*8 > cap(buf) {
-			h.Write(buf)
-			buf = buf[:0]
-		}
-		r = o
+		binary.LittleEndian.PutUint64(buf[32:], math.Float64bits(w))
+		h.Write(buf[:])
 	}
-	h.Write(buf)
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-// fingerprintSortCost is the time sorting takes per row of Fingerprint.
-const fingerprintSortCost = 100 * time.Nanosecond
-
-// key returns r's fields, from its sortable keys unless one is NaN (whose
-// bits they lose; those come from r's customer in cs).
-func (r *fingerprintRow) key(cs []Customer) [4]float64 {
-	if r.hasNaN() {
-		return fingerprintKey(cs[r.i])
-	}
-	var k [4]float64
-	for j, u := range r.u {
-		if u>>63 == 1 {
-			k[j] = math.Float64frombits(u &^ (1 << 63))
-		} else {
-			k[j] = math.Float64frombits(^u)
-		}
-	}
-	return k
-}
-
-// fingerprintKey returns c's (Frequency, Recency, T, Monetary), −0 folded
-// into 0.
-func fingerprintKey(c Customer) [4]float64 {
-	return [4]float64{c.Frequency + 0, c.Recency + 0, c.T + 0, c.Monetary + 0}
-}
-
-// fingerprintRow is a row of Fingerprint: its fields as sortable keys, its
-// weight, and the customer it came from (the first, for summed rows).
-type fingerprintRow struct {
-	u [4]uint64
-	w float64
-	i int32
-}
-
-// hasNaN reports whether a field of r is NaN.
-func (r *fingerprintRow) hasNaN() bool {
-	return r.u[0] == 0 || r.u[1] == 0 || r.u[2] == 0 || r.u[3] == 0
-}
-
-// same reports whether r and o are the same row: every field ==, so never
-// with NaN (as for a Go map key).
-func (r *fingerprintRow) same(o *fingerprintRow) bool { return r.u == o.u && !r.hasNaN() }
-
-// sortable maps v to a key whose unsigned order is cmp.Compare's order of
-// floats (NaN, 0, first), with −0 and 0 one key.
-func sortable(v float64) uint64 {
+// fingerprintOrder maps v to a uint64 whose order is v's numeric order
+// (the usual flip of the sign bit, or of every bit for negatives), −0
+// folded into 0; fingerprintBits maps it back to v's bits.
+func fingerprintOrder(v float64) uint64 {
 	b := math.Float64bits(v + 0)
-	switch {
-	case v != v:
-		return 0
-	case b>>63 == 1:
+	if b>>63 == 1 {
 		return ^b
 	}
 	return b | 1<<63
 }
 
-// fingerprintTable sums weights by row in an open-addressing hash table,
-// in input order.
-type fingerprintTable struct {
-	rows  []fingerprintRow
-	slots []int32 // index into rows + 1; 0 marks an empty slot
-}
-
-func (t *fingerprintTable) add(r fingerprintRow) {
-	if 2*(len(t.rows)+1) > len(t.slots) {
-		t.slots = make([]int32, max(64, 2*len(t.slots)))
-		for i := range t.rows {
-			t.slots[t.free(&t.rows[i])] = int32(i + 1)
-		}
+func fingerprintBits(u uint64) uint64 {
+	if u>>63 == 1 {
+		return u &^ (1 << 63)
 	}
-	mask := uint64(len(t.slots) - 1)
-	for h := r.hash() & mask; ; h = (h + 1) & mask {
-		i := t.slots[h]
-		if i == 0 {
-			t.rows = append(t.rows, r)
-			t.slots[h] = int32(len(t.rows))
-			return
-		}
-		if e := &t.rows[i-1]; e.same(&r) {
-			e.w += r.w
-			return
-		}
-	}
-}
-
-// free returns the first empty slot for r.
-func (t *fingerprintTable) free(r *fingerprintRow) uint64 {
-	mask := uint64(len(t.slots) - 1)
-	h := r.hash() & mask
-	for t.slots[h] != 0 {
-		h = (h + 1) & mask
-	}
-	return h
-}
-
-// hash mixes the fields as hashRow does.
-func (r *fingerprintRow) hash() uint64 {
-	return fmix64(r.u[0] ^ fmix64(r.u[1]^fmix64(r.u[2]^fmix64(r.u[3]))))
+	return ^u
 }
 
 // FingerprintCohorts is Fingerprint for the survivor counts an sBG fit

@@ -128,7 +128,12 @@ func ValueEach[M CustomerModel](models []M, spend GammaGamma, cs []Customer, opt
 // Errors: those of Score, and a *DataError wrapping ErrInvalid (Row −1,
 // Field "models") when len(models) ≠ len(cs).
 func ScoreEach[M CustomerModel](models []M, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
-	const fn = "clv.ScoreEach"
+	return scoreEach("clv.ScoreEach", models, []GammaGamma{spend}, cs, opt)
+}
+
+// scoreEach scores cs[i] with models[i] and spends[i] (spends[0] for
+// everyone when it has one model).
+func scoreEach[M CustomerModel](fn string, models []M, spends []GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
 	if len(models) != len(cs) {
 		return nil, fault.New(fn, -1, "models", ErrInvalid, "has %d models for %d customers, want one per customer", len(models), len(cs))
 	}
@@ -141,12 +146,37 @@ func ScoreEach[M CustomerModel](models []M, spend GammaGamma, cs []Customer, opt
 	for g, m := range distinct.keys {
 		pms[g] = m
 	}
-	return score(fn, pms, groupOf, spend, cs, opt)
+	spendOf := func(i int) GammaGamma { return spends[i] }
+	if len(spends) == 1 {
+		spendOf = func(int) GammaGamma { return spends[0] }
+	}
+	return scoreWith(fn, pms, groupOf, spendOf, cs, opt)
+}
+
+// ScoreEachWithSpend is ScoreEach with one spend model per customer as
+// well: spends[i] predicts the spend of cs[i], e.g. the models of a
+// Gamma-Gamma fit with covariates (GammaGammaCov.Models), so that a
+// customer's value moves with both their purchase and their spend
+// covariates. models, spends and cs are not modified.
+//
+// Errors: those of ScoreEach, and a *DataError wrapping ErrInvalid (Row
+// −1, Field "spends") when len(spends) ≠ len(cs).
+func ScoreEachWithSpend[M CustomerModel](models []M, spends []GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
+	const fn = "clv.ScoreEachWithSpend"
+	if len(spends) != len(cs) {
+		return nil, fault.New(fn, -1, "spends", ErrInvalid, "has %d spend models for %d customers, want one per customer", len(spends), len(cs))
+	}
+	return scoreEach(fn, models, spends, cs, opt)
 }
 
 // score is Score with customer i predicted by models[groupOf[i]] (by
-// models[0] when groupOf is nil).
+// models[0] when groupOf is nil) and spend.
 func score(fn string, models []PurchaseModel, groupOf []int32, spend GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
+	return scoreWith(fn, models, groupOf, func(int) GammaGamma { return spend }, cs, opt)
+}
+
+// scoreWith is score with spendOf(i) the spend model of customer i.
+func scoreWith(fn string, models []PurchaseModel, groupOf []int32, spendOf func(int) GammaGamma, cs []Customer, opt ValueOptions) ([]CustomerScore, error) {
 	opt, err := opt.resolve(fn, models...)
 	if err != nil {
 		return nil, err
@@ -162,6 +192,7 @@ func score(fn string, models []PurchaseModel, groupOf []int32, spend GammaGamma,
 	for i, c := range cs {
 		s := perRow[rowOf[i]] // Value holds the discounted purchases here
 		s.ID = c.ID
+		spend := spendOf(i)
 		s.Spend = spend.ConditionalExpectedSpend(c)
 		s.Value *= opt.Margin * s.Spend
 		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
@@ -213,10 +244,7 @@ func valueRows(fn string, cs []Customer, groupOf []int32) (rowTable, []int32, er
 	}
 	rowOf := make([]int32, len(cs))
 	for i, c := range cs {
-		if err := checkCustomer(fn, i, c, false); err != nil {
-			return table, nil, err
-		}
-		if err := checkSpend(fn, i, c); err != nil {
+		if err := checkValueCustomer(fn, i, c); err != nil {
 			return table, nil, err
 		}
 		var g int32
@@ -226,6 +254,15 @@ func valueRows(fn string, cs []Customer, groupOf []int32) (rowTable, []int32, er
 		rowOf[i] = int32(table.add(row{c.Frequency, c.Recency, c.T, 1}, g))
 	}
 	return table, rowOf, nil
+}
+
+// checkValueCustomer validates customer i of cs for a purchase and a
+// spend model.
+func checkValueCustomer(fn string, i int, c Customer) error {
+	if err := checkCustomer(fn, i, c, false); err != nil {
+		return err
+	}
+	return checkSpend(fn, i, c)
 }
 
 // discounted returns the cumulative expectation e(K) at the horizon and

@@ -116,13 +116,19 @@ func (f *ldl) inverse() []float64 {
 }
 
 // quadForm returns bᵀ·M⁻¹·b over the columns that are not dropped (R's
-// coxph.wtest), without modifying b.
+// coxph.wtest), without modifying b. It is Σ y_i²/D_i with L·y = b, a sum
+// of non-negative terms, so rounding cannot make it negative.
 func (f *ldl) quadForm(b []float64) float64 {
-	x := append([]float64(nil), b...)
-	f.solve(x)
+	n, a := f.n, f.a
+	y := append([]float64(nil), b...)
 	s := 0.0
-	for i, v := range b {
-		s += v * x[i]
+	for i := range n {
+		for j := range i {
+			y[i] -= a[i*n+j] * y[j]
+		}
+		if d := a[i*n+i]; d != 0 {
+			s += y[i] * y[i] / d
+		}
 	}
 	return s
 }

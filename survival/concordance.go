@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
+	"time"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/parallel"
 	"github.com/ltvgo/ltv/internal/radix"
 )
 
@@ -346,83 +349,175 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 		return
 	}
 	ng := int(grp[n-1]) + 1
-	// The rows in order of risk, gathered once so that the passes below
-	// read memory in order.
 	// Each row's fields in time order, then permuted by risk: one random
-	// read per row instead of one per field.
+	// read per row instead of one per field, and the passes below read
+	// memory in order.
 	byTime := make([]crow, n)
-	for k := range byTime {
-		i := st.lo + k
-		c := crow{r: risk[i], w: d.w[i], pos: 2 * grp[k], grp: grp[k], event: d.event[i]}
-		if !c.event {
-			c.pos++
-		}
-		if e := d.entryT[i]; e >= 0 {
-			// The groups whose time is ≤ the entry: those of the rows
-			// exiting by then.
-			if m := searchInt32(d.exitT[st.lo:st.hi], e+1); m > 0 {
-				c.from = grp[m-1] + 1
+	parallel.For(n, 10*time.Nanosecond, func(_, lo, hi int) {
+		for k := lo; k < hi; k++ {
+			i := st.lo + k
+			c := crow{r: risk[i], w: d.w[i], pos: 2 * grp[k], grp: grp[k], event: d.event[i]}
+			if !c.event {
+				c.pos++
 			}
+			if e := d.entryT[i]; e >= 0 {
+				// The groups whose time is ≤ the entry: those of the rows
+				// exiting by then.
+				if m := searchInt32(d.exitT[st.lo:st.hi], e+1); m > 0 {
+					c.from = grp[m-1] + 1
+				}
+			}
+			byTime[k] = c
 		}
-		byTime[k] = c
-	}
+	})
 	order := sortByRisk(risk[st.lo:st.hi])
 	rows := make([]crow, n)
-	for j, k := range order {
-		rows[j] = byTime[k]
-	}
-	// Row trees: by position (exits) and by first group (entries); death
-	// trees by group, with the event's pair weight. low holds the rows with
-	// risk below r − tol, win those of the tie window [r − tol, r + tol]
-	// (filled only when the window holds another row than the current
-	// one: with continuous risks it never does); all is every row, as
-	// cumulative sums.
-	type side struct{ exit, entry, dead fenwickTree }
-	newSide := func() side {
-		return side{exit: newFenwickTree(2 * ng), entry: newFenwickTree(ng + 1), dead: newFenwickTree(ng)}
-	}
-	low, win := newSide(), newSide()
-	add := func(sd *side, c *crow, sign float64) {
-		w := sign * c.w
-		sd.exit.add(int(c.pos), w)
-		if c.from > 0 {
-			sd.entry.add(int(c.from), w)
+	parallel.For(n, 5*time.Nanosecond, func(_, lo, hi int) {
+		for j, k := range order[lo:hi] {
+			rows[lo+j] = byTime[k]
 		}
-		if c.event {
-			sd.dead.add(int(c.grp), w*tw[c.grp])
+	})
+	// The trees of a block start from the histograms of the rows before
+	// the block (row trees by position and by first group, death trees by
+	// group with the event's pair weight). A block of rows is one item of
+	// the parallel loop; at least 4·ng rows, so that building its trees
+	// (O(ng)) is a small part of its work and the histograms of all
+	// blocks take at most n values.
+	block := max(4*ng, 1024)
+	items := (n + block - 1) / block
+	cost := time.Duration(block) * concordanceRowCost
+	chunks := parallel.Chunks(items, cost)
+	hist := make([]concordanceHist, chunks+1) // hist[c]: rows before chunk c
+	start := make([]int, chunks+1)
+	start[chunks] = n
+	parallel.For(items, cost, func(c, lo, hi int) {
+		start[c] = lo * block
+		h := newConcordanceHist(ng)
+		for _, r := range rows[lo*block : min(hi*block, n)] {
+			h.add(&r, tw)
 		}
+		hist[c+1] = h
+	})
+	hist[0] = newConcordanceHist(ng)
+	for c := 1; c <= chunks; c++ {
+		hist[c].addHist(&hist[c-1])
 	}
-	allExit, allEntry, allDead := make([]float64, 2*ng+1), make([]float64, ng+2), make([]float64, ng+1)
-	for _, c := range rows {
-		allExit[c.pos+1] += c.w
-		allEntry[c.from+1] += c.w
-		if c.event {
-			allDead[c.grp+1] += c.w * tw[c.grp]
-		}
+	all := concordanceTotals{exit: runningSum(hist[chunks].exit), entry: runningSum(hist[chunks].entry), dead: runningSum(hist[chunks].dead)}
+	parts := make([]pairCounts, chunks)
+	parallel.For(items, cost, func(c, lo, hi int) {
+		parts[c] = d.concordanceBlock(st, rows, order, start[c], start[c+1], tol, tw, hist, start, &all, inf)
+	})
+	for _, pc := range parts {
+		res.Concordant += pc[0]
+		res.Discordant += pc[1]
+		res.TiedRisk += pc[2]
 	}
-	for _, c := range [][]float64{allExit, allEntry, allDead} {
-		for j := 1; j < len(c); j++ {
-			c[j] += c[j-1]
-		}
+	d.tiedTimes(st, grp, rows, tw, res)
+}
+
+// concordanceRowCost is the time concordanceBlock takes per row.
+const concordanceRowCost = 150 * time.Nanosecond
+
+// concordanceHist holds the histograms of a set of rows that the
+// concordance trees are built from: weight by exit position, by first
+// group at risk, and event weight times the pair weight by group.
+type concordanceHist struct{ exit, entry, dead []float64 }
+
+func newConcordanceHist(ng int) concordanceHist {
+	return concordanceHist{exit: make([]float64, 2*ng), entry: make([]float64, ng+1), dead: make([]float64, ng)}
+}
+
+func (h *concordanceHist) add(c *crow, tw []float64) {
+	h.exit[c.pos] += c.w
+	if c.from > 0 {
+		h.entry[c.from] += c.w
 	}
-	// The row weight at risk after an event in group g (rows after it by
-	// position, less those entering at or after g) and the event weight in
-	// groups [from, ⌈pos/2⌉), which a row meets as the later member. The
-	// current row itself never counts.
-	atRisk := func(sd *side, g int) float64 {
-		return sd.exit.suffix(2*g+1) - sd.entry.suffix(g+1)
+	if c.event {
+		h.dead[c.grp] += c.w * tw[c.grp]
 	}
-	deaths := func(sd *side, c *crow) float64 {
-		return sd.dead.rangeSum(int(c.from), int(c.pos+1)/2)
+}
+
+func (h *concordanceHist) addHist(o *concordanceHist) {
+	axpy(1, o.exit, h.exit)
+	axpy(1, o.entry, h.entry)
+	axpy(1, o.dead, h.dead)
+}
+
+// concordanceTotals are the running sums of the histograms of all rows:
+// element k sums the bins below k.
+type concordanceTotals struct{ exit, entry, dead []float64 }
+
+// runningSum returns s with s[k] = Σ_{i<k} v[i], k = 0 … len(v).
+func runningSum(v []float64) []float64 {
+	s := make([]float64, len(v)+1)
+	for i, x := range v {
+		s[i+1] = s[i] + x
 	}
-	pl, ph := 0, 0   // the window is rows [pl, ph) in risk order
+	return s
+}
+
+// concordanceSide is the Fenwick trees of a set of rows (see
+// concordanceHist).
+type concordanceSide struct{ exit, entry, dead fenwickTree }
+
+func (sd *concordanceSide) add(c *crow, tw []float64, sign float64) {
+	w := sign * c.w
+	sd.exit.add(int(c.pos), w)
+	if c.from > 0 {
+		sd.entry.add(int(c.from), w)
+	}
+	if c.event {
+		sd.dead.add(int(c.grp), w*tw[c.grp])
+	}
+}
+
+// atRisk returns the row weight at risk after an event in group g: rows
+// after it by position, less those entering at or after g.
+func (sd *concordanceSide) atRisk(g int) float64 {
+	return sd.exit.suffix(2*g+1) - sd.entry.suffix(g+1)
+}
+
+// deaths returns the event weight in groups [from, ⌈pos/2⌉), which row c
+// meets as the later member of a pair.
+func (sd *concordanceSide) deaths(c *crow) float64 {
+	return sd.dead.rangeSum(int(c.from), int(c.pos+1)/2)
+}
+
+// concordanceBlock counts the pairs of the rows [lo, hi) in risk order
+// (see concordanceStratum) and returns their sums as the earlier member;
+// it writes each row's influence terms. hist[c] are the histograms of
+// the rows before start[c].
+func (d *coxDesign) concordanceBlock(st *coxStratum, rows []crow, order []int32, lo, hi int, tol float64, tw []float64,
+	hist []concordanceHist, start []int, all *concordanceTotals, inf *influence) pairCounts {
+	var out pairCounts
+	if lo == hi {
+		return out
+	}
+	n, ng := len(rows), len(all.dead)-1
+	// low holds the rows with risk below r − tol: start from the
+	// histograms of the last block boundary below them and add the rest.
+	pl := sort.Search(lo, func(k int) bool { return rows[k].r >= rows[lo].r-tol })
+	b := sort.SearchInts(start, pl+1) - 1
+	h := hist[b]
+	low := concordanceSide{exit: fenwickFrom(h.exit), entry: fenwickFrom(h.entry), dead: fenwickFrom(h.dead)}
+	for k := start[b]; k < pl; k++ {
+		low.add(&rows[k], tw, 1)
+	}
+	// win holds the rows of the tie window [r − tol, r + tol] (filled only
+	// when the window holds another row than the current one: with
+	// continuous risks it never does).
+	win := concordanceSide{exit: newFenwickTree(2 * ng), entry: newFenwickTree(ng + 1), dead: newFenwickTree(ng)}
+	ph := pl         // the window is rows [pl, ph) in risk order
 	wlo, whi := 0, 0 // win holds rows [wlo, whi)
-	for j := range rows {
+	totalAtRisk := func(g int) float64 {
+		return all.exit[2*ng] - all.exit[2*g+1] - (all.entry[ng+1] - all.entry[g+1])
+	}
+	for j := lo; j < hi; j++ {
 		c := &rows[j]
 		for ; pl < n && rows[pl].r < c.r-tol; pl++ {
-			add(&low, &rows[pl], 1)
+			low.add(&rows[pl], tw, 1)
 			if pl >= wlo && pl < whi {
-				add(&win, &rows[pl], -1)
+				win.add(&rows[pl], tw, -1)
 				wlo = pl + 1
 			}
 		}
@@ -435,36 +530,33 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 				wlo, whi = pl, pl
 			}
 			for ; whi < ph; whi++ {
-				add(&win, &rows[whi], 1)
+				win.add(&rows[whi], tw, 1)
 			}
 		}
 		// As the later member: events with higher risk are concordant.
-		lo, tie := deaths(&low, c), 0.0
+		lw, tie := low.deaths(c), 0.0
 		if tied {
-			tie = deaths(&win, c)
+			tie = win.deaths(c)
 		}
 		tot := 0.0
 		if h := int(c.pos+1) / 2; h > int(c.from) {
-			tot = allDead[h] - allDead[c.from]
+			tot = all.dead[h] - all.dead[c.from]
 		}
-		in := nonNegative(tot-lo-tie, lo, tie)
+		in := nonNegative(tot-lw-tie, lw, tie)
 		if c.event {
 			// As the earlier member: rows at risk after it with lower
 			// risk are concordant.
 			g := int(c.grp)
 			w := tw[g]
-			lo, tie = atRisk(&low, g), 0
+			lw, tie = low.atRisk(g), 0
 			if tied {
-				tie = atRisk(&win, g)
+				tie = win.atRisk(g)
 			}
-			tot = allExit[2*ng] - allExit[2*g+1] - (allEntry[ng+1] - allEntry[g+1])
-			pc := nonNegative(lo*w, (tot-lo-tie)*w, tie*w)
+			pc := nonNegative(lw*w, (totalAtRisk(g)-lw-tie)*w, tie*w)
 			for q := range pc {
 				in[q] += pc[q]
+				out[q] += c.w * pc[q]
 			}
-			res.Concordant += c.w * pc[0]
-			res.Discordant += c.w * pc[1]
-			res.TiedRisk += c.w * pc[2]
 		}
 		k := st.lo + j
 		inf.diff[k] = c.w * (in[0] - in[1])
@@ -473,7 +565,7 @@ func (d *coxDesign) concordanceStratum(st *coxStratum, grp []int32, risk []float
 			inf.cluster[k] = d.cluster[st.lo+int(order[j])]
 		}
 	}
-	d.tiedTimes(st, grp, rows, tw, res)
+	return out
 }
 
 // nonNegative returns the three counts, any negative one set to 0: the
@@ -618,6 +710,20 @@ type fenwickTree struct {
 }
 
 func newFenwickTree(n int) fenwickTree { return fenwickTree{t: make([]float64, n+1)} }
+
+// fenwickFrom returns the tree holding weight v[i] at index i, built in
+// O(len(v)).
+func fenwickFrom(v []float64) fenwickTree {
+	f := newFenwickTree(len(v))
+	for i, x := range v {
+		f.t[i+1] += x
+		f.total += x
+		if j := (i + 1) + (i+1)&-(i+1); j < len(f.t) {
+			f.t[j] += f.t[i+1]
+		}
+	}
+	return f
+}
 
 // add adds v at index i.
 func (f *fenwickTree) add(i int, v float64) {

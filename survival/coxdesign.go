@@ -3,8 +3,10 @@ package survival
 import (
 	"math"
 	"slices"
+	"time"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/parallel"
 	"github.com/ltvgo/ltv/internal/radix"
 )
 
@@ -103,17 +105,22 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 	// (1e-300); the fit undoes the scale.
 	_, e := math.Frexp(maxW)
 	d.weightScale = math.Ldexp(1, e-1)
-	// One pass over X checks it and sums the columns.
-	var cols columnSums
-	d.p, err = checkDesignMatrix(fn, X, n, func(i int, row []float64) {
+	// One pass over X checks it and sums the columns, per chunk; the
+	// chunks' sums are added in chunk order.
+	var parts [parallel.MaxChunks]columnSums
+	d.p, err = checkDesignMatrix(fn, X, n, func(chunk, i int, row []float64) {
 		w := 1.0
 		if !d.counting {
 			w = obs[i].weight() / d.weightScale
 		}
-		cols.add(row, w)
+		parts[chunk].add(row, w)
 	})
 	if err != nil {
 		return nil, err
+	}
+	var cols columnSums
+	for c := range parts {
+		cols.merge(&parts[c])
 	}
 	if err := cfg.checkRows(fn, n, d.p); err != nil {
 		return nil, err
@@ -139,9 +146,11 @@ func newCoxDesign(fn string, obs []Observation, X [][]float64, cfg *coxConfig) (
 }
 
 // checkDesignMatrix checks that X has n rows of one length p (X nil means
-// p = 0) and finite values, and returns p. visit, when not nil, is called
-// with each row once it is checked.
-func checkDesignMatrix(fn string, X [][]float64, n int, visit func(i int, row []float64)) (int, error) {
+// p = 0) and finite values, and returns p; the error names the first bad
+// row. The rows are checked in parallel chunks (internal/parallel.For);
+// visit, when not nil, is called with the chunk and each row once it is
+// checked, concurrently for different chunks.
+func checkDesignMatrix(fn string, X [][]float64, n int, visit func(chunk, i int, row []float64)) (int, error) {
 	if X == nil {
 		return 0, nil
 	}
@@ -149,17 +158,29 @@ func checkDesignMatrix(fn string, X [][]float64, n int, visit func(i int, row []
 		return 0, fault.New(fn, -1, "X", ErrInvalid, "has %d rows for %d observations", len(X), n)
 	}
 	p := len(X[0])
-	for i, row := range X {
-		if len(row) != p {
-			return 0, fault.New(fn, i, "X", ErrInvalid, "has %d columns, row 0 has %d", len(row), p)
-		}
-		for j, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return 0, fault.New(fn, i, "X", ErrInvalid, "column %d is %g", j, v)
+	cost := time.Duration(2*p+2) * time.Nanosecond
+	bad := make([]error, parallel.Chunks(n, cost)) // each chunk's first bad row
+	parallel.For(n, cost, func(c, lo, hi int) {
+		for i, row := range X[lo:hi] {
+			i += lo
+			if len(row) != p {
+				bad[c] = fault.New(fn, i, "X", ErrInvalid, "has %d columns, row 0 has %d", len(row), p)
+				return
+			}
+			for j, v := range row {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					bad[c] = fault.New(fn, i, "X", ErrInvalid, "column %d is %g", j, v)
+					return
+				}
+			}
+			if visit != nil {
+				visit(c, i, row)
 			}
 		}
-		if visit != nil {
-			visit(i, row)
+	})
+	for _, err := range bad {
+		if err != nil {
+			return 0, err
 		}
 	}
 	return p, nil
@@ -333,6 +354,22 @@ func (c *columnSums) add(row []float64, w float64) {
 	}
 }
 
+// merge adds the sums of o.
+func (c *columnSums) merge(o *columnSums) {
+	if o.wx == nil {
+		return
+	}
+	if c.wx == nil {
+		c.w, c.wx, c.zeroOne = o.w, slices.Clone(o.wx), slices.Clone(o.zeroOne)
+		return
+	}
+	c.w += o.w
+	for j, v := range o.wx {
+		c.wx[j] += v
+		c.zeroOne[j] = c.zeroOne[j] && o.zeroOne[j]
+	}
+}
+
 // center returns the centring point of each column.
 func (c *columnSums) center(p int) []float64 {
 	m := make([]float64, p)
@@ -364,48 +401,72 @@ func (d *coxDesign) fill(obs []Observation, X [][]float64, order, exitIdx, entry
 		pos[r] = int32(s)
 		d.orig[s] = int(r)
 	}
-	var dev []float64 // Σ w·|x − center|, with the weights of the centre
 	if p > 0 {
 		d.center = cols.center(p)
-		dev = make([]float64, p)
 	}
-	wsum := 0.0
-	for r, o := range obs {
-		s := pos[r]
-		w := o.weight() / d.weightScale
-		d.w[s] = w
-		d.event[s] = o.Event
-		d.exitT[s], d.entryT[s] = exitIdx[r], entryIdx[r]
-		if p == 0 {
-			continue
+	// Σ w·|x − center| per column (with the weights of the centre) and
+	// Σ w, per block of caller rows, added in block order.
+	cost := time.Duration(2*p+4) * time.Nanosecond
+	chunks := parallel.Chunks(n, cost)
+	dev := make([]float64, chunks*(p+1))
+	parallel.For(n, cost, func(c, lo, hi int) {
+		dv := dev[c*(p+1) : (c+1)*(p+1)]
+		for r := lo; r < hi; r++ {
+			o := obs[r]
+			s := pos[r]
+			w := o.weight() / d.weightScale
+			d.w[s] = w
+			d.event[s] = o.Event
+			d.exitT[s], d.entryT[s] = exitIdx[r], entryIdx[r]
+			if p == 0 {
+				continue
+			}
+			if d.counting {
+				w = 1
+			}
+			dv[p] += w
+			row := d.x[int(s)*p : int(s+1)*p]
+			for j, v := range X[r] {
+				v -= d.center[j]
+				row[j] = v
+				dv[j] += w * math.Abs(v) * 0x1p-64
+			}
 		}
-		if d.counting {
-			w = 1
-		}
-		wsum += w
-		row := d.x[int(s)*p : int(s+1)*p]
-		for j, v := range X[r] {
-			c := v - d.center[j]
-			row[j] = c
-			dev[j] += w * math.Abs(c) * 0x1p-64
+	})
+	for c := 1; c < chunks; c++ {
+		for j := range p + 1 {
+			dev[j] += dev[c*(p+1)+j]
 		}
 	}
+	wsum := dev[p]
 	for j := range d.scale {
 		d.scale[j] = 1
 		if !cols.zeroOne[j] && dev[j] > 0 {
 			d.scale[j] = wsum / dev[j] * 0x1p-64
 		}
 	}
-	for s := range d.strata {
-		st := &d.strata[s]
-		for i := st.lo; i < st.hi; i++ {
+	// Scale the rows and sum the event rows' w·x, per block of sorted rows.
+	deathX := make([]float64, chunks*p)
+	parallel.For(n, cost, func(c, lo, hi int) {
+		dx := deathX[c*p : (c+1)*p]
+		for i := lo; i < hi; i++ {
 			row := d.x[i*p : (i+1)*p]
 			for j, f := range d.scale {
 				row[j] *= f
 			}
 			if d.event[i] {
+				axpy(d.w[i], row, dx)
+			}
+		}
+	})
+	for c := range chunks {
+		axpy(1, deathX[c*p:(c+1)*p], d.deathX)
+	}
+	for s := range d.strata {
+		st := &d.strata[s]
+		for i := st.lo; i < st.hi; i++ {
+			if d.event[i] {
 				st.deathW += d.w[i]
-				axpy(d.w[i], row, d.deathX)
 			}
 		}
 	}

@@ -75,20 +75,32 @@ func (opt *Options) resolve(fn string) (Options, error) {
 	if opt != nil {
 		o = *opt
 	}
-	if o.Level == 0 {
-		o.Level = 0.95
+	var err error
+	if o.Level, err = resolveBand(fn, "Options", o.Level, o.Conf); err != nil {
+		return o, err
 	}
 	switch {
-	case !(o.Level > 0 && o.Level < 1):
-		return o, fault.New(fn, -1, "Options.Level", ErrInvalid, "is %v, want in (0, 1)", o.Level)
-	case o.Conf < ConfLog || o.Conf > ConfArcsin:
-		return o, fault.New(fn, -1, "Options.Conf", ErrInvalid, "is %d, not a ConfType", o.Conf)
 	case o.Quantile < QuantileR || o.Quantile > QuantileFirstBelow:
 		return o, fault.New(fn, -1, "Options.Quantile", ErrInvalid, "is %d, not a QuantileRule", o.Quantile)
 	case o.HazardTies < HazardNelsonAalen || o.HazardTies > HazardFlemingHarrington:
 		return o, fault.New(fn, -1, "Options.HazardTies", ErrInvalid, "is %d, not a HazardTies", o.HazardTies)
 	}
 	return o, nil
+}
+
+// resolveBand checks the band settings level and conf of the options
+// struct named opts and returns the level with its default (0.95) filled in.
+func resolveBand(fn, opts string, level float64, conf ConfType) (float64, error) {
+	if level == 0 {
+		level = 0.95
+	}
+	switch {
+	case !(level > 0 && level < 1):
+		return level, fault.New(fn, -1, opts+".Level", ErrInvalid, "is %v, want in (0, 1)", level)
+	case conf < ConfLog || conf > ConfArcsin:
+		return level, fault.New(fn, -1, opts+".Conf", ErrInvalid, "is %d, not a ConfType", conf)
+	}
+	return level, nil
 }
 
 // normalQuantile returns z = Φ⁻¹(1 − (1−level)/2), the two-sided normal

@@ -1,7 +1,9 @@
 package survival_test
 
 import (
+	"encoding/json"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/ltvgo/ltv/survival"
@@ -127,6 +129,7 @@ func TestLogRankErrors(t *testing.T) {
 	// Both subjects die at the only event time: n = d, so V = 0.
 	_, err := survival.LogRank([][]survival.Observation{{ev}, {ev}})
 	require.ErrorIs(t, err, survival.ErrSingular)
+	require.ErrorContains(t, err, "group 1's O − E")
 	// One group only, an empty group, or no events: nothing to compare.
 	for _, g := range [][][]survival.Observation{
 		{{ev, {Time: 2}}},
@@ -153,5 +156,45 @@ func TestLogRankErrors(t *testing.T) {
 		require.NotPanics(t, func() { r, err = survival.LogRankTest(tinyGroups(), &tc.opt) })
 		require.Nil(t, r)
 		requireOptionError(t, err, "survival.LogRankTest", -1, tc.field)
+	}
+}
+
+// R's survdiff on degenerate and nearly degenerate variance matrices:
+// testdata/logrank_singular.json, written by testdata/logrank_singular.R
+// (R 4.2.2, survival 3.5-3). A group without events, two identical groups
+// and a group of one subject keep their column (R's df); a group of one
+// subject censored before the first event has E = 0 and is left out; one
+// subject among 400 has a variance 1e-3 of the others' and still counts.
+func TestLogRankNearSingular(t *testing.T) {
+	b, err := os.ReadFile("testdata/logrank_singular.json")
+	require.NoError(t, err)
+	var cases map[string]struct {
+		Time, Status, Group []float64
+		Obs, Exp            []float64
+		Var                 [][]float64
+		Chisq               float64
+		DF                  int
+		P                   float64
+	}
+	require.NoError(t, json.Unmarshal(b, &cases))
+	require.Len(t, cases, 5)
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			groups := make([][]survival.Observation, len(c.Obs))
+			for i, g := range c.Group {
+				groups[int(g)-1] = append(groups[int(g)-1], survival.Observation{Time: c.Time[i], Event: c.Status[i] == 1})
+			}
+			r, err := survival.LogRankTest(groups, nil)
+			require.NoError(t, err)
+			require.Equal(t, c.DF, r.DF)
+			require.InDelta(t, c.Chisq, r.ChiSquare, 1e-12*c.Chisq)
+			require.InDelta(t, c.P, r.P, 1e-12)
+			require.InDeltaSlice(t, c.Obs, r.Observed, 1e-12)
+			require.InDeltaSlice(t, c.Exp, r.Expected, 1e-12)
+			require.Len(t, r.Variance, len(c.Var))
+			for g := range c.Var {
+				require.InDeltaSlice(t, c.Var[g], r.Variance[g], 1e-12)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 // Quickstart runs the whole ltv story on a store's purchase log: summary,
 // BG/NBD and Gamma-Gamma with standard errors, a holdout check, the most
-// valuable customers, RFM segments with their value, cohort retention,
+// valuable customers with 90% intervals, the total value's interval and
+// its sensitivity to margin, discount rate and horizon, RFM segments with their value, cohort retention,
 // customer lifetimes by cohort (Kaplan-Meier) and a churn model's lift table.
 //
 // Without flags it uses a built-in simulated store:
@@ -112,7 +113,7 @@ func story(rep *report.Report, s data.Store, o options) error {
 	if err != nil {
 		return err
 	}
-	values, err := steps.Value(rep, full, sum.Full, steps.ValueSettings{Months: 12, AnnualRate: o.annualRate, Margin: o.margin, TopCustomers: 10})
+	values, err := steps.Value(rep, full, sum.Full, steps.ValueSettings{Months: 12, AnnualRate: o.annualRate, Margin: o.margin, TopCustomers: 10, Intervals: true})
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 var quickstartPlots = []string{
-	"palive.png", "expected_purchases.png", "holdout.png", "tracking.png",
+	"palive.png", "expected_purchases.png", "holdout.png", "tracking.png", "value_intervals.png", "value_tornado.png",
 	"cohort_retention.png", "lifetimes_km.png", "churn_gains.png", "churn_calibration.png",
 }
 
@@ -24,7 +24,7 @@ func TestRunSimulated(t *testing.T) {
 	if err := run([]string{"-out", dir, "-customers", "1500", "-seed", "7"}, &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
-	for _, section := range []string{"## The data", "## Holdout check", "## Customer value", "## RFM segments",
+	for _, section := range []string{"## The data", "## Holdout check", "## Customer value", "90% interval", "the total is", "Sensitivity of the total value", "## RFM segments",
 		"## Cohort retention", "## Customer lifetimes", "## Churn model", "Lift table"} {
 		if !strings.Contains(out.String(), section) {
 			t.Errorf("output lacks %q", section)

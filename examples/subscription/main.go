@@ -4,7 +4,10 @@
 // two cohorts of 1,000 subscribers ("regular" and "high end"), projects years
 // 8 to 12, and compares both with what happened. It also reports the
 // retention rates and the discounted expected residual lifetime (DERL) of a
-// subscriber by tenure.
+// subscriber by tenure. A last section follows simulated subscribers who
+// leave for one of two reasons, cancellation or a failed payment: the
+// cumulative incidence of each reason by plan (competing risks), and
+// Gray's test of the plans.
 //
 //	go run ./examples/subscription [-data fh2007_retention.csv] [-fit 7] [-out ltv-out/subscription]
 //
@@ -77,6 +80,9 @@ func run(args []string, stdout io.Writer) error {
 		if err := project(rep, seg, *fitYears, *discount, fmt.Sprintf("retention_%d.png", i+1)); err != nil {
 			return fmt.Errorf("%s: %w", seg.Name, err)
 		}
+	}
+	if err := churnReasons(rep, "churn_reasons.png"); err != nil {
+		return fmt.Errorf("churn reasons: %w", err)
 	}
 	index, err := rep.Write()
 	if err != nil {

@@ -32,7 +32,18 @@ func TestRun(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	outputtest.Check(t, dir, "retention_1.png", "retention_2.png")
+	// The churn-reasons section, on simulated subscribers: the table rows
+	// of both plans and reasons, Gray's tests and the 1 − KM comparison.
+	for _, want := range []string{
+		"monthly       cancelled", "annual  payment failed",
+		"Gray's test, cancelled: χ² =", "Gray's test, payment failed: χ² =",
+		"One minus Kaplan–Meier with failed payments censored says",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	outputtest.Check(t, dir, "retention_1.png", "retention_2.png", "churn_reasons.png")
 }
 
 func TestRunErrors(t *testing.T) {

@@ -30,7 +30,13 @@ func lgammaRem(x float64) float64 {
 	}
 	r := 1 / x
 	r2 := r * r
-	return r * (1.0/12 + r2*(-1.0/360+r2*(1.0/1260+r2*(-1.0/1680+r2*(1.0/1188+r2*(-691.0/360360+r2/156))))))
+	return r * (1.0/12 + r2*stirlingTail(r2))
+}
+
+// stirlingTail returns (δ(x) − 1/(12x))·x³ for r2 = 1/x², x ≥ 10: the
+// Stirling series after its first term (Abramowitz & Stegun 6.1.40).
+func stirlingTail(r2 float64) float64 {
+	return -1.0/360 + r2*(1.0/1260+r2*(-1.0/1680+r2*(1.0/1188+r2*(-691.0/360360+r2/156))))
 }
 
 // LnGammaRatio returns lnΓ(x+m) − lnΓ(x) for x > 0 and m ≥ 0 without the

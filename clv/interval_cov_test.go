@@ -1,0 +1,427 @@
+package clv_test
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ltvgo/ltv/clv"
+)
+
+// covCase is a covariate model written as a function of its full
+// parameter vector in Fit.Cov's order, so the test can differentiate its
+// predictions numerically with no help from the code under test.
+type covCase struct {
+	name  string
+	theta []float64                                              // base, Purchase coefficients, unshared Dropout coefficients
+	model func(th []float64, zp, zd []float64) clv.PurchaseModel // customer's own model at th, via For
+	cov   clv.Covariates
+	score func(fit clv.Fit, spendFit clv.Fit, cs []clv.Customer, opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error)
+	pred  func(fit clv.Fit, cs []clv.Customer, p clv.Prediction, iv clv.IntervalOptions) ([]clv.Interval, clv.Interval, error)
+}
+
+// covCases returns a BG/NBD with a Shared column, a Pareto/NBD without and
+// an MBG/NBD with purchase covariates only, on covSmall's customers.
+func covCases(cov clv.Covariates) []covCase {
+	bg := func(th []float64) clv.BGNBDCov { // Purchase (3), Dropout column 0 shared, column 1 at th[7]
+		return clv.BGNBDCov{BGNBD: clv.BGNBD{R: th[0], Alpha: th[1], A: th[2], B: th[3]},
+			Purchase: []float64{th[4], th[5], th[6]}, Dropout: []float64{th[4], th[7]}}
+	}
+	pn := func(th []float64) clv.ParetoNBDCov {
+		return clv.ParetoNBDCov{ParetoNBD: clv.ParetoNBD{R: th[0], Alpha: th[1], S: th[2], Beta: th[3]},
+			Purchase: []float64{th[4], th[5], th[6]}, Dropout: []float64{th[7], th[8]}}
+	}
+	mb := func(th []float64) clv.MBGNBDCov {
+		return clv.MBGNBDCov{MBGNBD: clv.MBGNBD{R: th[0], Alpha: th[1], A: th[2], B: th[3]},
+			Purchase: []float64{th[4], th[5], th[6]}}
+	}
+	shared := clv.Covariates{Purchase: cov.Purchase, Dropout: cov.Dropout, Shared: []int{0}}
+	purchaseOnly := clv.Covariates{Purchase: cov.Purchase}
+	bgTh := []float64{bgPub.R, bgPub.Alpha, bgPub.A, bgPub.B, 0.4, -0.2, 0.1, -0.5}
+	pnTh := []float64{pnbdPub.R, pnbdPub.Alpha, pnbdPub.S, pnbdPub.Beta, 0.4, -0.2, 0.1, 0.3, -0.5}
+	mbTh := []float64{0.525, 6.183, 0.891, 1.614, 0.4, -0.2, 0.1}
+	return []covCase{
+		newCovCase("BGNBDCov", bgTh, shared, bg, func(m clv.BGNBDCov, zp, zd []float64) clv.PurchaseModel { return m.For(zp, zd) }),
+		newCovCase("ParetoNBDCov", pnTh, cov, pn, func(m clv.ParetoNBDCov, zp, zd []float64) clv.PurchaseModel { return m.For(zp, zd) }),
+		newCovCase("MBGNBDCov", mbTh, purchaseOnly, mb, func(m clv.MBGNBDCov, zp, _ []float64) clv.PurchaseModel { return m.For(zp, nil) }),
+	}
+}
+
+// newCovCase returns the covCase of the model at(theta) with covariates cov.
+func newCovCase[M clv.CovariateModel](name string, theta []float64, cov clv.Covariates, at func([]float64) M,
+	customer func(m M, zp, zd []float64) clv.PurchaseModel) covCase {
+	return covCase{name: name, theta: theta, cov: cov,
+		model: func(th, zp, zd []float64) clv.PurchaseModel { return customer(at(th), zp, zd) },
+		score: func(fit, sf clv.Fit, cs []clv.Customer, opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error) {
+			return clv.ScoreWithIntervalsCov(at(theta), fit, ggPub, sf, cs, cov, opt, iv)
+		},
+		pred: func(fit clv.Fit, cs []clv.Customer, p clv.Prediction, iv clv.IntervalOptions) ([]clv.Interval, clv.Interval, error) {
+			return clv.PredictionIntervalsCov(at(theta), fit, cs, cov, p, iv)
+		}}
+}
+
+// randomCov returns a seeded covariance for theta with relative standard
+// errors rel for positive parameters and rel absolute for coefficients
+// (from index nPos on), and correlations from a random factor.
+func randomCov(theta []float64, nPos int, rel float64, seed uint64) [][]float64 {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	k := len(theta)
+	a := make([][]float64, k)
+	for i := range a {
+		a[i] = make([]float64, k)
+		for j := range a[i] {
+			a[i][j] = rng.NormFloat64()
+		}
+		a[i][i] += 3
+	}
+	cov := make([][]float64, k)
+	for i := range cov {
+		cov[i] = make([]float64, k)
+	}
+	sd := func(i int) float64 {
+		if i < nPos {
+			return rel * theta[i]
+		}
+		return rel
+	}
+	for i := range k {
+		for j := range k {
+			var s, ni, nj float64
+			for l := range k {
+				s += a[i][l] * a[j][l]
+				ni += a[i][l] * a[i][l]
+				nj += a[j][l] * a[j][l]
+			}
+			cov[i][j] = s / math.Sqrt(ni*nj) * sd(i) * sd(j)
+		}
+	}
+	return cov
+}
+
+// numGrad returns the 5-point central-difference gradient of f at x
+// (steps 1e-4 relative, 1e-4 absolute for values below 1): error O(h⁴).
+func numGrad(f func([]float64) float64, x []float64) []float64 {
+	g := make([]float64, len(x))
+	for j := range x {
+		h := 1e-4 * math.Max(1, math.Abs(x[j]))
+		at := func(d float64) float64 {
+			y := append([]float64(nil), x...)
+			y[j] += d
+			return f(y)
+		}
+		g[j] = (8*(at(h)-at(-h)) - (at(2*h) - at(-2*h))) / (12 * h)
+	}
+	return g
+}
+
+// quad returns g'·Σ·g.
+func quad(g []float64, cov [][]float64) float64 {
+	var s float64
+	for i := range g {
+		for j := range g {
+			s += g[i] * cov[i][j] * g[j]
+		}
+	}
+	return s
+}
+
+func TestIntervalsCovAgainstNumericalGradient(t *testing.T) {
+	// Delta-method SEs of every prediction of covariate models against an
+	// independent computation: the 5-point numerical gradient of the
+	// prediction (through For, Score and the model methods) in the full
+	// parameter vector (base, coefficients, and the spend model's), times
+	// the covariance. The total's gradient is the sum of the customers'.
+	cs, cov := covSmall()
+	const n = 40
+	cs = cs[:n]
+	for i := range cs {
+		cs[i].Monetary = 0
+		if cs[i].Frequency > 0 {
+			cs[i].Monetary = 10 + float64(i%7)
+		}
+	}
+	cov.Purchase, cov.Dropout = cov.Purchase[:n], cov.Dropout[:n]
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 0.3}
+	horizon := 12 * float64(clv.Month) / float64(week)
+	ggTh := []float64{ggPub.P, ggPub.Q, ggPub.Gamma}
+	covS := randomCov(ggTh, 3, 0.1, 3)
+	for ci, tc := range covCases(cov) {
+		t.Run(tc.name, func(t *testing.T) {
+			covP := randomCov(tc.theta, 4, 0.1, uint64(10+ci))
+			kp := len(tc.theta)
+			full := append(append([]float64(nil), tc.theta...), ggTh...)
+			covFull := make([][]float64, kp+3) // block-diagonal: the fits are independent
+			for i := range covFull {
+				covFull[i] = make([]float64, kp+3)
+			}
+			for i := range kp {
+				copy(covFull[i], covP[i])
+			}
+			for i := range 3 {
+				copy(covFull[kp+i][kp:], covS[i])
+			}
+			got, total, err := tc.score(clv.Fit{Cov: covP}, clv.Fit{Cov: covS}, cs, opt, clv.IntervalOptions{})
+			require.NoError(t, err)
+			require.Len(t, got, n)
+			gTotal := make([]float64, kp+3)
+			var sum, worst float64 // worst: the largest relative SE error
+			for i, c := range cs {
+				zp := cov.Purchase[i]
+				zd := tc.cov.Dropout
+				var zdi []float64
+				if zd != nil {
+					zdi = zd[i]
+				}
+				score := func(th []float64) clv.CustomerScore {
+					s, err := clv.Score(tc.model(th[:kp], zp, zdi), clv.GammaGamma{P: th[kp], Q: th[kp+1], Gamma: th[kp+2]}, []clv.Customer{c}, opt)
+					require.NoError(t, err)
+					return s[0]
+				}
+				at := score(full)
+				for _, q := range []struct {
+					name string
+					got  clv.Interval
+					want float64
+					f    func([]float64) float64
+				}{
+					{"PAlive", got[i].PAlive, at.PAlive, func(th []float64) float64 { return score(th).PAlive }},
+					{"Purchases", got[i].Purchases, at.Purchases, func(th []float64) float64 {
+						return tc.model(th[:kp], zp, zdi).ConditionalExpectedPurchases(c, horizon)
+					}},
+					{"Value", got[i].Value, at.Value, func(th []float64) float64 { return score(th).Value }},
+				} {
+					g := numGrad(q.f, full)
+					if q.name == "Value" {
+						for j := range g {
+							gTotal[j] += g[j]
+						}
+					}
+					assert.InEpsilon(t, q.want, q.got.Estimate, 1e-9, "%s row %d", q.name, i)
+					wantSE := math.Sqrt(quad(g, covFull))
+					if wantSE < 1e-12 {
+						assert.Less(t, q.got.StdErr, 1e-10, "%s row %d", q.name, i)
+						continue
+					}
+					assert.InEpsilon(t, wantSE, q.got.StdErr, 1e-6, "%s row %d", q.name, i)
+					worst = math.Max(worst, math.Abs(q.got.StdErr/wantSE-1))
+				}
+				assert.True(t, got[i].PAlive.Lower >= 0 && got[i].PAlive.Upper <= 1, "row %d: %+v", i, got[i].PAlive)
+				sum += at.Value
+			}
+			assert.InEpsilon(t, sum, total.Estimate, 1e-9)
+			assert.InEpsilon(t, math.Sqrt(quad(gTotal, covFull)), total.StdErr, 1e-6)
+			t.Logf("largest relative error of a customer's SE %.1e; of the total's %.1e", worst, math.Abs(total.StdErr/math.Sqrt(quad(gTotal, covFull))-1))
+
+			// PredictionIntervalsCov: P(no purchase in 39 weeks), and DERT
+			// where the model has one.
+			preds := []clv.Prediction{{Kind: clv.NoPurchasePrediction, Horizon: 39}}
+			if tc.name == "ParetoNBDCov" {
+				preds = append(preds, clv.Prediction{Kind: clv.DERTPrediction, Rate: 0.002})
+			}
+			for _, p := range preds {
+				ivs, ptotal, err := tc.pred(clv.Fit{Cov: covP}, cs, p, clv.IntervalOptions{})
+				require.NoError(t, err)
+				require.Len(t, ivs, n)
+				gt := make([]float64, kp)
+				for i, c := range cs {
+					var zdi []float64
+					if tc.cov.Dropout != nil {
+						zdi = tc.cov.Dropout[i]
+					}
+					f := func(th []float64) float64 {
+						m := tc.model(th, cov.Purchase[i], zdi)
+						if p.Kind == clv.DERTPrediction {
+							return m.(clv.ParetoNBD).DERT(c, p.Rate)
+						}
+						return m.ProbNoPurchase(c, p.Horizon)
+					}
+					g := numGrad(f, tc.theta)
+					for j := range g {
+						gt[j] += g[j]
+					}
+					assert.InEpsilon(t, f(tc.theta), ivs[i].Estimate, 1e-9)
+					assert.InEpsilon(t, math.Sqrt(quad(g, covP)), ivs[i].StdErr, 1e-6, "kind %d row %d", p.Kind, i)
+				}
+				assert.InEpsilon(t, math.Sqrt(quad(gt, covP)), ptotal.StdErr, 1e-6, "kind %d total", p.Kind)
+			}
+		})
+	}
+}
+
+func TestIntervalsCovDrawsAgreeWithDelta(t *testing.T) {
+	// Joint draws of base parameters and coefficients: with standard
+	// errors of 3% the predictions are near-linear over the draws, whose
+	// SD then approaches the delta SE (within 10% at 2,000 draws, the SD's
+	// own sampling error being 1.6%); a seed gives the same intervals twice.
+	cs, cov := covSmall()
+	const n = 30
+	cs, cov.Purchase, cov.Dropout = cs[:n], cov.Purchase[:n], cov.Dropout[:n]
+	for i := range cs {
+		cs[i].Monetary = 0
+		if cs[i].Frequency > 0 {
+			cs[i].Monetary = 20
+		}
+	}
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 0.3}
+	tc := covCases(cov)[0]
+	fit, sf := clv.Fit{Cov: randomCov(tc.theta, 4, 0.03, 5)}, clv.Fit{Cov: randomCov([]float64{ggPub.P, ggPub.Q, ggPub.Gamma}, 3, 0.03, 6)}
+	delta, dTotal, err := tc.score(fit, sf, cs, opt, clv.IntervalOptions{})
+	require.NoError(t, err)
+	iv := clv.IntervalOptions{Method: clv.ParameterDraws, Draws: 2000, Seed: 3}
+	draws, total, err := tc.score(fit, sf, cs, opt, iv)
+	require.NoError(t, err)
+	again, _, err := tc.score(fit, sf, cs, opt, iv)
+	require.NoError(t, err)
+	assert.Equal(t, draws, again)
+	for i := range cs {
+		for _, q := range [][2]clv.Interval{{delta[i].PAlive, draws[i].PAlive}, {delta[i].Value, draws[i].Value}} {
+			assert.InEpsilon(t, q[0].Estimate, q[1].Estimate, 1e-12)
+			if q[0].StdErr > 1e-9 {
+				assert.InEpsilon(t, q[0].StdErr, q[1].StdErr, 0.1, "row %d", i)
+			}
+		}
+	}
+	assert.InEpsilon(t, dTotal.Estimate, total.Estimate, 1e-12)
+	assert.InEpsilon(t, dTotal.StdErr, total.StdErr, 0.1)
+	pa, paTotal, err := tc.pred(fit, cs, clv.Prediction{Kind: clv.PAlivePrediction}, clv.IntervalOptions{})
+	require.NoError(t, err)
+	pd, pdTotal, err := tc.pred(fit, cs, clv.Prediction{Kind: clv.PAlivePrediction}, iv)
+	require.NoError(t, err)
+	for i := range cs {
+		assert.Equal(t, draws[i].PAlive, pd[i], "row %d: the same draws as ScoreWithIntervalsCov", i)
+		if pa[i].StdErr > 1e-9 {
+			assert.InEpsilon(t, pa[i].StdErr, pd[i].StdErr, 0.1, "row %d", i)
+		}
+	}
+	assert.InEpsilon(t, paTotal.StdErr, pdTotal.StdErr, 0.1)
+}
+
+func TestIntervalsCovZeroCovariatesIsTheBaseModel(t *testing.T) {
+	// Customers whose covariates are all 0 have the base model, and their
+	// intervals are the base model's with the base block of the covariance.
+	cs := cdnowCSV(t)[:50]
+	for i := range cs {
+		cs[i].Monetary = 0
+		if cs[i].Frequency > 0 {
+			cs[i].Monetary = 30
+		}
+	}
+	zeros := func(k int) [][]float64 {
+		z := make([][]float64, len(cs))
+		for i := range z {
+			z[i] = make([]float64, k)
+		}
+		return z
+	}
+	cov := clv.Covariates{Purchase: zeros(2), Dropout: zeros(1)}
+	m := clv.BGNBDCov{BGNBD: bgPub, Purchase: []float64{0.3, -0.1}, Dropout: []float64{0.2}}
+	covP := randomCov([]float64{bgPub.R, bgPub.Alpha, bgPub.A, bgPub.B, 0.3, -0.1, 0.2}, 4, 0.1, 9)
+	covS := randomCov([]float64{ggPub.P, ggPub.Q, ggPub.Gamma}, 3, 0.1, 6)
+	base := make([][]float64, 4)
+	for i := range base {
+		base[i] = covP[i][:4]
+	}
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 0.3}
+	got, total, err := clv.ScoreWithIntervalsCov(m, clv.Fit{Cov: covP}, ggPub, clv.Fit{Cov: covS}, cs, cov, opt, clv.IntervalOptions{})
+	require.NoError(t, err)
+	want, wantTotal, err := clv.ScoreWithIntervals(bgPub, clv.Fit{Cov: base}, ggPub, clv.Fit{Cov: covS}, cs, opt, clv.IntervalOptions{})
+	require.NoError(t, err)
+	require.Len(t, got, len(want))
+	for i := range want {
+		for _, q := range [][2]clv.Interval{{want[i].PAlive, got[i].PAlive}, {want[i].Purchases, got[i].Purchases}, {want[i].Value, got[i].Value}} {
+			assert.InEpsilon(t, q[0].Estimate, q[1].Estimate, 1e-12)
+			assert.InDelta(t, q[0].StdErr, q[1].StdErr, 1e-12*math.Max(1, q[0].Estimate))
+		}
+	}
+	assert.InEpsilon(t, wantTotal.StdErr, total.StdErr, 1e-12)
+}
+
+// A covariate model is not a PurchaseModel, so no function that takes one
+// can silently score everybody with the baseline (all covariates 0).
+func TestCovariateModelsAreNotPurchaseModels(t *testing.T) {
+	for _, m := range []any{clv.BGNBDCov{BGNBD: bgPub}, clv.MBGNBDCov{}, clv.ParetoNBDCov{}} {
+		_, ok := m.(clv.PurchaseModel)
+		assert.False(t, ok, "%T", m)
+	}
+	m := clv.BGNBDCov{BGNBD: bgPub, Purchase: []float64{0.4}, Dropout: []float64{0.3}}
+	c := clv.Customer{Frequency: 2, Recency: 20, T: 30}
+	assert.Equal(t, m.For([]float64{1}, []float64{-1}).LogLikelihood(c), m.LogLikelihood(c, []float64{1}, []float64{-1}))
+}
+
+func TestIntervalsCovErrors(t *testing.T) {
+	cs, cov := covSmall()
+	for i := range cs {
+		cs[i].Monetary = 0
+		if cs[i].Frequency > 0 {
+			cs[i].Monetary = 20
+		}
+	}
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 0.3}
+	m := clv.BGNBDCov{BGNBD: bgPub, Purchase: []float64{0.4, -0.2, 0.1}, Dropout: []float64{0.3, -0.5}}
+	covP := randomCov([]float64{bgPub.R, bgPub.Alpha, bgPub.A, bgPub.B, 0.4, -0.2, 0.1, 0.3, -0.5}, 4, 0.1, 1)
+	covS := randomCov([]float64{ggPub.P, ggPub.Q, ggPub.Gamma}, 3, 0.1, 2)
+	for _, tc := range []struct {
+		name, field string
+		row         int
+		sentinel    error
+		call        func() error
+	}{
+		{"rows ≠ customers", "Covariates", -1, clv.ErrInvalid, func() error {
+			_, _, err := clv.ScoreWithIntervalsCov(m, clv.Fit{Cov: covP}, ggPub, clv.Fit{Cov: covS}, cs[:10], cov, opt, clv.IntervalOptions{})
+			return err
+		}},
+		{"shared column with two values", "Covariates.Shared", -1, clv.ErrInvalid, func() error {
+			c := cov
+			c.Shared = []int{0}
+			_, _, err := clv.ScoreWithIntervalsCov(m, clv.Fit{Cov: covP}, ggPub, clv.Fit{Cov: covS}, cs, c, opt, clv.IntervalOptions{})
+			return err
+		}},
+		{"Cov of the wrong size", "fit.Cov", -1, clv.ErrInvalid, func() error {
+			_, _, err := clv.PredictionIntervalsCov(m, clv.Fit{Cov: covS}, cs, cov, clv.Prediction{}, clv.IntervalOptions{})
+			return err
+		}},
+		{"bad covariate value", "Dropout[1]", 7, clv.ErrInvalid, func() error {
+			c := cloneCov(cov)
+			c.Dropout[7][1] = math.NaN()
+			_, _, err := clv.PredictionIntervalsCov(m, clv.Fit{Cov: covP}, cs, c, clv.Prediction{}, clv.IntervalOptions{})
+			return err
+		}},
+		{"bad customer, in the caller's order", "Recency", 250, clv.ErrInvalid, func() error {
+			bad := append([]clv.Customer(nil), cs...)
+			bad[250].Recency = bad[250].T + 1
+			_, _, err := clv.ScoreWithIntervalsCov(m, clv.Fit{Cov: covP}, ggPub, clv.Fit{Cov: covS}, bad, cov, opt, clv.IntervalOptions{})
+			return err
+		}},
+	} {
+		err := tc.call()
+		var de *clv.DataError
+		require.True(t, errors.As(err, &de), "%s: %v", tc.name, err)
+		assert.ErrorIs(t, err, tc.sentinel, tc.name)
+		assert.Equal(t, tc.field, de.Field, tc.name)
+		assert.Equal(t, tc.row, de.Row, tc.name)
+	}
+}
+
+func TestIntervalsCovBootstrap(t *testing.T) {
+	// The bootstrap refits the covariate model to each replicate's
+	// customers with their own covariate rows: estimates are the model's,
+	// and the replicates move them.
+	cs, cov := covSmall()
+	cov = clv.Covariates{Purchase: cov.Purchase} // one purchase dummy and two continuous columns
+	m, _, err := clv.FitParetoNBDCov(cs, cov, nil)
+	require.NoError(t, err)
+	iv := clv.IntervalOptions{Method: clv.Bootstrap, Draws: 8, Seed: 2}
+	got, total, err := clv.PredictionIntervalsCov(m, clv.Fit{}, cs, cov, clv.Prediction{Kind: clv.PAlivePrediction}, iv)
+	require.NoError(t, err)
+	require.Len(t, got, len(cs))
+	for i, c := range cs {
+		assert.InEpsilon(t, m.For(cov.Purchase[i], nil).PAlive(c), got[i].Estimate, 1e-12)
+		assert.LessOrEqual(t, got[i].Lower, got[i].Upper)
+	}
+	assert.Greater(t, total.StdErr, 0.0)
+	assert.Less(t, total.Lower, total.Upper)
+}
