@@ -296,8 +296,9 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 	}
 	var xs numbering[float64]
 	var xKnots, txKnots, tKnots numbering[knot]
+	single := groups.size() == 1 // every row in group 0: the knots are the distinct values
 	d.xi = make([]int32, len(rows))
-	if rowGroups != nil {
+	if !single {
 		d.txi = make([]int32, len(rows))
 		d.ti = make([]int32, len(rows))
 	}
@@ -308,8 +309,8 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 		d.w[i] = r.w
 		d.sumX += r.w * r.x
 		d.sumT += r.w * r.t
-		if rowGroups == nil {
-			d.xi[i] = numberCount(&xs, &direct, r.x) // the x knots are the distinct x
+		if single {
+			d.xi[i] = numberCount(&xs, &direct, r.x)
 			continue
 		}
 		d.rowG[i] = rowGroups[i]
@@ -324,7 +325,7 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 		d.xKnotX = append(d.xKnotX, xs.number(k.v))
 		d.xKnotD = append(d.xKnotD, k.g)
 	}
-	if rowGroups == nil {
+	if single {
 		d.xKnotX, d.xKnotD = make([]int32, len(d.xs)), make([]int32, len(d.xs))
 		for k := range d.xKnotX {
 			d.xKnotX[k] = int32(k)
