@@ -330,15 +330,13 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 		for k := range d.xKnotX {
 			d.xKnotX[k] = int32(k)
 		}
-		// One purchase group: the times are the knots, numbered in sorted
-		// order (each knot's terms are computed on their own, so their
-		// order does not change any sum).
+		// One purchase group: the times are the knots.
 		tx, t := make([]float64, len(rows)), make([]float64, len(rows))
 		for i, r := range rows {
 			tx[i], t[i] = r.tx, r.t
 		}
-		d.txi, d.txs = sortedNumbers(tx)
-		d.ti, d.ts = sortedNumbers(t)
+		d.txi, d.txs = numberFloats(tx)
+		d.ti, d.ts = numberFloats(t)
 		d.txP, d.tP = make([]int32, len(d.txs)), make([]int32, len(d.ts))
 	}
 	for _, k := range txKnots.keys {

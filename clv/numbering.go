@@ -27,25 +27,39 @@ func (n *numbering[K]) number(k K) int32 {
 	return i
 }
 
-// sortedNumbers numbers the distinct values of vals densely from 0 in
-// ascending order, −0 counted as 0: of[i] is the number of vals[i] and
-// distinct[k] the value numbered k. vals must be ≥ 0 and not NaN, so that
-// their bits sort like them. Sorting the bits (internal/radix) takes a few
-// linear passes where a hash table misses the cache on every new value: it
-// is the cheaper way to number ~1e6 continuous times.
-func sortedNumbers(vals []float64) (of []int32, distinct []float64) {
+// numberFloats numbers the distinct values of vals densely from 0 in
+// order of first appearance, as numbering does (−0 and 0 are one value): of[i]
+// is the number of vals[i] and distinct[k] the value numbered k. vals
+// must be ≥ 0 and not NaN, so that their bits sort like them. It groups
+// equal values by a radix sort of their bits (internal/radix), a few
+// linear passes where a hash table misses the cache on every new value:
+// the cheaper way to number ~1e6 continuous times. First-appearance
+// numbers keep the rows' lookups of per-value tables in memory order.
+func numberFloats(vals []float64) (of []int32, distinct []float64) {
 	keys := make([]uint64, len(vals))
 	rows := make([]int32, len(vals))
 	for i, v := range vals {
 		keys[i], rows[i] = math.Float64bits(v+0), int32(i)
 	}
-	radix.Sort(keys, rows)
-	of = make([]int32, len(vals))
+	radix.Sort(keys, rows)            // stable: each run of equal keys starts at its first row
+	group := make([]int32, len(vals)) // per row: its run
+	first := make([]bool, len(vals))  // the row starts its run
+	runs := int32(-1)
 	for i, k := range keys {
 		if i == 0 || k != keys[i-1] {
-			distinct = append(distinct, math.Float64frombits(k))
+			runs++
+			first[rows[i]] = true
 		}
-		of[rows[i]] = int32(len(distinct) - 1)
+		group[rows[i]] = runs
+	}
+	number := make([]int32, runs+1) // per run
+	of = make([]int32, len(vals))
+	for i, g := range group {
+		if first[i] {
+			number[g] = int32(len(distinct))
+			distinct = append(distinct, vals[i])
+		}
+		of[i] = number[g]
 	}
 	return of, distinct
 }
