@@ -60,7 +60,7 @@ var _ PurchaseModel = BGBB{}
 // The search runs on the log-parameters with the analytic gradient (sums
 // of digamma differences weighted by each likelihood term's share,
 // FHS 2010) from the starts (1, 1, 1, 1), (1, 1, 1, 3) and
-// (0.5, 0.5, 0.5, 0.5) unless opt.Start is set. Fit.N is Σ w.
+// (0.5, 0.5, 0.5, 0.5), after opt.Start when it is set. Fit.N is Σ w.
 //
 // Errors: a *DataError wrapping ErrEmpty for no rows, or ErrInvalid naming
 // the row and field of a bad value (NaN, negative, not whole, x > t_x,
@@ -101,7 +101,7 @@ func bgbbNegLL(rows []row, groups []int32, terms []bgbbTerms, grads, dls [][4]fl
 		}
 		return groups[j]
 	}
-	v := sumChunks(len(rows), bgbbRowCost, func(lo, hi int) float64 {
+	v := sumChunks(len(rows), bgbbRowCost, nil, func(lo, hi int) float64 { // checked per pass, not per chunk
 		var sum numeric.KahanSum
 		for j := lo; j < hi; j++ {
 			var dl *[4]float64

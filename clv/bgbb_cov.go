@@ -147,7 +147,7 @@ func fitBGBB(fn string, cs []Customer, cov Covariates, opt *FitOptions) (BGBBCov
 		return bgbbProblem(fn, rows, rowGroups, design, n), nil
 	}
 	p, _ := problem(rows, rowGroups, design)
-	p.starts = warmStarts(p, opt, rows, rowGroups, design, problem)
+	p = warmStarts(p, opt, rows, rowGroups, design, problem)
 	th, fit, err := maximize(p, opt)
 	if th == nil {
 		return BGBBCov{}, fit, err
