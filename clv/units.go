@@ -9,6 +9,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // UnitError reports a ValueOptions.Period that is not the time unit a
@@ -77,20 +79,40 @@ func Fingerprint(cs []Customer) string {
 	for i, c := range cs {
 		rows[i] = keyed{[4]uint64{fingerprintOrder(c.Frequency), fingerprintOrder(c.Recency), fingerprintOrder(c.T), fingerprintOrder(c.Monetary)}, c.weight()}
 	}
-	slices.SortFunc(rows, func(a, b keyed) int {
+	compare := func(a, b keyed) int {
 		for j := range a.key {
 			if c := cmp.Compare(a.key[j], b.key[j]); c != 0 {
 				return c
 			}
 		}
 		return cmp.Compare(a.w, b.w)
+	}
+	// The halves are sorted in parallel and merged as they are read: rows
+	// that compare equal are equal, so this is the order of one sort.
+	halves := [2][]keyed{rows[:len(rows)/2], rows[len(rows)/2:]}
+	parallel.For(2, time.Duration(len(rows)/2)*fingerprintSortCost, func(_, lo, hi int) {
+		for _, half := range halves[lo:hi] {
+			slices.SortFunc(half, compare)
+		}
 	})
+	next := func() *keyed {
+		a, b := halves[0], halves[1]
+		if len(a) > 0 && (len(b) == 0 || compare(a[0], b[0]) <= 0) {
+			halves[0] = a[1:]
+			return &a[0]
+		}
+		if len(b) > 0 {
+			halves[1] = b[1:]
+			return &b[0]
+		}
+		return nil
+	}
 	h := sha256.New()
 	var buf [5 * 8]byte
-	for i := 0; i < len(rows); {
-		k, w := rows[i].key, 0.0
-		for ; i < len(rows) && rows[i].key == k; i++ {
-			w += rows[i].w
+	for r := next(); r != nil; {
+		k, w := r.key, 0.0
+		for ; r != nil && r.key == k; r = next() {
+			w += r.w
 		}
 		for j, v := range k {
 			binary.LittleEndian.PutUint64(buf[8*j:], fingerprintBits(v))
@@ -100,6 +122,9 @@ func Fingerprint(cs []Customer) string {
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
+
+// fingerprintSortCost is the time sorting takes per row of Fingerprint.
+const fingerprintSortCost = 100 * time.Nanosecond
 
 // fingerprintOrder maps v to a uint64 whose order is v's numeric order
 // (the usual flip of the sign bit, or of every bit for negatives), −0
