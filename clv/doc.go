@@ -191,7 +191,13 @@
 // with covariates: each covariate group's model is a function of the full
 // vector (base parameters, coefficients), differentiated by the chain rule
 // through the links, and draws move base parameters and coefficients
-// jointly. The Bootstrap method resamples the customers (a row of Weight
+// jointly. ScoreWithIntervalsSpendCov takes a GammaGammaCov as the spend
+// model, with a purchase model with or without covariates: customer i's
+// spend model has γ_i = γ·exp(δ·z_i), so its value depends on θ_S =
+// (p, q, γ, δ) through ∂γ_i/∂γ = γ_i/γ and ∂γ_i/∂δ_j = γ_i·z_ij; the value's
+// variance is the purchase block's term plus the spend block's, the total's
+// gradient the sum of the customers', draws move (p, q, γ, δ) jointly and
+// the bootstrap refits both models. The Bootstrap method resamples the customers (a row of Weight
 // w stands for w customers), refits from the fitted parameters and
 // repredicts, with percentile intervals; replicates whose refit fails are
 // left out and counted in a *BootstrapError returned with the intervals.
