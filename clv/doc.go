@@ -107,8 +107,10 @@
 // covariates on both shapes in pymc-marketing's parameterisation,
 // α_i = α·exp(−γ_α·z_α,i) and β_i = β·exp(−γ_β·z_β,i) (SubscriberCovariates),
 // by maximum likelihood with standard errors; For gives a subscriber's own
-// model. Without covariates they are the cohort fits on the subscribers'
-// counts.
+// model; named columns (SubscriberCovariates.AlphaNames, .BetaNames) are
+// recorded in the model and in Fit.Names, and Fit.Fingerprint is
+// FingerprintSubscribers of the subscribers. Without covariates they are
+// the cohort fits on the subscribers' counts.
 //
 // # Static covariates
 //
@@ -264,7 +266,8 @@
 //
 // Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
 // ShiftedBetaGeometric, BetaDiscreteWeibull, BGNBDCov, MBGNBDCov,
-// ParetoNBDCov, GammaGammaCov), Fit and Fitted, a model with its Fit,
+// ParetoNBDCov, GammaGammaCov, ShiftedBetaGeometricCov,
+// BetaDiscreteWeibullCov), Fit and Fitted, a model with its Fit,
 // implement json.Marshaler and
 // json.Unmarshaler with one versioned format:
 //
@@ -277,7 +280,8 @@
 // (coefficients and column names included); a NaN or ±Inf number (e.g.
 // the StdErr of a parameter held at a bound) is the string "NaN", "+Inf"
 // or "-Inf", so every value loads back bit for bit. No customer data is
-// saved: Fit.Fingerprint (see Fingerprint) identifies the training
+// saved: Fit.Fingerprint (see Fingerprint, FingerprintCohorts and
+// FingerprintSubscribers) identifies the training
 // summary instead, so a loaded model says which data trained it. Loading
 // refuses, with a *DataError wrapping ErrInvalid whose Field names the key
 // ("kind", "version", "params.Alpha", "fit.Cov[2][0]", …): another kind or
