@@ -173,5 +173,10 @@
 // (LogisticOptions, FeatureOptions); a zero field means its default. No
 // function modifies or keeps its input slices.
 //
+// FitLogistic takes a LogisticOptions.Context that cancels it (it returns
+// an error wrapping ctx.Err() after the Newton step under way) and a
+// LogisticOptions.Progress callback called after every step: options
+// rather than a FitLogisticContext twin, as in clv and survival.
+//
 // Library functions do no I/O.
 package churn

@@ -1,17 +1,20 @@
 package churn
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/numeric"
+	"github.com/ltvgo/ltv/internal/optim"
 	"github.com/ltvgo/ltv/internal/parallel"
 )
 
@@ -40,6 +43,16 @@ type LogisticOptions struct {
 	Names []string
 	// MaxIterations caps the Newton iterations (default 50).
 	MaxIterations int
+	// Context, when set, cancels the fit: once it is done FitLogistic
+	// stops after the Newton step under way and returns no model and an
+	// error wrapping ctx.Err(). An option rather than a
+	// FitLogisticContext twin, as in every ltv package; nil means
+	// context.Background().
+	Context context.Context
+	// Progress, when set, is called after every Newton step with the
+	// iteration number (1, 2, …), the penalised log-likelihood ℓ_λ there
+	// and the time since the fit began.
+	Progress func(iteration int, logLikelihood float64, elapsed time.Duration)
 }
 
 // Logistic is a fitted logistic regression P(churn | x) = 1/(1 + e^(−η)),
@@ -201,7 +214,8 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 		maxIter = 50
 	}
 
-	nt := newton{d: d, pen: pen}
+	nt := newton{d: d, pen: pen, watch: optim.NewWatch(o.Context, o.Progress)}
+	nt.watch.SetScale(math.Ldexp(1, -smp.shift)) // report ℓ_λ in the caller's weights
 	nt.start(G, gy, smp)
 	if o.L2 == 0 {
 		if err := rankCheck(fn, nt.hess, d.m, names); err != nil {
@@ -209,6 +223,9 @@ func FitLogistic(X [][]float64, y []bool, opt *LogisticOptions) (*Logistic, erro
 		}
 	}
 	status := nt.iterate(maxIter)
+	if err := nt.watch.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
+	}
 
 	fit := nt.result(names, smp.sumW, o)
 	fit.Converged = status == converged
@@ -515,6 +532,7 @@ type newton struct {
 	cholOK  bool
 	extreme int // rows fitted at p ≤ 10·eps or ≥ 1 − 10·eps
 	iter    int
+	watch   *optim.Watch // LogisticOptions.Context and Progress
 }
 
 // start sets b = (logit ȳ, 0, …, 0) and evaluates ℓ, the gradient and the
@@ -622,6 +640,9 @@ func (nt *newton) iterate(maxIter int) stopReason {
 		nt.hess, tHess = tHess, nt.hess
 		change := math.Abs(newPL-pl) / (math.Abs(newPL) + 0.1)
 		pl = newPL
+		if nt.watch.Step(pl) != nil {
+			return iterationCap // FitLogistic returns the context's error
+		}
 		if change < 1e-10 && maxStep < 1e-8 {
 			nt.iter++
 			if !nt.factorize() {

@@ -1,10 +1,9 @@
 package clv
 
 import (
-	"time"
-
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"gonum.org/v1/gonum/mathext"
 
@@ -61,7 +60,7 @@ var _ PurchaseModel = BGBB{}
 // The search runs on the log-parameters with the analytic gradient (sums
 // of digamma differences weighted by each likelihood term's share,
 // FHS 2010) from the starts (1, 1, 1, 1), (1, 1, 1, 3) and
-// (0.5, 0.5, 0.5, 0.5) unless opt.Start is set. Fit.N is Σ w.
+// (0.5, 0.5, 0.5, 0.5), after opt.Start when it is set. Fit.N is Σ w.
 //
 // Errors: a *DataError wrapping ErrEmpty for no rows, or ErrInvalid naming
 // the row and field of a bad value (NaN, negative, not whole, x > t_x,
@@ -70,74 +69,74 @@ var _ PurchaseModel = BGBB{}
 // comes back with a *BoundaryError; a search that stops early returns its
 // best estimate with an error wrapping ErrNotConverged.
 func FitBGBB(cs []Customer, opt *FitOptions) (BGBB, Fit, error) {
-	const fn = "clv.FitBGBB"
-	rows, n, err := compress(fn, cs, true)
-	if err != nil {
-		return BGBB{}, Fit{}, err
-	}
-	est, fit, err := maximize(mlProblem{
-		fn: fn,
-		params: []param{
-			betaShape("Alpha", "Beta", "purchase probabilities", true), betaShape("Beta", "Alpha", "purchase probabilities", false),
-			betaShape("Gamma", "Delta", "dropout probabilities", true), betaShape("Delta", "Gamma", "dropout probabilities", false),
-		},
-		starts: [][]float64{{1, 1, 1, 1}, {1, 1, 1, 3}, {0.5, 0.5, 0.5, 0.5}},
-		n:      n,
-		rows:   len(rows),
-		negLL: func(theta, grad []float64) float64 {
-			return BGBB{Alpha: theta[0], Beta: theta[1], Gamma: theta[2], Delta: theta[3]}.negLogLikelihood(rows, grad)
-		},
-	}, opt)
-	if est == nil {
-		return BGBB{}, fit, err
-	}
-	fit.Fingerprint = Fingerprint(cs)
-	return BGBB{est[0], est[1], est[2], est[3], opt.period()}, fit, err
+	m, fit, err := fitBGBB("clv.FitBGBB", cs, Covariates{}, opt)
+	return m.BGBB, fit, err
 }
 
 // negLogLikelihood returns −Σ w·ℓ over rows and, when grad is not nil,
 // writes its gradient with respect to (α, β, γ, δ) into grad.
 func (m BGBB) negLogLikelihood(rows []row, grad []float64) float64 {
-	k := m.newBGBBTerms(grad != nil)
-	var sum numeric.KahanSum
-	var g, dl [4]float64
-	dp := &dl
+	terms := []bgbbTerms{m.newBGBBTerms()}
 	if grad == nil {
-		dp = nil
+		return bgbbNegLL(rows, nil, terms, nil, nil)
 	}
-	for _, r := range rows {
-		sum.Add(-r.w * k.logLikelihood(r.x, r.tx, r.t, dp))
-		for j, v := range dl {
-			g[j] -= r.w * v
+	grads := make([][4]float64, 1)
+	v := bgbbNegLL(rows, nil, terms, grads, make([][4]float64, len(rows)))
+	copy(grad, grads[0][:])
+	return v
+}
+
+// bgbbRowCost is the time bgbbNegLL takes per row of a few opportunities.
+const bgbbRowCost = 400 * time.Nanosecond
+
+// bgbbNegLL returns −Σ w·ℓ over rows, row j at the parameters of
+// terms[groups[j]] (terms[0] for every row when groups is nil), summed in
+// parallel chunks combined in chunk order. When grads is not nil it adds
+// to grads[g] the gradient of group g's part in that group's own (α, β,
+// γ, δ), summed in row order through dls, one entry per row.
+func bgbbNegLL(rows []row, groups []int32, terms []bgbbTerms, grads, dls [][4]float64) float64 {
+	group := func(j int) int32 {
+		if groups == nil {
+			return 0
+		}
+		return groups[j]
+	}
+	v := sumChunks(len(rows), bgbbRowCost, nil, func(lo, hi int) float64 { // checked per pass, not per chunk
+		var sum numeric.KahanSum
+		for j := lo; j < hi; j++ {
+			var dl *[4]float64
+			if grads != nil {
+				dl = &dls[j]
+			}
+			r := rows[j]
+			sum.Add(-r.w * terms[group(j)].logLikelihood(r.x, r.tx, r.t, dl))
+		}
+		return sum.Sum()
+	})
+	if grads != nil {
+		for j, dl := range dls[:len(rows)] {
+			g := &grads[group(j)]
+			for i, v := range dl {
+				g[i] -= rows[j].w * v
+			}
 		}
 	}
-	copy(grad, g[:])
-	return sum.Sum()
+	return v
 }
 
 // bgbbTerms holds what every row's likelihood needs at one parameter
-// value: the normalising beta functions and, for the gradient, digammas.
+// value: the parameters and the normalising beta functions.
 type bgbbTerms struct {
 	a, b, g, d   float64
 	lnBab, lnBgd float64
-	// ψ(α+β) − ψ(α), ψ(α+β) − ψ(β), ψ(γ+δ) − ψ(δ), and ψ(γ+δ)
-	psiA, psiB, psiD, psiGD float64
 }
 
-func (m BGBB) newBGBBTerms(withGrad bool) bgbbTerms {
-	k := bgbbTerms{
+func (m BGBB) newBGBBTerms() bgbbTerms {
+	return bgbbTerms{
 		a: m.Alpha, b: m.Beta, g: m.Gamma, d: m.Delta,
 		lnBab: numeric.LnBeta(m.Alpha, m.Beta),
 		lnBgd: numeric.LnBeta(m.Gamma, m.Delta),
 	}
-	if withGrad {
-		psiAB := mathext.Digamma(m.Alpha + m.Beta)
-		k.psiGD = mathext.Digamma(m.Gamma + m.Delta)
-		k.psiA = psiAB - mathext.Digamma(m.Alpha)
-		k.psiB = psiAB - mathext.Digamma(m.Beta)
-		k.psiD = k.psiGD - mathext.Digamma(m.Delta)
-	}
-	return k
 }
 
 // logLikelihood returns ℓ(x, t_x, n) and, when dl is not nil, ∂ℓ/∂(α, β,
@@ -147,50 +146,80 @@ func (m BGBB) newBGBBTerms(withGrad bool) bgbbTerms {
 //	ℓ_j = lnB(α+x, β+j−x) − lnB(α,β) + lnB(γ+1, δ+j) − lnB(γ,δ),
 //	ℓ_active = ℓ_n + ln((γ+δ+n)/γ)   (B(γ, v) = B(γ+1, v)·(γ+v)/γ),
 //
-// stepping each beta function by one ratio and each digamma by one
-// reciprocal (ψ(u+1) = ψ(u) + 1/u). ∂lnB(u, v)/∂u = ψ(u) − ψ(u+v).
+// stepping each term by one ratio. ∂lnB(u, v)/∂u = ψ(u) − ψ(u+v),
+// so every derivative is a sum of digamma differences ψ(u+k) − ψ(u),
+// taken as sums of reciprocals (digammaStep) and stepped by one
+// reciprocal per j (ψ(u+1) = ψ(u) + 1/u): no digamma is evaluated for a
+// row of up to 20 opportunities.
 func (k *bgbbTerms) logLikelihood(x, tx, n float64, dl *[4]float64) float64 {
 	a, b, g, d := k.a, k.b, k.g, k.d
-	lj := numeric.LnBeta(a+x, b+tx-x) - k.lnBab + numeric.LnBeta(g+1, d+tx) - k.lnBgd
-	var acc logSumAcc
-	acc.init(dl != nil)
-	// Digammas at j: ψ(α+x), ψ(β+j−x), ψ(α+β+j), ψ(δ+j), ψ(γ+δ+1+j).
-	var psiAX, psiBj, psiABj, psiDj, psiGDj float64
+	l0 := numeric.LnBeta(a+x, b+tx-x) - k.lnBab + numeric.LnBeta(g+1, d+tx) - k.lnBgd // ℓ_{t_x}
+	// At j: ψ(α+x) − ψ(α), ψ(β+j−x) − ψ(β), ψ(α+β+j) − ψ(α+β), ψ(δ+j) −
+	// ψ(δ) and ψ(γ+δ+1+j) − ψ(γ+δ).
+	var dA, dBj, dABj, dDj, dGDj float64
 	if dl != nil {
-		psiAX = mathext.Digamma(a + x)
-		psiBj = mathext.Digamma(b + tx - x)
-		psiABj = mathext.Digamma(a + b + tx)
-		psiDj = mathext.Digamma(d + tx)
-		psiGDj = mathext.Digamma(g + d + 1 + tx)
+		dA = digammaStep(a, x)
+		dBj = digammaStep(b, tx-x)
+		dABj = digammaStep(a+b, tx)
+		dDj = digammaStep(d, tx)
+		dGDj = digammaStep(g+d, tx+1)
 	}
-	var dj [4]float64
+	// The dropped-out terms relative to the first, w_j = e^(ℓ_j − ℓ_{t_x}),
+	// shrink by a ratio < 1 at each step, so they are summed as they are,
+	// without a log or exp per term: w·e^lw is w_j, and once w_j is below
+	// 1e-200 (lw < 0) the terms no longer count against the first one.
+	var sum float64
+	var gsum, dj [4]float64
+	w, lw := 1.0, 0.0
 	for j := tx; j < n; j++ {
 		if dl != nil {
-			dj = [4]float64{
-				psiAX - psiABj + k.psiA,
-				psiBj - psiABj + k.psiB,
-				1/g - psiGDj + k.psiGD, // ψ(γ+1) − ψ(γ) = 1/γ
-				psiDj - psiGDj + k.psiD,
-			}
-			psiBj += 1 / (b + j - x)
-			psiABj += 1 / (a + b + j)
-			psiDj += 1 / (d + j)
-			psiGDj += 1 / (g + d + 1 + j)
+			dj = [4]float64{dA - dABj, dBj - dABj, 1/g - dGDj, dDj - dGDj} // ψ(γ+1) − ψ(γ) = 1/γ
+			dBj += 1 / (b + j - x)
+			dABj += 1 / (a + b + j)
+			dDj += 1 / (d + j)
+			dGDj += 1 / (g + d + 1 + j)
 		}
-		acc.add(lj, &dj)
-		lj += math.Log((b + j - x) * (d + j) / ((a + b + j) * (g + d + 1 + j)))
+		if lw == 0 {
+			sum += w
+			for i, v := range dj {
+				gsum[i] += w * v
+			}
+		}
+		w *= (b + j - x) * (d + j) / ((a + b + j) * (g + d + 1 + j))
+		if w < 1e-200 {
+			lw += math.Log(w)
+			w = 1
+		}
+	}
+	var acc logSumAcc
+	acc.init(dl != nil)
+	if sum > 0 {
+		for i := range gsum {
+			gsum[i] /= sum
+		}
+		acc.add(l0+math.Log(sum), &gsum)
 	}
 	if dl != nil {
-		psiGDn := psiGDj - 1/(g+d+n) // ψ(γ+δ+n)
-		dj = [4]float64{
-			psiAX - psiABj + k.psiA,
-			psiBj - psiABj + k.psiB,
-			k.psiGD - psiGDn,
-			psiDj - psiGDn + k.psiD,
-		}
+		dGDn := dGDj - 1/(g+d+n) // ψ(γ+δ+n) − ψ(γ+δ)
+		dj = [4]float64{dA - dABj, dBj - dABj, -dGDn, dDj - dGDn}
 	}
-	acc.add(lj+math.Log((g+d+n)/g), &dj)
+	acc.add(l0+lw+math.Log(w)+math.Log((g+d+n)/g), &dj)
 	return acc.result(dl)
+}
+
+// digammaStep returns ψ(u+k) − ψ(u) for a whole k ≥ 0: the sum
+// Σ_{i<k} 1/(u+i), free of cancellation, or for k > 20, where two
+// digammas (~100 ns) cost less than the sum (~4 ns a term), their
+// difference.
+func digammaStep(u, k float64) float64 {
+	if k > 20 {
+		return mathext.Digamma(u+k) - mathext.Digamma(u)
+	}
+	var s float64
+	for i := 0.0; i < k; i++ {
+		s += 1 / (u + i)
+	}
+	return s
 }
 
 // logSumAcc accumulates log Σ_j e^(ℓ_j) in one pass, and optionally the
@@ -260,7 +289,7 @@ func (m BGBB) logLik(c Customer) float64 {
 	if !m.valid() || checkCustomer("", -1, c, true) != nil {
 		return math.NaN()
 	}
-	k := m.newBGBBTerms(false)
+	k := m.newBGBBTerms()
 	return k.logLikelihood(c.Frequency, c.Recency, c.T, nil)
 }
 

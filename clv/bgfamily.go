@@ -178,7 +178,7 @@ func fitBGFamily(fn string, shift float64, cs []Customer, cov Covariates, opt *F
 	if err != nil {
 		return nil, nil, Fit{}, err
 	}
-	p.starts = warmStarts(p, opt, rows, rowGroups, design, problem)
+	p = warmStarts(p, opt, rows, rowGroups, design, problem)
 	th, fit, err := maximize(p, opt)
 	if th != nil {
 		fit.Fingerprint = Fingerprint(cs)
@@ -208,6 +208,8 @@ func bgProblem(fn string, shift float64, rows []row, rowGroups []int32, design *
 		hessian: d.eval,
 		ridge:   design.l2,
 	}
+	d.stop = &interrupt{}
+	p.interrupt = d.stop
 	if design.k > 0 {
 		c := newBGCov(design, d)
 		p.negLL, p.hessian = c.negLL, c.eval
@@ -263,6 +265,7 @@ func (c *bgCov) eval(theta, grad, hess []float64) float64 {
 // dropout group, so the x knots are per dropout group; without covariates
 // there is one group of each and the knots are the distinct values.
 type bgData struct {
+	stop         *interrupt // the fit's cancellation, checked per chunk of a pass
 	shift        float64
 	groups       covGroups
 	xs           []float64  // distinct x
@@ -479,7 +482,11 @@ func (d *bgData) evalGroups(r float64, alphas, as, bs []float64, sums *covSums) 
 		}
 	}
 
-	parallel.For(len(d.w), bgRowCost, func(c, lo, hi int) { d.pass(sc, &sc.parts[c], mode, r, lo, hi) })
+	parallel.For(len(d.w), bgRowCost, func(c, lo, hi int) {
+		if !d.stop.done() {
+			d.pass(sc, &sc.parts[c], mode, r, lo, hi)
+		}
+	})
 	p := &sc.parts[0] // becomes the sum of the chunks, in chunk order
 	for c := range sc.parts[1:] {
 		p.add(&sc.parts[1+c])

@@ -77,7 +77,7 @@ func (m BGNBDCov) Models(cov Covariates) ([]BGNBD, error) {
 // counts repeated rows. The search starts from the fit without covariates
 // (coefficients 0) and, on 20,000 distinct rows or more, from a fit to a
 // seeded 1/16 subsample of them; FitOptions.Start (r, α, a, b, then the
-// coefficients in the order below) replaces both. An empty Covariates{}
+// coefficients in the order below) replaces both (then the defaults follow). An empty Covariates{}
 // is FitBGNBD exactly. cs and cov are not modified.
 //
 // Fit.StdErr and Fit.Cov are in the order r, α, a, b, every Purchase

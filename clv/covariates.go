@@ -38,6 +38,11 @@ import (
 // others; centring or standardising the columns changes only the scale
 // parameter and the coefficients' meaning, not the fit. A categorical
 // covariate of k levels takes k−1 dummy columns, as in CLVTools.
+//
+// FitBGBBCov takes the same Covariates but moves the means of the BG/BB's
+// Beta distributions, not scales (see BGBBCov); the rest of the above
+// holds for it too, a constant column being collinear with ln(α/β) or
+// ln(γ/δ).
 type Covariates struct {
 	Purchase [][]float64 // row i: customer i's purchase-process covariates, in the order of cs; nil: none
 	Dropout  [][]float64 // row i: customer i's dropout-process covariates; nil: none

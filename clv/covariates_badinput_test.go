@@ -44,7 +44,8 @@ func cloneCov(cov clv.Covariates) clv.Covariates {
 	return clv.Covariates{Purchase: deep(cov.Purchase), Dropout: deep(cov.Dropout), Shared: slices.Clone(cov.Shared), L2: cov.L2}
 }
 
-// covFits are the three fits with covariates, reduced to their error.
+// covFits are the fits with covariates, reduced to their error (FitBGBBCov
+// on the customers made discrete).
 var covFits = map[string]func([]clv.Customer, clv.Covariates, *clv.FitOptions) error{
 	"clv.FitParetoNBDCov": func(cs []clv.Customer, cov clv.Covariates, opt *clv.FitOptions) error {
 		_, _, err := clv.FitParetoNBDCov(cs, cov, opt)
@@ -58,11 +59,26 @@ var covFits = map[string]func([]clv.Customer, clv.Covariates, *clv.FitOptions) e
 		_, _, err := clv.FitMBGNBDCov(cs, cov, opt)
 		return err
 	},
+	"clv.FitBGBBCov": func(cs []clv.Customer, cov clv.Covariates, opt *clv.FitOptions) error {
+		_, _, err := clv.FitBGBBCov(discrete(cs), cov, opt)
+		return err
+	},
+}
+
+// discrete returns a copy of cs as BG/BB summaries: t_x and T rounded up
+// to whole opportunities, and at most one purchase per opportunity.
+func discrete(cs []clv.Customer) []clv.Customer {
+	out := slices.Clone(cs)
+	for i := range out {
+		out[i].Recency, out[i].T = math.Ceil(out[i].Recency), math.Ceil(out[i].T)
+		out[i].Frequency = math.Min(out[i].Frequency, out[i].Recency)
+	}
+	return out
 }
 
 // The covariate part of the bad-input catalogue: every bad covariate value
 // or setting is a *DataError naming the row and field (Row −1 for a
-// setting or a whole column), for each of the three fits, and the inputs
+// setting or a whole column), for each of the fits, and the inputs
 // are left alone.
 func TestCovariatesBadInput(t *testing.T) {
 	cs, good := covSmall()
@@ -97,7 +113,7 @@ func TestCovariatesBadInput(t *testing.T) {
 			for _, r := range c.Purchase {
 				r[1] = 0
 			}
-		}), nil, -1, "Purchase[1]", clv.ErrSingular, []string{"Purchase[1] is constant: collinear with the scale α"}},
+		}), nil, -1, "Purchase[1]", clv.ErrSingular, []string{"Purchase[1] is constant: collinear with"}},
 		{"constant dropout column", edit(func(c *clv.Covariates) {
 			for _, r := range c.Dropout {
 				r[1] = 3
@@ -139,6 +155,12 @@ func TestCovariatesBadInput(t *testing.T) {
 	})
 	assert.ErrorContains(t, covFits["clv.FitParetoNBDCov"](cs, zero, nil), "Dropout[1] is constant: collinear with the scale β")
 	assert.ErrorContains(t, covFits["clv.FitBGNBDCov"](cs, zero, nil), "Dropout[1] is constant: collinear with the scales a and b")
+	assert.ErrorContains(t, covFits["clv.FitBGBBCov"](cs, zero, nil), "Dropout[1] is constant: collinear with the log-odds ln(γ/δ)")
+	assert.ErrorContains(t, covFits["clv.FitParetoNBDCov"](cs, edit(func(c *clv.Covariates) {
+		for _, r := range c.Purchase {
+			r[1] = 0
+		}
+	}), nil), "Purchase[1] is constant: collinear with the scale α")
 }
 
 func TestCovariateModelsBadInput(t *testing.T) {
@@ -215,24 +237,41 @@ func TestCovariateFitsHonourWeights(t *testing.T) {
 	for i, r := range cov.Purchase {
 		cov.Purchase[i] = r[:2]
 	}
-	var twice []clv.Customer
-	var cov2 clv.Covariates
-	weighted := slices.Clone(cs)
+	for name, fit := range map[string]func([]clv.Customer, clv.Covariates) ([]float64, clv.Fit, error){
+		"BGNBD": func(cs []clv.Customer, cov clv.Covariates) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitBGNBDCov(cs, cov, nil)
+			return append([]float64{m.R, m.Alpha, m.A, m.B}, append(m.Purchase, m.Dropout...)...), f, err
+		},
+		"BGBB": func(cs []clv.Customer, cov clv.Covariates) ([]float64, clv.Fit, error) {
+			m, f, err := clv.FitBGBBCov(discrete(cs), cov, nil)
+			return append([]float64{m.Alpha, m.Beta, m.Gamma, m.Delta}, append(m.Purchase, m.Dropout...)...), f, err
+		},
+	} {
+		twice, cov2, weighted := doubled(cs, cov)
+		p1, f1, err := fit(twice, cov2)
+		require.NoError(t, err, name)
+		p2, f2, err := fit(weighted, cov)
+		require.NoError(t, err, name)
+		assert.InDelta(t, f1.LogLikelihood, f2.LogLikelihood, 1e-8*math.Abs(f1.LogLikelihood), name)
+		require.Len(t, p2, len(p1), name)
+		for j := range p1 {
+			assert.InDelta(t, p1[j], p2[j], 1e-7*math.Max(1, math.Abs(p1[j])), "%s: parameter %d", name, j)
+		}
+		assert.Equal(t, 2*float64(len(cs)), f2.N, name)
+	}
+}
+
+// doubled returns cs with every customer twice in a row, with their
+// covariate rows, and a copy of cs with every Weight 2.
+func doubled(cs []clv.Customer, cov clv.Covariates) (twice []clv.Customer, cov2 clv.Covariates, weighted []clv.Customer) {
+	weighted = slices.Clone(cs)
 	for i, c := range cs {
 		twice = append(twice, c, c)
 		cov2.Purchase = append(cov2.Purchase, cov.Purchase[i], cov.Purchase[i])
 		cov2.Dropout = append(cov2.Dropout, cov.Dropout[i], cov.Dropout[i])
 		weighted[i].Weight = 2
 	}
-	m1, f1, err := clv.FitBGNBDCov(twice, cov2, nil)
-	require.NoError(t, err)
-	m2, f2, err := clv.FitBGNBDCov(weighted, cov, nil)
-	require.NoError(t, err)
-	assert.InDelta(t, f1.LogLikelihood, f2.LogLikelihood, 1e-8*math.Abs(f1.LogLikelihood))
-	assert.InDelta(t, m1.Alpha, m2.Alpha, 1e-8*m1.Alpha)
-	assert.InDeltaSlice(t, m1.Purchase, m2.Purchase, 1e-7)
-	assert.InDeltaSlice(t, m1.Dropout, m2.Dropout, 1e-7)
-	assert.Equal(t, 2*float64(len(cs)), f2.N)
+	return twice, cov2, weighted
 }
 
 // TestCovariateUnitsDoNotMatter: a column in other units (age in years

@@ -9,9 +9,9 @@ import (
 	"github.com/ltvgo/ltv/clv"
 )
 
-// FuzzCovariateFits runs the three fits with covariates on a small base
-// whose covariate values, layout, Shared list and L2 the fuzzer sets, NaN
-// and ±Inf included: no panic, no modified input, a typed error (bad or
+// FuzzCovariateFits runs the fits with covariates on a small base (made
+// discrete for FitBGBBCov) whose covariate values, layout, Shared list and
+// L2 the fuzzer sets, NaN and ±Inf included: no panic, no modified input, a typed error (bad or
 // singular covariates included) or finite estimates, and per-customer
 // models that score. Finite values are folded into [−8, 8]: one customer
 // with a covariate of 60 among 0s and 1s drives the Pareto/NBD fit to a
@@ -81,6 +81,19 @@ func FuzzCovariateFits(f *testing.F) {
 		typed("FitMBGNBDCov", err)
 		if !errors.Is(err, clv.ErrSingular) {
 			checkFitOutcome(t, "FitMBGNBDCov", []float64{mm.R, mm.Alpha, mm.A, mm.B}, fit, err)
+		}
+		gm, fit, err := clv.FitBGBBCov(discrete(cs), cov, opt)
+		typed("FitBGBBCov", err)
+		if !errors.Is(err, clv.ErrSingular) {
+			checkFitOutcome(t, "FitBGBBCov", []float64{gm.Alpha, gm.Beta, gm.Gamma, gm.Delta}, fit, err)
+		}
+		if err == nil {
+			models, err := gm.Models(cov)
+			typed("BGBBCov.Models", err)
+			if err == nil {
+				_, err = clv.ScoreEach(models, ggPub, discrete(cs), clv.ValueOptions{Period: week, CashFlow: week, Horizon: 3, Margin: 1})
+				typed("ScoreEach", err)
+			}
 		}
 		if fmt.Sprint(cov) != before || fmt.Sprint(cs) != csBefore {
 			t.Fatal("input modified")

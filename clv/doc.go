@@ -28,6 +28,38 @@
 // first; the bound keeps every sum finite). Times outside that range and
 // amounts above 1e290 were accepted before the rule was shared.
 //
+// The repeat spend is summed exactly (Shewchuk's partials, as Python's
+// math.fsum) and rounded once, so Monetary does not depend on the order
+// of the rows.
+//
+// # Incremental and merged summaries
+//
+// CustomerState holds one customer's purchases (instant and amount) as the
+// summary rules need them: Add takes a transaction as it arrives, Merge
+// takes the state built from another part of the log, and Customer gives
+// the summary row as of any End. CustomerStates is the keyed set of them
+// for a whole log (Add, Merge, Customers). Merge is a multiset union, so
+// it is associative and commutative, and the rows are exactly Summarize's,
+// bit for bit, however the log was split into shards and in whatever
+// order they were merged. Both types have a canonical binary form
+// (MarshalBinary, UnmarshalBinary) and CustomerState a JSON form too, both
+// checked when read, so a state can be the accumulator of a distributed
+// combiner (a Beam CombinePerKey keyed by customer ID) or be saved between
+// the runs of a service. A state keeps one 16-byte entry per purchase.
+//
+// # Reading a CSV log
+//
+// ReadTransactions reads a transaction log in CSV from an io.Reader, with
+// the columns found by header name or position, several time layouts
+// (time.Parse layouts, Unix seconds or milliseconds, a date alone) in a
+// given time zone, any delimiter and an optional decimal comma; every row
+// is checked as Summarize checks it, and a bad one is a *DataError naming
+// its 1-based line (Row) and its column (Field). ScanTransactions yields
+// the same transactions one at a time (an iter.Seq2), for logs that do
+// not fit in memory. Reading from a caller's io.Reader is not I/O in the
+// sense of this library's "no I/O" rule, as with encoding/csv: no file is
+// opened, nothing is written.
+//
 // SummarizeHoldout adds each customer's purchase days and spend in a
 // holdout that follows End; its per-customer mean is per purchase day
 // (lifetimes averages over raw rows, lifetimes#431). EvaluateHoldout
@@ -146,6 +178,19 @@
 // likelihood work, so categorical covariates cost little; a continuous one
 // gives every customer their own (x, t_x, T) terms.
 //
+// FitBGBBCov puts the same Covariates on the BG/BB, on the means of its
+// two Beta distributions with their precisions held common (the
+// mean–precision link of beta and beta-binomial regression; neither
+// CLVTools nor pymc-marketing has BG/BB covariates, so the
+// parameterisation is this package's):
+//
+//	BG/BB:  α_i/β_i = (α/β)·exp(b_p·z_p,i)   α_i + β_i = α + β
+//	        γ_i/δ_i = (γ/δ)·exp(b_d·z_d,i)   γ_i + δ_i = γ + δ
+//
+// so logit of the mean transaction probability moves by b_p·z_p and logit
+// of the mean dropout probability by b_d·z_d (a positive coefficient
+// raises it); BGBBCov.For gives a customer's own BGBB.
+//
 // # Spend and value
 //
 // GammaGamma (Colombo & Jiang 1999; Fader & Hardie note 025) models spend
@@ -190,9 +235,10 @@
 // variance ∇S'·Σ·∇S of the sum, not a sum of variances) or by parameter
 // draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals.
 // ScoreWithIntervalsCov and PredictionIntervalsCov do the same for models
-// with covariates: each covariate group's model is a function of the full
-// vector (base parameters, coefficients), differentiated by the chain rule
-// through the links, and draws move base parameters and coefficients
+// with covariates (ParetoNBDCov, BGNBDCov, MBGNBDCov, BGBBCov): each
+// covariate group's model is a function of the full vector (base
+// parameters, coefficients), differentiated by the chain rule through the
+// links, and draws move base parameters and coefficients
 // jointly. ScoreWithIntervalsSpendCov takes a GammaGammaCov as the spend
 // model, with a purchase model with or without covariates: customer i's
 // spend model has γ_i = γ·exp(δ·z_i), so its value depends on θ_S =
@@ -222,6 +268,20 @@
 // the log-likelihood, AIC and BIC. A fit that stops early returns its best
 // estimate and an error wrapping ErrNotConverged. A fit on fewer distinct
 // rows than the model has parameters is ErrEmpty.
+//
+// FitOptions.Start is a warm start: a refit from the previous model's
+// parameters (after the log has grown, say) tries it first and converges
+// in a few iterations; the model's own starts follow only if it does not
+// converge. FitOptions.Context cancels a fit: it stops within one parallel
+// chunk of a likelihood pass (BG/NBD, MBG/NBD, Pareto/NBD; one pass for
+// the others), typically a few milliseconds, and returns an error
+// wrapping ctx.Err() with no estimate. The checks, the compression of
+// the rows and the likelihood's tables, built before the search, are not
+// interrupted (0.25–0.7 s for 3e5 distinct rows on a loaded 2-core
+// machine; much less when rows repeat). FitOptions.Progress is called after every iteration
+// with a running count, the log-likelihood and the elapsed time. Both are
+// options, not a FitXContext twin of every fit, so every Fit function of
+// clv, survival.FitAFT and churn.FitLogistic take them the same way.
 //
 // # Fits at the edge of the parameter space
 //
@@ -266,7 +326,7 @@
 //
 // Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
 // ShiftedBetaGeometric, BetaDiscreteWeibull, BGNBDCov, MBGNBDCov,
-// ParetoNBDCov, GammaGammaCov, ShiftedBetaGeometricCov,
+// ParetoNBDCov, BGBBCov, GammaGammaCov, ShiftedBetaGeometricCov,
 // BetaDiscreteWeibullCov), Fit and Fitted, a model with its Fit,
 // implement json.Marshaler and
 // json.Unmarshaler with one versioned format:

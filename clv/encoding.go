@@ -30,6 +30,7 @@ var savedKinds = map[reflect.Type]savedKind{
 	reflect.TypeFor[BGNBDCov]():                {kind: modelenc.Kind{Name: "clv.BGNBDCov", Version: 1}, model: true, check: purchaseNames},
 	reflect.TypeFor[MBGNBDCov]():               {kind: modelenc.Kind{Name: "clv.MBGNBDCov", Version: 1}, model: true, check: purchaseNames},
 	reflect.TypeFor[ParetoNBDCov]():            {kind: modelenc.Kind{Name: "clv.ParetoNBDCov", Version: 1}, model: true, check: purchaseNames},
+	reflect.TypeFor[BGBBCov]():                 {kind: modelenc.Kind{Name: "clv.BGBBCov", Version: 1}, model: true, check: purchaseNames},
 	reflect.TypeFor[GammaGammaCov]():           {kind: modelenc.Kind{Name: "clv.GammaGammaCov", Version: 1}, model: true, check: checkCovNames("Spend", "Names")},
 	reflect.TypeFor[ShiftedBetaGeometricCov](): {kind: modelenc.Kind{Name: "clv.ShiftedBetaGeometricCov", Version: 1}, model: true, check: subscriberNames},
 	reflect.TypeFor[BetaDiscreteWeibullCov]():  {kind: modelenc.Kind{Name: "clv.BetaDiscreteWeibullCov", Version: 1}, model: true, check: subscriberNames},

@@ -68,6 +68,13 @@ func (m ParetoNBDCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
 // BGNBDCov.UnmarshalJSON.
 func (m *ParetoNBDCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
 
+// MarshalJSON returns the saved form of m.
+func (m BGBBCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
+
+// UnmarshalJSON loads a saved BGBBCov, validated as
+// BGNBDCov.UnmarshalJSON.
+func (m *BGBBCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
+
 // MarshalJSON returns the saved form of f: every field, NaN standard
 // errors of held parameters included (as "NaN").
 func (f Fit) MarshalJSON() ([]byte, error) { return marshal(f, nil) }

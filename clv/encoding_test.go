@@ -37,6 +37,8 @@ var savedGolden = map[string]any{
 	"MBGNBDCov": clv.MBGNBDCov{MBGNBD: clv.MBGNBD{R: 0.5, Alpha: 6, A: 0.9, B: 1.6, Period: week}, Purchase: []float64{0.1}},
 	"ParetoNBDCov": clv.ParetoNBDCov{ParetoNBD: clv.ParetoNBD{R: 0.55, Alpha: 10.5, S: 0.6, Beta: 11.7, Period: week},
 		Dropout: []float64{-0.4}, DropoutNames: []string{"promo"}},
+	"BGBBCov": clv.BGBBCov{BGBB: clv.BGBB{Alpha: 1.204, Beta: 0.75, Gamma: 0.657, Delta: 2.783, Period: week},
+		Purchase: []float64{0.4}, Dropout: []float64{-0.2, 0.1}, PurchaseNames: []string{"channel"}, DropoutNames: []string{"channel", "age"}},
 	"GammaGammaCov": clv.GammaGammaCov{GammaGamma: clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44},
 		Spend: []float64{0.5, -0.3}, Names: []string{"channel", "age"}},
 	"ShiftedBetaGeometricCov": clv.ShiftedBetaGeometricCov{ShiftedBetaGeometric: clv.ShiftedBetaGeometric{Alpha: 0.704, Beta: 1.182, Period: 30 * 24 * time.Hour},
@@ -113,6 +115,8 @@ func TestSavedRoundTrip(t *testing.T) {
 			Purchase: coef(rng.IntN(3)), Dropout: coef(2), DropoutNames: []string{"a", "b"}})
 		roundTrip(t, clv.ParetoNBDCov{ParetoNBD: clv.ParetoNBD{R: pos(), Alpha: pos(), S: pos(), Beta: pos(), Period: u},
 			Purchase: coef(1 + rng.IntN(3))})
+		roundTrip(t, clv.BGBBCov{BGBB: clv.BGBB{Alpha: pos(), Beta: pos(), Gamma: pos(), Delta: pos(), Period: u},
+			Purchase: coef(1), Dropout: coef(rng.IntN(3))})
 		roundTrip(t, clv.ShiftedBetaGeometricCov{ShiftedBetaGeometric: clv.ShiftedBetaGeometric{Alpha: pos(), Beta: pos(), Period: u},
 			AlphaCoef: coef(rng.IntN(3)), BetaCoef: coef(2), BetaNames: []string{"a", "b"}})
 		roundTrip(t, clv.BetaDiscreteWeibullCov{BetaDiscreteWeibull: clv.BetaDiscreteWeibull{Alpha: pos(), Beta: pos(), C: pos(), Period: u},

@@ -37,6 +37,13 @@ type mlProblem struct {
 	// negLL returns the total −LL(θ); when grad is not nil it also writes
 	// the analytic ∂(−LL)/∂θ into it.
 	negLL func(theta, grad []float64) float64
+	// watch follows the fit for cancellation and progress across all its
+	// searches; nil until resolve or warmStarts makes it.
+	watch *optim.Watch
+	// interrupt, when set, is shared with the likelihood's data, whose
+	// passes skip their remaining parallel chunks once the fit's context
+	// is done; search points it at the fit's watch.
+	interrupt *interrupt
 	// hessian, when set, returns −LL and writes its gradient and row-major
 	// Hessian in θ when grad and hess are not nil (value only when both
 	// are nil). The fit then runs damped Newton, and the standard errors
@@ -142,10 +149,11 @@ func (opt *FitOptions) period() time.Duration {
 	return opt.Period
 }
 
-// warmStarts returns the starts of p, a fit to rows (row j in covariate
-// group rowGroups[j]) with design's covariates, preceded by better ones
-// unless opt sets Start; problem builds the fit's likelihood on other
-// rows. For a fit with covariates the first is the estimate without them
+// warmStarts returns p, a fit to rows (row j in covariate group
+// rowGroups[j]) with design's covariates, with its starts preceded by
+// better ones unless opt sets Start, and with the fit's watch, which its
+// searches share with maximize's; problem builds the fit's likelihood on
+// other rows. For a fit with covariates the first is the estimate without them
 // (coefficients 0). For a Newton search (p has a Hessian) on 20,000
 // distinct rows or more, the estimate on a seeded 1/16 subsample of the
 // rows (weights ×16, so the likelihood stays unbiased) from there comes
@@ -154,11 +162,12 @@ func (opt *FitOptions) period() time.Duration {
 // Hessian pass over every row. (BFGS, which builds its curvature from the
 // start, gained nothing from it on Pareto/NBD samples of 1e5 and 1e6.)
 func warmStarts(p mlProblem, opt *FitOptions, rows []row, rowGroups []int32, design *covDesign,
-	problem func([]row, []int32, *covDesign) (mlProblem, error)) [][]float64 {
+	problem func([]row, []int32, *covDesign) (mlProblem, error)) mlProblem {
 	s, err := p.resolve(opt)
 	if err != nil || s.start != nil { // maximize reports the error, or takes Start
-		return p.starts
+		return p
 	}
+	p.watch = s.watch
 	var sub []row
 	var subGroups []int32
 	if p.hessian != nil {
@@ -184,7 +193,8 @@ func warmStarts(p mlProblem, opt *FitOptions, rows []row, rowGroups []int32, des
 			}
 		}
 	}
-	return starts
+	p.starts = starts
+	return p
 }
 
 // subsample returns a seeded 1/16 random subsample of rows with their
@@ -210,22 +220,37 @@ func subsample(rows []row, groups []int32) ([]row, []int32) {
 	return sub, subGroups
 }
 
+// interrupt tells a likelihood pass, between its parallel chunks, that the
+// fit's context is done: a pass of a large fit then ends within a chunk
+// (about a millisecond) rather than after every row. The objective
+// wrappers then discard the pass's value.
+type interrupt struct{ w *optim.Watch }
+
+// done reports whether the fit's context is done (false for nil).
+func (i *interrupt) done() bool { return i != nil && i.w.Err() != nil }
+
 // fitSettings are FitOptions checked and with the defaults filled in.
 type fitSettings struct {
 	penalty float64
 	start   []float64 // nil: the problem's own starts
 	// Iteration caps of one search from one start, per optimiser.
 	newtonIterations, bfgsIterations int
+	watch                            *optim.Watch // FitOptions.Context and Progress
 }
 
 // defaultSettings are the settings of a nil *FitOptions.
 var defaultSettings = fitSettings{newtonIterations: 100, bfgsIterations: 1000}
 
-// resolve checks opt against p and fills in the defaults.
+// resolve checks opt against p and fills in the defaults. The watch is
+// p's, or a new one.
 func (p mlProblem) resolve(opt *FitOptions) (fitSettings, error) {
 	s := defaultSettings
+	s.watch = p.watch
 	if opt == nil {
 		return s, nil
+	}
+	if s.watch == nil {
+		s.watch = optim.NewWatch(opt.Context, opt.Progress)
 	}
 	if !(opt.Penalty >= 0) || math.IsInf(opt.Penalty, 1) {
 		return s, fault.New(p.fn, -1, "FitOptions.Penalty", ErrInvalid, "is %v, want a finite λ ≥ 0", opt.Penalty)
@@ -304,12 +329,12 @@ func (l transform) curvature(theta []float64, j int) float64 {
 	return theta[j] - l.lower[j]
 }
 
-// phiStarts returns the starts of a search in φ: s.start when set, else
+// phiStarts returns the starts of a search in φ: s.start when set, then
 // p.starts. A start outside the parameter space is an error.
 func (p mlProblem) phiStarts(s fitSettings, l transform) ([][]float64, error) {
 	starts := p.starts
 	if s.start != nil {
-		starts = [][]float64{s.start}
+		starts = append([][]float64{s.start}, p.starts...)
 	}
 	var phiStarts [][]float64
 	for _, st := range starts {
@@ -434,13 +459,25 @@ func withHeld(held map[int]float64, free []int, v []float64) []float64 {
 }
 
 // search runs the optimiser on p without the boundary rule of maximize.
+// Once the fit's context is done it returns no estimate and an error
+// wrapping the context's error.
 func search(p mlProblem, s fitSettings) ([]float64, Fit, error) {
+	if err := s.watch.Err(); err != nil {
+		return nil, Fit{}, fmt.Errorf("%s: %w", p.fn, err)
+	}
+	if p.interrupt != nil {
+		p.interrupt.w = s.watch
+	}
+	s.watch.SetScale(-p.n) // report the (penalised) log-likelihood
 	l := p.transform()
 	starts, err := p.phiStarts(s, l)
 	if err != nil {
 		return nil, Fit{}, err
 	}
 	res, searchErr := p.optimize(s, l, starts)
+	if err := s.watch.Err(); err != nil {
+		return nil, Fit{}, fmt.Errorf("%s: %w", p.fn, err)
+	}
 	k := len(p.params)
 	est := make([]float64, k)
 	l.toTheta(res.Phi, est)
@@ -452,7 +489,10 @@ func search(p mlProblem, s fitSettings) ([]float64, Fit, error) {
 		N:             p.n,
 		Penalized:     s.penalty > 0 || p.ridge > 0,
 	}
-	cov, se, covErr := p.stdErrors(l, res.Phi, est)
+	cov, se, covErr := p.stdErrors(l, res.Phi, est, s.watch)
+	if err := s.watch.Err(); err != nil {
+		return nil, Fit{}, fmt.Errorf("%s: %w", p.fn, err)
+	}
 	fit.Cov, fit.StdErr = cov, se
 	return est, fit, p.classify(&fit, searchErr, covErr)
 }
@@ -461,32 +501,37 @@ func search(p mlProblem, s fitSettings) ([]float64, Fit, error) {
 // start in turn when p has an analytic Hessian, and by BFGS with a Newton
 // polish (optim.Minimize) when it has none or no Newton search converged.
 // It returns the best point and optim.ErrNotConverged when no start met
-// gradTol.
+// gradTol. Once the fit's context is done it returns where it stopped.
 func (p mlProblem) optimize(s fitSettings, l transform, starts [][]float64) (optim.Result, error) {
 	if p.hessian != nil {
-		newton := newtonObjective(p, s.penalty, l)
+		newton := newtonObjective(p, s.penalty, l, s.watch)
 		for _, x0 := range starts {
-			if r := optim.Newton(newton, x0, s.newtonIterations, gradTol); r.Converged {
+			r := optim.Newton(newton, x0, s.newtonIterations, gradTol, s.watch)
+			if err := s.watch.Err(); err != nil {
+				return r, err
+			}
+			if r.Converged {
 				return r, nil
 			}
 		}
 	}
-	return optim.Minimize(objective(p, s.penalty, l), starts, s.bfgsIterations, gradTol)
+	return optim.Minimize(objective(p, s.penalty, l, s.watch), starts, s.bfgsIterations, gradTol, s.watch)
 }
 
 // stdErrors returns the covariance and standard errors of θ at φ (θ = est)
 // by the delta method on the Hessian in φ of the total −LL without the
 // FitOptions.Penalty term but with p.ridge's: the exact one when p has an
 // analytic Hessian, else central differences of the analytic gradient.
-func (p mlProblem) stdErrors(l transform, phi, est []float64) ([][]float64, []float64, error) {
+// Once w's context is done the passes stop (the result is then garbage).
+func (p mlProblem) stdErrors(l transform, phi, est []float64, w *optim.Watch) ([][]float64, []float64, error) {
 	k := len(phi)
 	var h *mat.SymDense
 	if p.hessian != nil {
 		hs := make([]float64, k*k)
-		newtonObjective(p, 0, l)(phi, make([]float64, k), hs)
+		newtonObjective(p, 0, l, w)(phi, make([]float64, k), hs)
 		h = mat.NewSymDense(k, hs)
 	} else {
-		h = optim.HessianFromGradient(objective(p, 0, l), phi)
+		h = optim.HessianFromGradient(objective(p, 0, l, w), phi)
 	}
 	h.ScaleSym(p.n, h) // back to the total −LL
 	dTheta := make([]float64, k)
@@ -615,7 +660,7 @@ func (b *boundary) candidate(est []float64, fit Fit) bool {
 		if len(try) == len(p.params) {
 			continue
 		}
-		if _, f, _ := search(p.hold(try, est), b.refit); f.LogLikelihood > bestLL {
+		if e, f, _ := search(p.hold(try, est), b.refit); e != nil && f.LogLikelihood > bestLL {
 			best, bestLL, bestV, bestHigh = j, f.LogLikelihood, v, up
 		}
 	}
@@ -675,17 +720,24 @@ func (b *boundary) classify(err error) error {
 
 // objective returns J(φ)/N = (−LL(θ) + P(θ))/N, with P the penalties of
 // p.penalty, and, when grad is not nil, its gradient in φ by the chain rule
-// ∂J/∂φ_j = ∂J/∂θ_j·e_j with e_j = dθ_j/dφ_j.
-func objective(p mlProblem, penalty float64, l transform) optim.Func {
+// ∂J/∂φ_j = ∂J/∂θ_j·e_j with e_j = dθ_j/dφ_j. Once w's context is done it
+// returns NaN without a pass over the data, so a search stops at once.
+func objective(p mlProblem, penalty float64, l transform, w *optim.Watch) optim.Func {
 	k := len(l.lower)
 	theta := make([]float64, k)
 	gTheta := make([]float64, k)
 	return func(phi, grad []float64) float64 {
+		if w.Err() != nil {
+			return math.NaN()
+		}
 		l.toTheta(phi, theta)
 		if grad == nil {
 			return (p.negLL(theta, nil) + p.penalty(penalty, theta, nil)) / p.n
 		}
 		v := p.negLL(theta, gTheta) + p.penalty(penalty, theta, gTheta)
+		if w.Err() != nil { // the pass may have stopped part way
+			return math.NaN()
+		}
 		for j := range theta {
 			grad[j] = gTheta[j] * l.slope(theta, j) / p.n
 		}
@@ -698,17 +750,25 @@ func objective(p mlProblem, penalty float64, l transform) optim.Func {
 // θ_j(φ_j) (e_j = dθ_j/dφ_j, c_j = d²θ_j/dφ_j²):
 //
 //	∂J/∂φ_j = F_j·e_j,   ∂²J/∂φ_j∂φ_k = F_jk·e_j·e_k + [j = k]·F_j·c_j
-func newtonObjective(p mlProblem, penalty float64, l transform) optim.FuncHess {
+//
+// Once w's context is done it returns NaN without a pass over the data.
+func newtonObjective(p mlProblem, penalty float64, l transform, w *optim.Watch) optim.FuncHess {
 	k := len(l.lower)
 	theta := make([]float64, k)
 	gTheta := make([]float64, k)
 	hTheta := make([]float64, k*k)
 	return func(phi, grad, hess []float64) float64 {
+		if w.Err() != nil {
+			return math.NaN()
+		}
 		l.toTheta(phi, theta)
 		if grad == nil {
 			return (p.hessian(theta, nil, nil) + p.penalty(penalty, theta, nil)) / p.n
 		}
 		v := p.hessian(theta, gTheta, hTheta) + p.penalty(penalty, theta, gTheta)
+		if w.Err() != nil { // the pass may have stopped part way
+			return math.NaN()
+		}
 		for j := range k {
 			hTheta[j*k+j] += 2 * p.penaltyWeight(penalty, j)
 		}

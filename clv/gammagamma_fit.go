@@ -71,7 +71,7 @@ func fitGammaGamma(fn string, cs []Customer, cov SpendCovariates, opt *FitOption
 		opt = &o
 	}
 	if design.k > 0 {
-		p.starts = warmStarts(p, opt, rows, rowGroups, design, problem)
+		p = warmStarts(p, opt, rows, rowGroups, design, problem)
 	}
 	th, fit, err := maximize(p, opt)
 	if th == nil {

@@ -24,10 +24,14 @@ type covCase struct {
 	cov   clv.Covariates
 	score func(fit clv.Fit, spendFit clv.Fit, cs []clv.Customer, opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error)
 	pred  func(fit clv.Fit, cs []clv.Customer, p clv.Prediction, iv clv.IntervalOptions) ([]clv.Interval, clv.Interval, error)
+	// discrete: the model takes whole periods (BG/BB), so the customers
+	// are made discrete first.
+	discrete bool
 }
 
-// covCases returns a BG/NBD with a Shared column, a Pareto/NBD without and
-// an MBG/NBD with purchase covariates only, on covSmall's customers.
+// covCases returns a BG/NBD with a Shared column, a Pareto/NBD without, an
+// MBG/NBD with purchase covariates only and a BG/BB (its odds link) with
+// both, on covSmall's customers.
 func covCases(cov clv.Covariates) []covCase {
 	bg := func(th []float64) clv.BGNBDCov { // Purchase (3), Dropout column 0 shared, column 1 at th[7]
 		return clv.BGNBDCov{BGNBD: clv.BGNBD{R: th[0], Alpha: th[1], A: th[2], B: th[3]},
@@ -46,10 +50,18 @@ func covCases(cov clv.Covariates) []covCase {
 	bgTh := []float64{bgPub.R, bgPub.Alpha, bgPub.A, bgPub.B, 0.4, -0.2, 0.1, -0.5}
 	pnTh := []float64{pnbdPub.R, pnbdPub.Alpha, pnbdPub.S, pnbdPub.Beta, 0.4, -0.2, 0.1, 0.3, -0.5}
 	mbTh := []float64{0.525, 6.183, 0.891, 1.614, 0.4, -0.2, 0.1}
+	bb := func(th []float64) clv.BGBBCov {
+		return clv.BGBBCov{BGBB: clv.BGBB{Alpha: th[0], Beta: th[1], Gamma: th[2], Delta: th[3]},
+			Purchase: []float64{th[4], th[5], th[6]}, Dropout: []float64{th[7], th[8]}}
+	}
+	bbTh := []float64{1.204, 0.750, 0.657, 2.783, 0.4, -0.2, 0.1, 0.3, -0.5}
+	bbCase := newCovCase("BGBBCov", bbTh, cov, bb, func(m clv.BGBBCov, zp, zd []float64) clv.PurchaseModel { return m.For(zp, zd) })
+	bbCase.discrete = true
 	return []covCase{
 		newCovCase("BGNBDCov", bgTh, shared, bg, func(m clv.BGNBDCov, zp, zd []float64) clv.PurchaseModel { return m.For(zp, zd) }),
 		newCovCase("ParetoNBDCov", pnTh, cov, pn, func(m clv.ParetoNBDCov, zp, zd []float64) clv.PurchaseModel { return m.For(zp, zd) }),
 		newCovCase("MBGNBDCov", mbTh, purchaseOnly, mb, func(m clv.MBGNBDCov, zp, _ []float64) clv.PurchaseModel { return m.For(zp, nil) }),
+		bbCase,
 	}
 }
 
@@ -153,6 +165,10 @@ func TestIntervalsCovAgainstNumericalGradient(t *testing.T) {
 	covS := randomCov(ggTh, 3, 0.1, 3)
 	for ci, tc := range covCases(cov) {
 		t.Run(tc.name, func(t *testing.T) {
+			cs, opt, horizon := cs, opt, horizon
+			if tc.discrete { // whole periods: weekly cash flows, 12 weeks
+				cs, opt.CashFlow, horizon = discrete(cs), week, 12
+			}
 			covP := randomCov(tc.theta, 4, 0.1, uint64(10+ci))
 			kp := len(tc.theta)
 			full := append(append([]float64(nil), tc.theta...), ggTh...)

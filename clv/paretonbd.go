@@ -277,6 +277,7 @@ func (m ParetoNBD) point(x, y float64, grad bool, pt *paretoPoint) {
 // Covariates); without covariates there is one group. It serves one fit at
 // a time (it keeps scratch space).
 type paretoData struct {
+	stop   *interrupt    // the fit's cancellation, checked per chunk of a pass
 	xs     []float64     // distinct x
 	wx     []float64     // Σ w per distinct x
 	knotX  []int32       // per knot: index into xs
@@ -374,7 +375,7 @@ func (d *paretoData) eval(ms []ParetoNBD, grads [][4]float64) float64 {
 		}
 	}
 	r, s := ms[0].R, ms[0].S
-	sumChunks(len(d.points), paretoPointCost, func(lo, hi int) float64 {
+	sumChunks(len(d.points), paretoPointCost, d.stop, func(lo, hi int) float64 {
 		for k := lo; k < hi; k++ {
 			ms[d.knotG[k]].point(d.xs[d.knotX[k]], d.knotY[k], true, &d.points[k])
 		}
@@ -387,7 +388,7 @@ func (d *paretoData) eval(ms []ParetoNBD, grads [][4]float64) float64 {
 		d.xLgamma[k] = numeric.Lgamma(r+x) - lgR
 		d.xDigamma[k] = mathext.Digamma(r+x) - psiR
 	}
-	ll := sumChunks(len(d.w), paretoRowCost, func(lo, hi int) float64 {
+	ll := sumChunks(len(d.w), paretoRowCost, d.stop, func(lo, hi int) float64 {
 		var ll float64
 		for i := lo; i < hi; i++ {
 			xi := d.rowX[i]
@@ -442,10 +443,15 @@ func (d *paretoData) eval(ms []ParetoNBD, grads [][4]float64) float64 {
 
 // sumChunks runs f over the chunks of [0, n) in parallel (cost per item,
 // see parallel.For) and returns the sum of the chunks' results, added in
-// chunk order so that it does not depend on the number of CPUs.
-func sumChunks(n int, cost time.Duration, f func(lo, hi int) float64) float64 {
+// chunk order so that it does not depend on the number of CPUs. Once stop
+// is done it skips the remaining chunks (the sum is then meaningless).
+func sumChunks(n int, cost time.Duration, stop *interrupt, f func(lo, hi int) float64) float64 {
 	sums := make([]float64, parallel.Chunks(n, cost))
-	parallel.For(n, cost, func(c, lo, hi int) { sums[c] = f(lo, hi) })
+	parallel.For(n, cost, func(c, lo, hi int) {
+		if !stop.done() {
+			sums[c] = f(lo, hi)
+		}
+	})
 	var acc float64
 	for _, v := range sums {
 		acc += v

@@ -89,7 +89,7 @@ func (m ParetoNBDCov) Models(cov Covariates) ([]ParetoNBD, error) {
 // Customer.Weight counts repeated rows. The search starts from the fit
 // without covariates (coefficients 0) and, on 20,000 distinct rows or
 // more, from a fit to a seeded 1/16 subsample of them; FitOptions.Start
-// (r, α, s, β, then the coefficients in the order below) replaces both. An
+// (r, α, s, β, then the coefficients in the order below) replaces both (then the defaults follow). An
 // empty Covariates{} is FitParetoNBD exactly. Customers with equal
 // covariates share the likelihood's terms, so categorical covariates cost
 // little, while a continuous one gives every customer their own. cs and
@@ -132,7 +132,7 @@ func fitParetoNBD(fn string, cs []Customer, cov Covariates, opt *FitOptions) (Pa
 	if err != nil {
 		return ParetoNBDCov{}, Fit{}, err
 	}
-	p.starts = warmStarts(p, opt, rows, rowGroups, design, problem)
+	p = warmStarts(p, opt, rows, rowGroups, design, problem)
 	th, fit, err := maximize(p, opt)
 	if th == nil {
 		return ParetoNBDCov{}, fit, err
@@ -172,6 +172,8 @@ func paretoProblem(fn string, rows []row, rowGroups []int32, design *covDesign) 
 		negLL:  d.negLL,
 		ridge:  design.l2,
 	}
+	d.stop = &interrupt{}
+	p.interrupt = d.stop
 	if design.k > 0 {
 		c := newParetoCov(design, d)
 		p.negLL, p.hessian = c.negLL, c.eval

@@ -47,8 +47,8 @@ type ShiftedBetaGeometric struct {
 // ≥ 0, not increasing, with alive[0] > 0 and at least one period
 // (len(alive) ≥ 2). alive is not modified or kept. The search uses the
 // analytic gradient (sums of reciprocals: the ψ differences of §6
-// telescoped) from the starts (1, 1), (0.5, 0.5) and (2, 2) unless
-// opt.Start is set. Fit.N is the cohort size.
+// telescoped) from the starts (1, 1), (0.5, 0.5) and (2, 2), tried
+// after opt.Start when it is set. Fit.N is the cohort size.
 //
 // Errors: a *DataError naming the index (Row) of a bad count, wrapping
 // ErrInvalid, or ErrEmpty for fewer than two periods. A cohort that nobody

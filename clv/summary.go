@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/numeric"
 	"github.com/ltvgo/ltv/internal/txlog"
 )
 
@@ -41,6 +42,9 @@ type HoldoutCustomer struct {
 //	Monetary  = mean value of the repeat occasions (the first is excluded);
 //	            0 when Frequency is 0
 //
+// The repeat spend is summed exactly and rounded once, so Monetary does
+// not depend on the order of the rows: a shuffled log, or one built up and
+// merged in shards with CustomerStates, gives the same bits.
 // A first purchase on End's day gives T = 0. Transactions after End's day
 // are ignored, and a customer whose first purchase is after it has no row.
 // Weight is left 0 (each row is one customer). The rows are sorted by ID
@@ -102,11 +106,8 @@ type holdoutStats struct{ purchases, spend float64 }
 // the last day used, sorted by day; then each customer in ID order is one
 // walk over its rows.
 func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd time.Time) (cs []Customer, hold []holdoutStats, holdT float64, err error) {
-	if opt.Period <= 0 {
-		return nil, nil, 0, fault.New(fn, -1, "SummaryOptions.Period", ErrInvalid, "is %v, want > 0", opt.Period)
-	}
-	if r := txlog.CheckTime(opt.End); r != "" {
-		return nil, nil, 0, fault.New(fn, -1, "SummaryOptions.End", ErrInvalid, "%s", r)
+	if err := checkSummaryOptions(fn, opt); err != nil {
+		return nil, nil, 0, err
 	}
 	if len(txns) == 0 {
 		return nil, nil, 0, fault.New(fn, -1, "", ErrEmpty, "no transactions")
@@ -135,39 +136,18 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 	if withHoldout {
 		hold = make([]holdoutStats, 0, nc)
 	}
+	var sum numeric.ExactSum
 	for _, c := range log.ByID() {
 		g := grouped[start[c]:start[c+1]]
-		first := g[0].Day
-		if first > endDay {
+		cust, n, ok := customerRow(log.IDs[c], g, endDay, dayLength, &sum)
+		if !ok {
 			continue
-		}
-		var occasions int
-		var repeatSpend float64
-		last := first
-		i := 0
-		for ; i < len(g) && g[i].Day <= endDay; i++ {
-			if d := g[i].Day; i == 0 || d != g[i-1].Day {
-				occasions++
-				last = d
-			}
-			if g[i].Day != first {
-				repeatSpend += g[i].Amount
-			}
-		}
-		cust := Customer{
-			ID:        log.IDs[c],
-			Frequency: float64(occasions - 1),
-			Recency:   float64(last-first) / dayLength,
-			T:         float64(endDay-first) / dayLength,
-		}
-		if occasions > 1 {
-			cust.Monetary = repeatSpend / cust.Frequency
 		}
 		cs = append(cs, cust)
 		if withHoldout {
 			var h holdoutStats
-			for j := i; j < len(g); j++ { // the group ends at the holdout's last day
-				if j == i || g[j].Day != g[j-1].Day {
+			for j := n; j < len(g); j++ { // the group ends at the holdout's last day
+				if j == n || g[j].Day != g[j-1].Day {
 					h.purchases++
 				}
 				h.spend += g[j].Amount
@@ -179,4 +159,51 @@ func summarize(fn string, txns []Transaction, opt SummaryOptions, holdoutEnd tim
 		return nil, nil, 0, fault.New(fn, -1, "SummaryOptions.End", ErrEmpty, "(%v) is before every transaction", opt.End)
 	}
 	return cs, hold, float64(lastDay-endDay) / dayLength, nil
+}
+
+// checkSummaryOptions checks opt's Period and End for function fn.
+func checkSummaryOptions(fn string, opt SummaryOptions) error {
+	if opt.Period <= 0 {
+		return fault.New(fn, -1, "SummaryOptions.Period", ErrInvalid, "is %v, want > 0", opt.Period)
+	}
+	if r := txlog.CheckTime(opt.End); r != "" {
+		return fault.New(fn, -1, "SummaryOptions.End", ErrInvalid, "%s", r)
+	}
+	return nil
+}
+
+// customerRow applies the summary rules to one customer's purchases g,
+// sorted by day, the one place they are written (Summarize and
+// CustomerState share it). It reports false when the first purchase is
+// after endDay, and returns the number n of purchases on or before endDay
+// (g[n:] follow End). The repeat spend is summed exactly and rounded once
+// (sum is scratch space), so the row does not depend on the order of the
+// purchases within a day, nor on how a log was split and merged.
+func customerRow(id string, g []txlog.Purchase, endDay int64, dayLength float64, sum *numeric.ExactSum) (c Customer, n int, ok bool) {
+	if len(g) == 0 || g[0].Day > endDay {
+		return Customer{}, 0, false
+	}
+	first := g[0].Day
+	occasions := 0
+	last := first
+	sum.Reset()
+	for ; n < len(g) && g[n].Day <= endDay; n++ {
+		if d := g[n].Day; n == 0 || d != g[n-1].Day {
+			occasions++
+			last = d
+		}
+		if g[n].Day != first {
+			sum.Add(g[n].Amount)
+		}
+	}
+	c = Customer{
+		ID:        id,
+		Frequency: float64(occasions - 1),
+		Recency:   float64(last-first) / dayLength,
+		T:         float64(endDay-first) / dayLength,
+	}
+	if occasions > 1 {
+		c.Monetary = sum.Value() / c.Frequency
+	}
+	return c, n, true
 }

@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -114,9 +115,14 @@ type FitOptions struct {
 	// log-likelihood and unscaled time). It does not reach covariate
 	// coefficients, which Covariates.L2 penalises.
 	Penalty float64
-	// Start, when set, is the one starting point of the search, in natural
-	// parameter order (e.g. r, α, a, b, then any covariate coefficients).
-	// Otherwise each model tries its own set of starts and keeps the best.
+	// Start, when set, is the first starting point of the search, in
+	// natural parameter order (e.g. r, α, a, b, then any covariate
+	// coefficients); the model's own starts follow only if the search from
+	// it does not converge. It is the warm start of a refit: pass the
+	// previous model's parameters (BGNBD: []float64{m.R, m.Alpha, m.A,
+	// m.B}) and a refit on a log that has grown a little converges in a
+	// few iterations (none when nothing changed). Without Start each
+	// model tries its own starts in turn.
 	Start []float64
 	// MaxIterations caps the iterations of each search from one start; 0
 	// means the defaults and a negative cap is an error. BG/NBD, MBG/NBD and Gamma-Gamma first search by
@@ -135,6 +141,25 @@ type FitOptions struct {
 	// ConstrainQ applies to FitGammaGamma and FitGammaGammaCov only: it fits q = 1 + e^φ so that
 	// the mean spend p·γ/(q−1) exists (lifetimes' q_constraint).
 	ConstrainQ bool
+	// Context, when set, cancels the fit: once it is done (cancelled or
+	// past its deadline) the fit stops within one pass over the data and
+	// returns an error wrapping ctx.Err() (errors.Is(err,
+	// context.Canceled) or context.DeadlineExceeded) with no estimate. A
+	// Context that is never done leaves the fit's result unchanged. It is
+	// an option rather than the first argument of a FitXContext twin of
+	// every Fit function (fourteen here, more in survival and churn): the
+	// options are per call, never kept after it, like http.Request's
+	// context, and nil means context.Background().
+	Context context.Context
+	// Progress, when set, is called by the fit, one call at a time, after
+	// every iteration of the search with a running iteration count (1, 2, …
+	// across all the searches of one fit: starts, a subsample, refits at a
+	// limit; so it can exceed Fit.Iterations), the objective there (the
+	// log-likelihood less any penalty; for Gamma-Gamma in the search's
+	// internal currency unit, so it differs from Fit.LogLikelihood by a
+	// constant) and the time since the search began. It must return
+	// quickly; it may cancel the Context.
+	Progress func(iteration int, objective float64, elapsed time.Duration)
 }
 
 // PurchaseModel is what every repeat-purchase model in this package offers,

@@ -1,10 +1,13 @@
 package survival
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/optim"
 )
 
 // AFTOptions are the settings of FitAFT. A nil *AFTOptions, or a zero
@@ -22,6 +25,15 @@ type AFTOptions struct {
 	// 1e-9. R's survreg stops on |Δℓ| ≤ 1e-9·|ℓ| instead, which depends on
 	// the time unit through the Σ log t term of ℓ.
 	Tolerance float64
+	// Context, when set, cancels the fit: once it is done FitAFT stops
+	// after the Newton step under way and returns no model and an error
+	// wrapping ctx.Err(). An option rather than a FitAFTContext twin, as
+	// in every ltv package; nil means context.Background().
+	Context context.Context
+	// Progress, when set, is called after every Newton step with a running
+	// iteration count over both fits (intercept-only, then full), ℓ there
+	// and the time since the fit began.
+	Progress func(iteration int, logLikelihood float64, elapsed time.Duration)
 }
 
 // AFT is a fitted parametric accelerated failure time model on R survreg's
@@ -123,17 +135,21 @@ func FitAFT(obs []Observation, X [][]float64, dist AFTDist, opt *AFTOptions) (*A
 		return nil, err
 	}
 	tol := o.Tolerance * d.total
+	w := optim.NewWatch(o.Context, o.Progress)
 
 	null := *d
 	null.k = 0
-	nullFit := maximize(null.logLik, null.nullStart(), o.MaxIterations, tol)
+	nullFit := maximize(null.logLik, null.nullStart(), o.MaxIterations, tol, w)
 	full := nullFit
-	if d.k > 0 {
+	if d.k > 0 && w.Err() == nil {
 		start, err := d.fullStart(fn, nullFit.theta)
 		if err != nil {
 			return nil, err
 		}
-		full = maximize(d.logLik, start, o.MaxIterations, tol)
+		full = maximize(d.logLik, start, o.MaxIterations, tol, w)
+	}
+	if err := w.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
 	}
 	cov := informationInverse(full.hess, len(full.theta))
 	if cov == nil && full.converged {

@@ -1,12 +1,15 @@
 package survival
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/optim"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -80,6 +83,15 @@ type CoxOptions struct {
 	// ExactTimes groups times by exact equality instead of R's
 	// near-equality merge (see the package documentation).
 	ExactTimes bool
+	// Context, when set, cancels the fit: once it is done FitCox stops
+	// after the Newton step under way and returns no model and an error
+	// wrapping ctx.Err(), as AFTOptions.Context; nil means
+	// context.Background().
+	Context context.Context
+	// Progress, when set, is called after every Newton iteration with its
+	// count, the (penalised) log partial likelihood of the trial point and
+	// the time since the fit began.
+	Progress func(iteration int, logLikelihood float64, elapsed time.Duration)
 }
 
 // coxConfig is a validated CoxOptions with defaults filled in.
@@ -400,9 +412,13 @@ func (f *coxFitter) run(fn string, names []string) error {
 	halving := 0
 	converged := false
 	iter := 1
+	w := optim.NewWatch(cfg.Context, cfg.Progress)
 	for ; iter <= cfg.maxIter; iter++ {
 		d.sweep(newBeta, cfg.Ties, ws)
 		obj := f.objective(newBeta)
+		if err := w.Step(obj); err != nil {
+			return fmt.Errorf("%s: %w", fn, err)
+		}
 		finite := !math.IsNaN(obj) && !math.IsInf(obj, 0) && allFinite(ws.u)
 		if finite && math.Abs(1-best/obj) <= cfg.eps {
 			copy(beta, newBeta)

@@ -193,6 +193,12 @@
 // GrayOptions, CalibrationOptions); a zero field means
 // its default. No function modifies or keeps its input slices.
 //
+// FitAFT and FitCox take a Context (AFTOptions.Context,
+// CoxOptions.Context) that cancels them (they return an error wrapping
+// ctx.Err() after the Newton step under way) and a Progress callback
+// called after every step. They are options rather than a …Context twin
+// of each fit, as in clv and churn.
+//
 // # Accelerated failure time regression
 //
 // FitAFT fits R survreg's log-time models (Kalbfleisch & Prentice 2002,

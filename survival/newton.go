@@ -1,6 +1,10 @@
 package survival
 
-import "math"
+import (
+	"math"
+
+	"github.com/ltvgo/ltv/internal/optim"
+)
 
 // This file is the likelihood-maximisation machinery of the regression
 // models: Newton–Raphson with step halving on an analytic Hessian. Its
@@ -32,8 +36,9 @@ const maxHalvings = 40
 // without comparing ℓ, which is flat to rounding there); it stops
 // unconverged when no halving of a step raises ℓ, or after maxIter steps.
 // Where −H is not positive definite the step is damped towards the
-// gradient (Levenberg), so it still climbs.
-func maximize(f newtonObjective, theta0 []float64, maxIter int, tol float64) newtonResult {
+// gradient (Levenberg), so it still climbs. w (nil: none) sees every
+// iteration; once its context is done maximize returns unconverged.
+func maximize(f newtonObjective, theta0 []float64, maxIter int, tol float64, w *optim.Watch) newtonResult {
 	n := len(theta0)
 	r := newtonResult{
 		theta: append([]float64(nil), theta0...),
@@ -82,8 +87,12 @@ func maximize(f newtonObjective, theta0 []float64, maxIter int, tol float64) new
 		r.hess, tHess = tHess, r.hess
 		r.value = v
 		r.iterations++
+		stop := w.Step(v) != nil
 		if final || (t == 1 && change <= tol) {
 			r.converged = true
+			return r
+		}
+		if stop {
 			return r
 		}
 	}

@@ -16,8 +16,9 @@ type FuncHess func(phi, grad, hess []float64) float64
 // (Levenberg), a step capped at maxStep in every coordinate, and an Armijo
 // backtracking line search. It converges when ‖∇J‖∞ ≤ gradTol, typically
 // in 5–15 iterations, against 50–150 passes for BFGS with a
-// finite-difference polish.
-func Newton(f FuncHess, x0 []float64, maxIter int, gradTol float64) Result {
+// finite-difference polish. w (nil: none) watches every iteration; once
+// its context is done Newton returns where it is, unconverged.
+func Newton(f FuncHess, x0 []float64, maxIter int, gradTol float64, w *Watch) Result {
 	const maxStep = 3.0 // in log-parameters: a factor of e³ per iteration
 	n := len(x0)
 	x := append([]float64(nil), x0...)
@@ -64,6 +65,9 @@ func Newton(f FuncHess, x0 []float64, maxIter int, gradTol float64) Result {
 		copy(x, trial)
 		v = f(x, g, h)
 		res.Iterations++
+		if w.Step(v) != nil {
+			return res // unconverged: the caller reports the context's error
+		}
 	}
 	res.Value = v
 	res.Converged = res.Converged || infNorm(g) <= gradTol

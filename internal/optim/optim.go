@@ -59,11 +59,16 @@ var ErrNotConverged = errors.New("optim: no start converged")
 // does, it returns the best point found and ErrNotConverged. maxIter > 0
 // caps the BFGS iterations and polish steps together, per start. Callers
 // should scale J so that gradTol is meaningful (the models divide a total
-// by Σw).
-func Minimize(f Func, starts [][]float64, maxIter int, gradTol float64) (Result, error) {
+// by Σw). w (nil: none) watches every iteration; once its context is
+// done the search stops and Minimize returns the best point so far with
+// the context's error.
+func Minimize(f Func, starts [][]float64, maxIter int, gradTol float64, w *Watch) (Result, error) {
 	best := Result{Value: math.Inf(1)}
 	for _, x0 := range starts {
-		res := searchFrom(f, x0, maxIter, gradTol)
+		res := searchFrom(f, x0, maxIter, gradTol, w)
+		if err := w.Err(); err != nil {
+			return res, err
+		}
 		if res.Converged {
 			return res, nil
 		}
@@ -74,7 +79,7 @@ func Minimize(f Func, starts [][]float64, maxIter int, gradTol float64) (Result,
 	return best, ErrNotConverged
 }
 
-func searchFrom(f Func, x0 []float64, maxIter int, gradTol float64) Result {
+func searchFrom(f Func, x0 []float64, maxIter int, gradTol float64, w *Watch) Result {
 	n := len(x0)
 	safe := func(x, g []float64) float64 {
 		v := f(x, g)
@@ -107,15 +112,25 @@ func searchFrom(f Func, x0 []float64, maxIter int, gradTol float64) Result {
 		MajorIterations:   maxIter + 1, // gonum counts the start as one
 		Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 50},
 	}
+	if w != nil {
+		settings.Recorder = recorder{w}
+	}
 	start := append([]float64(nil), x0...)
 	res, err := optimize.Minimize(p, start, settings, &optimize.BFGS{})
+	if w.Err() != nil { // stop at once: no more passes over the data
+		out := Result{Phi: start, Value: math.Inf(1)}
+		if res != nil {
+			out = Result{Phi: res.X, Value: res.F, Iterations: max(0, res.Stats.MajorIterations-1)}
+		}
+		return out
+	}
 	out := Result{Phi: start, Value: safe(start, nil)}
 	if res != nil && (err == nil || res.F < out.Value) && !math.IsInf(res.F, 0) {
 		out = Result{Phi: res.X, Value: res.F, Iterations: max(0, res.Stats.MajorIterations-1)}
 	}
 	g := make([]float64, n)
 	out.Value = safe(out.Phi, g)
-	steps := polish(safe, &out, g, min(maxPolishSteps, maxIter-out.Iterations))
+	steps := polish(safe, &out, g, min(maxPolishSteps, maxIter-out.Iterations), w)
 	out.Iterations += steps
 	out.Converged = infNorm(g) <= gradTol && !math.IsInf(out.Value, 0)
 	return out
@@ -127,7 +142,7 @@ const maxPolishSteps = 20
 // polish takes up to maxSteps Newton steps with a finite-difference
 // Hessian while they lower J and the gradient is above round-off, updating
 // r and g in place. It returns the number of steps taken.
-func polish(f Func, r *Result, g []float64, maxSteps int) int {
+func polish(f Func, r *Result, g []float64, maxSteps int, w *Watch) int {
 	n := len(r.Phi)
 	trial := make([]float64, n)
 	tg := make([]float64, n)
@@ -159,7 +174,7 @@ func polish(f Func, r *Result, g []float64, maxSteps int) int {
 				break
 			}
 		}
-		if !improved {
+		if !improved || w.Step(r.Value) != nil {
 			break
 		}
 	}

@@ -84,7 +84,7 @@ func TestMinimizeFindsKnownMinima(t *testing.T) {
 		"quadratic":  {valueOnly(quadratic(quadA, quadC)), []float64{0, 0, 0}, quadC},
 	} {
 		starts := [][]float64{slices.Clone(tc.start)}
-		res, err := optim.Minimize(tc.f, starts, 1000, tol)
+		res, err := optim.Minimize(tc.f, starts, 1000, tol, nil)
 		require.NoError(t, err, name)
 		assert.True(t, res.Converged, name)
 		require.Len(t, res.Phi, len(tc.want), name)
@@ -105,7 +105,7 @@ func TestNewtonFindsKnownMinima(t *testing.T) {
 		"quadratic":  {quadratic(quadA, quadC), []float64{0, 0, 0}, quadC},
 	} {
 		x0 := slices.Clone(tc.start)
-		res := optim.Newton(tc.f, x0, 100, tol)
+		res := optim.Newton(tc.f, x0, 100, tol, nil)
 		assert.True(t, res.Converged, name)
 		require.Len(t, res.Phi, len(tc.want), name)
 		assert.InDeltaSlice(t, tc.want, res.Phi, 1e-6, name)
@@ -113,7 +113,7 @@ func TestNewtonFindsKnownMinima(t *testing.T) {
 		assert.Equal(t, tc.start, x0, "%s: x0 was modified", name)
 	}
 	// A quadratic is one full Newton step from anywhere.
-	res := optim.Newton(quadratic(quadA, quadC), []float64{0.5, 0.5, 0.5}, 100, tol)
+	res := optim.Newton(quadratic(quadA, quadC), []float64{0.5, 0.5, 0.5}, 100, tol, nil)
 	assert.Equal(t, 1, res.Iterations)
 }
 
@@ -129,10 +129,10 @@ func TestFlatDirection(t *testing.T) {
 		}
 		return (p[0] - 1) * (p[0] - 1)
 	}
-	res, err := optim.Minimize(valueOnly(flat), [][]float64{{3, 0.7}}, 1000, tol)
+	res, err := optim.Minimize(valueOnly(flat), [][]float64{{3, 0.7}}, 1000, tol, nil)
 	require.NoError(t, err)
 	assert.InDeltaSlice(t, []float64{1, 0.7}, res.Phi, 1e-6)
-	nt := optim.Newton(flat, []float64{3, 0.7}, 100, tol)
+	nt := optim.Newton(flat, []float64{3, 0.7}, 100, tol, nil)
 	assert.True(t, nt.Converged)
 	assert.InDeltaSlice(t, []float64{1, 0.7}, nt.Phi, 1e-6)
 
@@ -155,7 +155,7 @@ func TestMinimumAtTheBoundary(t *testing.T) {
 		}
 		return math.Log1p(math.Exp(p[0]))
 	}
-	res, err := optim.Minimize(valueOnly(softplus), [][]float64{{2}}, 1000, tol)
+	res, err := optim.Minimize(valueOnly(softplus), [][]float64{{2}}, 1000, tol, nil)
 	if err == nil {
 		assert.LessOrEqual(t, gradNorm(valueOnly(softplus), res.Phi), tol)
 	} else {
@@ -164,7 +164,7 @@ func TestMinimumAtTheBoundary(t *testing.T) {
 	assert.Less(t, res.Phi[0], math.Log(1e-4), "it went downhill")
 	assert.False(t, math.IsInf(res.Phi[0], 0) || math.IsNaN(res.Phi[0]))
 
-	nt := optim.Newton(softplus, []float64{2}, 100, tol)
+	nt := optim.Newton(softplus, []float64{2}, 100, tol, nil)
 	assert.True(t, nt.Converged)
 	assert.LessOrEqual(t, gradNorm(valueOnly(softplus), nt.Phi), tol)
 	assert.False(t, math.IsInf(nt.Phi[0], 0) || math.IsNaN(nt.Phi[0]))
@@ -197,23 +197,23 @@ func TestNonFiniteValues(t *testing.T) {
 		}
 		want := (4 + math.Sqrt(16+0.8)) / 4
 
-		res, err := optim.Minimize(valueOnly(f), [][]float64{{0.05}}, 1000, tol)
+		res, err := optim.Minimize(valueOnly(f), [][]float64{{0.05}}, 1000, tol, nil)
 		require.NoError(t, err, name)
 		assert.InDelta(t, want, res.Phi[0], 1e-6, name)
-		nt := optim.Newton(f, []float64{0.05}, 100, tol)
+		nt := optim.Newton(f, []float64{0.05}, 100, tol, nil)
 		assert.True(t, nt.Converged, name)
 		assert.InDelta(t, want, nt.Phi[0], 1e-6, name)
 
 		// A start outside the domain, alone and before a good one.
-		res, err = optim.Minimize(valueOnly(f), [][]float64{{-1}}, 1000, tol)
+		res, err = optim.Minimize(valueOnly(f), [][]float64{{-1}}, 1000, tol, nil)
 		require.ErrorIs(t, err, optim.ErrNotConverged, name)
 		assert.False(t, res.Converged, name)
 		assert.True(t, math.IsInf(res.Value, 1), "%s: value %v", name, res.Value)
-		res, err = optim.Minimize(valueOnly(f), [][]float64{{-1}, {3}}, 1000, tol)
+		res, err = optim.Minimize(valueOnly(f), [][]float64{{-1}, {3}}, 1000, tol, nil)
 		require.NoError(t, err, name)
 		assert.InDelta(t, want, res.Phi[0], 1e-6, name)
 
-		nt = optim.Newton(f, []float64{-1}, 100, tol)
+		nt = optim.Newton(f, []float64{-1}, 100, tol, nil)
 		assert.False(t, nt.Converged, name)
 		assert.Equal(t, []float64{-1}, nt.Phi, name)
 	}
@@ -226,14 +226,14 @@ func TestIterationCap(t *testing.T) {
 	start := []float64{-1.2, 1}
 	v0 := rosenbrockFunc(start, nil)
 	for _, limit := range []int{1, 2, 5} {
-		res, err := optim.Minimize(rosenbrockFunc, [][]float64{start}, limit, tol)
+		res, err := optim.Minimize(rosenbrockFunc, [][]float64{start}, limit, tol, nil)
 		require.ErrorIs(t, err, optim.ErrNotConverged, "cap %d", limit)
 		assert.False(t, res.Converged, "cap %d", limit)
 		assert.LessOrEqual(t, res.Iterations, limit, "cap %d", limit)
 		assert.Less(t, res.Value, v0, "cap %d", limit)
 		assert.Equal(t, rosenbrockFunc(res.Phi, nil), res.Value, "cap %d: Value is J(Phi)", limit)
 
-		nt := optim.Newton(rosenbrock, start, limit, tol)
+		nt := optim.Newton(rosenbrock, start, limit, tol, nil)
 		assert.False(t, nt.Converged, "cap %d", limit)
 		assert.LessOrEqual(t, nt.Iterations, limit, "cap %d", limit)
 		assert.Less(t, nt.Value, v0, "cap %d", limit)
@@ -241,19 +241,19 @@ func TestIterationCap(t *testing.T) {
 	// On a quadratic the polish would finish the search in one step: it
 	// gets none once BFGS has used the cap.
 	quad := valueOnly(quadratic(quadA, quadC))
-	res, err := optim.Minimize(quad, [][]float64{{0, 0, 0}}, 1, tol)
+	res, err := optim.Minimize(quad, [][]float64{{0, 0, 0}}, 1, tol, nil)
 	require.ErrorIs(t, err, optim.ErrNotConverged)
 	assert.Equal(t, 1, res.Iterations)
-	res, err = optim.Minimize(quad, [][]float64{{0, 0, 0}}, 100, tol)
+	res, err = optim.Minimize(quad, [][]float64{{0, 0, 0}}, 100, tol, nil)
 	require.NoError(t, err)
 	assert.Less(t, res.Iterations, 100)
 
 	// Of several starts none of which converges, the best comes back.
 	far := []float64{3, -3}
-	res, err = optim.Minimize(rosenbrockFunc, [][]float64{far, start}, 2, tol)
+	res, err = optim.Minimize(rosenbrockFunc, [][]float64{far, start}, 2, tol, nil)
 	require.ErrorIs(t, err, optim.ErrNotConverged)
-	one, _ := optim.Minimize(rosenbrockFunc, [][]float64{far}, 2, tol)
-	two, _ := optim.Minimize(rosenbrockFunc, [][]float64{start}, 2, tol)
+	one, _ := optim.Minimize(rosenbrockFunc, [][]float64{far}, 2, tol, nil)
+	two, _ := optim.Minimize(rosenbrockFunc, [][]float64{start}, 2, tol, nil)
 	assert.Equal(t, math.Min(one.Value, two.Value), res.Value)
 }
 

@@ -157,3 +157,10 @@ func (l *Log) ByID() []int32 { return custid.ByID(l.IDs) }
 
 // readCost is the time Read takes to check a row and number its day.
 const readCost = 20 * time.Nanosecond
+
+// Check returns the first bad field of t, row i of its caller's input,
+// by the rules of Read; nil when t is valid.
+func Check[T Tx](i int, t T) *Problem {
+	r := row(t)
+	return check(i, &r)
+}

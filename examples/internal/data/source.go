@@ -16,7 +16,7 @@ type Source struct {
 
 // Register adds the flags -csv, -customers, -seed and -holdout to fs.
 func (s *Source) Register(fs *flag.FlagSet) {
-	fs.StringVar(&s.CSV, "csv", "", "purchase log `file` (customer_id,date,amount; header optional; dates YYYY-MM-DD or RFC 3339); empty: the built-in simulated store")
+	fs.StringVar(&s.CSV, "csv", "", "purchase log `file` (customer_id,date,amount; header optional; dates YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339); empty: the built-in simulated store")
 	fs.IntVar(&s.Customers, "customers", 5000, "customers in the simulated store")
 	fs.Uint64Var(&s.Seed, "seed", 1, "seed of the simulated store")
 	fs.IntVar(&s.HoldoutDays, "holdout", 0, "holdout `days` at the end of a -csv log (0: the last third)")
