@@ -24,6 +24,10 @@ type covCase struct {
 	cov   clv.Covariates
 	score func(fit clv.Fit, spendFit clv.Fit, cs []clv.Customer, opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error)
 	pred  func(fit clv.Fit, cs []clv.Customer, p clv.Prediction, iv clv.IntervalOptions) ([]clv.Interval, clv.Interval, error)
+	// spendCov is score through ScoreWithIntervalsSpendCov, with spend
+	// model spend and spend covariates scov.
+	spendCov func(fit clv.Fit, spend clv.GammaGammaCov, spendFit clv.Fit, cs []clv.Customer, scov clv.SpendCovariates,
+		opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error)
 	// discrete: the model takes whole periods (BG/BB), so the customers
 	// are made discrete first.
 	discrete bool
@@ -75,6 +79,10 @@ func newCovCase[M clv.CovariateModel](name string, theta []float64, cov clv.Cova
 		},
 		pred: func(fit clv.Fit, cs []clv.Customer, p clv.Prediction, iv clv.IntervalOptions) ([]clv.Interval, clv.Interval, error) {
 			return clv.PredictionIntervalsCov(at(theta), fit, cs, cov, p, iv)
+		},
+		spendCov: func(fit clv.Fit, spend clv.GammaGammaCov, sf clv.Fit, cs []clv.Customer, scov clv.SpendCovariates,
+			opt clv.ValueOptions, iv clv.IntervalOptions) ([]clv.ScoreInterval, clv.Interval, error) {
+			return clv.ScoreWithIntervalsSpendCov(at(theta), fit, spend, sf, cs, cov, scov, opt, iv)
 		}}
 }
 
@@ -588,16 +596,21 @@ func TestIntervalsSpendCovZeroCoefficientsIsThePlainSpend(t *testing.T) {
 		assert.InEpsilon(t, wantTotal.Estimate, total.Estimate, 1e-14)
 		assert.InEpsilon(t, wantTotal.StdErr, total.StdErr, 1e-12)
 	}
-	// Without spend covariates at all: ScoreWithIntervalsCov's intervals.
-	m := clv.BGNBDCov{BGNBD: bgPub, Purchase: []float64{0.4, -0.2, 0.1}}
-	pcov := clv.Covariates{Purchase: cov.Purchase}
-	covPC := randomCov([]float64{bgPub.R, bgPub.Alpha, bgPub.A, bgPub.B, 0.4, -0.2, 0.1}, 4, 0.1, 9)
-	got, total, err := clv.ScoreWithIntervalsSpendCov(m, clv.Fit{Cov: covPC}, clv.GammaGammaCov{GammaGamma: ggPub}, clv.Fit{Cov: covS3}, cs, pcov, clv.SpendCovariates{}, opt, clv.IntervalOptions{})
-	require.NoError(t, err)
-	want, wantTotal, err := clv.ScoreWithIntervalsCov(m, clv.Fit{Cov: covPC}, ggPub, clv.Fit{Cov: covS3}, cs, pcov, opt, clv.IntervalOptions{})
-	require.NoError(t, err)
-	assert.Equal(t, want, got)
-	assert.Equal(t, wantTotal, total)
+	// Without spend covariates at all, every covariate purchase model:
+	// ScoreWithIntervalsCov's intervals.
+	for ci, tc := range covCases(cov) {
+		covPC := clv.Fit{Cov: randomCov(tc.theta, 4, 0.1, uint64(30+ci))}
+		cs, opt := cs, opt
+		if tc.discrete {
+			cs, opt.CashFlow = discrete(cs), week
+		}
+		got, total, err := tc.spendCov(covPC, clv.GammaGammaCov{GammaGamma: ggPub}, clv.Fit{Cov: covS3}, cs, clv.SpendCovariates{}, opt, clv.IntervalOptions{})
+		require.NoError(t, err, tc.name)
+		want, wantTotal, err := tc.score(covPC, clv.Fit{Cov: covS3}, cs, opt, clv.IntervalOptions{})
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, want, got, tc.name)
+		assert.Equal(t, wantTotal, total, tc.name)
+	}
 }
 
 func TestIntervalsSpendCovDrawsAgreeWithDelta(t *testing.T) {
