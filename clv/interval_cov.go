@@ -47,7 +47,66 @@ func ScoreWithIntervalsCov[M CovariateModel](model M, fit Fit, spend GammaGamma,
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	return scoreIntervals(fn, space, fit, spend, spendFit, cs, opt, iv)
+	return scoreIntervals(fn, space, fit, plainSpend(spend), spendFit, cs, opt, iv)
+}
+
+// IntervalModel is a purchase model ScoreWithIntervalsSpendCov takes: one
+// of this package's, with or without covariates.
+type IntervalModel interface {
+	BGNBD | MBGNBD | ParetoNBD | BGBB | CovariateModel
+}
+
+// ScoreWithIntervalsSpendCov is ScoreWithIntervals (model without
+// covariates, cov empty) or ScoreWithIntervalsCov (model with covariates
+// cov) with a spend model with covariates: customer i's spend model is
+// spend.For(scov.Spend[i]), and spendFit is FitGammaGammaCov's, Fit.Cov in
+// the order p, q, γ, then the coefficients δ. The purchase and spend
+// parameters are taken as independent (separate fits). With spend
+// covariates absent (scov.Spend nil, spend.Spend empty) the intervals are
+// those of the function without them.
+//
+// Customers with equal spend covariates share a Gamma-Gamma, γ_g =
+// γ·exp(δ·z_g), a smooth function of θ_S = (p, q, γ, δ) with
+// ∂γ_g/∂γ = γ_g/γ and ∂γ_g/∂δ_j = γ_g·z_gj: by the delta method, a
+// customer's value has variance ∇_P'·Σ_P·∇_P + ∇_S'·Σ_S·∇_S, ∇_S the
+// closed-form gradient in (p, q, γ_g) carried to θ_S by the chain rule, and
+// the total's gradients are the sums of the customers'. With
+// ParameterDraws θ_S is drawn jointly, p, γ and q − 1 on the log scale (as
+// DrawSpendModels) and δ on its own, and every customer's spend model
+// follows each draw. With Bootstrap both models are refitted per
+// replicate (FitGammaGammaCov with scov's rows of the replicate's
+// customers). cs, cov and scov are not modified; scov.L2 is not read (a
+// Penalized spendFit is refused).
+//
+// Errors: those of ScoreWithIntervals and ScoreWithIntervalsCov, and a
+// *DataError wrapping ErrInvalid for covariates given with a model
+// without them ("Covariates"), spend coefficients that are not finite
+// ("spend.Spend"), or spend covariates that do not fit spend: a row of the
+// wrong length or a value that is NaN or ±Inf (the row and "Spend[j]"), a
+// row count other than len(cs), a column count other than len(spend.Spend)
+// ("SpendCovariates.Spend"), or names other than the model's
+// ("SpendCovariates.Names").
+func ScoreWithIntervalsSpendCov[M IntervalModel](model M, fit Fit, spend GammaGammaCov, spendFit Fit,
+	cs []Customer, cov Covariates, scov SpendCovariates, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
+	const fn = "clv.ScoreWithIntervalsSpendCov"
+	var space *paramSpace
+	var err error
+	if m, plain := any(model).(PurchaseModel); plain { // a covariate model is not a PurchaseModel
+		if cov.Purchase != nil || cov.Dropout != nil || cov.Shared != nil {
+			return nil, Interval{}, fault.New(fn, -1, "Covariates", ErrInvalid, "are given, but the model %T has none", model)
+		}
+		space, err = spaceOf(fn, m)
+	} else {
+		space, err = covSpace(fn, model, cov, len(cs))
+	}
+	if err != nil {
+		return nil, Interval{}, err
+	}
+	sp, err := covSpend(fn, spend, scov, len(cs))
+	if err != nil {
+		return nil, Interval{}, err
+	}
+	return scoreIntervals(fn, space, fit, sp, spendFit, cs, opt, iv)
 }
 
 // PredictionIntervalsCov is PredictionIntervals for a model with static
