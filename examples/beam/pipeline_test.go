@@ -30,13 +30,14 @@ var (
 		Horizon: 12, CashFlow: clv.Month, Discount: 0.01, Margin: 0.3, Shards: 3}
 )
 
-// simulatedLog draws a seeded log of about 1e5 transactions from the
-// CDNOW BG/NBD and Gamma-Gamma estimates (Fader, Hardie & Lee 2005),
-// running past testEnd so that the pipeline must drop the later ones.
-func simulatedLog(t *testing.T) []clv.Transaction {
+// simulatedLog draws a seeded log of n customers from the CDNOW BG/NBD
+// and Gamma-Gamma estimates (Fader, Hardie & Lee 2005), about 2.8
+// transactions each, running past testEnd so that the pipeline must drop
+// the later ones.
+func simulatedLog(t *testing.T, n int) []clv.Transaction {
 	t.Helper()
 	txns, err := clv.SimulateBGNBD(clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}, clv.SimulationOptions{
-		Customers: 36_000, Start: time.Date(1997, 1, 1, 0, 0, 0, 0, time.UTC), AcquisitionDays: 84,
+		Customers: n, Start: time.Date(1997, 1, 1, 0, 0, 0, 0, time.UTC), AcquisitionDays: 84,
 		End: time.Date(1998, 6, 30, 0, 0, 0, 0, time.UTC), Period: 7 * 24 * time.Hour,
 		Spend: clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}, Seed: 18,
 	})
@@ -101,32 +102,19 @@ func readShards(t *testing.T, prefix string) [][]string {
 	return out
 }
 
-// TestPipelineEqualsLibrary runs the pipeline on a simulated log of about
-// 1e5 transactions in four files, with bad lines, and checks it against
-// the library on one machine: summaries and scores bit for bit, the
-// fitted parameters to 1e-9, and every bad line in the dead letters.
-func TestPipelineEqualsLibrary(t *testing.T) {
-	txns := simulatedLog(t)
-	if len(txns) < 90_000 || len(txns) > 120_000 {
-		t.Fatalf("the simulation drew %d transactions, want about 1e5", len(txns))
-	}
-	bad := []string{
-		"0042,1997-02-30,10",           // no such day
-		",1997-03-01T10:00:00Z,5",      // no customer ID
-		"0043,1997-03-01T10:00:00Z,-3", // a refund
-		"0044,1997-03-01T10:00:00Z",    // a missing column
-	}
+// runPipeline writes txns and the extra lines into four files, runs the
+// pipeline with cfg on them and returns its models and counters.
+func runPipeline(t *testing.T, cfg *Config, txns []clv.Transaction, extra ...string) (models, map[string]int64) {
+	t.Helper()
 	dir := t.TempDir()
-	writeLog(t, dir, txns, 4, bad...)
-	cfg := testCfg
+	writeLog(t, dir, txns, 4, extra...)
 	cfg.Input = filepath.Join(dir, "log-*.csv")
 	cfg.Output = filepath.Join(dir, "out") + string(filepath.Separator)
 	if err := cfg.check(); err != nil {
 		t.Fatal(err)
 	}
-
 	p, s := beam.NewPipelineWithRoot()
-	Build(s, cfg)
+	Build(s, *cfg)
 	start := time.Now()
 	pr, err := ptest.RunWithMetrics(p)
 	if err != nil {
@@ -137,27 +125,6 @@ func TestPipelineEqualsLibrary(t *testing.T) {
 	for _, c := range pr.Metrics().AllMetrics().Counters() {
 		counters[c.Key.Name] += c.Result()
 	}
-	if counters["transactions"] != int64(len(txns)) || counters["bad_lines"] != int64(len(bad)) {
-		t.Errorf("counters %v, want %d transactions and %d bad lines", counters, len(txns), len(bad))
-	}
-
-	// The library on one machine.
-	cs, err := clv.Summarize(txns, cfg.summaryOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	fo := &clv.FitOptions{Period: cfg.Period}
-	bg, bgFit, err := clv.FitBGNBD(cs, fo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gg, ggFit, err := clv.FitGammaGamma(cs, fo)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	// Models: the parameters to 1e-9 (the histogram's rows come in
-	// another order than Summarize's customers), the data identical.
 	data, err := os.ReadFile(cfg.Output + modelsName)
 	if err != nil {
 		t.Fatal(err)
@@ -166,32 +133,22 @@ func TestPipelineEqualsLibrary(t *testing.T) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.BGNBD == nil || m.Customers != len(cs) {
-		t.Fatalf("models file: %s\nwant a BG/NBD fitted on %d customers", data, len(cs))
-	}
-	closeTo := func(name string, got, want float64) {
-		if !(rel(got, want) <= 1e-9) {
-			t.Errorf("%s = %v, want %v (the library's fit)", name, got, want)
-		}
-	}
-	got := m.BGNBD.Model
-	closeTo("R", got.R, bg.R)
-	closeTo("Alpha", got.Alpha, bg.Alpha)
-	closeTo("A", got.A, bg.A)
-	closeTo("B", got.B, bg.B)
-	closeTo("LogLikelihood", m.BGNBD.Fit.LogLikelihood, bgFit.LogLikelihood)
-	closeTo("P", m.Spend.Model.P, gg.P)
-	closeTo("Q", m.Spend.Model.Q, gg.Q)
-	closeTo("Gamma", m.Spend.Model.Gamma, gg.Gamma)
-	closeTo("spend LogLikelihood", m.Spend.Fit.LogLikelihood, ggFit.LogLikelihood)
-	// Fit.Fingerprint is not compared: it identifies the rows a fit was
-	// given (the customers here, the weighted histogram there).
-	t.Logf("relative differences: R %.1e, Alpha %.1e, A %.1e, B %.1e, P %.1e, Q %.1e, Gamma %.1e",
-		rel(got.R, bg.R), rel(got.Alpha, bg.Alpha), rel(got.A, bg.A), rel(got.B, bg.B),
-		rel(m.Spend.Model.P, gg.P), rel(m.Spend.Model.Q, gg.Q), rel(m.Spend.Model.Gamma, gg.Gamma))
+	return m, counters
+}
 
-	// Summaries and scores: exactly clv.Summarize's rows and clv.Score's
-	// numbers under the pipeline's models.
+// closeTo fails t unless got is want to a relative 1e-9.
+func closeTo(t *testing.T, name string, got, want float64) {
+	t.Helper()
+	if !(rel(got, want) <= 1e-9) {
+		t.Errorf("%s = %v, want %v (the library's fit)", name, got, want)
+	}
+}
+
+// checkScores checks that the pipeline's score files hold exactly the
+// summaries cs and clv.Score's numbers for them under the pipeline's
+// models m.
+func checkScores(t *testing.T, cfg Config, m models, cs []clv.Customer) {
+	t.Helper()
 	want, err := clv.Score(m.purchase(), m.Spend.Model, cs, cfg.valueOptions())
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +169,66 @@ func TestPipelineEqualsLibrary(t *testing.T) {
 			t.Fatalf("customer %s: pipeline %v, want the library's %v", c.ID, r, wantRow)
 		}
 	}
+}
+
+// TestPipelineEqualsLibrary runs the pipeline on a simulated log of about
+// 1e5 transactions in four files, with bad lines, and checks it against
+// the library on one machine: summaries and scores bit for bit, the
+// fitted parameters to 1e-9, and every bad line in the dead letters.
+func TestPipelineEqualsLibrary(t *testing.T) {
+	txns := simulatedLog(t, 36_000)
+	if len(txns) < 90_000 || len(txns) > 120_000 {
+		t.Fatalf("the simulation drew %d transactions, want about 1e5", len(txns))
+	}
+	bad := []string{
+		"0042,1997-02-30,10",           // no such day
+		",1997-03-01T10:00:00Z,5",      // no customer ID
+		"0043,1997-03-01T10:00:00Z,-3", // a refund
+		"0044,1997-03-01T10:00:00Z",    // a missing column
+	}
+	cfg := testCfg
+	m, counters := runPipeline(t, &cfg, txns, bad...)
+	if counters["transactions"] != int64(len(txns)) || counters["bad_lines"] != int64(len(bad)) {
+		t.Errorf("counters %v, want %d transactions and %d bad lines", counters, len(txns), len(bad))
+	}
+
+	// The library on one machine.
+	cs, err := clv.Summarize(txns, cfg.summaryOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fo := &clv.FitOptions{Period: cfg.Period}
+	bg, bgFit, err := clv.FitBGNBD(cs, fo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gg, ggFit, err := clv.FitGammaGamma(cs, fo)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Models: the parameters to 1e-9 (the histogram's rows come in
+	// another order than Summarize's customers). Fit.Fingerprint is not
+	// compared: it identifies the rows a fit was given (the customers
+	// here, the weighted histogram there).
+	if m.BGNBD == nil || m.ParetoNBD != nil || m.Customers != len(cs) {
+		t.Fatalf("models %+v, want a BG/NBD fitted on %d customers", m, len(cs))
+	}
+	got := m.BGNBD.Model
+	closeTo(t, "R", got.R, bg.R)
+	closeTo(t, "Alpha", got.Alpha, bg.Alpha)
+	closeTo(t, "A", got.A, bg.A)
+	closeTo(t, "B", got.B, bg.B)
+	closeTo(t, "LogLikelihood", m.BGNBD.Fit.LogLikelihood, bgFit.LogLikelihood)
+	closeTo(t, "P", m.Spend.Model.P, gg.P)
+	closeTo(t, "Q", m.Spend.Model.Q, gg.Q)
+	closeTo(t, "Gamma", m.Spend.Model.Gamma, gg.Gamma)
+	closeTo(t, "spend LogLikelihood", m.Spend.Fit.LogLikelihood, ggFit.LogLikelihood)
+	t.Logf("relative differences: R %.1e, Alpha %.1e, A %.1e, B %.1e, P %.1e, Q %.1e, Gamma %.1e",
+		rel(got.R, bg.R), rel(got.Alpha, bg.Alpha), rel(got.A, bg.A), rel(got.B, bg.B),
+		rel(m.Spend.Model.P, gg.P), rel(m.Spend.Model.Q, gg.Q), rel(m.Spend.Model.Gamma, gg.Gamma))
+
+	checkScores(t, cfg, m, cs)
 
 	dead := readShards(t, cfg.Output+deadLettersName)
 	if len(dead) != len(bad) {
@@ -219,7 +236,7 @@ func TestPipelineEqualsLibrary(t *testing.T) {
 	}
 	lines := map[string]string{}
 	for _, d := range dead {
-		if d[0] != filepath.Join(dir, "log-3.csv") || d[2] == "" {
+		if filepath.Base(d[0]) != "log-3.csv" || d[2] == "" {
 			t.Errorf("dead letter %q: want the file log-3.csv and a reason", d)
 		}
 		lines[d[3]] = d[1]
@@ -230,6 +247,33 @@ func TestPipelineEqualsLibrary(t *testing.T) {
 			t.Errorf("dead letter for %q: field %q (present %v), want %q", line, f, ok, field)
 		}
 	}
+}
+
+// TestPipelineParetoNBD checks the -model paretonbd path on a smaller log:
+// the parameters are clv.FitParetoNBD's to 1e-9, and the scores are
+// clv.Score's under the pipeline's models exactly.
+func TestPipelineParetoNBD(t *testing.T) {
+	txns := simulatedLog(t, 4_000)
+	cfg := testCfg
+	cfg.Model = ModelParetoNBD
+	m, _ := runPipeline(t, &cfg, txns)
+	cs, err := clv.Summarize(txns, cfg.summaryOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pn, _, err := clv.FitParetoNBD(cs, &clv.FitOptions{Period: cfg.Period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ParetoNBD == nil || m.BGNBD != nil {
+		t.Fatalf("models %+v, want a Pareto/NBD", m)
+	}
+	got := m.ParetoNBD.Model
+	closeTo(t, "R", got.R, pn.R)
+	closeTo(t, "Alpha", got.Alpha, pn.Alpha)
+	closeTo(t, "S", got.S, pn.S)
+	closeTo(t, "Beta", got.Beta, pn.Beta)
+	checkScores(t, cfg, m, cs)
 }
 
 // rel is the relative difference of got from want.
