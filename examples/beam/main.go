@@ -10,7 +10,8 @@
 //	→ the models as a side input → clv.Score per customer → sharded CSV
 //
 // Outputs, after -output: scores-SSSSS-of-NNNNN.csv (each customer's
-// summary, P(alive), expected purchases, expected spend and value),
+// summary, P(alive), expected purchases, expected spend and value, and the
+// intervals of P(alive), purchases and value at -level),
 // deadletters-SSSSS-of-NNNNN.csv (every rejected line with its file, field
 // and reason; no file when none) and models.json (the fitted models with
 // their fit reports, in clv's saved form). Counters ltv/transactions and
@@ -52,6 +53,7 @@ var (
 	cashFlow = flag.Duration("cashflow", clv.Month, "the cash-flow period (default one average month)")
 	discount = flag.Float64("discount", 0.01, "discount rate per cash-flow period")
 	margin   = flag.Float64("margin", 1, "contribution per unit of revenue, in (0, 1]")
+	level    = flag.Float64("level", 0.9, "level of the delta-method intervals of P(alive), purchases and value; 0: none")
 	shards   = flag.Int("shards", 1, "files per output (scores, dead letters)")
 )
 
@@ -72,7 +74,7 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("-end %q: want YYYY-MM-DD", *end)
 	}
 	cfg := Config{Input: *input, Output: *output, Header: *header, Period: *period, End: endDay, Model: *model,
-		Horizon: *horizon, CashFlow: *cashFlow, Discount: *discount, Margin: *margin, Shards: *shards}
+		Horizon: *horizon, CashFlow: *cashFlow, Discount: *discount, Margin: *margin, Level: *level, Shards: *shards}
 	return Run(ctx, cfg)
 }
 

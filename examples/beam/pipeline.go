@@ -43,7 +43,10 @@ type Config struct {
 	CashFlow time.Duration // the cash-flow period (clv.Month by default)
 	Discount float64       // discount rate per cash-flow period
 	Margin   float64       // contribution per unit of revenue, in (0, 1]
-	Shards   int           // files per output (scores, summaries, dead letters)
+	// Level is the level of the delta-method intervals of P(alive),
+	// purchases and value (clv.ScoreWithIntervals); 0 means none.
+	Level  float64
+	Shards int // files per output (scores, summaries, dead letters)
 }
 
 // Purchase models the pipeline fits.
@@ -64,6 +67,8 @@ func (c Config) check() error {
 		return fmt.Errorf("model %q: want %q or %q", c.Model, ModelBGNBD, ModelParetoNBD)
 	case c.Shards < 1:
 		return fmt.Errorf("shards is %d, want ≥ 1", c.Shards)
+	case !(c.Level == 0 || c.Level > 0 && c.Level < 1):
+		return fmt.Errorf("level is %v, want in (0, 1), or 0 for no intervals", c.Level)
 	}
 	if _, err := clv.ReadTransactions(strings.NewReader(c.Header+"\n"), &clv.CSVOptions{Header: clv.HeaderPresent}); err != nil && !errors.Is(err, clv.ErrEmpty) {
 		return fmt.Errorf("header %q: %w", c.Header, err)
@@ -94,7 +99,8 @@ const (
 
 // scoresHeader and deadLettersHeader head every shard of their outputs.
 const (
-	scoresHeader      = "customer_id,frequency,recency,t,monetary,p_alive,expected_purchases,expected_spend,value"
+	scoresHeader = "customer_id,frequency,recency,t,monetary,p_alive,expected_purchases,expected_spend,value," +
+		"p_alive_lower,p_alive_upper,purchases_lower,purchases_upper,value_lower,value_upper"
 	deadLettersHeader = "file,field,reason,line"
 )
 
@@ -120,7 +126,7 @@ func Build(s beam.Scope, cfg Config) {
 	textio.Write(s, cfg.Output+modelsName, beam.ParDo(s, modelsJSON, models))
 
 	opt := cfg.valueOptions()
-	scores := beam.ParDo(s, &scoreFn{Period: opt.Period, CashFlow: opt.CashFlow, Horizon: opt.Horizon, Discount: opt.Discount, Margin: opt.Margin},
+	scores := beam.ParDo(s, &scoreFn{Period: opt.Period, CashFlow: opt.CashFlow, Horizon: opt.Horizon, Discount: opt.Discount, Margin: opt.Margin, Level: cfg.Level},
 		customers, beam.SideInput{Input: models})
 	writeShards(s.Scope("scores"), cfg.Output+scoresName, scoresHeader, cfg.Shards, scores)
 }
@@ -304,10 +310,16 @@ type models struct {
 
 // purchase returns the fitted purchase model.
 func (m models) purchase() clv.PurchaseModel {
+	pm, _ := m.purchaseFit()
+	return pm
+}
+
+// purchaseFit returns the fitted purchase model and its fit.
+func (m models) purchaseFit() (clv.PurchaseModel, clv.Fit) {
 	if m.ParetoNBD != nil {
-		return m.ParetoNBD.Model
+		return m.ParetoNBD.Model, m.ParetoNBD.Fit
 	}
-	return m.BGNBD.Model
+	return m.BGNBD.Model, m.BGNBD.Fit
 }
 
 func encodeModels(m models) ([]byte, error) { return json.Marshal(m) }
@@ -395,15 +407,18 @@ func usable(ctx context.Context, err error) error {
 }
 
 // scoreFn scores each customer with clv.Score under the models of the
-// side input and writes the summary and the scores as one CSV line.
-// Score computes each customer on its own, so one customer at a time
-// gives the same numbers as a call on all of them.
+// side input, and with Level > 0 takes the intervals of
+// clv.ScoreWithIntervals (delta method, from the fits' covariances), and
+// writes the summary and the scores as one CSV line (empty interval
+// fields without Level). Both compute each customer on its own, so one
+// customer at a time gives the same numbers as a call on all of them.
 type scoreFn struct {
 	Period   time.Duration `json:"period"`
 	CashFlow time.Duration `json:"cash_flow"`
 	Horizon  int           `json:"horizon"`
 	Discount float64       `json:"discount"`
 	Margin   float64       `json:"margin"`
+	Level    float64       `json:"level"`
 }
 
 func (f *scoreFn) ProcessElement(c clv.Customer, m models) (string, error) {
@@ -413,8 +428,20 @@ func (f *scoreFn) ProcessElement(c clv.Customer, m models) (string, error) {
 		return "", fmt.Errorf("customer %q: %w", c.ID, err)
 	}
 	s := scores[0]
-	return csvLine(c.ID, num(c.Frequency), num(c.Recency), num(c.T), num(c.Monetary),
-		num(s.PAlive), num(s.Purchases), num(s.Spend), num(s.Value)), nil
+	fields := []string{c.ID, num(c.Frequency), num(c.Recency), num(c.T), num(c.Monetary),
+		num(s.PAlive), num(s.Purchases), num(s.Spend), num(s.Value), "", "", "", "", "", ""}
+	if f.Level > 0 {
+		pm, pf := m.purchaseFit()
+		iv, _, err := clv.ScoreWithIntervals(pm, pf, m.Spend.Model, m.Spend.Fit, []clv.Customer{c}, opt,
+			clv.IntervalOptions{Level: f.Level, Method: clv.DeltaMethod})
+		if err != nil {
+			return "", fmt.Errorf("customer %q: intervals (level 0 turns them off): %w", c.ID, err)
+		}
+		i := iv[0]
+		copy(fields[9:], []string{num(i.PAlive.Lower), num(i.PAlive.Upper), num(i.Purchases.Lower), num(i.Purchases.Upper),
+			num(i.Value.Lower), num(i.Value.Upper)})
+	}
+	return csvLine(fields...), nil
 }
 
 // num formats v in the fewest digits that read back to the same float64.

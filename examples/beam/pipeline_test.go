@@ -27,7 +27,7 @@ func TestMain(m *testing.M) { ptest.Main(m) }
 var (
 	testEnd = time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC)
 	testCfg = Config{Header: "customer_id,date,amount", Period: 7 * 24 * time.Hour, End: testEnd, Model: ModelBGNBD,
-		Horizon: 12, CashFlow: clv.Month, Discount: 0.01, Margin: 0.3, Shards: 3}
+		Horizon: 12, CashFlow: clv.Month, Discount: 0.01, Margin: 0.3, Level: 0.9, Shards: 3}
 )
 
 // simulatedLog draws a seeded log of n customers from the CDNOW BG/NBD
@@ -145,11 +145,16 @@ func closeTo(t *testing.T, name string, got, want float64) {
 }
 
 // checkScores checks that the pipeline's score files hold exactly the
-// summaries cs and clv.Score's numbers for them under the pipeline's
-// models m.
+// summaries cs, clv.Score's numbers for them under the pipeline's models
+// m, and clv.ScoreWithIntervals' bounds at cfg.Level.
 func checkScores(t *testing.T, cfg Config, m models, cs []clv.Customer) {
 	t.Helper()
 	want, err := clv.Score(m.purchase(), m.Spend.Model, cs, cfg.valueOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, pf := m.purchaseFit()
+	iv, _, err := clv.ScoreWithIntervals(pm, pf, m.Spend.Model, m.Spend.Fit, cs, cfg.valueOptions(), clv.IntervalOptions{Level: cfg.Level})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,9 +167,10 @@ func checkScores(t *testing.T, cfg Config, m models, cs []clv.Customer) {
 		byID[r[0]] = r
 	}
 	for i, c := range cs {
-		w := want[i]
+		w, v := want[i], iv[i]
 		wantRow := []string{c.ID, num(c.Frequency), num(c.Recency), num(c.T), num(c.Monetary),
-			num(w.PAlive), num(w.Purchases), num(w.Spend), num(w.Value)}
+			num(w.PAlive), num(w.Purchases), num(w.Spend), num(w.Value),
+			num(v.PAlive.Lower), num(v.PAlive.Upper), num(v.Purchases.Lower), num(v.Purchases.Upper), num(v.Value.Lower), num(v.Value.Upper)}
 		if r := byID[c.ID]; strings.Join(r, ",") != strings.Join(wantRow, ",") {
 			t.Fatalf("customer %s: pipeline %v, want the library's %v", c.ID, r, wantRow)
 		}
@@ -312,6 +318,7 @@ func TestConfigCheck(t *testing.T) {
 		{func(c *Config) { c.Horizon = 0 }, "Horizon"},
 		{func(c *Config) { c.Margin = 0 }, "Margin"},
 		{func(c *Config) { c.Discount = -1 }, "Discount"},
+		{func(c *Config) { c.Level = 1 }, "level"},
 		{func(c *Config) { c.Header = "id,when,amount" }, "header"},
 	} {
 		cfg := testCfg
