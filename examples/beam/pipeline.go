@@ -46,7 +46,7 @@ type Config struct {
 	// Level is the level of the delta-method intervals of P(alive),
 	// purchases and value (clv.ScoreWithIntervals); 0 means none.
 	Level  float64
-	Shards int // files per output (scores, summaries, dead letters)
+	Shards int // files per output (scores, dead letters)
 }
 
 // Purchase models the pipeline fits.
