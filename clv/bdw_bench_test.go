@@ -55,7 +55,7 @@ func BenchmarkBetaDiscreteWeibull(b *testing.B) {
 // binary and one continuous covariate on α and β (so nearly every
 // subscriber is a covariate group of their own).
 func BenchmarkFitBetaDiscreteWeibullSubscribers(b *testing.B) {
-	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
+	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull: BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, AlphaCoef: []float64{0.5, -0.3}, BetaCoef: []float64{-0.4, 0.2}}
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		subs, cov := simSubscribers(truth, n, 12, 1)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {

@@ -67,7 +67,7 @@ func (m bgFamily) alive(c Customer) (p, q float64) {
 	if c.Frequency+m.shift == 0 {
 		return 1, 0
 	}
-	p, q, _, _ = numeric.Logistic(-m.logOddsDropped(c.Frequency, c.Recency, c.T))
+	p, q = numeric.Sigmoid(-m.logOddsDropped(c.Frequency, c.Recency, c.T))
 	return p, q
 }
 
@@ -299,28 +299,48 @@ func newBGDataGroups(rows []row, rowGroups []int32, groups covGroups, shift floa
 	}
 	var xs numbering[float64]
 	var xKnots, txKnots, tKnots numbering[knot]
+	single := groups.size() == 1 // every row in group 0: the knots are the distinct values
 	d.xi = make([]int32, len(rows))
-	d.txi = make([]int32, len(rows))
-	d.ti = make([]int32, len(rows))
+	if !single {
+		d.txi = make([]int32, len(rows))
+		d.ti = make([]int32, len(rows))
+	}
 	d.rowG = make([]int32, len(rows))
 	d.w = make([]float64, len(rows))
+	var direct [directCounts]int32
 	for i, r := range rows {
-		if rowGroups != nil {
-			d.rowG[i] = rowGroups[i]
+		d.w[i] = r.w
+		d.sumX += r.w * r.x
+		d.sumT += r.w * r.t
+		if single {
+			d.xi[i] = numberCount(&xs, &direct, r.x)
+			continue
 		}
+		d.rowG[i] = rowGroups[i]
 		pg, dg := groups.purchaseOf(d.rowG[i]), groups.dropoutOf(d.rowG[i])
 		xs.number(r.x)
 		d.xi[i] = xKnots.number(knot{r.x, dg})
 		d.txi[i] = txKnots.number(knot{r.tx, pg})
 		d.ti[i] = tKnots.number(knot{r.t, pg})
-		d.w[i] = r.w
-		d.sumX += r.w * r.x
-		d.sumT += r.w * r.t
 	}
 	d.xs = xs.keys
 	for _, k := range xKnots.keys {
 		d.xKnotX = append(d.xKnotX, xs.number(k.v))
 		d.xKnotD = append(d.xKnotD, k.g)
+	}
+	if single {
+		d.xKnotX, d.xKnotD = make([]int32, len(d.xs)), make([]int32, len(d.xs))
+		for k := range d.xKnotX {
+			d.xKnotX[k] = int32(k)
+		}
+		// One purchase group: the times are the knots.
+		tx, t := make([]float64, len(rows)), make([]float64, len(rows))
+		for i, r := range rows {
+			tx[i], t[i] = r.tx, r.t
+		}
+		d.txi, d.txs = numberFloats(tx)
+		d.ti, d.ts = numberFloats(t)
+		d.txP, d.tP = make([]int32, len(d.txs)), make([]int32, len(d.ts))
 	}
 	for _, k := range txKnots.keys {
 		d.txs = append(d.txs, k.v)

@@ -10,16 +10,16 @@ import (
 )
 
 // bootstrapOutputs returns the customer bootstrap (resample.Bootstrap) of
-// the outputs of predict: at the fitted θ and spend model, and at every
-// replicate's refit of both (spend nil: no spend model). A replicate
+// the outputs of predict: at the fitted θ and spend parameters θ_S, and at
+// every replicate's refit of both (spend nil: no spend model, θ_S nil). A replicate
 // whose refit fails, other than by stopping at a limit of the parameter
 // space (ErrBoundary: the limiting model is used), or whose predictions
 // fail, counts as failed. The refits start from the fitted parameters.
-func bootstrapOutputs(fn string, space *paramSpace, spend *GammaGamma, cs []Customer, iv IntervalOptions,
-	predict func(th []float64, spend GammaGamma) ([]float64, error)) (resample.Result, error) {
-	var spendAt GammaGamma
+func bootstrapOutputs(fn string, space *paramSpace, spend *spendSpace, cs []Customer, iv IntervalOptions,
+	predict func(th, thS []float64) ([]float64, error)) (resample.Result, error) {
+	var spendAt []float64
 	if spend != nil {
-		spendAt = *spend
+		spendAt = spend.theta
 	}
 	at, err := predict(space.theta, spendAt)
 	if err != nil {
@@ -46,7 +46,7 @@ func bootstrapOutputs(fn string, space *paramSpace, spend *GammaGamma, cs []Cust
 		}
 		s := spendAt
 		if spend != nil {
-			s, _, err = FitGammaGamma(rcs, &FitOptions{Start: []float64{spend.P, spend.Q, spend.Gamma}})
+			s, err = spend.refit(rcs, rows)
 			if err != nil && !errors.Is(err, ErrBoundary) {
 				return nil, err
 			}
@@ -71,15 +71,19 @@ func bootstrapOutputs(fn string, space *paramSpace, spend *GammaGamma, cs []Cust
 }
 
 // bootstrapScores is ScoreWithIntervals with Bootstrap: per customer
-// P(alive), purchases and value, then the total, from score with every
-// group's model at the replicate's parameters.
-func bootstrapScores(fn string, space *paramSpace, spend GammaGamma, cs []Customer, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
-	predict := func(th []float64, s GammaGamma) ([]float64, error) {
+// P(alive), purchases and value, then the total, from scoreWith with every
+// group's purchase and spend model at the replicate's parameters.
+func bootstrapScores(fn string, space *paramSpace, sp *spendSpace, cs []Customer, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
+	predict := func(th, thS []float64) ([]float64, error) {
 		models := make([]PurchaseModel, space.groups)
 		for g := range models {
 			models[g] = space.model(th, g)
 		}
-		scores, err := score(fn, models, space.groupOf, s, cs, opt)
+		spends := make([]GammaGamma, max(len(sp.z), 1))
+		for g := range spends {
+			spends[g] = sp.model(thS, g)
+		}
+		scores, err := scoreWith(fn, models, space.groupOf, func(i int) GammaGamma { return spends[sp.group(i)] }, cs, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +94,7 @@ func bootstrapScores(fn string, space *paramSpace, spend GammaGamma, cs []Custom
 		}
 		return out, nil
 	}
-	res, err := bootstrapOutputs(fn, space, &spend, cs, iv, predict)
+	res, err := bootstrapOutputs(fn, space, sp, cs, iv, predict)
 	if err != nil {
 		return nil, Interval{}, err
 	}
@@ -103,7 +107,7 @@ func bootstrapScores(fn string, space *paramSpace, spend GammaGamma, cs []Custom
 
 // bootstrapPredictions is PredictionIntervals with Bootstrap.
 func bootstrapPredictions(fn string, space *paramSpace, cs []Customer, pred Prediction, iv IntervalOptions) ([]Interval, Interval, error) {
-	predict := func(th []float64, _ GammaGamma) ([]float64, error) {
+	predict := func(th, _ []float64) ([]float64, error) {
 		out := make([]float64, len(cs)+1)
 		for i, c := range cs {
 			var g int

@@ -71,13 +71,19 @@ func TestFitCancelPromptly(t *testing.T) {
 	} {
 		// The median of five, as the machine's other load can delay any
 		// one return.
+		// A fit that ends before its cancellation (a quiet machine, a late
+		// delay) returns its result and is not counted; three must be.
 		var lats []time.Duration
 		for _, delay := range []time.Duration{0, 15, 30, 60, 90} {
 			lat, err := cancelLatency(fit, delay*time.Millisecond)
+			if err == nil && delay > 0 {
+				continue
+			}
 			require.ErrorIs(t, err, context.Canceled, name)
 			lats = append(lats, lat)
 		}
 		t.Logf("%s: returned %v after the cancellations", name, lats)
+		require.GreaterOrEqual(t, len(lats), 3, "%s: too few fits were still running when cancelled", name)
 		slices.Sort(lats)
 		require.Less(t, lats[len(lats)/2], 50*time.Millisecond, name)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -85,6 +86,25 @@ func BenchmarkFitBGNBD(b *testing.B) {
 	}
 }
 
+// BenchmarkFitBGNBDContinuous fits exact (continuous) times, where nearly
+// every customer with a repeat purchase is a distinct row: 1e7 customers
+// make ~3.9e6 rows (issue 17's target: ≤ 2 s).
+func BenchmarkFitBGNBDContinuous(b *testing.B) {
+	for _, n := range benchSizes()[2:] {
+		cs := must(clv.SimulateBGNBDCustomers(bgPub, clv.CustomerSimulationOptions{
+			Customers: n, Period: week, Spend: ggPub, Seed: 7, Continuous: true,
+		}))
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := clv.FitBGNBD(cs, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkFitGammaGamma fits simulated bases of n customers (about 38%
 // of them repeat buyers, the rows the fit uses) and, as issue 17's target,
 // 1e6 repeat buyers: bench/gammagamma's data set, which it times against
@@ -135,6 +155,43 @@ func BenchmarkScore(b *testing.B) {
 	}
 }
 
+// BenchmarkPipeline is issue 17's whole pipeline on a transaction log of n
+// rows (BenchmarkSummarize's, ~2 rows per customer): Summarize, FitBGNBD,
+// FitGammaGamma and the 12-month Score, reporting each stage's seconds
+// per run (the 1e7 tier with LTV_BENCH_LARGE=1; bench/pipeline compares it
+// with pandas + scipy).
+func BenchmarkPipeline(b *testing.B) {
+	for _, n := range benchSizes()[2:] {
+		txns := summaryBenchLog(n)
+		b.Run(fmt.Sprintf("txns=%.0e", float64(n)), func(b *testing.B) {
+			var stages [4]time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := time.Now()
+				cs := must(clv.Summarize(txns, clv.SummaryOptions{Period: weekly, End: summaryBenchEnd}))
+				t1 := time.Now()
+				bg, _, err := clv.FitBGNBD(cs, &clv.FitOptions{Period: weekly})
+				if err != nil {
+					b.Fatal(err)
+				}
+				t2 := time.Now()
+				gg, _, err := clv.FitGammaGamma(cs, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				t3 := time.Now()
+				sinkScores = must(clv.Score(bg, gg, cs, clv.ValueOptions{Horizon: 12, Discount: 0.01, Margin: 1}))
+				for j, d := range []time.Duration{t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), time.Since(t3)} {
+					stages[j] += d
+				}
+			}
+			for j, name := range []string{"summary-s/op", "bgnbd-s/op", "gammagamma-s/op", "value-s/op"} {
+				b.ReportMetric(stages[j].Seconds()/float64(b.N), name)
+			}
+		})
+	}
+}
+
 // BenchmarkFingerprint hashes the summary every fit records in
 // Fit.Fingerprint.
 func BenchmarkFingerprint(b *testing.B) {
@@ -148,3 +205,6 @@ func BenchmarkFingerprint(b *testing.B) {
 		})
 	}
 }
+
+// sinkScores keeps BenchmarkPipeline's scores alive.
+var sinkScores []clv.CustomerScore

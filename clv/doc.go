@@ -139,8 +139,10 @@
 // covariates on both shapes in pymc-marketing's parameterisation,
 // α_i = α·exp(−γ_α·z_α,i) and β_i = β·exp(−γ_β·z_β,i) (SubscriberCovariates),
 // by maximum likelihood with standard errors; For gives a subscriber's own
-// model. Without covariates they are the cohort fits on the subscribers'
-// counts.
+// model; named columns (SubscriberCovariates.AlphaNames, .BetaNames) are
+// recorded in the model and in Fit.Names, and Fit.Fingerprint is
+// FingerprintSubscribers of the subscribers. Without covariates they are
+// the cohort fits on the subscribers' counts.
 //
 // # Static covariates
 //
@@ -233,10 +235,17 @@
 // variance ∇S'·Σ·∇S of the sum, not a sum of variances) or by parameter
 // draws, ln θ ~ N(ln θ̂, D⁻¹·Σ·D⁻¹) with percentile intervals.
 // ScoreWithIntervalsCov and PredictionIntervalsCov do the same for models
-// with covariates: each covariate group's model is a function of the full
-// vector (base parameters, coefficients), differentiated by the chain rule
-// through the links, and draws move base parameters and coefficients
-// jointly. The Bootstrap method resamples the customers (a row of Weight
+// with covariates (ParetoNBDCov, BGNBDCov, MBGNBDCov, BGBBCov): each
+// covariate group's model is a function of the full vector (base
+// parameters, coefficients), differentiated by the chain rule through the
+// links, and draws move base parameters and coefficients
+// jointly. ScoreWithIntervalsSpendCov takes a GammaGammaCov as the spend
+// model, with a purchase model with or without covariates: customer i's
+// spend model has γ_i = γ·exp(δ·z_i), so its value depends on θ_S =
+// (p, q, γ, δ) through ∂γ_i/∂γ = γ_i/γ and ∂γ_i/∂δ_j = γ_i·z_ij; the value's
+// variance is the purchase block's term plus the spend block's, the total's
+// gradient the sum of the customers', draws move (p, q, γ, δ) jointly and
+// the bootstrap refits both models. The Bootstrap method resamples the customers (a row of Weight
 // w stands for w customers), refits from the fitted parameters and
 // repredicts, with percentile intervals; replicates whose refit fails are
 // left out and counted in a *BootstrapError returned with the intervals.
@@ -317,7 +326,8 @@
 //
 // Every model type (BGNBD, MBGNBD, ParetoNBD, BGBB, GammaGamma,
 // ShiftedBetaGeometric, BetaDiscreteWeibull, BGNBDCov, MBGNBDCov,
-// ParetoNBDCov, BGBBCov, GammaGammaCov), Fit and Fitted, a model with its Fit,
+// ParetoNBDCov, BGBBCov, GammaGammaCov, ShiftedBetaGeometricCov,
+// BetaDiscreteWeibullCov), Fit and Fitted, a model with its Fit,
 // implement json.Marshaler and
 // json.Unmarshaler with one versioned format:
 //
@@ -330,7 +340,8 @@
 // (coefficients and column names included); a NaN or ±Inf number (e.g.
 // the StdErr of a parameter held at a bound) is the string "NaN", "+Inf"
 // or "-Inf", so every value loads back bit for bit. No customer data is
-// saved: Fit.Fingerprint (see Fingerprint) identifies the training
+// saved: Fit.Fingerprint (see Fingerprint, FingerprintCohorts and
+// FingerprintSubscribers) identifies the training
 // summary instead, so a loaded model says which data trained it. Loading
 // refuses, with a *DataError wrapping ErrInvalid whose Field names the key
 // ("kind", "version", "params.Alpha", "fit.Cov[2][0]", …): another kind or

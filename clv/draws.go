@@ -95,17 +95,14 @@ func drawSpendModels(fn string, spend GammaGamma, fit Fit, iv IntervalOptions) (
 	if err != nil {
 		return nil, err
 	}
-	if !spend.valid() || spend.Q <= 1 {
-		return nil, fault.New(fn, -1, "spend", ErrUndefined, "is %+v: the mean spend p·γ/(q−1) needs q > 1", spend)
-	}
-	draws, err := drawParams(fn, "spendFit.Cov", []float64{spend.P, spend.Q, spend.Gamma}, []float64{0, 1, 0}, 3, cov,
-		iv.Draws, rand.New(rand.NewPCG(iv.Seed, spendStream)))
+	s := plainSpend(spend)
+	draws, err := s.draw(fn, cov, iv)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]GammaGamma, len(draws))
 	for i, d := range draws {
-		out[i] = GammaGamma{d[0], d[1], d[2]}
+		out[i] = s.model(d, 0)
 	}
 	return out, nil
 }
@@ -200,7 +197,7 @@ func TotalValueInterval(model PurchaseModel, fit Fit, spend GammaGamma, spendFit
 		return Interval{}, err
 	}
 	if iv.Method != ParameterDraws {
-		_, total, err := scoreIntervals(fn, space, fit, spend, spendFit, cs, opt, iv)
+		_, total, err := scoreIntervals(fn, space, fit, plainSpend(spend), spendFit, cs, opt, iv)
 		return total, err
 	}
 	iv, _, err = iv.resolve(fn)
@@ -366,12 +363,14 @@ func (al *aliveRows) eval(m parametric) {
 }
 
 // drawScores is ScoreWithIntervals with ParameterDraws for the customers
-// of one model m, drawn as models (paired with spends): it returns their
-// intervals at the given level, the total of their values and that total
-// at every draw. It works through the (x, T) groups one at a time, so
-// memory stays at a few vectors of draws; customers of one row with the
-// same Monetary share their percentiles.
-func drawScores(fn string, m parametric, models []parametric, spend GammaGamma, spends []GammaGamma,
+// of one model m, drawn as models, paired with the spend parameters
+// drawn as spends (customer k's spend model is group spendOf[k] of sp,
+// group 0 for nil spendOf): it returns their intervals at the given
+// level, the total of their values and that total at every draw. It works
+// through the (x, T) groups one at a time, so memory stays at a few
+// vectors of draws; customers of one row with the same Monetary and spend
+// group share their percentiles.
+func drawScores(fn string, m parametric, models []parametric, sp *spendSpace, spendOf []int32, spends [][]float64,
 	cs []Customer, rowOf []int32, h *horizon, level float64) ([]ScoreInterval, float64, []float64, error) {
 	nd := len(models)
 	// Rows by group, customers by row.
@@ -406,23 +405,32 @@ func drawScores(fn string, m parametric, models []parametric, spend GammaGamma, 
 			}
 			pAlive := resample.Percentile(m.PAlive(c), pa, level)
 			purchases := resample.Percentile(a0*ck0, pur, level)
-			byMonetary := map[float64]Interval{}
+			type key struct {
+				monetary float64
+				spend    int32
+			}
+			byMonetary := map[key]Interval{}
 			for _, ci := range custOf[ri] {
 				c := cs[ci]
+				k := key{monetary: c.Monetary}
+				if spendOf != nil {
+					k.spend = spendOf[ci]
+				}
+				spend := sp.model(sp.theta, int(k.spend))
 				est := h.margin * spend.ConditionalExpectedSpend(c) * a0 * v0
 				if math.IsNaN(est) || math.IsInf(est, 0) {
 					return nil, 0, nil, fault.New(fn, int(ci), "", ErrUndefined, "has no finite value under %+v and %+v", m, spend)
 				}
 				w := c.weight()
 				total += w * est
-				value, seen := byMonetary[c.Monetary]
-				for d, sd := range spends {
-					val[d] = h.margin * sd.ConditionalExpectedSpend(c) * dd[d]
+				value, seen := byMonetary[k]
+				for d, th := range spends {
+					val[d] = h.margin * sp.model(th, int(k.spend)).ConditionalExpectedSpend(c) * dd[d]
 					totals[d] += w * val[d]
 				}
 				if !seen {
 					value = resample.Percentile(est, val, level)
-					byMonetary[c.Monetary] = value
+					byMonetary[k] = value
 				}
 				out[ci] = ScoreInterval{PAlive: pAlive, Purchases: purchases, Value: value}
 			}

@@ -20,19 +20,21 @@ type savedKind struct {
 // savedKinds lists the saved types. A new model type is saved by one line
 // here and the two one-line methods of encoding_methods.go.
 var savedKinds = map[reflect.Type]savedKind{
-	reflect.TypeFor[BGNBD]():                {kind: modelenc.Kind{Name: "clv.BGNBD", Version: 1}, model: true},
-	reflect.TypeFor[MBGNBD]():               {kind: modelenc.Kind{Name: "clv.MBGNBD", Version: 1}, model: true},
-	reflect.TypeFor[ParetoNBD]():            {kind: modelenc.Kind{Name: "clv.ParetoNBD", Version: 1}, model: true},
-	reflect.TypeFor[BGBB]():                 {kind: modelenc.Kind{Name: "clv.BGBB", Version: 1}, model: true},
-	reflect.TypeFor[GammaGamma]():           {kind: modelenc.Kind{Name: "clv.GammaGamma", Version: 1}, model: true},
-	reflect.TypeFor[ShiftedBetaGeometric](): {kind: modelenc.Kind{Name: "clv.ShiftedBetaGeometric", Version: 1}, model: true},
-	reflect.TypeFor[BetaDiscreteWeibull]():  {kind: modelenc.Kind{Name: "clv.BetaDiscreteWeibull", Version: 1}, model: true},
-	reflect.TypeFor[BGNBDCov]():             {kind: modelenc.Kind{Name: "clv.BGNBDCov", Version: 1}, model: true, check: checkCovNames},
-	reflect.TypeFor[MBGNBDCov]():            {kind: modelenc.Kind{Name: "clv.MBGNBDCov", Version: 1}, model: true, check: checkCovNames},
-	reflect.TypeFor[ParetoNBDCov]():         {kind: modelenc.Kind{Name: "clv.ParetoNBDCov", Version: 1}, model: true, check: checkCovNames},
-	reflect.TypeFor[BGBBCov]():              {kind: modelenc.Kind{Name: "clv.BGBBCov", Version: 1}, model: true, check: checkCovNames},
-	reflect.TypeFor[GammaGammaCov]():        {kind: modelenc.Kind{Name: "clv.GammaGammaCov", Version: 1}, model: true, check: checkSpendNames},
-	reflect.TypeFor[Fit]():                  {kind: modelenc.Kind{Name: "clv.Fit", Version: 1}},
+	reflect.TypeFor[BGNBD]():                   {kind: modelenc.Kind{Name: "clv.BGNBD", Version: 1}, model: true},
+	reflect.TypeFor[MBGNBD]():                  {kind: modelenc.Kind{Name: "clv.MBGNBD", Version: 1}, model: true},
+	reflect.TypeFor[ParetoNBD]():               {kind: modelenc.Kind{Name: "clv.ParetoNBD", Version: 1}, model: true},
+	reflect.TypeFor[BGBB]():                    {kind: modelenc.Kind{Name: "clv.BGBB", Version: 1}, model: true},
+	reflect.TypeFor[GammaGamma]():              {kind: modelenc.Kind{Name: "clv.GammaGamma", Version: 1}, model: true},
+	reflect.TypeFor[ShiftedBetaGeometric]():    {kind: modelenc.Kind{Name: "clv.ShiftedBetaGeometric", Version: 1}, model: true},
+	reflect.TypeFor[BetaDiscreteWeibull]():     {kind: modelenc.Kind{Name: "clv.BetaDiscreteWeibull", Version: 1}, model: true},
+	reflect.TypeFor[BGNBDCov]():                {kind: modelenc.Kind{Name: "clv.BGNBDCov", Version: 1}, model: true, check: purchaseNames},
+	reflect.TypeFor[MBGNBDCov]():               {kind: modelenc.Kind{Name: "clv.MBGNBDCov", Version: 1}, model: true, check: purchaseNames},
+	reflect.TypeFor[ParetoNBDCov]():            {kind: modelenc.Kind{Name: "clv.ParetoNBDCov", Version: 1}, model: true, check: purchaseNames},
+	reflect.TypeFor[BGBBCov]():                 {kind: modelenc.Kind{Name: "clv.BGBBCov", Version: 1}, model: true, check: purchaseNames},
+	reflect.TypeFor[GammaGammaCov]():           {kind: modelenc.Kind{Name: "clv.GammaGammaCov", Version: 1}, model: true, check: checkCovNames("Spend", "Names")},
+	reflect.TypeFor[ShiftedBetaGeometricCov](): {kind: modelenc.Kind{Name: "clv.ShiftedBetaGeometricCov", Version: 1}, model: true, check: subscriberNames},
+	reflect.TypeFor[BetaDiscreteWeibullCov]():  {kind: modelenc.Kind{Name: "clv.BetaDiscreteWeibullCov", Version: 1}, model: true, check: subscriberNames},
+	reflect.TypeFor[Fit]():                     {kind: modelenc.Kind{Name: "clv.Fit", Version: 1}},
 }
 
 // kindOf returns the saved kind of T.
@@ -93,26 +95,28 @@ func unmarshal[T any](data []byte, v *T, fit *Fit) error {
 	return nil
 }
 
-// checkCovNames checks the column names of a loaded covariate model (a
-// struct with fields Purchase, Dropout []float64 and PurchaseNames,
-// DropoutNames []string) against its coefficients.
-func checkCovNames(fn string, v any) error {
-	m := reflect.ValueOf(v)
-	for _, process := range [...]string{"Purchase", "Dropout"} {
-		names := m.FieldByName(process + "Names").Interface().([]string)
-		if err := checkNames(fn, "params."+process+"Names", names, m.FieldByName(process).Len()); err != nil {
-			return err
+// checkCovNames returns the check of the column names of a loaded
+// covariate model against its coefficients: fields lists pairs of field
+// names, a []float64 of coefficients then the []string naming them.
+func checkCovNames(fields ...string) func(fn string, v any) error {
+	return func(fn string, v any) error {
+		m := reflect.ValueOf(v)
+		for j := 0; j < len(fields); j += 2 {
+			names := m.FieldByName(fields[j+1]).Interface().([]string)
+			if err := checkNames(fn, "params."+fields[j+1], names, m.FieldByName(fields[j]).Len()); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	return nil
 }
 
-// checkSpendNames checks the column names of a loaded GammaGammaCov
-// against its coefficients.
-func checkSpendNames(fn string, v any) error {
-	m := v.(GammaGammaCov)
-	return checkNames(fn, "params.Names", m.Names, len(m.Spend))
-}
+// purchaseNames and subscriberNames check the names of the purchase
+// models with covariates and of the subscriber models with covariates.
+var (
+	purchaseNames   = checkCovNames("Purchase", "PurchaseNames", "Dropout", "DropoutNames")
+	subscriberNames = checkCovNames("AlphaCoef", "AlphaNames", "BetaCoef", "BetaNames")
+)
 
 // Fitted is a model with the report of its fit, saved and loaded as one
 // value: the model's saved form with its Fit as the "fit" object (see

@@ -91,3 +91,19 @@ func (m GammaGammaCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
 // UnmarshalJSON loads a saved GammaGammaCov, validated as
 // BGNBDCov.UnmarshalJSON.
 func (m *GammaGammaCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
+
+// MarshalJSON returns the saved form of m, its coefficients and column
+// names included.
+func (m ShiftedBetaGeometricCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
+
+// UnmarshalJSON loads a saved ShiftedBetaGeometricCov, validated as
+// BGNBDCov.UnmarshalJSON.
+func (m *ShiftedBetaGeometricCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }
+
+// MarshalJSON returns the saved form of m, its coefficients and column
+// names included.
+func (m BetaDiscreteWeibullCov) MarshalJSON() ([]byte, error) { return marshal(m, nil) }
+
+// UnmarshalJSON loads a saved BetaDiscreteWeibullCov, validated as
+// BGNBDCov.UnmarshalJSON.
+func (m *BetaDiscreteWeibullCov) UnmarshalJSON(data []byte) error { return unmarshal(data, m, nil) }

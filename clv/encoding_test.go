@@ -41,6 +41,10 @@ var savedGolden = map[string]any{
 		Purchase: []float64{0.4}, Dropout: []float64{-0.2, 0.1}, PurchaseNames: []string{"channel"}, DropoutNames: []string{"channel", "age"}},
 	"GammaGammaCov": clv.GammaGammaCov{GammaGamma: clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44},
 		Spend: []float64{0.5, -0.3}, Names: []string{"channel", "age"}},
+	"ShiftedBetaGeometricCov": clv.ShiftedBetaGeometricCov{ShiftedBetaGeometric: clv.ShiftedBetaGeometric{Alpha: 0.704, Beta: 1.182, Period: 30 * 24 * time.Hour},
+		AlphaCoef: []float64{0.4}, BetaCoef: []float64{-0.2, 0.1}, AlphaNames: []string{"annual"}, BetaNames: []string{"annual", "seats"}},
+	"BetaDiscreteWeibullCov": clv.BetaDiscreteWeibullCov{BetaDiscreteWeibull: clv.BetaDiscreteWeibull{Alpha: 0.2143, Beta: 1.4266, C: 1.7236, Period: clv.Year},
+		BetaCoef: []float64{0.3}},
 	"Fit": clv.Fit{LogLikelihood: -9582.429, StdErr: []float64{math.NaN(), 0.1, 0.01, 0.2}, Iterations: 12, Converged: true,
 		Cov: [][]float64{{0, 0, 0, 0}, {0, 0.01, 0, 0}, {0, 0, 1e-4, 0}, {0, 0, 0, 0.04}}, NumParams: 3, N: 2357,
 		Names: []string{"R", "Alpha", "A", "B"}, Fingerprint: "sha256:00"},
@@ -113,9 +117,26 @@ func TestSavedRoundTrip(t *testing.T) {
 			Purchase: coef(1 + rng.IntN(3))})
 		roundTrip(t, clv.BGBBCov{BGBB: clv.BGBB{Alpha: pos(), Beta: pos(), Gamma: pos(), Delta: pos(), Period: u},
 			Purchase: coef(1), Dropout: coef(rng.IntN(3))})
+		roundTrip(t, clv.ShiftedBetaGeometricCov{ShiftedBetaGeometric: clv.ShiftedBetaGeometric{Alpha: pos(), Beta: pos(), Period: u},
+			AlphaCoef: coef(rng.IntN(3)), BetaCoef: coef(2), BetaNames: []string{"a", "b"}})
+		roundTrip(t, clv.BetaDiscreteWeibullCov{BetaDiscreteWeibull: clv.BetaDiscreteWeibull{Alpha: pos(), Beta: pos(), C: pos(), Period: u},
+			AlphaCoef: coef(1), AlphaNames: []string{"x"}, BetaCoef: coef(rng.IntN(3))})
 		roundTrip(t, clv.Fit{LogLikelihood: -pos(), StdErr: coef(4), Cov: [][]float64{coef(2), coef(2)}, Iterations: rng.IntN(1000),
 			Converged: rng.IntN(2) == 0, NumParams: 4, N: pos(), Penalized: true, Names: []string{"R", "Alpha", "A", "B"}})
 	}
+}
+
+// saveLoadFitted saves m with fit as a Fitted, loads it back and checks
+// that both came back unchanged.
+func saveLoadFitted[M any](t *testing.T, m M, fit clv.Fit) clv.Fitted[M] {
+	t.Helper()
+	b, err := json.Marshal(clv.Fitted[M]{Model: m, Fit: fit})
+	require.NoError(t, err)
+	var loaded clv.Fitted[M]
+	require.NoError(t, json.Unmarshal(b, &loaded))
+	assert.Equal(t, m, loaded.Model)
+	assert.Equal(t, fit, loaded.Fit)
+	return loaded
 }
 
 // A fitted model saved with its Fit, loaded "in another process", scores
@@ -124,11 +145,7 @@ func TestFittedSaveLoadScore(t *testing.T) {
 	cs := unitCustomers()
 	m, fit, err := clv.FitBGNBD(cs, &clv.FitOptions{Period: week})
 	require.NoError(t, err)
-	b, err := json.Marshal(clv.Fitted[clv.BGNBD]{Model: m, Fit: fit})
-	require.NoError(t, err)
-	var loaded clv.Fitted[clv.BGNBD]
-	require.NoError(t, json.Unmarshal(b, &loaded))
-	assert.Equal(t, m, loaded.Model)
+	loaded := saveLoadFitted(t, m, fit)
 	assert.Equal(t, clv.Fingerprint(cs), loaded.Fit.Fingerprint)
 	opt := clv.ValueOptions{Horizon: 12, Margin: 1}
 	want := must(clv.Value(m, ggPub, cs, opt))
@@ -137,6 +154,20 @@ func TestFittedSaveLoadScore(t *testing.T) {
 	_, err = clv.Value(loaded.Model, ggPub, cs, opt)
 	var ue *clv.UnitError
 	assert.ErrorAs(t, err, &ue, "the loaded model knows its unit")
+}
+
+// A subscriber fit saved with its Fit loads to the same model, names
+// included, and the Fit says which subscribers trained it.
+func TestFittedSubscribersSaveLoad(t *testing.T) {
+	subs := []clv.Subscriber{{Periods: 3}, {Periods: 1, Churned: true}, {Periods: 2, Churned: true}, {Periods: 5},
+		{Periods: 4, Churned: true}, {Periods: 2, Churned: true, Weight: 3}, {Periods: 6}, {Periods: 1, Churned: true}}
+	cov := clv.SubscriberCovariates{Beta: [][]float64{{0.5}, {-1}, {2}, {0}, {1}, {-0.5}, {0.3}, {1.5}}, BetaNames: []string{"age"}}
+	m, fit, err := clv.FitBetaDiscreteWeibullSubscribers(subs, cov, &clv.FitOptions{Period: clv.Month})
+	require.NoError(t, err)
+	loaded := saveLoadFitted(t, m, fit)
+	assert.Equal(t, []string{"age"}, loaded.Model.BetaNames)
+	assert.Equal(t, clv.FingerprintSubscribers(subs), loaded.Fit.Fingerprint)
+	assert.Equal(t, m.For(nil, []float64{1}).Survival(4), loaded.Model.For(nil, []float64{1}).Survival(4))
 }
 
 // mutate returns the golden file of name with edit applied to its decoded
@@ -185,6 +216,11 @@ func TestSavedInvalid(t *testing.T) {
 		{"NaN coefficient", "BGNBDCov", "params.Purchase[1]", func(e map[string]any) { params(e)["Purchase"] = []any{0.1, "NaN"} }, &clv.BGNBDCov{}},
 		{"names of another length", "BGNBDCov", "params.PurchaseNames", func(e map[string]any) { params(e)["PurchaseNames"] = []any{"a"} }, &clv.BGNBDCov{}},
 		{"repeated name", "BGNBDCov", "params.PurchaseNames", func(e map[string]any) { params(e)["PurchaseNames"] = []any{"a", "a"} }, &clv.BGNBDCov{}},
+		{"NaN subscriber coefficient", "ShiftedBetaGeometricCov", "params.BetaCoef[0]", func(e map[string]any) { params(e)["BetaCoef"] = []any{"NaN", 0.1} }, &clv.ShiftedBetaGeometricCov{}},
+		{"subscriber names of another length", "ShiftedBetaGeometricCov", "params.BetaNames", func(e map[string]any) { params(e)["BetaNames"] = []any{"a"} }, &clv.ShiftedBetaGeometricCov{}},
+		{"names without coefficients", "BetaDiscreteWeibullCov", "params.AlphaNames", func(e map[string]any) { params(e)["AlphaNames"] = []any{"a"} }, &clv.BetaDiscreteWeibullCov{}},
+		{"zero shape", "BetaDiscreteWeibullCov", "params.C", func(e map[string]any) { params(e)["C"] = 0 }, &clv.BetaDiscreteWeibullCov{}},
+		{"a plain model's kind", "BetaDiscreteWeibull", "kind", func(map[string]any) {}, &clv.BetaDiscreteWeibullCov{}},
 		{"fractional integer", "Fit", "params.Iterations", func(e map[string]any) { params(e)["Iterations"] = 1.5 }, &clv.Fit{}},
 		{"string flag", "Fit", "params.Converged", func(e map[string]any) { params(e)["Converged"] = "yes" }, &clv.Fit{}},
 		{"ragged covariance", "Fit", "params.Cov[1][0]", func(e map[string]any) { params(e)["Cov"] = []any{[]any{1.0}, []any{"x"}} }, &clv.Fit{}},

@@ -142,6 +142,21 @@ func FitGammaGammaCov(cs []Customer, cov SpendCovariates, opt *FitOptions) (Gamm
 	return m, fit, qDefined(fn, m.GammaGamma, err)
 }
 
+// columns validates cov.Spend and cov.Names for n customers and returns
+// the number of columns, or a *DataError wrapping ErrInvalid naming a row
+// count other than n, a ragged row, a value that is NaN or ±Inf, or bad
+// names. L2 is not read.
+func (cov SpendCovariates) columns(fn string, n int) (int, error) {
+	if cov.Spend != nil && len(cov.Spend) != n {
+		return 0, fault.New(fn, -1, "SpendCovariates.Spend", ErrInvalid, "has %d rows, want one per customer (%d)", len(cov.Spend), n)
+	}
+	cols, err := checkCovariates(fn, "Spend", cov.Spend, n)
+	if err != nil {
+		return 0, err
+	}
+	return cols, checkNames(fn, "SpendCovariates.Names", cov.Names, cols)
+}
+
 // design validates cov for n customers, of which used have a repeat
 // purchase, and lays out its coefficients and the covariate groups of the
 // used customers (group j is used[j]'s). A bad value or setting is a
@@ -151,14 +166,8 @@ func (cov SpendCovariates) design(fn string, n int, used []int) (*covDesign, err
 	if !(cov.L2 >= 0) || math.IsInf(cov.L2, 1) {
 		return nil, fault.New(fn, -1, "SpendCovariates.L2", ErrInvalid, "is %v, want a finite λ ≥ 0", cov.L2)
 	}
-	if cov.Spend != nil && len(cov.Spend) != n {
-		return nil, fault.New(fn, -1, "SpendCovariates.Spend", ErrInvalid, "has %d rows, want one per customer (%d)", len(cov.Spend), n)
-	}
-	cols, err := checkCovariates(fn, "Spend", cov.Spend, n)
+	cols, err := cov.columns(fn, n)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkNames(fn, "SpendCovariates.Names", cov.Names, cols); err != nil {
 		return nil, err
 	}
 	d := &covDesign{l2: cov.L2}

@@ -40,8 +40,9 @@ const (
 	// refit the models to each replicate from the fitted parameters, and
 	// repredict; Lower and Upper are the replicates' percentiles, StdErr
 	// their standard deviation. The customers passed must be those the
-	// models were fitted to (and, for a spend model, FitGammaGamma's
-	// input), fitted with default FitOptions; the fits' Cov is not used.
+	// models were fitted to (and, for a spend model, FitGammaGamma's or
+	// FitGammaGammaCov's input), fitted with default FitOptions; the fits'
+	// Cov is not used.
 	// Replicates whose refit fails are left out and reported by a
 	// *BootstrapError returned with the intervals of the others (no
 	// intervals when fewer than two worked). Memory grows as Draws

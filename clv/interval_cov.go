@@ -11,7 +11,7 @@ import (
 // interval functions that take covariates (ScoreWithIntervalsCov,
 // PredictionIntervalsCov).
 type CovariateModel interface {
-	ParetoNBDCov | BGNBDCov | MBGNBDCov
+	ParetoNBDCov | BGNBDCov | MBGNBDCov | BGBBCov
 }
 
 // ScoreWithIntervalsCov is ScoreWithIntervals for a model with static
@@ -26,7 +26,8 @@ type CovariateModel interface {
 // Customers with equal covariates share a model. For the delta method,
 // each such group's model θ_g is a smooth function of the full vector θ
 // through the links (e.g. α_g = α·exp(−γ_p·z_p), so ∂α_g/∂γ_p = −α_g·z_p,
-// ∂α_g/∂α = α_g/α), and the chain rule ∇_θ f = J_g'·∇_θg f, J_g = ∂θ_g/∂θ,
+// ∂α_g/∂α = α_g/α; for BGBBCov the odds link, which moves both shapes
+// of each Beta), and the chain rule ∇_θ f = J_g'·∇_θg f, J_g = ∂θ_g/∂θ,
 // makes a group's predictions those of its own model with covariance
 // J_g·Σ·J_g', computed as ScoreWithIntervals computes them; the total's
 // gradient is Σ_g J_g'·∇S_g. With ParameterDraws the full θ is drawn
@@ -46,7 +47,66 @@ func ScoreWithIntervalsCov[M CovariateModel](model M, fit Fit, spend GammaGamma,
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	return scoreIntervals(fn, space, fit, spend, spendFit, cs, opt, iv)
+	return scoreIntervals(fn, space, fit, plainSpend(spend), spendFit, cs, opt, iv)
+}
+
+// IntervalModel is a purchase model ScoreWithIntervalsSpendCov takes: one
+// of this package's, with or without covariates.
+type IntervalModel interface {
+	BGNBD | MBGNBD | ParetoNBD | BGBB | CovariateModel
+}
+
+// ScoreWithIntervalsSpendCov is ScoreWithIntervals (model without
+// covariates, cov empty) or ScoreWithIntervalsCov (model with covariates
+// cov) with a spend model with covariates: customer i's spend model is
+// spend.For(scov.Spend[i]), and spendFit is FitGammaGammaCov's, Fit.Cov in
+// the order p, q, γ, then the coefficients δ. The purchase and spend
+// parameters are taken as independent (separate fits). With spend
+// covariates absent (scov.Spend nil, spend.Spend empty) the intervals are
+// those of the function without them.
+//
+// Customers with equal spend covariates share a Gamma-Gamma, γ_g =
+// γ·exp(δ·z_g), a smooth function of θ_S = (p, q, γ, δ) with
+// ∂γ_g/∂γ = γ_g/γ and ∂γ_g/∂δ_j = γ_g·z_gj: by the delta method, a
+// customer's value has variance ∇_P'·Σ_P·∇_P + ∇_S'·Σ_S·∇_S, ∇_S the
+// closed-form gradient in (p, q, γ_g) carried to θ_S by the chain rule, and
+// the total's gradients are the sums of the customers'. With
+// ParameterDraws θ_S is drawn jointly, p, γ and q − 1 on the log scale (as
+// DrawSpendModels) and δ on its own, and every customer's spend model
+// follows each draw. With Bootstrap both models are refitted per
+// replicate (FitGammaGammaCov with scov's rows of the replicate's
+// customers). cs, cov and scov are not modified; scov.L2 is not read (a
+// Penalized spendFit is refused).
+//
+// Errors: those of ScoreWithIntervals and ScoreWithIntervalsCov, and a
+// *DataError wrapping ErrInvalid for covariates given with a model
+// without them ("Covariates"), spend coefficients that are not finite
+// ("spend.Spend"), or spend covariates that do not fit spend: a row of the
+// wrong length or a value that is NaN or ±Inf (the row and "Spend[j]"), a
+// row count other than len(cs), a column count other than len(spend.Spend)
+// ("SpendCovariates.Spend"), or names other than the model's
+// ("SpendCovariates.Names").
+func ScoreWithIntervalsSpendCov[M IntervalModel](model M, fit Fit, spend GammaGammaCov, spendFit Fit,
+	cs []Customer, cov Covariates, scov SpendCovariates, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
+	const fn = "clv.ScoreWithIntervalsSpendCov"
+	var space *paramSpace
+	var err error
+	if m, plain := any(model).(PurchaseModel); plain { // a covariate model is not a PurchaseModel
+		if cov.Purchase != nil || cov.Dropout != nil || cov.Shared != nil {
+			return nil, Interval{}, fault.New(fn, -1, "Covariates", ErrInvalid, "are given, but the model %T has none", model)
+		}
+		space, err = spaceOf(fn, m)
+	} else {
+		space, err = covSpace(fn, model, cov, len(cs))
+	}
+	if err != nil {
+		return nil, Interval{}, err
+	}
+	sp, err := covSpend(fn, spend, scov, len(cs))
+	if err != nil {
+		return nil, Interval{}, err
+	}
+	return scoreIntervals(fn, space, fit, sp, spendFit, cs, opt, iv)
 }
 
 // PredictionIntervalsCov is PredictionIntervals for a model with static
@@ -94,8 +154,15 @@ func covSpace(fn string, model any, cov Covariates, n int) (*paramSpace, error) 
 	}
 	d.group(cov, n)
 	nb := len(base.params())
-	// multipliers returns exp(link·η) of group g's base parameters at th.
-	multipliers := func(th []float64, g int) []float64 {
+	_, odds := model.(BGBBCov)
+	// own returns group g's own base parameters at th and, when jac is not
+	// nil, their derivatives ∂θ_g/∂θ in its nb rows of len(th). A scale
+	// link gives θ_gj = θ_j·m_j, m_j = exp(link_j·sign·η), so ∂θ_gj/∂θ_j =
+	// m_j and ∂θ_gj/∂γ_c = θ_gj·link_j·sign·z_c. BGBBCov's odds link
+	// (shiftOdds) gives, with k = a+b and q = a'·b'/k, ∂a'/∂a = a'/k + q/a,
+	// ∂a'/∂b = a'/k − q/b, ∂b'/∂a = b'/k − q/a, ∂b'/∂b = b'/k + q/b and
+	// ∂a'/∂b_c = −∂b'/∂b_c = q·z_c.
+	own := func(th []float64, g int, jac [][]float64) []float64 {
 		zp, zd := d.zP[d.groups.purchaseOf(int32(g))], d.zD[d.groups.dropoutOf(int32(g))]
 		var ep, ed float64
 		for c, z := range zp {
@@ -104,40 +171,59 @@ func covSpace(fn string, model any, cov Covariates, n int) (*paramSpace, error) 
 		for c, z := range zd {
 			ed += th[nb+d.dropCoef[c]] * z
 		}
-		m := make([]float64, nb)
-		for j := range m {
-			m[j] = 1 // a shape stays, whatever η (0·∞ would be NaN)
-			if link.linkP[j] != 0 || link.linkD[j] != 0 {
-				m[j] = math.Exp(link.linkP[j]*link.signP*ep + link.linkD[j]*link.signD*ed)
+		// alongEta adds v·∂η/∂γ to row: v·z_c at the coefficients of the
+		// purchase (or dropout) process.
+		alongEta := func(row []float64, purchase bool, v float64) {
+			if purchase {
+				for c, z := range zp {
+					row[nb+c] += v * z
+				}
+				return
+			}
+			for c, z := range zd {
+				row[nb+d.dropCoef[c]] += v * z
 			}
 		}
-		return m
+		p := make([]float64, nb)
+		if odds {
+			for half, eta := range [2]float64{ep, ed} {
+				j := 2 * half
+				a, b := th[j], th[j+1]
+				p[j], p[j+1] = shiftOdds(a, b, eta)
+				if jac != nil {
+					k := a + b
+					q := p[j] * p[j+1] / k
+					jac[j][j], jac[j][j+1] = p[j]/k+q/a, p[j]/k-q/b
+					jac[j+1][j], jac[j+1][j+1] = p[j+1]/k-q/a, p[j+1]/k+q/b
+					alongEta(jac[j], half == 0, q)
+					alongEta(jac[j+1], half == 0, -q)
+				}
+			}
+			return p
+		}
+		for j := range p {
+			m := 1.0 // a shape stays, whatever η (0·∞ would be NaN)
+			if link.linkP[j] != 0 || link.linkD[j] != 0 {
+				m = math.Exp(link.linkP[j]*link.signP*ep + link.linkD[j]*link.signD*ed)
+			}
+			p[j] = th[j] * m
+			if jac != nil {
+				jac[j][j] = m
+				alongEta(jac[j], true, p[j]*link.linkP[j]*link.signP)
+				alongEta(jac[j], false, p[j]*link.linkD[j]*link.signD)
+			}
+		}
+		return p
 	}
 	return &paramSpace{
 		theta: theta, nLog: nb, groupOf: d.customerGroup, groups: d.groups.size(),
-		model: func(th []float64, g int) parametric {
-			p := multipliers(th, g)
-			for j := range p {
-				p[j] *= th[j]
-			}
-			return base.withParams(p)
-		},
-		// ∂θ_gj/∂θ_j = m_j, ∂θ_gj/∂γ_c = θ_gj·link_j·sign·z_c.
+		model: func(th []float64, g int) parametric { return base.withParams(own(th, g, nil)) },
 		jac: func(g int) [][]float64 {
-			m := multipliers(theta, g)
-			zp, zd := d.zP[d.groups.purchaseOf(int32(g))], d.zD[d.groups.dropoutOf(int32(g))]
 			jac := make([][]float64, nb)
 			for j := range jac {
 				jac[j] = make([]float64, len(theta))
-				jac[j][j] = m[j]
-				at := theta[j] * m[j]
-				for c, z := range zp {
-					jac[j][nb+c] += at * link.linkP[j] * link.signP * z
-				}
-				for c, z := range zd {
-					jac[j][nb+d.dropCoef[c]] += at * link.linkD[j] * link.signD * z
-				}
 			}
+			own(theta, g, jac)
 			return jac
 		},
 		refit: func(cs []Customer, rows []int) ([]float64, error) {
@@ -158,6 +244,8 @@ func covSpace(fn string, model any, cov Covariates, n int) (*paramSpace, error) 
 				fitted, _, err = FitBGNBDCov(cs, rc, opt)
 			case MBGNBDCov:
 				fitted, _, err = FitMBGNBDCov(cs, rc, opt)
+			case BGBBCov:
+				fitted, _, err = FitBGBBCov(cs, rc, opt)
 			}
 			if err != nil && !errors.Is(err, ErrBoundary) {
 				return nil, err
@@ -178,6 +266,8 @@ func covParts(model any) (base parametric, link covLink, gp, gd []float64) {
 		return m.BGNBD, bgLink, m.Purchase, m.Dropout
 	case MBGNBDCov:
 		return m.MBGNBD, bgLink, m.Purchase, m.Dropout
+	case BGBBCov:
+		return m.BGBB, covLink{}, m.Purchase, m.Dropout // the odds link of shiftOdds
 	}
 	return nil, covLink{}, nil, nil
 }

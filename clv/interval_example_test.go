@@ -3,6 +3,7 @@ package clv_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/ltvgo/ltv/clv"
@@ -137,4 +138,57 @@ func ExampleScoreWithIntervalsCov() {
 	// channel 0, x = 2: expected purchases 1.76 [1.71, 1.81]
 	// channel 1, x = 2: expected purchases 2.34 [2.26, 2.42]
 	// total: 90% [47018, 51070]
+}
+
+// Value intervals when spend depends on a covariate: channel-1 customers
+// spend e^0.5 = 1.65 times as much per transaction (mean spend p·γ/(q−1)
+// with γ·e^0.5), and the intervals carry the uncertainty of the channel
+// coefficient too.
+func ExampleScoreWithIntervalsSpendCov() {
+	week := 7 * 24 * time.Hour
+	bgTruth := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	var cs []clv.Customer
+	var cov clv.SpendCovariates
+	for channel, gamma := range []float64{15.44, 15.44 * math.Exp(0.5)} {
+		part, err := clv.SimulateBGNBDCustomers(bgTruth, clv.CustomerSimulationOptions{
+			Customers: 1000, Period: week, Spend: clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: gamma}, Seed: uint64(1 + channel),
+		})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		cs = append(cs, part...)
+		for range part {
+			cov.Spend = append(cov.Spend, []float64{float64(channel)})
+		}
+	}
+	cov.Names = []string{"channel"}
+	bg, fit, err := clv.FitBGNBD(cs, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	gg, ggFit, err := clv.FitGammaGammaCov(cs, cov, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("channel coefficient δ = %.2f (SE %.2f)\n", gg.Spend[0], ggFit.StdErr[3])
+	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: clv.RatePer(0.10, clv.Month), Margin: 0.3}
+	scores, total, err := clv.ScoreWithIntervalsSpendCov(bg, fit, gg, ggFit, cs, clv.Covariates{}, cov, opt, clv.IntervalOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, i := range []int{2, 1002} {
+		s := scores[i]
+		fmt.Printf("channel %.0f, x = %.0f: value %5.2f [%5.2f, %5.2f]\n", cov.Spend[i][0], cs[i].Frequency,
+			s.Value.Estimate, s.Value.Lower, s.Value.Upper)
+	}
+	fmt.Printf("total: %.0f ± %.0f, 90%% [%.0f, %.0f]\n", total.Estimate, total.StdErr, total.Lower, total.Upper)
+	// Output:
+	// channel coefficient δ = 0.53 (SE 0.04)
+	// channel 0, x = 1: value  4.27 [ 3.78,  4.75]
+	// channel 1, x = 3: value 11.96 [10.81, 13.12]
+	// total: 22935 ± 1077, 90% [21163, 24707]
 }

@@ -41,8 +41,9 @@ func FuzzConditionalPredictions(f *testing.F) {
 	})
 }
 
-// FuzzIntervals feeds arbitrary customers and options to the interval
-// functions: they must not panic, and every error is a *DataError.
+// FuzzIntervals feeds arbitrary customers, covariates and options to the
+// interval functions: they must not panic, and every error is a
+// *DataError.
 func FuzzIntervals(f *testing.F) {
 	f.Add(2.0, 30.43, 38.86, 22.35, 1.0, 0.9, uint8(0), 39.0, 0.5)
 	f.Add(0.0, 0.0, 10.0, 0.0, 0.0, 0.0, uint8(1), 5.0, 0.0)
@@ -61,6 +62,8 @@ func FuzzIntervals(f *testing.F) {
 		}
 	}
 	covFit.Cov[4][4] = 0.01
+	ggCov := clv.GammaGammaCov{GammaGamma: gg, Spend: []float64{0.2}}
+	ggCovFit := clv.Fit{Cov: [][]float64{{1.4, -0.23, -4.8, 0}, {-0.23, 0.084, 0.5, 0}, {-4.8, 0.5, 17.3, 0}, {0, 0, 0, 0.01}}}
 	f.Fuzz(func(t *testing.T, x, tx, T, monetary, weight, level float64, kind uint8, horizon, z float64) {
 		cs := []clv.Customer{{Frequency: x, Recency: tx, T: T, Monetary: monetary, Weight: weight}, {Frequency: 1, Recency: 5, T: 20, Monetary: 10}}
 		opt := clv.ValueOptions{Period: week, Horizon: 3, Discount: 0.01, Margin: 0.5}
@@ -81,6 +84,8 @@ func FuzzIntervals(f *testing.F) {
 			_, _, err = clv.ScoreWithIntervalsCov(bgCov, covFit, gg, ggFit, cs, cov, opt, iv)
 			check(err)
 			_, _, err = clv.PredictionIntervalsCov(bgCov, covFit, cs, cov, pred, iv)
+			check(err)
+			_, _, err = clv.ScoreWithIntervalsSpendCov(bgCov, covFit, ggCov, ggCovFit, cs, cov, clv.SpendCovariates{Spend: cov.Purchase}, opt, iv)
 			check(err)
 		}
 		_, err := clv.ValueSensitivity(bg, gg, cs, opt, clv.SensitivityOptions{Margins: []float64{level}, Discounts: []float64{horizon}})

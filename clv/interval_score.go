@@ -60,12 +60,14 @@ func ScoreWithIntervals(model PurchaseModel, fit Fit, spend GammaGamma, spendFit
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	return scoreIntervals(fn, space, fit, spend, spendFit, cs, opt, iv)
+	return scoreIntervals(fn, space, fit, plainSpend(spend), spendFit, cs, opt, iv)
 }
 
-// scoreIntervals is ScoreWithIntervals for the public function fn and
-// the models of space, group by group.
-func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spendFit Fit,
+// scoreIntervals is ScoreWithIntervals for the public function fn, the
+// purchase models of space and the spend models of sp, group by group of
+// space; within a group each customer takes the spend model of its own
+// group of sp.
+func scoreIntervals(fn string, space *paramSpace, fit Fit, sp *spendSpace, spendFit Fit,
 	cs []Customer, opt ValueOptions, iv IntervalOptions) ([]ScoreInterval, Interval, error) {
 	iv, z, err := iv.resolve(fn)
 	if err != nil {
@@ -78,13 +80,13 @@ func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spe
 		if _, _, err := valueRows(fn, cs, nil); err != nil {
 			return nil, Interval{}, err
 		}
-		return bootstrapScores(fn, space, spend, cs, opt, iv)
+		return bootstrapScores(fn, space, sp, cs, opt, iv)
 	}
 	covP, err := paramCov(fn, "fit.Cov", fit, len(space.theta))
 	if err != nil {
 		return nil, Interval{}, err
 	}
-	covS, err := paramCov(fn, "spendFit.Cov", spendFit, 3)
+	covS, err := paramCov(fn, "spendFit.Cov", spendFit, len(sp.theta))
 	if err != nil {
 		return nil, Interval{}, err
 	}
@@ -99,17 +101,17 @@ func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spe
 		}
 	}
 	var thetas [][]float64
-	var spends []GammaGamma
+	var spends [][]float64
 	if iv.Method == ParameterDraws {
 		if thetas, err = space.draw(fn, covP, iv); err != nil {
 			return nil, Interval{}, err
 		}
-		if spends, err = drawSpendModels(fn, spend, spendFit, iv); err != nil {
+		if spends, err = sp.draw(fn, covS, iv); err != nil {
 			return nil, Interval{}, err
 		}
 	}
 	out := make([]ScoreInterval, len(cs))
-	gP, gS, totals := make([]float64, len(space.theta)), make([]float64, 3), make([]float64, len(thetas))
+	gP, gS, totals := make([]float64, len(space.theta)), make([]float64, len(sp.theta)), make([]float64, len(thetas))
 	var total float64
 	for g, members := range space.members() {
 		sub := subset(cs, members)
@@ -122,10 +124,11 @@ func scoreIntervals(fn string, space *paramSpace, fit Fit, spend GammaGamma, spe
 		var part []ScoreInterval
 		var t float64
 		var ts, gPg, gSg []float64 // per draw; or the gradients
+		spendOf := sp.groupsOf(members)
 		if iv.Method == ParameterDraws {
-			part, t, ts, err = drawScores(fn, m, space.groupModels(thetas, g), spend, spends, sub, rowOf, h, iv.Level)
+			part, t, ts, err = drawScores(fn, m, space.groupModels(thetas, g), sp, spendOf, spends, sub, rowOf, h, iv.Level)
 		} else {
-			part, t, gPg, gSg, err = deltaScores(fn, m, space.groupCov(g, covP), spend, covS, sub, rowOf, h, z)
+			part, t, gPg, gSg, err = deltaScores(fn, m, space.groupCov(g, covP), sp, spendOf, covS, sub, rowOf, h, z)
 		}
 		if err != nil {
 			return nil, Interval{}, callerRow(err, members)
@@ -225,10 +228,11 @@ func (m GammaGamma) spendGrad(c Customer, g []float64) float64 {
 }
 
 // deltaScores is ScoreWithIntervals by the delta method for the
-// customers of one model m whose parameters have covariance covP: it
-// returns their intervals, the total of their values and its gradients in
-// m's parameters (gP) and the spend model's (gS).
-func deltaScores(fn string, m parametric, covP [][]float64, spend GammaGamma, covS [][]float64,
+// customers of one model m whose parameters have covariance covP, customer
+// k's spend model group spendOf[k] of sp (group 0 for nil spendOf), whose
+// θ_S has covariance covS: it returns their intervals, the total of their
+// values and its gradients in m's parameters (gP) and in θ_S (gS).
+func deltaScores(fn string, m parametric, covP [][]float64, sp *spendSpace, spendOf []int32, covS [][]float64,
 	cs []Customer, rowOf []int32, h *horizon, z float64) (out []ScoreInterval, total float64, gP, gS []float64, err error) {
 	k := len(covP)
 	st := newStencil(m, covP)
@@ -277,21 +281,32 @@ func deltaScores(fn string, m parametric, covP [][]float64, spend GammaGamma, co
 	// Per customer: value = margin·E[Z]·D, and the total's gradient.
 	out = make([]ScoreInterval, len(cs))
 	rowSpend := make([]float64, len(h.rows)) // Σ w·E[Z] per row
-	gS, gz := make([]float64, 3), make([]float64, 3)
+	gS, gz, gzS := make([]float64, len(sp.theta)), make([]float64, 3), make([]float64, len(sp.theta))
+	models := make(map[int32]GammaGamma) // spend group models at θ_S
 	for i, c := range cs {
 		r := &rows[rowOf[i]]
+		var sg int32
+		if spendOf != nil {
+			sg = spendOf[i]
+		}
+		spend, ok := models[sg]
+		if !ok {
+			spend = sp.model(sp.theta, int(sg))
+			models[sg] = spend
+		}
 		spendZ := spend.spendGrad(c, gz)
+		sp.lift(gzS, int(sg), gz)
 		v := h.margin * spendZ * r.d
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, 0, nil, nil, fault.New(fn, i, "", ErrUndefined, "has no finite value under %+v and %+v", m, spend)
 		}
-		vr := h.margin * h.margin * (spendZ*spendZ*r.qd + r.d*r.d*quadForm(gz, covS))
+		vr := h.margin * h.margin * (spendZ*spendZ*r.qd + r.d*r.d*quadForm(gzS, covS))
 		out[i] = ScoreInterval{PAlive: r.pAlive, Purchases: r.purchases, Value: plainInterval(v, math.Sqrt(vr), z)}
 		w := c.weight()
 		total += w * v
 		rowSpend[rowOf[i]] += w * spendZ
 		for j := range gS {
-			gS[j] += w * h.margin * r.d * gz[j]
+			gS[j] += w * h.margin * r.d * gzS[j]
 		}
 	}
 	gP = make([]float64, k)

@@ -109,7 +109,7 @@ func (m ParetoNBD) alive(c Customer) (p, q float64) {
 	if !ok {
 		return math.NaN(), math.NaN()
 	}
-	p, q, _, _ = numeric.Logistic(l1 - l2)
+	p, q = numeric.Sigmoid(l1 - l2)
 	return p, q
 }
 

@@ -1,7 +1,6 @@
 package clv
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -45,15 +44,23 @@ type Subscriber struct {
 type SubscriberCovariates struct {
 	Alpha [][]float64 // row i: subscriber i's covariates on α; nil: none
 	Beta  [][]float64 // row i: subscriber i's covariates on β; nil: none
+	// AlphaNames and BetaNames name the columns of Alpha and Beta (nil:
+	// unnamed), one distinct non-empty name per column, as
+	// Covariates.PurchaseNames: a fit records them in its model and in
+	// Fit.Names ("Alpha[tenure]").
+	AlphaNames, BetaNames []string
 }
 
 // ShiftedBetaGeometricCov is an sBG with subscriber covariates (see
 // SubscriberCovariates): subscriber i's model is the ShiftedBetaGeometric
 // For(z_α,i, z_β,i). The embedded model is that of a subscriber whose
-// covariates are all 0; AlphaCoef and BetaCoef are γ_α and γ_β.
+// covariates are all 0; AlphaCoef and BetaCoef are γ_α and γ_β, and
+// AlphaNames and BetaNames the fit's SubscriberCovariates.AlphaNames and
+// .BetaNames (nil: unnamed).
 type ShiftedBetaGeometricCov struct {
 	ShiftedBetaGeometric
-	AlphaCoef, BetaCoef []float64
+	AlphaCoef, BetaCoef   []float64
+	AlphaNames, BetaNames []string
 }
 
 // For returns the sBG of a subscriber with covariates alpha and beta, in
@@ -68,10 +75,12 @@ func (m ShiftedBetaGeometricCov) For(alpha, beta []float64) ShiftedBetaGeometric
 
 // BetaDiscreteWeibullCov is a BdW with subscriber covariates (see
 // SubscriberCovariates) on α and β; c is common to all subscribers.
-// Subscriber i's model is the BetaDiscreteWeibull For(z_α,i, z_β,i).
+// Subscriber i's model is the BetaDiscreteWeibull For(z_α,i, z_β,i);
+// fields are as for ShiftedBetaGeometricCov.
 type BetaDiscreteWeibullCov struct {
 	BetaDiscreteWeibull
-	AlphaCoef, BetaCoef []float64
+	AlphaCoef, BetaCoef   []float64
+	AlphaNames, BetaNames []string
 }
 
 // For returns the BdW of a subscriber with covariates alpha and beta, in
@@ -98,14 +107,18 @@ func (m BetaDiscreteWeibullCov) For(alpha, beta []float64) BetaDiscreteWeibull {
 // equal covariates share their group's work. The search starts from the
 // fit without covariates (coefficients 0) unless opt.Start (α, β, the
 // Alpha coefficients, the Beta coefficients) is set. Fit.StdErr and
-// Fit.Cov are in that order; Fit.NumParams counts the coefficients, so
-// LikelihoodRatioTest compares nested fits. subs and cov are not modified.
+// Fit.Cov are in that order, Fit.Names with the columns' names where cov
+// names them; Fit.NumParams counts the coefficients, so
+// LikelihoodRatioTest compares nested fits; Fit.Fingerprint is
+// FingerprintSubscribers(subs). subs and cov are not modified.
 //
 // Errors: a *DataError wrapping ErrInvalid naming the row and field of a
 // bad subscriber (Periods < 0, or 0 for a churned one; a Weight NaN, ±Inf
 // or negative) or covariate value (NaN, ±Inf, a ragged row, e.g. Row 17,
 // Field "Alpha[2]"), or a covariate matrix whose row count is not
-// len(subs) (Row −1, Field "Covariates.Alpha", as for Covariates); ErrSingular for
+// len(subs) (Row −1, Field "Covariates.Alpha", as for Covariates) or
+// names that are not one distinct non-empty name per column (Row −1,
+// Field "SubscriberCovariates.AlphaNames"); ErrSingular for
 // a constant or collinear column; ErrEmpty for no subscribers or fewer
 // distinct (covariates, Periods, Churned) cells than parameters; the
 // fit's errors as for FitShiftedBetaGeometric.
@@ -118,8 +131,10 @@ func FitShiftedBetaGeometricSubscribers(subs []Subscriber, cov SubscriberCovaria
 	if th == nil {
 		return ShiftedBetaGeometricCov{}, fit, err
 	}
+	fit.Fingerprint = FingerprintSubscribers(subs)
 	alpha, beta := d.coefficients(th)
-	return ShiftedBetaGeometricCov{ShiftedBetaGeometric{Alpha: th[0], Beta: th[1], Period: opt.period()}, alpha, beta}, fit, err
+	return ShiftedBetaGeometricCov{ShiftedBetaGeometric{Alpha: th[0], Beta: th[1], Period: opt.period()}, alpha, beta,
+		slices.Clone(cov.AlphaNames), slices.Clone(cov.BetaNames)}, fit, err
 }
 
 // FitBetaDiscreteWeibullSubscribers is FitShiftedBetaGeometricSubscribers
@@ -137,8 +152,10 @@ func FitBetaDiscreteWeibullSubscribers(subs []Subscriber, cov SubscriberCovariat
 	if th == nil {
 		return BetaDiscreteWeibullCov{}, fit, err
 	}
+	fit.Fingerprint = FingerprintSubscribers(subs)
 	alpha, beta := d.coefficients(th)
-	return BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: th[0], Beta: th[1], C: th[2], Period: opt.period()}, alpha, beta}, fit, err
+	return BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: th[0], Beta: th[1], C: th[2], Period: opt.period()}, alpha, beta,
+		slices.Clone(cov.AlphaNames), slices.Clone(cov.BetaNames)}, fit, err
 }
 
 // subscriberData is a validated subscriber sample laid out for a fit: one
@@ -177,11 +194,15 @@ func newSubscriberData(fn string, subs []Subscriber, cov SubscriberCovariates, b
 	for _, f := range [...]struct {
 		name  string
 		z     [][]float64
+		names []string
 		cols  *int
 		scale string
-	}{{"Alpha", cov.Alpha, &d.nA, "the scale α"}, {"Beta", cov.Beta, &d.nB, "the scale β"}} {
+	}{{"Alpha", cov.Alpha, cov.AlphaNames, &d.nA, "the scale α"}, {"Beta", cov.Beta, cov.BetaNames, &d.nB, "the scale β"}} {
 		cols, err := checkCovariates(fn, f.name, f.z, n)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkNames(fn, "SubscriberCovariates."+f.name+"Names", f.names, cols); err != nil {
 			return nil, err
 		}
 		if err := checkRank(fn, f.name, f.z, cols, f.scale); err != nil {
@@ -189,7 +210,7 @@ func newSubscriberData(fn string, subs []Subscriber, cov SubscriberCovariates, b
 		}
 		*f.cols = cols
 		for j := range cols {
-			d.names = append(d.names, fmt.Sprintf("%s[%d]", f.name, j))
+			d.names = append(d.names, coefName(f.name, f.names, j))
 			span := 0.0
 			for _, r := range f.z {
 				span = math.Max(span, math.Abs(r[j]))

@@ -1,7 +1,11 @@
 package clv
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -178,7 +182,7 @@ func simSubscribers(m BetaDiscreteWeibullCov, n, maxPeriods int, seed uint64) ([
 // The likelihood with covariates against the independent implementation,
 // and its gradient against central differences.
 func TestSubscriberLikelihoodAndGradient(t *testing.T) {
-	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
+	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull: BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, AlphaCoef: []float64{0.5, -0.3}, BetaCoef: []float64{-0.4, 0.2}}
 	subs, cov := simSubscribers(truth, 300, 10, 3)
 	subs[0].Weight = 2.5
 	for _, base := range []int{2, 3} {
@@ -212,7 +216,7 @@ func TestFitSubscribersRecovery(t *testing.T) {
 	if s, err := strconv.Atoi(os.Getenv("LTV_SUBSCRIBER_SEEDS")); err == nil && s > 0 {
 		seeds = s
 	}
-	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, []float64{0.5, -0.3}, []float64{-0.4, 0.2}}
+	truth := BetaDiscreteWeibullCov{BetaDiscreteWeibull: BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, AlphaCoef: []float64{0.5, -0.3}, BetaCoef: []float64{-0.4, 0.2}}
 	sbgTruth := truth
 	sbgTruth.C = 1
 	var checks, misses int
@@ -249,15 +253,74 @@ func TestFitSubscribersRecovery(t *testing.T) {
 }
 
 func TestSubscriberCovFor(t *testing.T) {
-	m := BetaDiscreteWeibullCov{BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, []float64{0.5, -0.3}, []float64{-0.4}}
+	m := BetaDiscreteWeibullCov{BetaDiscreteWeibull: BetaDiscreteWeibull{Alpha: 0.8, Beta: 2.5, C: 1.3}, AlphaCoef: []float64{0.5, -0.3}, BetaCoef: []float64{-0.4}}
 	got := m.For([]float64{1, 2}, []float64{3})
 	assert.InEpsilon(t, 0.8*math.Exp(-(0.5-0.6)), got.Alpha, 1e-15)
 	assert.InEpsilon(t, 2.5*math.Exp(1.2), got.Beta, 1e-15)
 	assert.Equal(t, 1.3, got.C)
 	assert.True(t, math.IsNaN(m.For([]float64{1}, []float64{3}).Alpha))
 	assert.True(t, math.IsNaN(m.For([]float64{1, 2}, nil).Beta))
-	s := ShiftedBetaGeometricCov{ShiftedBetaGeometric{Alpha: 0.8, Beta: 2.5}, nil, []float64{1}}
+	s := ShiftedBetaGeometricCov{ShiftedBetaGeometric: ShiftedBetaGeometric{Alpha: 0.8, Beta: 2.5}, BetaCoef: []float64{1}}
 	assert.Equal(t, ShiftedBetaGeometric{Alpha: 0.8, Beta: 2.5 * math.Exp(-2)}, s.For(nil, []float64{2}))
+}
+
+// The fits record the column names in the model and in Fit.Names, and
+// the subscribers' fingerprint in Fit.Fingerprint.
+func TestFitSubscribersNamesAndFingerprint(t *testing.T) {
+	subs := []Subscriber{{Periods: 3}, {Periods: 1, Churned: true}, {Periods: 2, Churned: true}, {Periods: 5},
+		{Periods: 4, Churned: true}, {Periods: 2, Churned: true, Weight: 3}, {Periods: 6}, {Periods: 1, Churned: true}}
+	cov := SubscriberCovariates{Alpha: [][]float64{{1}, {0}, {1}, {0}, {1}, {0}, {0}, {1}}, AlphaNames: []string{"promo"},
+		Beta: [][]float64{{0.5}, {-1}, {2}, {0}, {1}, {-0.5}, {0.3}, {1.5}}, BetaNames: []string{"age"}}
+	opt := &FitOptions{MaxIterations: 500}
+	s, sfit, err := FitShiftedBetaGeometricSubscribers(subs, cov, opt)
+	require.NoError(t, err)
+	b, bfit, err := FitBetaDiscreteWeibullSubscribers(subs, cov, opt)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"promo"}, s.AlphaNames)
+	assert.Equal(t, []string{"age"}, b.BetaNames)
+	assert.Equal(t, []string{"Alpha", "Beta", "Alpha[promo]", "Beta[age]"}, sfit.Names)
+	assert.Equal(t, []string{"Alpha", "Beta", "C", "Alpha[promo]", "Beta[age]"}, bfit.Names)
+	cov.AlphaNames[0] = "changed"
+	assert.Equal(t, []string{"promo"}, s.AlphaNames, "the model keeps its own copy")
+
+	// The expected fingerprint, computed here: the distinct (Periods,
+	// Churned) rows in numeric order, each as the bits of Periods, of
+	// Churned (0 or 1) and of its total weight, little-endian.
+	type key struct {
+		periods int
+		churned bool
+	}
+	w := map[key]float64{}
+	for _, r := range subs {
+		w[key{r.Periods, r.Churned}] += max(r.Weight, 1)
+	}
+	keys := slices.Collect(maps.Keys(w))
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.periods != b.periods {
+			return a.periods - b.periods
+		}
+		return btoi(a.churned) - btoi(b.churned)
+	})
+	h := sha256.New()
+	for _, k := range keys {
+		for _, v := range []float64{float64(k.periods), float64(btoi(k.churned)), w[k]} {
+			h.Write(binary.LittleEndian.AppendUint64(nil, math.Float64bits(v)))
+		}
+	}
+	want := "sha256:" + hex.EncodeToString(h.Sum(nil))
+	assert.Equal(t, want, FingerprintSubscribers(subs))
+	assert.Equal(t, want, sfit.Fingerprint)
+	assert.Equal(t, want, bfit.Fingerprint)
+
+	// Order and split weights do not change it; the data do.
+	shuffled := slices.Clone(subs)
+	slices.Reverse(shuffled)
+	shuffled[2].Weight = 1 // {2, churned, 3} becomes 1 + 2
+	shuffled = append(shuffled, Subscriber{Periods: 2, Churned: true, Weight: 2})
+	assert.Equal(t, want, FingerprintSubscribers(shuffled))
+	assert.Equal(t, slices.Clone(subs), subs)
+	shuffled[0].Periods = 7
+	assert.NotEqual(t, want, FingerprintSubscribers(shuffled))
 }
 
 func TestFitSubscribersBadInput(t *testing.T) {
@@ -282,6 +345,9 @@ func TestFitSubscribersBadInput(t *testing.T) {
 		{"constant", good, SubscriberCovariates{Alpha: [][]float64{{0}, {0}, {0}, {0}, {0}}}, ErrSingular, -1, "Alpha[0]"},
 		{"collinear", good, SubscriberCovariates{Beta: [][]float64{{1, 2}, {0, 0}, {1, 2}, {0, 0}, {1, 2}}}, ErrSingular, -1, "Beta[1]"},
 		{"too few cells", []Subscriber{{Periods: 3}, {Periods: 3}}, SubscriberCovariates{}, ErrEmpty, -1, ""},
+		{"names of another length", good, SubscriberCovariates{Alpha: z, AlphaNames: []string{"a", "b"}}, ErrInvalid, -1, "SubscriberCovariates.AlphaNames"},
+		{"empty name", good, SubscriberCovariates{Beta: z, BetaNames: []string{""}}, ErrInvalid, -1, "SubscriberCovariates.BetaNames"},
+		{"names without columns", good, SubscriberCovariates{BetaNames: []string{"a"}}, ErrInvalid, -1, "SubscriberCovariates.BetaNames"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

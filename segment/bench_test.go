@@ -68,3 +68,39 @@ func BenchmarkABC(b *testing.B) {
 		})
 	}
 }
+
+// scoreBenchRows returns n seeded RFM rows: whole-day recency and
+// frequency with many ties, continuous spend.
+func scoreBenchRows(n int) []segment.RFM {
+	rng := rand.New(rand.NewPCG(uint64(n), 17))
+	rows := make([]segment.RFM, n)
+	for i := range rows {
+		f := 1 + int(rng.ExpFloat64()*3)
+		rows[i] = segment.RFM{
+			CustomerID: "c" + strconv.Itoa(i),
+			SinceLast:  rng.IntN(366),
+			Frequency:  f,
+			Monetary:   float64(f) * rng.ExpFloat64() * 40,
+		}
+		rows[i].Revenue = rows[i].Monetary
+	}
+	return rows
+}
+
+// BenchmarkScore: quintile RFM scores of n customers (issue 17's target:
+// 1e7 in under half of pandas qcut's time; see bench/rfm).
+func BenchmarkScore(b *testing.B) {
+	for _, n := range []int{1e4, 1e5, 1e6, 1e7} {
+		b.Run("customers="+strconv.Itoa(n), func(b *testing.B) {
+			largeSkip(b, n)
+			rows := scoreBenchRows(n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := segment.Score(rows, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

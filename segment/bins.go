@@ -5,6 +5,9 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"time"
+
+	"github.com/ltvgo/ltv/internal/parallel"
 )
 
 // measure is one of the three RFM dimensions as the binning code sees it.
@@ -43,37 +46,126 @@ func scoreMeasure(rows []RFM, o Options, m measure) Scale {
 	switch o.Scoring {
 	case ByEqualCount:
 		scoreEqualCount(rows, n, m)
-	default:
-		if o.Scoring == ByQuantile {
-			sorted := make([]float64, len(rows))
-			for i := range rows {
-				sorted[i] = m.value(&rows[i])
-			}
-			slices.Sort(sorted)
-			sc.Edges = QuantileEdges(sorted, n)
-		} else {
-			sc.Edges = slices.Clone(m.edges)
-		}
+	case ByQuantile:
+		vals := make([]float64, len(rows))
 		for i := range rows {
-			*m.score(&rows[i]) = ScoreOf(m.value(&rows[i]), sc.Edges, m.reversed)
+			vals[i] = m.value(&rows[i])
 		}
+		sc.Edges = selectQuantileEdges(vals, n)
+	default:
+		sc.Edges = slices.Clone(m.edges)
 	}
+	// Per chunk: the bins of its rows (scored here unless ByEqualCount),
+	// combined in chunk order; counts, minima and maxima are exact in any
+	// order.
+	parts := make([][]Bin, parallel.Chunks(len(rows), binCost))
+	parallel.For(len(rows), binCost, func(c, lo, hi int) {
+		bins := make([]Bin, n)
+		for i := lo; i < hi; i++ {
+			r := &rows[i]
+			v := m.value(r)
+			s := m.score(r)
+			if o.Scoring != ByEqualCount {
+				*s = ScoreOf(v, sc.Edges, m.reversed)
+			}
+			b := &bins[*s-1]
+			if b.Customers == 0 || v < b.Min {
+				b.Min = v
+			}
+			if b.Customers == 0 || v > b.Max {
+				b.Max = v
+			}
+			b.Customers++
+		}
+		parts[c] = bins
+	})
 	sc.Bins = make([]Bin, n)
 	for k := range sc.Bins {
-		sc.Bins[k] = Bin{Score: k + 1, Min: math.NaN(), Max: math.NaN()}
-	}
-	for i := range rows {
-		v := m.value(&rows[i])
-		b := &sc.Bins[*m.score(&rows[i])-1]
-		if b.Customers == 0 || v < b.Min {
-			b.Min = v
+		b := &sc.Bins[k]
+		*b = Bin{Score: k + 1, Min: math.NaN(), Max: math.NaN()}
+		for _, part := range parts {
+			p := part[k]
+			if p.Customers == 0 {
+				continue
+			}
+			if b.Customers == 0 || p.Min < b.Min {
+				b.Min = p.Min
+			}
+			if b.Customers == 0 || p.Max > b.Max {
+				b.Max = p.Max
+			}
+			b.Customers += p.Customers
 		}
-		if b.Customers == 0 || v > b.Max {
-			b.Max = v
-		}
-		b.Customers++
 	}
 	return sc
+}
+
+// binCost is the time scoreMeasure takes per row to score it and count it
+// in its bin.
+const binCost = 10 * time.Nanosecond
+
+// selectQuantileEdges returns QuantileEdges of vals sorted, reordering
+// vals: it selects only the order statistics the edges read instead of
+// sorting.
+func selectQuantileEdges(vals []float64, n int) []float64 {
+	if n < 2 || len(vals) == 0 {
+		return nil
+	}
+	last := len(vals) - 1
+	var ranks []int
+	for k := 1; k < n; k++ {
+		h := float64(last) * float64(k) / float64(n)
+		j := int(h)
+		ranks = append(ranks, j)
+		if h > float64(j) && j < last {
+			ranks = append(ranks, j+1)
+		}
+	}
+	slices.Sort(ranks)
+	stat := map[int]float64{}
+	selectRanks(vals, 0, slices.Compact(ranks), stat)
+	// QuantileEdges reads only the selected ranks of this sparse "sorted".
+	return quantileEdges(len(vals), n, func(j int) float64 { return stat[j] })
+}
+
+// selectRanks sets stat[r] to the order statistic of rank r (0-based,
+// counted from base) of a for every r in ranks (ascending), by quickselect
+// with a three-way partition, which keeps many tied values (recency and
+// frequency are whole numbers) linear. a is reordered.
+func selectRanks(a []float64, base int, ranks []int, stat map[int]float64) {
+	for len(ranks) > 0 {
+		if len(a) <= 16 {
+			slices.Sort(a)
+			for _, r := range ranks {
+				stat[r] = a[r-base]
+			}
+			return
+		}
+		x, y, z := a[0], a[len(a)/2], a[len(a)-1]
+		p := max(min(x, y), min(max(x, y), z)) // median of three
+		// a[:lt] < p, a[lt:gt] == p, a[gt:] > p.
+		lt, i, gt := 0, 0, len(a)
+		for i < gt {
+			switch v := a[i]; {
+			case v < p:
+				a[lt], a[i] = v, a[lt]
+				lt++
+				i++
+			case v > p:
+				gt--
+				a[gt], a[i] = v, a[gt]
+			default:
+				i++
+			}
+		}
+		lo := sort.SearchInts(ranks, base+lt)
+		mid := sort.SearchInts(ranks, base+gt)
+		for _, r := range ranks[lo:mid] {
+			stat[r] = p
+		}
+		selectRanks(a[:lt], base, ranks[:lo], stat)
+		a, base, ranks = a[gt:], base+gt, ranks[mid:]
+	}
 }
 
 // scoreEqualCount ranks rows by goodness (value ascending, or descending
@@ -124,14 +216,22 @@ func QuantileEdges(sorted []float64, n int) []float64 {
 	if n < 2 || len(sorted) == 0 {
 		return nil
 	}
+	return quantileEdges(len(sorted), n, func(j int) float64 { return sorted[j] })
+}
+
+// quantileEdges is QuantileEdges of count values whose order statistic of
+// rank j (0-based) is at(j).
+func quantileEdges(count, n int, at func(j int) float64) []float64 {
 	edges := make([]float64, n-1)
-	last := len(sorted) - 1
+	last := count - 1
 	for k := range edges {
 		h := float64(last) * float64(k+1) / float64(n)
 		j := int(h)
-		e := sorted[j]
-		if f := h - float64(j); f > 0 && j < last && sorted[j+1] != e {
-			e += f * (sorted[j+1] - e)
+		e := at(j)
+		if f := h - float64(j); f > 0 && j < last {
+			if next := at(j + 1); next != e {
+				e += f * (next - e)
+			}
 		}
 		edges[k] = e
 	}
@@ -144,7 +244,14 @@ func QuantileEdges(sorted []float64, n int) []float64 {
 // pandas cut and qcut (right-closed bins), so tied values always share a
 // score. With no edges every value scores 1.
 func ScoreOf(v float64, edges []float64, reversed bool) int {
-	below := sort.SearchFloat64s(edges, v) // first k with e_k ≥ v
+	below, hi := 0, len(edges) // below becomes the first k with e_k ≥ v
+	for below < hi {
+		if mid := int(uint(below+hi) >> 1); !(edges[mid] >= v) { // as sort.SearchFloat64s, NaN too
+			below = mid + 1
+		} else {
+			hi = mid
+		}
+	}
 	if reversed {
 		return len(edges) + 1 - below
 	}

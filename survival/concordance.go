@@ -10,6 +10,7 @@ import (
 
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/parallel"
+	"github.com/ltvgo/ltv/internal/radix"
 )
 
 // ConcordanceConvention chooses between R's and scikit-survival's rules for
@@ -658,7 +659,7 @@ func sortByRisk(risk []float64) []int32 {
 	for k, v := range risk {
 		keys[k], order[k] = floatKey32(float32(v)), int32(k)
 	}
-	radixSort(keys, order)
+	radix.Sort(keys, order)
 	var full []uint64
 	for a := 0; a < n; {
 		b := a + 1
@@ -670,7 +671,7 @@ func sortByRisk(risk []float64) []int32 {
 			for _, i := range order[a:b] {
 				full = append(full, floatKey(risk[i]))
 			}
-			radixSort(full, order[a:b]) // an insertion sort when short
+			radix.Sort(full, order[a:b]) // an insertion sort when short
 		}
 		a = b
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ltvgo/ltv/internal/fault"
 	"github.com/ltvgo/ltv/internal/parallel"
+	"github.com/ltvgo/ltv/internal/radix"
 )
 
 // coxDesign is the data of a Cox fit in the order the sweeps need: rows
@@ -203,8 +204,8 @@ func (d *coxDesign) mergeTimes(fn string, obs []Observation, zeroEntry, exact bo
 			entRows = append(entRows, int32(i))
 		}
 	}
-	radixSort(exitKeys, exitRows)
-	radixSort(entKeys, entRows)
+	radix.Sort(exitKeys, exitRows)
+	radix.Sort(entKeys, entRows)
 
 	// The distinct times of exits and entries (and 0 for counting-process
 	// data with rows starting at 0: R's aeqSurv sees the start column).
@@ -493,7 +494,7 @@ func (d *coxDesign) buildEntryOrder(obs []Observation, entryIdx []int32) {
 			rows = append(rows, pos[r])
 		}
 	}
-	radixSort(keys, rows)
+	radix.Sort(keys, rows)
 	// Stable by stratum: sorted positions of one stratum are contiguous.
 	strat := make([]int32, d.n)
 	for s := range d.strata {

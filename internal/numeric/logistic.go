@@ -19,18 +19,33 @@ import "math"
 func Logistic(x float64) (p, q, lnP, lnQ float64) {
 	ax := math.Abs(x)
 	e := math.Exp(-ax)
+	p, q = sigmoid(x, e)
 	l := math.Log1p(e)
+	if x < 0 {
+		return p, q, -ax - l, -l
+	}
+	return p, q, -l, -ax - l
+}
+
+// Sigmoid returns p = σ(x) and q = 1 − p as Logistic does, without the
+// logarithm that Logistic's lnP and lnQ cost.
+//
+// Special cases are those of Logistic.
+func Sigmoid(x float64) (p, q float64) { return sigmoid(x, math.Exp(-math.Abs(x))) }
+
+// sigmoid returns σ(x) and 1 − σ(x) from e = e^(−|x|).
+func sigmoid(x, e float64) (p, q float64) {
 	big, small := 1/(1+e), e/(1+e)
 	if x < 0 {
-		return small, big, -ax - l, -l
+		return small, big
 	}
-	return big, small, -l, -ax - l
+	return big, small
 }
 
 // Expit returns σ(x) = 1/(1 + e^(−x)) alone, as Logistic computes it.
 //
 // Special cases are those of Logistic.
 func Expit(x float64) float64 {
-	p, _, _, _ := Logistic(x)
+	p, _ := Sigmoid(x)
 	return p
 }

@@ -53,6 +53,8 @@ func TestLogistic(t *testing.T) {
 		require.True(t, within(lnP, tc.lnP, 2), "ln σ(%v) = %v, want %v", tc.x, lnP, tc.lnP)
 		require.True(t, within(lnQ, tc.lnQ, 2), "ln(1−σ(%v)) = %v, want %v", tc.x, lnQ, tc.lnQ)
 		require.Equal(t, p, Expit(tc.x))
+		sp, sq := Sigmoid(tc.x)
+		require.Equal(t, []float64{p, q}, []float64{sp, sq}, "Sigmoid(%v)", tc.x)
 	}
 	inf := math.Inf(1)
 	for _, tc := range []struct{ x, p, q, lnP, lnQ float64 }{{inf, 1, 0, 0, -inf}, {-inf, 0, 1, -inf, 0}} {
@@ -60,7 +62,8 @@ func TestLogistic(t *testing.T) {
 		require.Equal(t, []float64{tc.p, tc.q, tc.lnP, tc.lnQ}, []float64{p, q, lnP, lnQ}, "x=%v", tc.x)
 	}
 	p, q, lnP, lnQ := Logistic(math.NaN())
-	for _, v := range []float64{p, q, lnP, lnQ} {
+	sp, sq := Sigmoid(math.NaN())
+	for _, v := range []float64{p, q, lnP, lnQ, sp, sq} {
 		require.True(t, math.IsNaN(v))
 	}
 }
