@@ -161,7 +161,7 @@
 //
 // # Saving and loading models
 //
-// *Curve, *Cox and *AFT implement json.Marshaler and json.Unmarshaler
+// *Curve, *Incidence, *Cox and *AFT implement json.Marshaler and json.Unmarshaler
 // with the versioned format of package clv ("Saving and loading models"
 // there): {"kind":"survival.Curve","version":1,"params":{...}}, every
 // exported field under its Go name, NaN and ±Inf as the strings "NaN",

@@ -14,6 +14,7 @@ var (
 	curveKind = modelenc.Kind{Name: "survival.Curve", Version: 1}
 	coxKind   = modelenc.Kind{Name: "survival.Cox", Version: 1}
 	aftKind   = modelenc.Kind{Name: "survival.AFT", Version: 1}
+	incKind   = modelenc.Kind{Name: "survival.Incidence", Version: 1}
 )
 
 // col names a slice field and its length for modelenc.CheckLens.
@@ -231,5 +232,48 @@ func (a *AFT) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*a = w
+	return nil
+}
+
+// MarshalJSON returns the saved form of inc: every column, NaN limits
+// (where a probability is 0) as the string "NaN".
+func (inc Incidence) MarshalJSON() ([]byte, error) { return modelenc.Marshal(incKind, inc, nil) }
+
+// UnmarshalJSON loads a saved Incidence, refusing another kind or
+// version, a missing or unknown key, times that are not finite and
+// ascending, and columns that do not have one row per state (event-free
+// and each cause; Events one per cause and the total) of one value per
+// time.
+func (inc *Incidence) UnmarshalJSON(data []byte) error {
+	const fn = "survival.Incidence.UnmarshalJSON"
+	var w Incidence
+	if err := modelenc.Unmarshal(fn, data, incKind, &w, nil); err != nil {
+		return err
+	}
+	if err := checkTimes(fn, "params.Time", w.Time); err != nil {
+		return err
+	}
+	n := len(w.Time)
+	if err := modelenc.CheckLens(fn, "params.", n, false, col("AtRisk", len(w.AtRisk)), col("Censored", len(w.Censored))); err != nil {
+		return err
+	}
+	states := len(w.Prob)
+	if states < 2 {
+		return fault.New(fn, -1, "params.Prob", ErrInvalid, "has %d rows, want the event-free state and at least one cause", states)
+	}
+	for _, m := range []struct {
+		name string
+		rows [][]float64
+	}{{"Events", w.Events}, {"Prob", w.Prob}, {"StdErr", w.StdErr}, {"Lower", w.Lower}, {"Upper", w.Upper}} {
+		if len(m.rows) != states {
+			return fault.New(fn, -1, "params."+m.name, ErrInvalid, "has %d rows, want %d (one per state)", len(m.rows), states)
+		}
+		for k, row := range m.rows {
+			if err := modelenc.CheckLen(fn, fmt.Sprintf("params.%s[%d]", m.name, k), len(row), n, false); err != nil {
+				return err
+			}
+		}
+	}
+	*inc = w
 	return nil
 }

@@ -86,6 +86,40 @@ func TestSavedCurve(t *testing.T) {
 	assert.Equal(t, fmt.Sprint(c.Table([]float64{0, 2, 5})), fmt.Sprint(got.Table([]float64{0, 2, 5})), "NaN-aware")
 }
 
+// savedIncidence is a two-cause Aalen–Johansen estimate whose event-free
+// probability reaches 0 (NaN limits there).
+func savedIncidence(t *testing.T) *survival.Incidence {
+	var obs []survival.CompetingObservation
+	for i, c := range []int{1, 2, 0, 1, 1, 2, 0, 1} {
+		obs = append(obs, survival.CompetingObservation{Time: float64(1 + i/2), Cause: c})
+	}
+	obs[len(obs)-1].Time = 9 // the last row ends it by cause 1
+	inc, err := survival.CumulativeIncidence(obs, nil)
+	require.NoError(t, err)
+	return inc
+}
+
+// TestSavedIncidence: an Incidence saves, loads to the same estimate
+// (NaN limits included) and saves to the same bytes.
+func TestSavedIncidence(t *testing.T) {
+	inc := savedIncidence(t)
+	b, err := json.Marshal(inc)
+	require.NoError(t, err)
+	modelenctest.Golden(t, filepath.Join("testdata", "saved", "Incidence.json"), b, 1e-12, *update)
+	var got survival.Incidence
+	require.NoError(t, json.Unmarshal(b, &got))
+	again, err := json.Marshal(&got)
+	require.NoError(t, err)
+	assert.Equal(t, string(b), string(again))
+	for s := range inc.Causes() + 1 {
+		for _, x := range []float64{0.5, 2, 3.5, 9} {
+			p1, se1 := inc.At(s, x)
+			p2, se2 := got.At(s, x)
+			assert.True(t, same(p1, p2) && same(se1, se2), "state %d at %v", s, x)
+		}
+	}
+}
+
 // TestSavedCox: a loaded Cox predicts, draws its curves with their bands
 // and reports its PH test as the fitted one.
 func TestSavedCox(t *testing.T) {
@@ -136,7 +170,7 @@ func TestSavedAFT(t *testing.T) {
 // Every invalid load is an error naming the key.
 func TestSavedInvalid(t *testing.T) {
 	toy, _ := savedCox(t)
-	saved := map[string]any{"Curve": savedCurve(t), "Cox": toy, "AFT": savedAFT(t)}
+	saved := map[string]any{"Curve": savedCurve(t), "Cox": toy, "AFT": savedAFT(t), "Incidence": savedIncidence(t)}
 	cases := []struct {
 		name, kind, field string
 		edit              func(env, params map[string]any)
@@ -158,6 +192,15 @@ func TestSavedInvalid(t *testing.T) {
 		{"bad distribution", "AFT", "params.Dist", func(_, p map[string]any) { p["Dist"] = 9 }},
 		{"zero scale", "AFT", "params.Scale", func(_, p map[string]any) { p["Scale"] = 0 }},
 		{"infinite intercept", "AFT", "params.Intercept", func(_, p map[string]any) { p["Intercept"] = "-Inf" }},
+		{"incidence of another kind", "Incidence", "kind", func(e, _ map[string]any) { e["kind"] = "survival.Curve" }},
+		{"incidence times out of order", "Incidence", "params.Time[1]", func(_, p map[string]any) { p["Time"].([]any)[1] = 0.5 }},
+		{"incidence short column", "Incidence", "params.AtRisk", func(_, p map[string]any) { p["AtRisk"] = p["AtRisk"].([]any)[1:] }},
+		{"incidence state missing", "Incidence", "params.StdErr", func(_, p map[string]any) { p["StdErr"] = p["StdErr"].([]any)[1:] }},
+		{"incidence short state row", "Incidence", "params.Upper[2]", func(_, p map[string]any) {
+			u := p["Upper"].([]any)
+			u[2] = u[2].([]any)[1:]
+		}},
+		{"incidence without a cause", "Incidence", "params.Prob", func(_, p map[string]any) { p["Prob"] = p["Prob"].([]any)[:1] }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,6 +217,8 @@ func TestSavedInvalid(t *testing.T) {
 				into = &survival.Curve{}
 			case "Cox":
 				into = &survival.Cox{}
+			case "Incidence":
+				into = &survival.Incidence{}
 			default:
 				into = &survival.AFT{}
 			}
