@@ -13,10 +13,9 @@ import (
 	"github.com/ltvgo/ltv/clv"
 )
 
-func TestScoreEachMatchesScorePerCustomer(t *testing.T) {
-	// Scoring with one model per customer equals scoring each customer on
-	// its own with Score, and sharing models shares the work without
-	// changing a result.
+// covSmallModels returns covSmall's customers with repeat spend, their
+// covariates, a BG/NBD with covariates and every customer's own model.
+func covSmallModels(t *testing.T) ([]clv.Customer, clv.Covariates, clv.BGNBDCov, []clv.BGNBD) {
 	cs, cov := covSmall()
 	for i := range cs {
 		cs[i].Monetary = 10 + float64(i%7)
@@ -27,6 +26,14 @@ func TestScoreEachMatchesScorePerCustomer(t *testing.T) {
 	m := clv.BGNBDCov{BGNBD: bgPub, Purchase: []float64{0.4, -0.2, 0.1}, Dropout: []float64{0.3, -0.5}}
 	models, err := m.Models(cov)
 	require.NoError(t, err)
+	return cs, cov, m, models
+}
+
+func TestScoreEachMatchesScorePerCustomer(t *testing.T) {
+	// Scoring with one model per customer equals scoring each customer on
+	// its own with Score, and sharing models shares the work without
+	// changing a result.
+	cs, cov, m, models := covSmallModels(t)
 	require.Len(t, models, len(cs))
 	opt := clv.ValueOptions{Period: week, Horizon: 12, Discount: 0.01, Margin: 0.3}
 	got, err := clv.ScoreEach(models, ggPub, cs, opt)
@@ -56,16 +63,7 @@ func TestScoreEachWithSpendMatchesScorePerCustomer(t *testing.T) {
 	// One purchase and one spend model per customer: customer i's row is
 	// Score with models[i] and spends[i]; one spend model for everyone is
 	// ScoreEach.
-	cs, cov := covSmall()
-	for i := range cs {
-		cs[i].Monetary = 10 + float64(i%7)
-		if cs[i].Frequency == 0 {
-			cs[i].Monetary = 0
-		}
-	}
-	m := clv.BGNBDCov{BGNBD: bgPub, Purchase: []float64{0.4, -0.2, 0.1}, Dropout: []float64{0.3, -0.5}}
-	models, err := m.Models(cov)
-	require.NoError(t, err)
+	cs, cov, _, models := covSmallModels(t)
 	g := clv.GammaGammaCov{GammaGamma: ggPub, Spend: []float64{0.3, -0.6}}
 	spends, err := g.Models(clv.SpendCovariates{Spend: cov.Dropout})
 	require.NoError(t, err)
