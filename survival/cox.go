@@ -216,7 +216,7 @@ type Cox struct {
 	// label (one entry, label 0, without strata).
 	Baseline []CoxBaseline
 
-	ph *phTest // cox.zph with the "km" transform, computed by FitCox
+	ph *phTest // cox.zph with the "km" transform, computed on first use
 }
 
 // FitCox fits a Cox proportional hazards model by maximising the partial
@@ -243,7 +243,9 @@ type Cox struct {
 // added at their exit and removed at their entry.
 //
 // After the fit, FitCox computes the robust variance (if asked), the
-// concordance, cox.zph's "km" test (for PHTest) and the baseline hazards.
+// concordance and the baseline hazards; cox.zph's "km" test waits for the
+// first call of PHTest (or MarshalJSON), and the Cox keeps the sorted
+// design (about 8·n·(p+6) bytes) until then.
 // The results equal R's coxph (survival 3.5-3) to rounding: coefficients,
 // variances, ℓ, the three tests, robust and cluster variances with R's
 // robust Wald and score tests, concordance(fit), cox.zph and survfit.
@@ -569,9 +571,16 @@ func (f *coxFitter) result(X [][]float64, names []string) *Cox {
 		if f.cfg.Ties == Exact {
 			info = nil // the test uses Breslow's sums, as R
 		}
-		if ph, err := d.zph(f.ws, f.cfg.Ties, c.Coef, c.penaltyTrue(X), info, PHKaplanMeier, false); err == nil {
-			c.ph = &phTest{terms: ph.Terms, global: ph.Global}
-		}
+		// The PH test is not part of R's coxph: it waits for its first use,
+		// keeping the design and the sweep at β̂ (not X or obs) until then.
+		ws, ties, coef, pen := f.ws, f.cfg.Ties, slices.Clone(c.Coef), c.penaltyTrue(X)
+		c.ph = &phTest{compute: func() *PHTestResult {
+			ph, err := d.zph(ws, ties, coef, pen, info, PHKaplanMeier, false)
+			if err != nil {
+				return nil
+			}
+			return ph
+		}}
 	}
 	c.Concordance, c.ConcordanceStdErr = math.NaN(), math.NaN()
 	if cr, err := d.concordance(f.ws.eta, concordanceRule{}); err == nil {

@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/ltvgo/ltv/survival"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -132,6 +134,8 @@ func TestFitCoxSameBitsAnyProcs(t *testing.T) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		c, err := survival.FitCox(obs, x, nil)
 		require.NoError(t, err)
+		_, _, err = c.PHTest() // computed on first use: under procs
+		require.NoError(t, err)
 		return c
 	}
 	a, b := fit(1), fit(4)
@@ -145,4 +149,27 @@ func TestFitCoxSameBitsAnyProcs(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ta, tb)
 	require.Equal(t, ga, gb)
+}
+
+// The PH test is computed on the first call: concurrent first calls see
+// one result.
+func TestCoxPHTestConcurrentFirstUse(t *testing.T) {
+	obs, x := coxBenchData(2000)
+	c, err := survival.FitCox(obs, x, nil)
+	require.NoError(t, err)
+	globals := make([]survival.Test, 8)
+	var wg sync.WaitGroup
+	for k := range globals {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, g, err := c.PHTest()
+			assert.NoError(t, err)
+			globals[k] = g
+		}()
+	}
+	wg.Wait()
+	for _, g := range globals[1:] {
+		require.Equal(t, globals[0], g)
+	}
 }

@@ -416,7 +416,8 @@
 // logarithm per event time for Efron's sums; R's coxph needs a few
 // iterations. Concordance sorts the risks and
 // sweeps them with Fenwick trees over the distinct times, O(n·log T); the
-// PH test adds two more information passes. The passes that do not carry
+// PH test, computed on the first call of PHTest, adds two more
+// information passes. The passes that do not carry
 // a running sum — checking and copying X, the linear predictors and risks,
 // the information's sums, the concordance (in blocks of risk order, each
 // starting from the histograms of the rows before it) — run on
@@ -424,7 +425,7 @@
 // chunk order, so that a fit gives the same bits on any machine; the risk-
 // set sweep itself is sequential. Each Baseline keeps about 2p numbers per
 // event time of its stratum. BenchmarkFitCox times a fit with its
-// concordance, PH test and baselines on 1e6 rows × 10 covariates with
+// concordance and baselines on 1e6 rows × 10 covariates with
 // whole-day times, and bench/cox/run.sh times R's coxph on the same data.
 //
 // CumulativeIncidence and GrayTest cost one life table plus a binary

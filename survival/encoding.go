@@ -116,7 +116,9 @@ func (c Cox) MarshalJSON() ([]byte, error) {
 		w.RiskSets = append(w.RiskSets, r)
 	}
 	if c.ph != nil {
-		w.PHTest = &coxPHTest{Terms: c.ph.terms, Global: c.ph.global}
+		if terms, global, ok := c.ph.result(); ok {
+			w.PHTest = &coxPHTest{Terms: terms, Global: global}
+		}
 	}
 	return modelenc.Marshal(coxKind, w, nil)
 }

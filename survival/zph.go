@@ -2,6 +2,7 @@ package survival
 
 import (
 	"math"
+	"sync"
 
 	"github.com/ltvgo/ltv/internal/fault"
 )
@@ -45,17 +46,35 @@ type PHTestResult struct {
 	Strata    []int // the stratum label of each event (nil without strata)
 }
 
-// phTest is the stored cox.zph "km" result of a fit.
+// phTest is the cox.zph "km" result of a fit. FitCox sets compute, which
+// holds the fit's design; the first use runs it once and drops it, so that
+// the design is released. A loaded Cox has the result without compute.
 type phTest struct {
-	terms  []Test
-	global Test
+	once    sync.Once
+	compute func() *PHTestResult // nil once run, or for a loaded Cox
+	terms   []Test               // nil when compute failed
+	global  Test
+}
+
+// result returns the test, computing it on first use.
+func (t *phTest) result() (terms []Test, global Test, ok bool) {
+	t.once.Do(func() {
+		if t.compute != nil {
+			if r := t.compute(); r != nil {
+				t.terms, t.global = r.Terms, r.Global
+			}
+			t.compute = nil
+		}
+	})
+	return t.terms, t.global, t.terms != nil
 }
 
 // PHTest returns R's cox.zph(fit) for c: per column and globally, the
 // score test of adding g(t)·x_j to the model at β̂, with g the "km"
 // transform (Grambsch & Therneau 1994; Therneau & Grambsch 2000, §6.2).
-// FitCox computes it; see PHTestWith for other transforms and the
-// residuals. For Exact fits the test uses Breslow's risk-set averages, as
+// It is computed on the first call (or when c is saved) from the data
+// FitCox keeps for it until then; see PHTestWith for other transforms and
+// the residuals. For Exact fits the test uses Breslow's risk-set averages, as
 // R does.
 //
 // Errors: ErrEmpty for a model without coefficients; ErrInvalid for a Cox
@@ -69,7 +88,11 @@ func (c *Cox) PHTest() (terms []Test, global Test, err error) {
 	case c.ph == nil:
 		return nil, nan, fault.New(fn, -1, "", ErrInvalid, "no stored test: the Cox was not built by FitCox")
 	}
-	return append([]Test(nil), c.ph.terms...), c.ph.global, nil
+	terms, global, ok := c.ph.result()
+	if !ok {
+		return nil, nan, fault.New(fn, -1, "", ErrInvalid, "no stored test: the Cox was not built by FitCox")
+	}
+	return append([]Test(nil), terms...), global, nil
 }
 
 // PHTestWith is R's cox.zph(fit, transform) on the data c was fitted to
