@@ -233,10 +233,7 @@ func (d *coxDesign) concordance(risk []float64, rule concordanceRule) (*Concorda
 	}
 	var v scaledSum
 	for _, x := range b {
-		if x != 0 {
-			m, e := math.Frexp(x)
-			v.add(m*m, 2*e)
-		}
+		v.addSquare(x)
 	}
 	nm, ne := math.Frexp(npair)
 	v.e -= 2 * ne

@@ -34,6 +34,18 @@ func (s *scaledSum) addRatio(a, b, c float64) {
 	s.addRatioScaled(a, b, c)
 }
 
+// addSquare adds x² for a finite x, with addRatio's plain path.
+func (s *scaledSum) addSquare(x float64) {
+	if t := x * x; s.e == 0 && s.m <= sumHi && t >= plainLo && t <= plainHi {
+		s.m += t
+		return
+	}
+	if x != 0 {
+		m, e := math.Frexp(x)
+		s.add(m*m, 2*e)
+	}
+}
+
 // addRatioScaled is addRatio through exponents and mantissas.
 func (s *scaledSum) addRatioScaled(a, b, c float64) {
 	am, ae := math.Frexp(a)
