@@ -327,14 +327,29 @@ func weightedGram(m []float64, p int, x, e []float64) {
 }
 
 // gramRows is weightedGram on one goroutine. Four rows at a time share
-// each load and store of m.
+// each load and store of m, and two rows of m at a time share the loads
+// of the four rows.
 func gramRows(m []float64, p int, x, e []float64) {
 	n := len(e)
 	i := 0
 	for ; i+4 <= n; i += 4 {
 		x0, x1, x2, x3 := x[i*p:(i+1)*p], x[(i+1)*p:(i+2)*p], x[(i+2)*p:(i+3)*p], x[(i+3)*p:(i+4)*p]
 		e0, e1, e2, e3 := e[i], e[i+1], e[i+2], e[i+3]
-		for r := range p {
+		r := 0
+		for ; r+2 <= p; r += 2 {
+			v0, v1, v2, v3 := e0*x0[r], e1*x1[r], e2*x2[r], e3*x3[r]
+			w0, w1, w2, w3 := e0*x0[r+1], e1*x1[r+1], e2*x2[r+1], e3*x3[r+1]
+			ra, rb := m[r*p:r*p+r+1], m[(r+1)*p:(r+1)*p+r+2]
+			y0, y1, y2, y3 := x0[:len(ra)], x1[:len(ra)], x2[:len(ra)], x3[:len(ra)]
+			rb = rb[:len(ra)+1]
+			for c := range ra {
+				a0, a1, a2, a3 := y0[c], y1[c], y2[c], y3[c]
+				ra[c] += v0*a0 + v1*a1 + v2*a2 + v3*a3
+				rb[c] += w0*a0 + w1*a1 + w2*a2 + w3*a3
+			}
+			rb[r+1] += w0*x0[r+1] + w1*x1[r+1] + w2*x2[r+1] + w3*x3[r+1]
+		}
+		if r < p {
 			v0, v1, v2, v3 := e0*x0[r], e1*x1[r], e2*x2[r], e3*x3[r]
 			row := m[r*p : r*p+r+1]
 			y0, y1, y2, y3 := x0[:len(row)], x1[:len(row)], x2[:len(row)], x3[:len(row)]
