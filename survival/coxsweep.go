@@ -30,7 +30,6 @@ type coxWork struct {
 	u        []float64 // score
 	dpInfo   []float64 // p×p information of the exact-recursion times
 	sumDeadW float64   // Σ deathW, for undoing the weight scale
-	expected []float64 // information's buffer: risk × hazard per row
 }
 
 func newCoxWork(d *coxDesign) *coxWork {
@@ -260,18 +259,16 @@ func (d *coxDesign) information(ws *coxWork) []float64 {
 		s1[q] = t.s1
 	}
 	hc := cumulate(d, s1)
-	if ws.expected == nil {
-		ws.expected = make([]float64, d.n)
-	}
-	e := ws.expected
-	for i := range d.n {
-		h := hc[d.exitSlot[i]] - hc[d.entrySlot[i]]
-		if d.event[i] {
-			h -= ws.terms[d.exitSlot[i]].s2
+	weightedGram(info, p, d.x, d.n, func(lo int, e []float64) {
+		for k := range e {
+			i := lo + k
+			h := hc[d.exitSlot[i]] - hc[d.entrySlot[i]]
+			if d.event[i] {
+				h -= ws.terms[d.exitSlot[i]].s2
+			}
+			e[k] = ws.risk[i] * h
 		}
-		e[i] = ws.risk[i] * h
-	}
-	weightedGram(info, p, d.x, e)
+	})
 	for q := range d.slots {
 		if ws.deaths[q] == 0 || ws.dp[q] {
 			continue
@@ -299,23 +296,34 @@ func subtractMeans(m []float64, p int, t tieTerms, a, a2 []float64, g float64) {
 	}
 }
 
-// weightedGram adds Σ_i e_i·x_i·x_iᵀ to the lower triangle of the p×p
-// matrix m, x holding the rows x_i (len(e)×p). Blocks of rows are summed
-// in parallel, each into its own matrix, and the blocks' matrices are
-// added to m in block order, so that the result does not depend on the
-// machine.
-func weightedGram(m []float64, p int, x, e []float64) {
+// weightedGram adds Σ_i e_i·x_i·x_iᵀ over the n rows x_i of x (n×p) to the
+// lower triangle of the p×p matrix m, weight(lo, e) filling e with the
+// weights of rows lo, lo+1, … in blocks of gramBlock rows. Chunks of rows
+// are summed in parallel, each into its own matrix, and the chunks'
+// matrices are added to m in chunk order, so that the result does not
+// depend on the machine.
+func weightedGram(m []float64, p int, x []float64, n int, weight func(lo int, e []float64)) {
 	// About half a nanosecond per multiply-add of the lower triangle.
 	cost := time.Duration(p*(p+1)/4+1) * time.Nanosecond
-	chunks := parallel.Chunks(len(e), cost)
+	chunks := parallel.Chunks(n, cost)
+	parts := m
+	if chunks > 1 {
+		parts = make([]float64, chunks*p*p)
+	}
+	parallel.For(n, cost, func(c, lo, hi int) {
+		part := parts[c*p*p : (c+1)*p*p]
+		var e [gramBlock]float64
+		// Blocks are a multiple of gramRows' four rows: the rows are
+		// grouped as in one call for the whole chunk.
+		for b := lo; b < hi; b += gramBlock {
+			eb := e[:min(gramBlock, hi-b)]
+			weight(b, eb)
+			gramRows(part, p, x[b*p:(b+len(eb))*p], eb)
+		}
+	})
 	if chunks == 1 {
-		gramRows(m, p, x, e)
 		return
 	}
-	parts := make([]float64, chunks*p*p)
-	parallel.For(len(e), cost, func(c, lo, hi int) {
-		gramRows(parts[c*p*p:(c+1)*p*p], p, x[lo*p:hi*p], e[lo:hi])
-	})
 	for c := range chunks {
 		part := parts[c*p*p : (c+1)*p*p]
 		for r := range p {
@@ -325,6 +333,9 @@ func weightedGram(m []float64, p int, x, e []float64) {
 		}
 	}
 }
+
+// gramBlock is the rows whose weights weightedGram holds at a time.
+const gramBlock = 256
 
 // gramRows is weightedGram on one goroutine. Four rows at a time share
 // each load and store of m, and two rows of m at a time share the loads

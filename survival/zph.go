@@ -250,20 +250,9 @@ func (d *coxDesign) zph(ws *coxWork, ties CoxTies, coef, pen, info []float64, tr
 		}
 	}
 	hc := [3][]float64{cumulate(d, s1[0]), cumulate(d, s1[1]), cumulate(d, s1[2])}
-	e := [3][]float64{make([]float64, d.n), make([]float64, d.n), make([]float64, d.n)}
 	for i := range d.n {
-		q := d.exitSlot[i]
 		if d.event[i] {
-			axpy(gq[q]*d.w[i], d.x[i*p:(i+1)*p], u)
-		}
-		gm := 1.0
-		for m := range 3 {
-			h := hc[m][q] - hc[m][d.entrySlot[i]]
-			if d.event[i] {
-				h -= gm * terms[q].s2
-			}
-			e[m][i] = ws.risk[i] * h
-			gm *= gq[q]
+			axpy(gq[d.exitSlot[i]]*d.w[i], d.x[i*p:(i+1)*p], u)
 		}
 	}
 	for m := range 3 {
@@ -271,7 +260,21 @@ func (d *coxDesign) zph(ws *coxWork, ties CoxTies, coef, pen, info []float64, tr
 			copy(blocks[0], info)
 			continue
 		}
-		weightedGram(blocks[m], p, d.x, e[m])
+		weightedGram(blocks[m], p, d.x, d.n, func(lo int, e []float64) {
+			for k := range e {
+				i := lo + k
+				q := d.exitSlot[i]
+				h := hc[m][q] - hc[m][d.entrySlot[i]]
+				if d.event[i] {
+					gm := 1.0 // g^m
+					for range m {
+						gm *= gq[q]
+					}
+					h -= gm * terms[q].s2
+				}
+				e[k] = ws.risk[i] * h
+			}
+		})
 	}
 	// The 2p×2p information and the score (0, u) on the caller's scale.
 	n2 := 2 * p
