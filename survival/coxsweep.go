@@ -219,7 +219,9 @@ func (d *coxDesign) linearPredictors(beta []float64, lo, hi int, eta []float64) 
 				e += b * row[j]
 			}
 			eta[i] = e
-			m = math.Max(m, e)
+			if e > m { // not math.Max: a NaN η makes the sweep's sums NaN anyway
+				m = e
+			}
 		}
 		top[c] = m
 	})
