@@ -219,21 +219,19 @@ func (d *coxDesign) concordance(risk []float64, rule concordanceRule) (*Concorda
 	// sum of squares is held scaled, as N can be subnormal when the
 	// weights span more than the float64 range.
 	somer := (res.Concordant - res.Discordant) / npair
-	nclust := d.n
-	if d.cluster != nil {
-		nclust = d.clusters
-	}
-	b := make([]float64, nclust)
-	for i, diff := range inf.diff {
-		g := i
-		if inf.cluster != nil {
-			g = int(inf.cluster[i])
-		}
-		b[g] += diff - somer*inf.sum[i]
-	}
 	var v scaledSum
-	for _, x := range b {
-		v.addSquare(x)
+	if inf.cluster == nil {
+		for i, diff := range inf.diff {
+			v.addSquare(diff - somer*inf.sum[i])
+		}
+	} else {
+		b := make([]float64, d.clusters)
+		for i, diff := range inf.diff {
+			b[inf.cluster[i]] += diff - somer*inf.sum[i]
+		}
+		for _, x := range b {
+			v.addSquare(x)
+		}
 	}
 	nm, ne := math.Frexp(npair)
 	v.e -= 2 * ne
