@@ -643,13 +643,13 @@ func searchInt32(v []int32, x int32) int {
 
 // sortByRisk returns the indices of risk in ascending order of risk. It
 // radix-sorts on the values rounded to float32, which order like the
-// values but with 32-bit keys (three radix passes instead of six), then
-// sorts each run of equal rounded keys on the full key. Both sorts are
+// values but with 32-bit keys (three passes over 4-byte keys instead of
+// six over 8-byte ones), then sorts each run of equal rounded keys on the full key. Both sorts are
 // linear, so values that all round to one float32 cost no more than
 // others.
 func sortByRisk(risk []float64) []int32 {
 	n := len(risk)
-	keys := make([]uint64, n)
+	keys := make([]uint32, n)
 	order := make([]int32, n)
 	for k, v := range risk {
 		keys[k], order[k] = floatKey32(float32(v)), int32(k)
@@ -674,15 +674,15 @@ func sortByRisk(risk []float64) []int32 {
 }
 
 // floatKey32 is floatKey for a float32 (−0 and +0 to one key).
-func floatKey32(v float32) uint64 {
+func floatKey32(v float32) uint32 {
 	if v == 0 {
 		v = 0
 	}
 	b := math.Float32bits(v)
 	if b>>31 == 1 {
-		return uint64(^b)
+		return ^b
 	}
-	return uint64(b | 1<<31)
+	return b | 1<<31
 }
 
 // floatKey maps a finite float64 to a key with the same order (−0 and +0

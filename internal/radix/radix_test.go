@@ -38,3 +38,23 @@ func TestRadixSort(t *testing.T) {
 		}
 	}
 }
+
+func TestRadixSort32(t *testing.T) {
+	// uint32 keys (the bits of float32 values) against slices.Sort.
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 5, minLen, 50000} {
+		keys := make([]uint32, n)
+		w := make([]int, n)
+		for i := range keys {
+			keys[i] = math.Float32bits(float32(rng.ExpFloat64()))
+			w[i] = int(keys[i])
+		}
+		want := slices.Clone(keys)
+		slices.Sort(want)
+		Sort(keys, w)
+		require.Equal(t, want, keys, "n=%d", n)
+		for i := range keys {
+			require.Equal(t, int(keys[i]), w[i], "n=%d: payload", n)
+		}
+	}
+}
