@@ -156,7 +156,8 @@ func (c *coxConfig) checkRows(fn string, n, p int) error {
 //
 // on the scale of the caller's columns, with its tests, its concordance and
 // the baseline hazard of every stratum. It is built by FitCox and safe for
-// concurrent use; its methods do not modify it.
+// concurrent use; its methods do not modify its fields (PHTest computes
+// the stored test once, under a sync.Once).
 type Cox struct {
 	Coef   []float64 // β, one per column of X
 	StdErr []float64 // SE(β): the robust (sandwich) one when Robust is set
