@@ -9,6 +9,7 @@ import (
 
 	"github.com/ltvgo/ltv/clv"
 	"github.com/ltvgo/ltv/internal/fault"
+	"github.com/ltvgo/ltv/internal/numeric"
 )
 
 // LogLossEpsilon is the clipping bound of LogLoss: probabilities are
@@ -316,7 +317,7 @@ func calibration(fn string, probs []float64, positive []bool, weights []float64,
 	edge := func(b int) float64 { // e_{b+1}
 		f := float64(b+1) / float64(bins)
 		if strategy == QuantileBins {
-			return quantile7(sorted, f)
+			return numeric.Quantile7(sorted, f)
 		}
 		return f
 	}
@@ -349,17 +350,6 @@ func calibration(fn string, probs []float64, positive []bool, weights []float64,
 		out[i] = CalibrationBin{FractionPositive: a.y / a.w, MeanPredicted: a.p / a.w, Count: a.count, Weight: a.w}
 	}
 	return out, nil
-}
-
-// quantile7 returns the type-7 (linear interpolation) quantile of sorted
-// data at f ∈ [0, 1]: with h = (n−1)·f, x_⌊h⌋ + (h − ⌊h⌋)·(x_⌊h⌋+1 − x_⌊h⌋).
-func quantile7(sorted []float64, f float64) float64 {
-	h := float64(len(sorted)-1) * f
-	lo := int(math.Floor(h))
-	if lo >= len(sorted)-1 {
-		return sorted[len(sorted)-1]
-	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
 // GainsGroup is one row of a lift / gains table.

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ltvgo/ltv/clv"
+	"github.com/ltvgo/ltv/internal/numeric"
 )
 
 func labels(bits ...int) []bool {
@@ -162,7 +163,7 @@ func TestCalibration(t *testing.T) {
 	sorted := slices.Sorted(slices.Values(pSk))
 	require.Len(t, sorted, 16)
 	assert.InDeltaSlice(t, []float64{0.02, 0.0725, 0.135, 0.3375, 0.9},
-		[]float64{quantile7(sorted, 0), quantile7(sorted, .25), quantile7(sorted, .5), quantile7(sorted, .75), quantile7(sorted, 1)}, 1e-12)
+		[]float64{numeric.Quantile7(sorted, 0), numeric.Quantile7(sorted, .25), numeric.Quantile7(sorted, .5), numeric.Quantile7(sorted, .75), numeric.Quantile7(sorted, 1)}, 1e-12)
 
 	_, err := Calibration([]float64{0.5, 1.5}, labels(0, 1), 5, UniformBins)
 	require.ErrorIs(t, err, clv.ErrInvalid)
